@@ -1,0 +1,270 @@
+//! Breathing patterns and where in a pattern a given moment falls.
+//!
+//! Pure arithmetic on `Duration`s (nanosecond integers), so that after any
+//! number of cycles a phase boundary is exactly where the plan puts it.
+
+use std::fmt;
+use std::time::Duration;
+
+/// What the user is asked to do during one phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhaseKind {
+    In,
+    Hold,
+    Out,
+    HoldOut,
+}
+
+impl PhaseKind {
+    /// The words shown and spoken for the phase.
+    pub fn words(self) -> &'static str {
+        match self {
+            PhaseKind::In => "Breathe in",
+            PhaseKind::Hold | PhaseKind::HoldOut => "Hold",
+            PhaseKind::Out => "Breathe out",
+        }
+    }
+
+    fn short(self) -> &'static str {
+        match self {
+            PhaseKind::In => "in",
+            PhaseKind::Hold | PhaseKind::HoldOut => "hold",
+            PhaseKind::Out => "out",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Phase {
+    pub kind: PhaseKind,
+    pub length: Duration,
+}
+
+/// A breathing pattern: phases repeated as cycles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BreathPattern {
+    /// The named pattern this came from, if any (`box`, `4-7-8`, ...).
+    pub name: Option<&'static str>,
+    pub phases: Vec<Phase>,
+}
+
+/// The named patterns routine files may use, in the order help lists them.
+pub const NAMED_PATTERNS: [&str; 5] = [
+    "box",
+    "4-7-8",
+    "coherent",
+    "long-exhale",
+    "physiological-sigh",
+];
+
+fn secs(s: f64) -> Duration {
+    Duration::from_millis((s * 1000.0).round() as u64)
+}
+
+impl BreathPattern {
+    /// One of the named patterns, or `None` for an unknown name.
+    pub fn named(name: &str) -> Option<Self> {
+        use PhaseKind::*;
+        let (name, phases): (&'static str, &[(PhaseKind, f64)]) = match name {
+            "box" => ("box", &[(In, 4.0), (Hold, 4.0), (Out, 4.0), (HoldOut, 4.0)]),
+            "4-7-8" => ("4-7-8", &[(In, 4.0), (Hold, 7.0), (Out, 8.0)]),
+            "coherent" => ("coherent", &[(In, 5.5), (Out, 5.5)]),
+            "long-exhale" => ("long-exhale", &[(In, 4.0), (Out, 6.0)]),
+            // Two inhales through the nose (the second a short top-up), then a
+            // long exhale through the mouth.
+            "physiological-sigh" => ("physiological-sigh", &[(In, 2.0), (In, 1.0), (Out, 6.0)]),
+            _ => return None,
+        };
+        Some(Self {
+            name: Some(name),
+            phases: phases
+                .iter()
+                .map(|&(kind, s)| Phase {
+                    kind,
+                    length: secs(s),
+                })
+                .collect(),
+        })
+    }
+
+    /// A custom pattern in seconds; zero-length holds are left out.
+    /// The caller has already checked that `inhale` and `exhale` are positive.
+    pub fn custom(inhale: f64, hold: f64, exhale: f64, hold_out: f64) -> Self {
+        let phases = [
+            (PhaseKind::In, inhale),
+            (PhaseKind::Hold, hold),
+            (PhaseKind::Out, exhale),
+            (PhaseKind::HoldOut, hold_out),
+        ]
+        .into_iter()
+        .filter(|&(_, s)| s > 0.0)
+        .map(|(kind, s)| Phase {
+            kind,
+            length: secs(s),
+        })
+        .collect();
+        Self { name: None, phases }
+    }
+
+    pub fn cycle_length(&self) -> Duration {
+        self.phases.iter().map(|p| p.length).sum()
+    }
+
+    /// How long `cycles` whole cycles take.
+    pub fn length_of(&self, cycles: u32) -> Duration {
+        self.cycle_length() * cycles
+    }
+
+    /// How many whole cycles fit a wished-for length, rounded to the nearest
+    /// whole cycle and never fewer than one: a step never cuts a breath in half.
+    pub fn cycles_for(&self, wished: Duration) -> u32 {
+        let cycle = self.cycle_length().as_nanos().max(1);
+        let n = (wished.as_nanos() + cycle / 2) / cycle;
+        n.clamp(1, u32::MAX as u128) as u32
+    }
+
+    /// Where the pattern is `elapsed` after it started.
+    pub fn at(&self, elapsed: Duration) -> BreathState {
+        let cycle = self.cycle_length();
+        let cycle_ns = cycle.as_nanos().max(1);
+        let done = elapsed.as_nanos() / cycle_ns;
+        let mut into = Duration::from_nanos((elapsed.as_nanos() % cycle_ns) as u64);
+        for (index, phase) in self.phases.iter().enumerate() {
+            if into < phase.length {
+                return BreathState {
+                    cycle: done as u32 + 1,
+                    phase_index: index,
+                    kind: phase.kind,
+                    progress: into.as_secs_f64() / phase.length.as_secs_f64(),
+                    left: phase.length - into,
+                };
+            }
+            into -= phase.length;
+        }
+        // Only reachable for an empty pattern, which validation refuses.
+        BreathState {
+            cycle: done as u32 + 1,
+            phase_index: 0,
+            kind: PhaseKind::In,
+            progress: 0.0,
+            left: Duration::ZERO,
+        }
+    }
+
+    /// When, from the pattern's start, the phase after `elapsed` begins.
+    pub fn next_boundary(&self, elapsed: Duration) -> Duration {
+        elapsed + self.at(elapsed).left
+    }
+}
+
+/// "in 4 · hold 7 · out 8", the way `--plain` and `show` print a pattern.
+impl fmt::Display for BreathPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, phase) in self.phases.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" · ")?;
+            }
+            let s = phase.length.as_secs_f64();
+            write!(f, "{} {}", phase.kind.short(), trim_float(s))?;
+        }
+        Ok(())
+    }
+}
+
+fn trim_float(s: f64) -> String {
+    let text = format!("{s:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// A moment inside a breathing pattern.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BreathState {
+    /// 1-based cycle number.
+    pub cycle: u32,
+    pub phase_index: usize,
+    pub kind: PhaseKind,
+    /// 0.0 at the start of the phase, approaching 1.0 at its end.
+    pub progress: f64,
+    /// Time left in the phase.
+    pub left: Duration,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    #[test]
+    fn every_named_pattern_has_its_documented_cycle() {
+        let expect = [
+            ("box", 16_000),
+            ("4-7-8", 19_000),
+            ("coherent", 11_000),
+            ("long-exhale", 10_000),
+            ("physiological-sigh", 9_000),
+        ];
+        for (name, cycle) in expect {
+            let p = BreathPattern::named(name).unwrap();
+            assert_eq!(p.cycle_length(), ms(cycle), "{name}");
+            assert_eq!(p.name, Some(name));
+        }
+        assert!(BreathPattern::named("square").is_none());
+    }
+
+    #[test]
+    fn phase_changes_exactly_at_boundaries() {
+        let p = BreathPattern::named("4-7-8").unwrap();
+        assert_eq!(p.at(ms(3_999)).kind, PhaseKind::In);
+        assert_eq!(p.at(ms(4_000)).kind, PhaseKind::Hold);
+        assert_eq!(p.at(ms(10_999)).kind, PhaseKind::Hold);
+        assert_eq!(p.at(ms(11_000)).kind, PhaseKind::Out);
+        assert_eq!(p.at(ms(18_999)).cycle, 1);
+        let next = p.at(ms(19_000));
+        assert_eq!(
+            (next.cycle, next.kind, next.left),
+            (2, PhaseKind::In, ms(4_000))
+        );
+    }
+
+    #[test]
+    fn boundaries_do_not_drift_after_a_hundred_cycles() {
+        let p = BreathPattern::named("4-7-8").unwrap();
+        let start_101 = p.length_of(100);
+        assert_eq!(start_101, ms(1_900_000));
+        let s = p.at(start_101);
+        assert_eq!((s.cycle, s.kind, s.left), (101, PhaseKind::In, ms(4_000)));
+        assert_eq!(p.next_boundary(start_101 + ms(1)), start_101 + ms(4_000));
+    }
+
+    #[test]
+    fn physiological_sigh_has_two_inhales() {
+        let p = BreathPattern::named("physiological-sigh").unwrap();
+        assert_eq!(p.at(ms(1_999)).phase_index, 0);
+        assert_eq!(p.at(ms(2_000)).phase_index, 1);
+        assert_eq!(p.at(ms(2_000)).kind, PhaseKind::In);
+        assert_eq!(p.at(ms(3_000)).kind, PhaseKind::Out);
+    }
+
+    #[test]
+    fn custom_patterns_drop_empty_holds_and_keep_fractions() {
+        let p = BreathPattern::custom(4.5, 0.0, 6.25, 0.0);
+        assert_eq!(p.phases.len(), 2);
+        assert_eq!(p.cycle_length(), ms(10_750));
+        assert_eq!(p.to_string(), "in 4.5 · out 6.25");
+    }
+
+    #[test]
+    fn cycles_round_to_whole_breaths() {
+        let p = BreathPattern::named("box").unwrap();
+        assert_eq!(p.cycles_for(Duration::from_secs(60)), 4); // 3.75 -> 4
+        assert_eq!(p.cycles_for(Duration::from_secs(40)), 3); // 2.5 -> 3
+        assert_eq!(p.cycles_for(Duration::from_secs(1)), 1);
+        assert_eq!(
+            BreathPattern::named("4-7-8").unwrap().to_string(),
+            "in 4 · hold 7 · out 8"
+        );
+    }
+}

@@ -1,0 +1,101 @@
+//! What each subcommand does, given the parsed command line.
+
+mod check;
+mod list;
+mod show;
+pub mod table;
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::CommandFactory;
+
+use crate::cli::{Cli, Command};
+use crate::paths::Paths;
+use crate::routine::library::looks_like_path;
+use crate::routine::load::load_file;
+use crate::routine::{Library, Origin, Routine};
+
+pub use check::check;
+pub use list::list;
+pub use show::show;
+
+/// Run the command line; the exit code says whether all went well.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let paths = Paths::from_env();
+    let library = || {
+        let user = paths.as_ref().map(Paths::user_routines);
+        Library::discover(user.as_deref(), &cli.routines)
+    };
+    let Some(command) = cli.command else {
+        let mut help = Cli::command();
+        help.print_help()?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    match command {
+        Command::List => print(&list(&library()))?,
+        Command::Check { paths } => {
+            let report = check(&paths, library, color_for(&std::io::stdout()));
+            print(&report.text)?;
+            if !report.clean {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Show { routine } => {
+            let (routine, origin) = resolve(&routine, library)?;
+            print(&show(&routine, &origin))?;
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "knotless",
+                &mut std::io::stdout(),
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A routine named on the command line, by path or by id.
+pub fn resolve(arg: &str, library: impl FnOnce() -> Library) -> Result<(Routine, Origin)> {
+    let path = Path::new(arg);
+    if looks_like_path(arg) || path.is_file() {
+        let routine = load_file(path)
+            .map_err(|p| anyhow::anyhow!(p.render(color_for(&std::io::stderr()))))?;
+        return Ok((routine, Origin::Direct(path.to_path_buf())));
+    }
+    let lib = library();
+    let Some(entry) = lib.find(arg) else {
+        let ids: Vec<&str> = lib.ids().collect();
+        let hint = match crate::routine::diagnostic::did_you_mean(arg, ids.iter().copied()) {
+            Some(m) => format!("did you mean `{m}`? "),
+            None => String::new(),
+        };
+        bail!(
+            "no routine called `{}`: {hint}`knotless list` shows them all",
+            crate::text::escape_inline(arg)
+        );
+    };
+    match &entry.routine {
+        Ok(r) => Ok((r.clone(), entry.origin.clone())),
+        Err(p) => Err(anyhow::anyhow!(p.render(color_for(&std::io::stderr()))))
+            .with_context(|| format!("routine `{}` has problems", entry.id)),
+    }
+}
+
+/// Colour only for a terminal, and never under NO_COLOR.
+pub fn color_for(stream: &impl IsTerminal) -> bool {
+    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Print to stdout; a closed pipe (`knotless list | head`) is not an error.
+fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to standard output"),
+    }
+}

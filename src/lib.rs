@@ -1,0 +1,14 @@
+//! knotless: a calm terminal guide for self-massage and breathing routines.
+//!
+//! - `routine`: the file format, its checks and diagnostics, discovery.
+//! - `timeline`: a routine laid out in time.
+//! - `breath`: breathing patterns, pure.
+//! - `commands`: what each subcommand prints.
+
+pub mod breath;
+pub mod cli;
+pub mod commands;
+pub mod paths;
+pub mod routine;
+pub mod text;
+pub mod timeline;

@@ -1,0 +1,322 @@
+//! What is wrong with a routine file, where, and how to fix it; and how that
+//! is shown: file:line:column, the line itself with a caret, and a hint.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use codespan_reporting::diagnostic::{Diagnostic, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, termcolor};
+
+use crate::text::{VisibleSource, escape_inline, escape_multiline};
+
+/// One thing wrong in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Byte range in the file's text, when the problem has a place.
+    pub span: Option<Range<usize>>,
+    /// What is wrong.
+    pub message: String,
+    /// A few words under the caret.
+    pub label: Option<String>,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Problem {
+    pub fn at(span: Range<usize>, message: impl Into<String>) -> Self {
+        Self {
+            span: Some(span),
+            message: message.into(),
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn whole_file(message: impl Into<String>) -> Self {
+        Self {
+            span: None,
+            message: message.into(),
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Every problem found in one file, with what is needed to show them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileProblems {
+    /// The file as the user would name it.
+    pub file: String,
+    /// The file's text, when it could be read.
+    pub source: Option<Arc<str>>,
+    pub problems: Vec<Problem>,
+}
+
+impl FileProblems {
+    pub fn new(file: impl Into<String>, source: Option<Arc<str>>, problems: Vec<Problem>) -> Self {
+        Self {
+            file: file.into(),
+            source,
+            problems,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a problem.
+    pub fn location(&self, problem: &Problem) -> Option<(usize, usize)> {
+        let (source, span) = (self.source.as_deref()?, problem.span.as_ref()?);
+        let start = span.start.min(source.len());
+        let before = source.get(..start)?;
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Some((line, before[line_start..].chars().count() + 1))
+    }
+
+    /// "file:line:col: message" for each problem, one line each: for the
+    /// picker's details pane and for logs.
+    pub fn summary_lines(&self) -> Vec<String> {
+        self.problems
+            .iter()
+            .map(|p| {
+                let place = match self.location(p) {
+                    Some((l, c)) => format!("{}:{l}:{c}", escape_inline(&self.file)),
+                    None => escape_inline(&self.file).into_owned(),
+                };
+                format!("{place}: {}", escape_inline(&p.message))
+            })
+            .collect()
+    }
+
+    /// The full report, coloured or not. Control characters from the file
+    /// are made visible here, whatever their source.
+    pub fn render(&self, color: bool) -> String {
+        let mut out = if color {
+            termcolor::Buffer::ansi()
+        } else {
+            termcolor::Buffer::no_color()
+        };
+        let config = term::Config::default();
+        let name = escape_inline(&self.file).into_owned();
+        let visible = VisibleSource::new(self.source.as_deref().unwrap_or(""));
+        let file = SimpleFile::new(name.clone(), visible.text.as_str());
+        for problem in &self.problems {
+            let mut diagnostic = Diagnostic::error();
+            let message = escape_multiline(&problem.message);
+            match (&problem.span, &self.source) {
+                (Some(span), Some(source)) => {
+                    let range = first_line(source, span.clone());
+                    let range = visible.offset(range.start)..visible.offset(range.end);
+                    let mut label = Label::primary((), range);
+                    if let Some(text) = &problem.label {
+                        label = label.with_message(escape_inline(text));
+                    }
+                    diagnostic = diagnostic.with_message(message).with_labels(vec![label]);
+                }
+                _ => diagnostic = diagnostic.with_message(format!("{name}: {message}")),
+            }
+            if let Some(help) = &problem.help {
+                diagnostic =
+                    diagnostic.with_notes(vec![format!("help: {}", escape_multiline(help))]);
+            }
+            // Writing into a memory buffer only fails on an out-of-range
+            // span, which `first_line` and `offset` rule out.
+            let _ = term::emit(&mut out, &config, &file, &diagnostic);
+        }
+        String::from_utf8_lossy(out.as_slice()).into_owned()
+    }
+}
+
+impl fmt::Display for FileProblems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+impl std::error::Error for FileProblems {}
+
+/// A span that runs over several lines (a whole `[[steps]]` table) is shown
+/// on its first line only, so the caret stays on what matters.
+fn first_line(source: &str, span: Range<usize>) -> Range<usize> {
+    let start = floor_char(source, span.start.min(source.len()));
+    let end = floor_char(source, span.end.clamp(start, source.len()));
+    match source[start..end].find('\n') {
+        Some(0) => start..start,
+        Some(i) => start..start + i,
+        None => start..end,
+    }
+}
+
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The closest of `candidates` to a misspelt `word`, if one is close enough
+/// to be what was meant.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&word, c), c))
+        .filter(|&(score, _)| score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// Turn a message from toml/serde into a problem a routine author can act
+/// on: unknown keys and values get a "did you mean", missing keys a hint.
+pub fn from_toml_error(err: &toml::de::Error, fallback: Range<usize>) -> Problem {
+    let span = err.span().unwrap_or(fallback);
+    let message = err.message().trim_end();
+    if let Some((word, allowed)) = parse_unknown(message, "unknown field `") {
+        let mut p = Problem::at(span, format!("unknown key `{word}`"));
+        p = match did_you_mean(&word, allowed.iter().map(String::as_str)) {
+            Some(m) => p.label(format!("did you mean `{m}`?")),
+            None => p.label("not a key here"),
+        };
+        return p.help(format!("the keys allowed here are: {}", allowed.join(", ")));
+    }
+    if let Some((word, allowed)) = parse_unknown(message, "unknown variant `") {
+        let mut p = Problem::at(span, format!("`{word}` is not one of the allowed values"));
+        if let Some(m) = did_you_mean(&word, allowed.iter().map(String::as_str)) {
+            p = p.label(format!("did you mean `{m}`?"));
+        }
+        return p.help(format!("use one of: {}", allowed.join(", ")));
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let key = rest.split('`').next().unwrap_or_default();
+        return Problem::at(span, format!("missing key `{key}`"))
+            .label(format!("this table needs `{key}`"))
+            .help(missing_key_help(key));
+    }
+    let mut p = Problem::at(span, message.to_owned());
+    if let Some(help) = type_help(message) {
+        p = p.help(help);
+    }
+    p
+}
+
+/// "unknown field `x`, expected one of `a`, `b`" -> ("x", ["a", "b"]).
+fn parse_unknown(message: &str, prefix: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.strip_prefix(prefix)?;
+    let (word, rest) = rest.split_once('`')?;
+    let allowed = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+    Some((word.to_owned(), allowed))
+}
+
+fn missing_key_help(key: &str) -> String {
+    match key {
+        "name" => "add a line like name = \"Evening neck release\" at the top of the file".into(),
+        "kind" => format!(
+            "add kind = \"...\", one of: {}",
+            super::model::StepKind::ALL
+                .iter()
+                .map(|k| k.word())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        "title" => "add title = \"...\": a few words shown in large type during the step".into(),
+        "at" | "text" => {
+            "every cue needs both: { at = \"30s\", text = \"Now the other way\" }".into()
+        }
+        "in" | "out" => {
+            "a custom breath needs at least in and out, in seconds: { in = 4, out = 6 }".into()
+        }
+        other => format!("add `{other}`"),
+    }
+}
+
+fn type_help(message: &str) -> Option<&'static str> {
+    if !message.starts_with("invalid type") {
+        return None;
+    }
+    Some(if message.contains("expected a sequence") {
+        "write a list in square brackets, like [\"hands\", \"tennis ball\"]"
+    } else if message.contains("expected a string") {
+        "put the text in double quotes"
+    } else if message.contains("expected u32") || message.contains("expected integer") {
+        "write a whole number without quotes, like 6"
+    } else if message.contains("expected f64") {
+        "write a number of seconds without quotes, like 4 or 5.5"
+    } else if message.contains("expected struct") {
+        "this key takes a table: a [section] or { key = value, ... }"
+    } else {
+        return None;
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(src: &str, problem: Problem) -> FileProblems {
+        FileProblems::new("r.toml", Some(Arc::from(src)), vec![problem])
+    }
+
+    #[test]
+    fn points_at_line_and_column_with_a_caret() {
+        let src = "name = \"x\"\n[[steps]]\nduraton = \"1m\"\n";
+        let at = src.find("duraton").unwrap();
+        let fp = report(
+            src,
+            Problem::at(at..at + 7, "unknown key `duraton`").label("did you mean `duration`?"),
+        );
+        assert_eq!(fp.location(&fp.problems[0]), Some((3, 1)));
+        let text = fp.render(false);
+        assert!(text.contains("r.toml:3:1"), "{text}");
+        assert!(text.contains("^^^^^^^ did you mean `duration`?"), "{text}");
+    }
+
+    #[test]
+    fn control_characters_in_the_file_never_pass_through() {
+        let src = "name = \"\u{1b}]0;pwned\u{7}\"\nbad\u{1b}[2J = 1\n";
+        let at = src.find("bad").unwrap();
+        let fp = report(src, Problem::at(at..at + 7, "unknown key `bad\u{1b}[2J`"));
+        let text = fp.render(false);
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert!(text.contains("unknown key `bad\\u{1b}[2J`"));
+        assert!(text.contains("r.toml:2:1"));
+    }
+
+    #[test]
+    fn suggestions_only_when_close() {
+        assert_eq!(
+            did_you_mean("duraton", ["duration", "title"]),
+            Some("duration")
+        );
+        assert_eq!(
+            did_you_mean("Kneeding", ["kneading", "tapping"]),
+            Some("kneading")
+        );
+        assert_eq!(did_you_mean("zzz", ["duration", "title"]), None);
+    }
+
+    #[test]
+    fn multi_line_spans_are_cut_to_their_first_line() {
+        assert_eq!(first_line("[[steps]]\nkind = 1\n", 0..18), 0..9);
+    }
+}

@@ -1,0 +1,132 @@
+//! Durations as routine files write them: "45s", "1m30s", "2 min", or a
+//! whole number of seconds.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::de::{self, Deserializer, Visitor};
+
+/// The longest any one step (or one side of it) may last.
+pub const MAX_STEP: Duration = Duration::from_secs(2 * 60 * 60);
+
+const HOW: &str =
+    "write a number with a unit, like \"45s\", \"1m30s\" or \"2 min\", or whole seconds like 90";
+
+/// Parse a duration string with humantime, with a message a routine author
+/// can act on.
+pub fn parse(text: &str) -> Result<Duration, String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(format!("empty duration: {HOW}"));
+    }
+    if trimmed.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!(
+            "\"{trimmed}\" has no unit: write \"{trimmed}s\", or {trimmed} without quotes for seconds"
+        ));
+    }
+    humantime::parse_duration(trimmed).map_err(|e| {
+        format!(
+            "cannot read \"{}\" as a duration ({e}): {HOW}",
+            crate::text::escape_inline(trimmed)
+        )
+    })
+}
+
+/// "1:05", "12:00", "1:02:03": how lengths and times are shown.
+pub fn clock(d: Duration) -> String {
+    let s = d.as_secs() + u64::from(d.subsec_millis() >= 500);
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+/// "45 s", "2 min", "1 min 30 s": lengths in running text.
+pub fn words(d: Duration) -> String {
+    let s = d.as_secs() + u64::from(d.subsec_millis() >= 500);
+    match (s / 60, s % 60) {
+        (0, sec) => format!("{sec} s"),
+        (min, 0) => format!("{min} min"),
+        (min, sec) => format!("{min} min {sec} s"),
+    }
+}
+
+/// A duration read from a routine file: a string with a unit, or an
+/// integer number of seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Length(pub Duration);
+
+impl<'de> de::Deserialize<'de> for Length {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(LengthVisitor)
+    }
+}
+
+struct LengthVisitor;
+
+impl<'de> Visitor<'de> for LengthVisitor {
+    type Value = Length;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a duration like \"45s\", \"1m30s\" or whole seconds")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Length, E> {
+        parse(v).map(Length).map_err(E::custom)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Length, E> {
+        u64::try_from(v)
+            .map(|s| Length(Duration::from_secs(s)))
+            .map_err(|_| E::custom(format!("a duration cannot be negative ({v}): {HOW}")))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Length, E> {
+        Ok(Length(Duration::from_secs(v)))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Length, E> {
+        Err(E::custom(format!(
+            "a bare number of seconds must be whole ({v}): write it as a string with a unit, like \"{v}s\""
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_forms_routine_files_use() {
+        assert_eq!(parse("45s"), Ok(Duration::from_secs(45)));
+        assert_eq!(parse("1m30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse("1m 30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse("2 min"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse("2min"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse(" 1h "), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse("1.5m"), Ok(Duration::from_secs(90)));
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_read_with_a_hint() {
+        let no_unit = parse("90").unwrap_err();
+        assert!(no_unit.contains("\"90s\""), "{no_unit}");
+        assert!(parse("").unwrap_err().contains("empty"));
+        let bad = parse("ten minutes").unwrap_err();
+        assert!(
+            bad.contains("\"ten minutes\"") && bad.contains("45s"),
+            "{bad}"
+        );
+    }
+
+    #[test]
+    fn formats_for_tables_and_text() {
+        assert_eq!(clock(Duration::from_secs(65)), "1:05");
+        assert_eq!(clock(Duration::from_secs(720)), "12:00");
+        assert_eq!(clock(Duration::from_secs(3723)), "1:02:03");
+        assert_eq!(words(Duration::from_secs(45)), "45 s");
+        assert_eq!(words(Duration::from_secs(120)), "2 min");
+        assert_eq!(words(Duration::from_secs(90)), "1 min 30 s");
+    }
+}

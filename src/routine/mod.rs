@@ -1,0 +1,16 @@
+//! Routine format 1: reading, checking and finding routine files.
+
+pub mod builtin;
+pub mod diagnostic;
+pub mod duration;
+pub mod library;
+pub mod load;
+pub mod model;
+pub mod parse;
+mod raw;
+mod validate;
+
+pub use diagnostic::{FileProblems, Problem};
+pub use library::{Entry, Library};
+pub use model::{Area, Cue, Origin, Pressure, Routine, Side, Sides, Step, StepKind};
+pub use validate::MAX_STEPS;

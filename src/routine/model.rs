@@ -1,0 +1,210 @@
+//! A routine as the rest of the program sees it: validated, with defaults
+//! applied and every length known.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::breath::BreathPattern;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Routine {
+    /// The file stem: what `knotless run ID` takes.
+    pub id: String,
+    pub name: String,
+    pub summary: String,
+    pub tags: Vec<String>,
+    pub tools: Vec<String>,
+    pub prepare: Vec<String>,
+    pub safety: String,
+    /// The get-ready pause before each step.
+    pub transition: Duration,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub kind: StepKind,
+    pub title: String,
+    /// Length of one side (or of the whole step when it has no sides).
+    pub duration: Duration,
+    pub area: Option<Area>,
+    pub sides: Sides,
+    pub pressure: Pressure,
+    pub instructions: String,
+    pub caution: Option<String>,
+    pub cues: Vec<Cue>,
+    pub breath: Option<BreathPattern>,
+    /// Whole breathing cycles, for breathing steps.
+    pub cycles: Option<u32>,
+}
+
+impl Step {
+    /// The step's whole length, all sides included.
+    pub fn total(&self) -> Duration {
+        self.duration * self.sides.count()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cue {
+    /// Offset from the start of the step (of each side, for two-sided steps).
+    pub at: Duration,
+    pub text: String,
+}
+
+macro_rules! words_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $word)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The word used in routine files and on screen.
+            pub fn word(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word),+
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.word())
+            }
+        }
+    };
+}
+
+words_enum!(
+    /// What kind of work a step is.
+    StepKind {
+        WarmUp = "warm-up",
+        Gliding = "gliding",
+        Kneading = "kneading",
+        Circles = "circles",
+        Tapping = "tapping",
+        Pressure = "pressure",
+        Stretch = "stretch",
+        Breathing = "breathing",
+        Rest = "rest",
+    }
+);
+
+words_enum!(
+    /// The part of the body a step works on.
+    Area {
+        Scalp = "scalp",
+        Face = "face",
+        Jaw = "jaw",
+        Neck = "neck",
+        Shoulders = "shoulders",
+        UpperBack = "upper-back",
+        LowerBack = "lower-back",
+        Chest = "chest",
+        Arms = "arms",
+        Hands = "hands",
+        Hips = "hips",
+        Legs = "legs",
+        Feet = "feet",
+        WholeBody = "whole-body",
+    }
+);
+
+words_enum!(
+    /// How firmly to press.
+    Pressure {
+        Light = "light",
+        Medium = "medium",
+        Firm = "firm",
+    }
+);
+
+words_enum!(
+    /// Whether a step runs once, or once per side of the body.
+    SideChoice {
+        Both = "both",
+        Left = "left",
+        Right = "right",
+    }
+);
+
+/// The sides a step runs on, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sides {
+    /// The step is not about one side of the body.
+    #[default]
+    None,
+    Only(Side),
+    /// Left first, then right, each for the step's duration.
+    Both,
+}
+
+impl Sides {
+    pub fn count(self) -> u32 {
+        match self {
+            Sides::Both => 2,
+            _ => 1,
+        }
+    }
+
+    pub fn list(self) -> Vec<Option<Side>> {
+        match self {
+            Sides::None => vec![None],
+            Sides::Only(side) => vec![Some(side)],
+            Sides::Both => vec![Some(Side::Left), Some(Side::Right)],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Left,
+    Right,
+}
+
+impl Side {
+    pub fn word(self) -> &'static str {
+        match self {
+            Side::Left => "left",
+            Side::Right => "right",
+        }
+    }
+}
+
+/// Where a routine came from; later sources replace earlier ones by id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    BuiltIn,
+    /// The user routines directory.
+    User(PathBuf),
+    /// A directory given with `--routines` (or a settings file).
+    Extra(PathBuf),
+    /// A file named on the command line.
+    Direct(PathBuf),
+}
+
+impl Origin {
+    /// A short word for tables.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Origin::BuiltIn => "built-in",
+            Origin::User(_) => "user",
+            Origin::Extra(_) => "--routines",
+            Origin::Direct(_) => "file",
+        }
+    }
+
+    pub fn path(&self) -> Option<&PathBuf> {
+        match self {
+            Origin::BuiltIn => None,
+            Origin::User(p) | Origin::Extra(p) | Origin::Direct(p) => Some(p),
+        }
+    }
+}

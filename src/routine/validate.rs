@@ -1,0 +1,391 @@
+//! The checks serde cannot make: lengths, cues inside their step, breathing
+//! steps with a pattern, sides where a body has two sides. Every problem is
+//! collected, none stops the others from being found.
+
+use std::ops::Range;
+use std::time::Duration;
+
+use toml::Spanned;
+
+use super::diagnostic::{Problem, did_you_mean};
+use super::duration::{Length, MAX_STEP, clock, words};
+use super::model::{Area, Cue, Pressure, Routine, Side, SideChoice, Sides, Step, StepKind};
+use super::parse::StepsFound;
+use super::raw::{RawBreath, RawCustomBreath, RawHeader, RawStep};
+use crate::breath::{BreathPattern, NAMED_PATTERNS};
+
+pub const MAX_STEPS: usize = 500;
+const DEFAULT_TRANSITION: Duration = Duration::from_secs(5);
+const MAX_TRANSITION: Duration = Duration::from_secs(60);
+/// The longest any one breathing phase may be.
+const MAX_PHASE: f64 = 60.0;
+
+pub fn routine(id: &str, header: RawHeader, steps: StepsFound) -> Result<Routine, Vec<Problem>> {
+    let mut problems = Vec::new();
+    if header.name.get_ref().trim().is_empty() {
+        problems.push(
+            Problem::at(header.name.span(), "the routine's name is empty")
+                .help("give it a name people will recognise in the list, like name = \"Evening neck release\""),
+        );
+    }
+    let transition = match &header.defaults.transition {
+        Some(t) if t.get_ref().0 > MAX_TRANSITION => {
+            problems.push(
+                Problem::at(
+                    t.span(),
+                    format!("a get-ready pause of {} is too long", words(t.get_ref().0)),
+                )
+                .help("use at most \"60s\"; \"0s\" turns the pause off"),
+            );
+            DEFAULT_TRANSITION
+        }
+        Some(t) => t.get_ref().0,
+        None => DEFAULT_TRANSITION,
+    };
+    let pressure = header.defaults.pressure.unwrap_or(Pressure::Light);
+
+    let total = steps.steps.len() + steps.unreadable;
+    if total == 0 && steps.unreadable == 0 {
+        let span = steps.span.clone().unwrap_or(0..0);
+        problems.push(
+            Problem::at(span, "the routine has no steps")
+                .help("add at least one step:\n[[steps]]\nkind = \"warm-up\"\ntitle = \"Shoulder rolls\"\nduration = \"1m\""),
+        );
+    }
+    if total > MAX_STEPS {
+        let span = steps
+            .steps
+            .get(MAX_STEPS)
+            .map(|(s, _)| s.clone())
+            .or(steps.span.clone())
+            .unwrap_or(0..0);
+        problems.push(
+            Problem::at(
+                span,
+                format!("a routine may have at most {MAX_STEPS} steps; this one has {total}"),
+            )
+            .label("step 501 starts here")
+            .help("split it into several routines"),
+        );
+    }
+
+    let mut out = Vec::with_capacity(steps.steps.len());
+    for (span, raw) in steps.steps {
+        if let Some(step) = step(span, raw, pressure, &mut problems) {
+            out.push(step);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Routine {
+        id: id.to_owned(),
+        name: header.name.into_inner().trim().to_owned(),
+        summary: header.summary.trim().to_owned(),
+        tags: header.tags,
+        tools: header.tools,
+        prepare: header.prepare,
+        safety: header.safety.trim().to_owned(),
+        transition,
+        steps: out,
+    })
+}
+
+fn step(
+    span: Range<usize>,
+    raw: RawStep,
+    pressure: Pressure,
+    problems: &mut Vec<Problem>,
+) -> Option<Step> {
+    let before = problems.len();
+    let kind = *raw.kind.get_ref();
+    if raw.title.get_ref().trim().is_empty() {
+        problems.push(
+            Problem::at(raw.title.span(), "the step's title is empty")
+                .help("give it a few words, like title = \"Trapezius squeeze\""),
+        );
+    }
+    let breath = raw.breath.as_ref().and_then(|b| breath(b, problems));
+    let (duration, cycles) = if kind == StepKind::Breathing {
+        breathing_length(&raw, breath.as_ref(), problems)
+    } else {
+        (massage_length(&span, &raw, problems), None)
+    };
+    let sides = sides(&raw, problems);
+    let cues = cues(&raw, duration, problems);
+    if problems.len() > before {
+        return None;
+    }
+    Some(Step {
+        kind,
+        title: raw.title.into_inner().trim().to_owned(),
+        duration: duration?,
+        area: raw.area.map(Spanned::into_inner),
+        sides,
+        pressure: raw.pressure.unwrap_or(pressure),
+        instructions: raw.instructions.unwrap_or_default().trim().to_owned(),
+        caution: raw
+            .caution
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty()),
+        cues,
+        breath,
+        cycles,
+    })
+}
+
+fn massage_length(
+    span: &Range<usize>,
+    raw: &RawStep,
+    problems: &mut Vec<Problem>,
+) -> Option<Duration> {
+    if let Some(cycles) = &raw.cycles {
+        problems.push(
+            Problem::at(
+                cycles.span(),
+                format!(
+                    "only breathing steps take `cycles`; this is a {} step",
+                    raw.kind.get_ref()
+                ),
+            )
+            .help("give the step a duration instead, like duration = \"1m\""),
+        );
+    }
+    match &raw.duration {
+        Some(d) => checked_length(d, problems),
+        None => {
+            problems.push(
+                Problem::at(
+                    raw.kind.span().start.min(span.start)..raw.kind.span().end,
+                    "the step has no duration",
+                )
+                .label("in this step")
+                .help("add a line like duration = \"1m\" (or \"45s\", \"1m30s\", 90)"),
+            );
+            None
+        }
+    }
+}
+
+fn checked_length(d: &Spanned<Length>, problems: &mut Vec<Problem>) -> Option<Duration> {
+    let value = d.get_ref().0;
+    let problem = if value.is_zero() {
+        Some((
+            "a step cannot last zero seconds",
+            "give it a length, like \"30s\"",
+        ))
+    } else if value < Duration::from_secs(1) {
+        Some((
+            "a step must last at least one second",
+            "give it a length of a second or more",
+        ))
+    } else if value > MAX_STEP {
+        Some((
+            "a step may last at most two hours",
+            "split it into shorter steps",
+        ))
+    } else {
+        None
+    };
+    match problem {
+        Some((what, how)) => {
+            problems.push(Problem::at(d.span(), what).help(how));
+            None
+        }
+        None => Some(value),
+    }
+}
+
+/// A breathing step lasts a whole number of cycles. Given a `duration`, it
+/// takes the nearest whole number of cycles (at least one), so a breath is
+/// never cut in half; `knotless show` prints the length it really runs.
+fn breathing_length(
+    raw: &RawStep,
+    breath: Option<&BreathPattern>,
+    problems: &mut Vec<Problem>,
+) -> (Option<Duration>, Option<u32>) {
+    if raw.breath.is_none() {
+        problems.push(
+            Problem::at(raw.kind.span(), "a breathing step needs a pattern")
+                .label("this breathing step")
+                .help(format!(
+                    "add breath = \"box\" (or one of {}), or a custom pattern like breath = {{ in = 4, hold = 2, out = 6 }}",
+                    NAMED_PATTERNS.join(", ")
+                )),
+        );
+    }
+    let cycles = match (&raw.cycles, &raw.duration) {
+        (Some(c), Some(_)) => {
+            problems.push(
+                Problem::at(
+                    c.span(),
+                    "a breathing step takes `cycles` or `duration`, not both",
+                )
+                .help(
+                    "keep one: cycles counts whole breaths, duration is rounded to whole breaths",
+                ),
+            );
+            return (None, None);
+        }
+        (Some(c), None) if *c.get_ref() == 0 => {
+            problems.push(
+                Problem::at(c.span(), "a breathing step needs at least one cycle")
+                    .help("use cycles = 1 or more"),
+            );
+            return (None, None);
+        }
+        (Some(c), None) => *c.get_ref(),
+        (None, Some(d)) => match (checked_length(d, problems), breath) {
+            (Some(len), Some(b)) => b.cycles_for(len),
+            _ => return (None, None),
+        },
+        (None, None) => {
+            problems.push(
+                Problem::at(
+                    raw.kind.span(),
+                    "a breathing step needs `cycles` or `duration`",
+                )
+                .label("this breathing step")
+                .help("add cycles = 6 (whole breaths), or duration = \"2m\""),
+            );
+            return (None, None);
+        }
+    };
+    let Some(pattern) = breath else {
+        return (None, None);
+    };
+    let length = pattern.length_of(cycles);
+    if length > MAX_STEP {
+        let span = raw
+            .cycles
+            .as_ref()
+            .map(Spanned::span)
+            .unwrap_or(raw.kind.span());
+        problems.push(
+            Problem::at(
+                span,
+                format!(
+                    "{cycles} cycles of this pattern last {}, over two hours",
+                    clock(length)
+                ),
+            )
+            .help("use fewer cycles, or split the step"),
+        );
+        return (None, None);
+    }
+    (Some(length), Some(cycles))
+}
+
+fn breath(b: &Spanned<RawBreath>, problems: &mut Vec<Problem>) -> Option<BreathPattern> {
+    match b.get_ref() {
+        RawBreath::Named(name) => {
+            let pattern = BreathPattern::named(name);
+            if pattern.is_none() {
+                let mut p = Problem::at(
+                    b.span(),
+                    format!("there is no breathing pattern called \"{name}\""),
+                );
+                if let Some(m) = did_you_mean(name, NAMED_PATTERNS) {
+                    p = p.label(format!("did you mean \"{m}\"?"));
+                }
+                problems.push(p.help(format!(
+                    "use one of {}, or a custom pattern like {{ in = 4, hold = 2, out = 6 }}",
+                    NAMED_PATTERNS.join(", ")
+                )));
+            }
+            pattern
+        }
+        RawBreath::Custom(custom) => custom_breath(custom, problems),
+    }
+}
+
+fn custom_breath(c: &RawCustomBreath, problems: &mut Vec<Problem>) -> Option<BreathPattern> {
+    let before = problems.len();
+    let mut phase = |value: Option<&Spanned<f64>>, name: &str, may_be_zero: bool| -> f64 {
+        let Some(v) = value else { return 0.0 };
+        let s = *v.get_ref();
+        let bad = !s.is_finite() || s < 0.0 || (!may_be_zero && s == 0.0) || s > MAX_PHASE;
+        if bad {
+            let least = if may_be_zero { "0" } else { "more than 0" };
+            problems.push(
+                Problem::at(
+                    v.span(),
+                    format!("`{name}` must be {least} and at most {MAX_PHASE} seconds"),
+                )
+                .help("phases are in seconds; fractions are fine, like 5.5"),
+            );
+        }
+        s
+    };
+    let inhale = phase(Some(&c.inhale), "in", false);
+    let hold = phase(c.hold.as_ref(), "hold", true);
+    let exhale = phase(Some(&c.exhale), "out", false);
+    let hold_out = phase(c.hold_out.as_ref(), "hold_out", true);
+    (problems.len() == before).then(|| BreathPattern::custom(inhale, hold, exhale, hold_out))
+}
+
+fn sides(raw: &RawStep, problems: &mut Vec<Problem>) -> Sides {
+    let Some(choice) = &raw.sides else {
+        return Sides::None;
+    };
+    let kind = *raw.kind.get_ref();
+    let area = raw.area.as_ref().map(|a| *a.get_ref());
+    if matches!(kind, StepKind::Breathing | StepKind::Rest) {
+        problems.push(
+            Problem::at(choice.span(), format!("a {kind} step has no sides"))
+                .help("remove `sides`; it is for massage and stretches done one side at a time"),
+        );
+    } else if area == Some(Area::WholeBody) {
+        problems.push(
+            Problem::at(choice.span(), "`sides` needs a part of the body that has two sides; whole-body does not")
+                .help("remove `sides`, or name the area worked on one side at a time, like area = \"hips\""),
+        );
+    }
+    match choice.get_ref() {
+        SideChoice::Both => Sides::Both,
+        SideChoice::Left => Sides::Only(Side::Left),
+        SideChoice::Right => Sides::Only(Side::Right),
+    }
+}
+
+fn cues(raw: &RawStep, length: Option<Duration>, problems: &mut Vec<Problem>) -> Vec<Cue> {
+    let mut out = Vec::with_capacity(raw.cues.len());
+    for cue in &raw.cues {
+        let at = cue.at.get_ref().0;
+        if cue.text.get_ref().trim().is_empty() {
+            problems.push(
+                Problem::at(cue.text.span(), "the cue's text is empty")
+                    .help("say what to do now, like \"Now the other way\""),
+            );
+        }
+        if let Some(length) = length
+            && at >= length
+        {
+            let per_side = if raw.sides.is_some() {
+                " (cues count from the start of each side)"
+            } else {
+                ""
+            };
+            problems.push(
+                Problem::at(
+                    cue.at.span(),
+                    format!(
+                        "this cue at {} is at or past the end of its step, which lasts {}",
+                        clock(at),
+                        clock(length)
+                    ),
+                )
+                .help(format!(
+                    "move it before {}{per_side}, or make the step longer",
+                    clock(length)
+                )),
+            );
+        }
+        out.push(Cue {
+            at,
+            text: cue.text.get_ref().trim().to_owned(),
+        });
+    }
+    out.sort_by_key(|c| c.at);
+    out
+}
