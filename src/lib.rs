@@ -10,5 +10,6 @@ pub mod cli;
 pub mod commands;
 pub mod paths;
 pub mod routine;
+pub mod session;
 pub mod text;
 pub mod timeline;

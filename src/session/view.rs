@@ -1,0 +1,139 @@
+//! What the session screen shows at a moment, in whole seconds: two views
+//! that are equal draw the same screen, so the app draws only on a change.
+
+use std::time::{Duration, Instant};
+
+use super::Session;
+use crate::breath::BreathState;
+use crate::routine::{Area, Pressure, Side, StepKind};
+use crate::timeline::SegmentKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewPhase {
+    /// The pause before a step: the step shown is the one coming.
+    GetReady,
+    Work,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionView {
+    pub routine_name: String,
+    /// 1-based.
+    pub step_number: usize,
+    pub step_count: usize,
+    pub phase: ViewPhase,
+    pub kind: StepKind,
+    pub title: String,
+    pub area: Option<Area>,
+    pub side: Option<Side>,
+    pub pressure: Pressure,
+    pub instructions: String,
+    pub caution: Option<String>,
+    pub latest_cue: Option<String>,
+    /// Title of the step after this one.
+    pub next_title: Option<String>,
+    /// Whole seconds left in the current segment, rounded up.
+    pub left_secs: u64,
+    pub length_secs: u64,
+    /// Whole seconds left in the whole routine, rounded up.
+    pub total_left_secs: u64,
+    pub total_secs: u64,
+    pub breath: Option<BreathView>,
+    pub paused: bool,
+}
+
+impl SessionView {
+    /// Share of the current segment done, 0.0 to 1.0.
+    pub fn step_ratio(&self) -> f64 {
+        ratio(
+            self.length_secs - self.left_secs.min(self.length_secs),
+            self.length_secs,
+        )
+    }
+
+    /// Share of the routine done, 0.0 to 1.0.
+    pub fn total_ratio(&self) -> f64 {
+        ratio(
+            self.total_secs - self.total_left_secs.min(self.total_secs),
+            self.total_secs,
+        )
+    }
+}
+
+fn ratio(done: u64, all: u64) -> f64 {
+    if all == 0 {
+        1.0
+    } else {
+        done as f64 / all as f64
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BreathView {
+    /// "in 4 · hold 7 · out 8".
+    pub pattern: String,
+    pub state: BreathState,
+    /// Seconds left in the phase, rounded up.
+    pub phase_left_secs: u64,
+    /// Cycles in the step, when it is a breathing step.
+    pub cycles: Option<u32>,
+}
+
+/// Whole seconds, rounded up: "5" stays on screen until exactly 4 s are left.
+pub fn ceil_secs(d: Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_nanos() > 0)
+}
+
+impl Session {
+    pub fn view(&self, now: Instant) -> SessionView {
+        let seg = self.segment();
+        let step = &self.routine().steps[seg.step];
+        let e = self.elapsed(now).min(self.length);
+        let left = self.length - e;
+        let later = self.later_total();
+        let done_before: Duration = self.timeline().segments[..self.seg]
+            .iter()
+            .map(|s| s.length)
+            .sum();
+        let breath = match (seg.kind, &seg.breath) {
+            (SegmentKind::Work, Some(b)) => {
+                let state = b.at(e);
+                Some(BreathView {
+                    pattern: b.to_string(),
+                    phase_left_secs: ceil_secs(state.left),
+                    state,
+                    cycles: step.cycles,
+                })
+            }
+            _ => None,
+        };
+        SessionView {
+            routine_name: self.routine().name.clone(),
+            step_number: seg.step + 1,
+            step_count: self.routine().steps.len(),
+            phase: match seg.kind {
+                SegmentKind::GetReady => ViewPhase::GetReady,
+                SegmentKind::Work => ViewPhase::Work,
+            },
+            kind: step.kind,
+            title: step.title.clone(),
+            area: step.area,
+            side: seg.side,
+            pressure: step.pressure,
+            instructions: step.instructions.clone(),
+            caution: step.caution.clone(),
+            latest_cue: self.latest_cue.clone(),
+            next_title: self
+                .routine()
+                .steps
+                .get(seg.step + 1)
+                .map(|s| s.title.clone()),
+            left_secs: ceil_secs(left),
+            length_secs: ceil_secs(self.length),
+            total_left_secs: ceil_secs(left + later),
+            total_secs: ceil_secs(done_before + self.length + later),
+            breath,
+            paused: self.is_paused(),
+        }
+    }
+}

@@ -1,0 +1,1117 @@
+//! The command line as a user meets it: `check`, `list`, `show`, and what
+//! they print for good files, broken files and files carrying terminal
+//! escape sequences.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+use unicode_width::UnicodeWidthStr;
+
+/// A throwaway home for settings and data, so the user's real routines and
+/// history never count in a test.
+struct Sandbox {
+    dir: TempDir,
+}
+
+impl Sandbox {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        fs::create_dir_all(dir.path().join("config")).unwrap();
+        fs::create_dir_all(dir.path().join("data")).unwrap();
+        Self { dir }
+    }
+
+    fn config_dir(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
+    /// Where the user's own routines live.
+    fn user_routines(&self) -> PathBuf {
+        let dir = self.config_dir().join("routines");
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// A scratch directory for files made during the test.
+    fn scratch(&self, name: &str) -> PathBuf {
+        let dir = self.dir.path().join(name);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// The real binary, run from the package root, without colour.
+    fn knotless(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_knotless"));
+        cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("KNOTLESS_CONFIG_DIR", self.config_dir())
+            .env("KNOTLESS_DATA_DIR", self.dir.path().join("data"))
+            .env("NO_COLOR", "1")
+            .env_remove("CLICOLOR_FORCE");
+        cmd
+    }
+}
+
+/// What one run printed, and how it ended.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    raw_stdout: Vec<u8>,
+    raw_stderr: Vec<u8>,
+}
+
+fn run(mut cmd: Command) -> Run {
+    let out = cmd.output().expect("run knotless");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        raw_stdout: out.stdout,
+        raw_stderr: out.stderr,
+    }
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn fixture(group: &str, name: &str) -> PathBuf {
+    fixtures().join(group).join(name)
+}
+
+/// One invalid fixture: where the mistake is, what the message says, and
+/// the suggestion, if the mistake is close to something allowed.
+struct Invalid {
+    file: &'static str,
+    line: usize,
+    col: usize,
+    message: &'static str,
+    suggestion: Option<&'static str>,
+}
+
+const fn bad(file: &'static str, line: usize, col: usize, message: &'static str) -> Invalid {
+    Invalid {
+        file,
+        line,
+        col,
+        message,
+        suggestion: None,
+    }
+}
+
+const fn bad_with_hint(
+    file: &'static str,
+    line: usize,
+    col: usize,
+    message: &'static str,
+    suggestion: &'static str,
+) -> Invalid {
+    Invalid {
+        file,
+        line,
+        col,
+        message,
+        suggestion: Some(suggestion),
+    }
+}
+
+/// Every file in tests/fixtures/invalid, each with exactly one mistake.
+/// Lines and columns were read off the fixtures by hand: they point at the
+/// offending key or value, or at `[[steps]]` for something missing from a
+/// step.
+const INVALID: &[Invalid] = &[
+    bad_with_hint(
+        "unknown-step-key.toml",
+        7,
+        1,
+        "unknown key `duraton`",
+        "did you mean `duration`?",
+    ),
+    bad_with_hint(
+        "unknown-top-level-key.toml",
+        2,
+        1,
+        "unknown key `sumary`",
+        "did you mean `summary`?",
+    ),
+    bad_with_hint(
+        "unknown-kind.toml",
+        10,
+        8,
+        "`kneeding` is not one of the allowed values",
+        "did you mean `kneading`?",
+    ),
+    bad_with_hint(
+        "unknown-area.toml",
+        7,
+        8,
+        "`shoulder` is not one of the allowed values",
+        "did you mean `shoulders`?",
+    ),
+    bad(
+        "unknown-pressure.toml",
+        8,
+        12,
+        "`strong` is not one of the allowed values",
+    ),
+    bad(
+        "unreadable-duration.toml",
+        6,
+        12,
+        "cannot read \"ten minutes\" as a duration",
+    ),
+    bad(
+        "duration-without-unit.toml",
+        6,
+        12,
+        "\"90\" has no unit: write \"90s\"",
+    ),
+    bad(
+        "zero-duration.toml",
+        6,
+        12,
+        "a step cannot last zero seconds",
+    ),
+    bad(
+        "duration-over-two-hours.toml",
+        6,
+        12,
+        "a step may last at most two hours",
+    ),
+    bad(
+        "cue-past-end-of-step.toml",
+        10,
+        10,
+        "this cue at 1:00 is at or past the end of its step, which lasts 1:00",
+    ),
+    bad("cue-with-empty-text.toml", 8, 30, "the cue's text is empty"),
+    bad(
+        "breathing-without-pattern.toml",
+        4,
+        8,
+        "a breathing step needs a pattern",
+    ),
+    bad(
+        "breathing-with-cycles-and-duration.toml",
+        7,
+        10,
+        "a breathing step takes `cycles` or `duration`, not both",
+    ),
+    bad(
+        "breathing-without-length.toml",
+        4,
+        8,
+        "a breathing step needs `cycles` or `duration`",
+    ),
+    bad(
+        "cycles-on-massage-step.toml",
+        8,
+        10,
+        "only breathing steps take `cycles`; this is a warm-up step",
+    ),
+    bad_with_hint(
+        "unknown-breath-pattern.toml",
+        6,
+        10,
+        "there is no breathing pattern called \"boxx\"",
+        "did you mean \"box\"?",
+    ),
+    bad(
+        "custom-breath-zero-in.toml",
+        6,
+        17,
+        "`in` must be more than 0",
+    ),
+    bad(
+        "custom-breath-negative-in.toml",
+        6,
+        17,
+        "`in` must be more than 0",
+    ),
+    bad_with_hint(
+        "custom-breath-unknown-key.toml",
+        6,
+        39,
+        "unknown key `hodl_out`",
+        "did you mean `hold_out`?",
+    ),
+    bad(
+        "sides-on-breathing-step.toml",
+        8,
+        9,
+        "a breathing step has no sides",
+    ),
+    bad("sides-on-rest-step.toml", 7, 9, "a rest step has no sides"),
+    bad(
+        "sides-on-whole-body-step.toml",
+        8,
+        9,
+        "`sides` needs a part of the body that has two sides; whole-body does not",
+    ),
+    bad("empty-name.toml", 1, 8, "the routine's name is empty"),
+    bad("empty-title.toml", 5, 9, "the step's title is empty"),
+    bad("no-steps.toml", 1, 1, "the routine has no steps"),
+    bad("missing-title.toml", 3, 1, "missing key `title`"),
+    bad("missing-duration.toml", 3, 1, "the step has no duration"),
+    bad(
+        "tools-not-a-list.toml",
+        2,
+        9,
+        "write a list in square brackets",
+    ),
+    bad("unterminated-string.toml", 5, 24, "string"),
+    bad("duplicate-key.toml", 7, 1, "duplicate key"),
+    bad(
+        "transition-over-a-minute.toml",
+        4,
+        14,
+        "a get-ready pause of 1 min 30 s is too long",
+    ),
+    bad(
+        "too-many-steps.toml",
+        2503,
+        1,
+        "a routine may have at most 500 steps; this one has 501",
+    ),
+    bad("not-utf8.toml", 5, 20, "this file is not UTF-8 text"),
+];
+
+/// The `*.toml` entries of a fixture directory (files and directories).
+fn toml_entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The column (1-based, in characters) of the first `^` under source line
+/// `line` in a rendered diagnostic.
+fn caret_column(report: &str, line: usize) -> Option<usize> {
+    let mut lines = report.lines();
+    let prefix = format!("{line} │ ");
+    lines.find(|l| l.trim_start().starts_with(&prefix))?;
+    let under = lines.next()?;
+    let (_, after_bar) = under.split_once('│')?;
+    let after_bar = after_bar.strip_prefix(' ')?;
+    after_bar.chars().position(|c| c == '^').map(|i| i + 1)
+}
+
+#[test]
+fn every_invalid_fixture_is_covered_by_the_table() {
+    let mut in_table: Vec<String> = INVALID.iter().map(|f| f.file.to_owned()).collect();
+    in_table.push("a-directory.toml".to_owned());
+    in_table.sort();
+    assert_eq!(toml_entries(&fixtures().join("invalid")), in_table);
+    assert!(INVALID.len() >= 24);
+}
+
+#[test]
+fn each_mistake_is_reported_at_its_line_and_column_with_a_caret() {
+    let sandbox = Sandbox::new();
+    let mut failures = Vec::new();
+    for case in INVALID {
+        let mut cmd = sandbox.knotless();
+        cmd.current_dir(fixtures().join("invalid"))
+            .args(["check", case.file]);
+        let out = run(cmd);
+        let where_ = format!("{}:{}:{}\n", case.file, case.line, case.col);
+        let mut wrong = Vec::new();
+        if out.code != Some(1) {
+            wrong.push(format!("exit status {:?}, expected 1", out.code));
+        }
+        if !out.stdout.contains(&format!("┌─ {where_}")) {
+            wrong.push(format!("no `{}` location", where_.trim_end()));
+        }
+        if !out.stdout.contains(case.message) {
+            wrong.push(format!("no message `{}`", case.message));
+        }
+        if let Some(hint) = case.suggestion
+            && !out.stdout.contains(hint)
+        {
+            wrong.push(format!("no suggestion `{hint}`"));
+        }
+        // The offending line is quoted, with the caret under the mistake.
+        let text = fs::read(fixture("invalid", case.file)).unwrap();
+        let text = String::from_utf8_lossy(&text);
+        let source_line = text.lines().nth(case.line - 1).unwrap();
+        if !out
+            .stdout
+            .contains(&format!("{} │ {}\n", case.line, source_line))
+        {
+            wrong.push(format!("line {} is not quoted", case.line));
+        }
+        if caret_column(&out.stdout, case.line) != Some(case.col) {
+            wrong.push(format!(
+                "caret at column {:?}, expected {}",
+                caret_column(&out.stdout, case.line),
+                case.col
+            ));
+        }
+        // One mistake per fixture, so exactly one problem.
+        if !out
+            .stdout
+            .contains(&format!("1 problem in 1 of 1 file: {}\n", case.file))
+        {
+            wrong.push("summary is not `1 problem in 1 of 1 file`".to_owned());
+        }
+        if !wrong.is_empty() {
+            failures.push(format!(
+                "{}: {}\n--- stdout:\n{}--- stderr:\n{}",
+                case.file,
+                wrong.join("; "),
+                out.stdout,
+                out.stderr
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_problem_comes_with_a_hint_on_how_to_fix_it() {
+    let sandbox = Sandbox::new();
+    for case in INVALID {
+        let mut cmd = sandbox.knotless();
+        cmd.current_dir(fixtures().join("invalid"))
+            .args(["check", case.file]);
+        let out = run(cmd);
+        let hinted = out.stdout.contains("= help: ")
+            || out.stdout.contains("write ")
+            || out.stdout.contains("did you mean");
+        assert!(hinted, "{}: no hint\n{}", case.file, out.stdout);
+    }
+}
+
+#[test]
+fn a_directory_named_like_a_routine_is_refused_with_a_clear_message() {
+    let sandbox = Sandbox::new();
+    let dir = fixture("invalid", "a-directory.toml");
+    assert!(dir.is_dir(), "the fixture must be a directory");
+
+    let mut cmd = sandbox.knotless();
+    cmd.arg("show").arg(&dir);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("this is a directory, not a routine file"),
+        "{}",
+        out.stderr
+    );
+
+    // `check` takes directories, so it looks inside and finds nothing.
+    let mut cmd = sandbox.knotless();
+    cmd.arg("check").arg(&dir);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("no routine files (*.toml) in this directory"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_missing_file_is_reported_not_a_crash() {
+    let sandbox = Sandbox::new();
+    let missing = sandbox.scratch("empty").join("no-such-routine.toml");
+
+    let mut cmd = sandbox.knotless();
+    cmd.arg("check").arg(&missing);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1));
+    assert!(
+        out.stdout.contains("no-such-routine.toml: no such file"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("1 problem in 1 of 1 file"),
+        "{}",
+        out.stdout
+    );
+
+    let mut cmd = sandbox.knotless();
+    cmd.arg("show").arg(&missing);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1));
+    assert!(out.stderr.contains("no such file"), "{}", out.stderr);
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+}
+
+#[test]
+fn a_file_over_one_mebibyte_is_refused_unread() {
+    let sandbox = Sandbox::new();
+    let big = sandbox.scratch("big").join("huge.toml");
+    let mut text = String::from("name = \"Huge\"\n");
+    text.push_str(&"# padding\n".repeat(1024 * 1024 / 10 + 10));
+    assert!(text.len() > 1024 * 1024);
+    fs::write(&big, text).unwrap();
+
+    let mut cmd = sandbox.knotless();
+    cmd.arg("check").arg(&big);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("huge.toml: this file is"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("routine files may be at most 1024 KiB"),
+        "{}",
+        out.stdout
+    );
+
+    let mut cmd = sandbox.knotless();
+    cmd.arg("show").arg(&big);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1));
+    assert!(out.stderr.contains("at most 1024 KiB"), "{}", out.stderr);
+}
+
+#[test]
+fn checking_the_invalid_directory_reports_every_file() {
+    let sandbox = Sandbox::new();
+    let dir = fixtures().join("invalid");
+    let names = toml_entries(&dir);
+    let n = names.len();
+
+    let mut cmd = sandbox.knotless();
+    cmd.current_dir(&dir).args(["check", "."]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1));
+    let summary = out.stdout.lines().last().unwrap();
+    let expected = format!("{n} problems in {n} of {n} files: ");
+    assert!(
+        summary.starts_with(&expected),
+        "expected `{expected}...`, got `{summary}`"
+    );
+    for name in &names {
+        assert!(
+            summary.contains(&format!("./{name}")),
+            "{name} missing from `{summary}`"
+        );
+    }
+    // Every file's own diagnostic is there too, not only its name.
+    for case in INVALID {
+        let where_ = format!("./{}:{}:{}\n", case.file, case.line, case.col);
+        assert!(out.stdout.contains(&where_), "no {where_}");
+    }
+    assert!(
+        out.stdout
+            .contains("./a-directory.toml: this is a directory, not a routine file")
+    );
+}
+
+#[test]
+fn the_valid_fixtures_pass_check() {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.knotless();
+    cmd.args(["check", "tests/fixtures/valid"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
+    let n = toml_entries(&fixtures().join("valid")).len();
+    assert_eq!(out.stdout, format!("All {n} routine files are fine.\n"));
+}
+
+#[test]
+fn check_with_no_arguments_checks_the_built_ins() {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.knotless();
+    cmd.arg("check");
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
+    assert_eq!(out.stdout, "All 7 routine files are fine.\n");
+}
+
+#[test]
+fn check_with_no_arguments_also_checks_the_users_routines() {
+    let sandbox = Sandbox::new();
+    fs::copy(
+        fixture("invalid", "unknown-step-key.toml"),
+        sandbox.user_routines().join("mine.toml"),
+    )
+    .unwrap();
+    let mut cmd = sandbox.knotless();
+    cmd.arg("check");
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1), "{}", out.stdout);
+    assert!(out.stdout.contains("mine.toml:7:1\n"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("1 problem in 1 of 8 files"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// (id, length) of every built-in routine.
+const BUILTINS: &[(&str, &str)] = &[
+    ("breathe-5", "5:00"),
+    ("calm-down", "15:05"),
+    ("daily-back", "12:09"),
+    ("desk-break", "4:55"),
+    ("lower-back", "10:00"),
+    ("roller-and-ball", "10:05"),
+    ("sleep-wind-down", "10:02"),
+];
+
+/// The cells of a table row, split on runs of two or more spaces.
+fn cells(line: &str) -> Vec<&str> {
+    line.split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+fn row<'a>(table: &'a str, id: &str) -> Option<&'a str> {
+    table
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(id))
+}
+
+#[test]
+fn list_shows_the_seven_built_ins_with_their_lengths() {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.knotless();
+    cmd.arg("list");
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0));
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(cells(lines[0]), ["ID", "NAME", "LENGTH", "STEPS", "SOURCE"]);
+    assert_eq!(lines.len(), 1 + BUILTINS.len(), "{}", out.stdout);
+    for (id, length) in BUILTINS {
+        let line = row(&out.stdout, id).unwrap_or_else(|| panic!("{id} not listed"));
+        let cells = cells(line);
+        assert_eq!(cells[2], *length, "{line}");
+        assert_eq!(cells[4], "built-in", "{line}");
+    }
+    assert_eq!(
+        cells(row(&out.stdout, "daily-back").unwrap())[1],
+        "Daily back reset"
+    );
+}
+
+#[test]
+fn list_with_routines_dir_shows_the_valid_fixtures_beside_the_built_ins() {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.knotless();
+    cmd.args(["--routines", "tests/fixtures/valid", "list"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let expected = [
+        ("custom-breath", "Slow exhale practice", "5:12", "4"),
+        (
+            "two-sided-with-cues",
+            "Hips and legs after a run",
+            "8:15",
+            "3",
+        ),
+        ("肩こり-evening", "肩こり 夜のケア 🌙", "4:21", "4"),
+    ];
+    for (id, name, length, steps) in expected {
+        let line = row(&out.stdout, id).unwrap_or_else(|| panic!("{id} not listed"));
+        let cells = cells(line);
+        assert_eq!(&cells[1..4], [name, length, steps], "{line}");
+        assert!(cells[4].starts_with("--routines "), "{line}");
+    }
+    for (id, _) in BUILTINS {
+        assert!(row(&out.stdout, id).is_some(), "{id} not listed");
+    }
+}
+
+#[test]
+fn a_broken_file_is_listed_as_broken_and_hides_nothing() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.scratch("mixed");
+    fs::copy(
+        fixture("valid", "custom-breath.toml"),
+        dir.join("custom-breath.toml"),
+    )
+    .unwrap();
+    fs::copy(
+        fixture("valid", "two-sided-with-cues.toml"),
+        dir.join("two-sided-with-cues.toml"),
+    )
+    .unwrap();
+    fs::copy(
+        fixture("invalid", "unknown-kind.toml"),
+        dir.join("oops.toml"),
+    )
+    .unwrap();
+
+    let mut cmd = sandbox.knotless();
+    cmd.arg("--routines").arg(&dir).arg("list");
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let broken = row(&out.stdout, "oops").expect("the broken file is listed");
+    assert!(broken.contains("BROKEN"), "{broken}");
+    assert!(broken.contains("knotless check"), "{broken}");
+    assert!(
+        row(&out.stdout, "custom-breath")
+            .unwrap()
+            .contains("Slow exhale practice")
+    );
+    assert!(
+        row(&out.stdout, "two-sided-with-cues")
+            .unwrap()
+            .contains("Hips and legs after a run")
+    );
+    assert!(row(&out.stdout, "daily-back").is_some());
+}
+
+#[test]
+fn a_user_routine_with_a_built_in_id_replaces_the_built_in() {
+    let sandbox = Sandbox::new();
+    fs::write(
+        sandbox.user_routines().join("desk-break.toml"),
+        "name = \"My own desk break\"\n\n[[steps]]\nkind = \"rest\"\ntitle = \"Sit back\"\nduration = \"1m\"\n",
+    )
+    .unwrap();
+    let mut cmd = sandbox.knotless();
+    cmd.arg("list");
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0));
+    let line = row(&out.stdout, "desk-break").unwrap();
+    let cells = cells(line);
+    assert_eq!(cells[1], "My own desk break", "{line}");
+    assert!(cells[4].starts_with("user "), "{line}");
+    assert!(!out.stdout.contains("Desk break"), "{}", out.stdout);
+    assert_eq!(
+        out.stdout
+            .lines()
+            .filter(|l| l.starts_with("desk-break "))
+            .count(),
+        1
+    );
+
+    let mut cmd = sandbox.knotless();
+    cmd.args(["show", "desk-break"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0));
+    assert!(
+        out.stdout
+            .starts_with("My own desk break (desk-break, user)\n"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn show_prints_the_timeline_with_a_total() {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.knotless();
+    cmd.args(["show", "daily-back"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("Daily back reset (daily-back, built-in)\n")
+    );
+    assert!(
+        out.stdout
+            .lines()
+            .any(|l| cells(l) == ["START", "LENGTH", "KIND", "TITLE", "AREA", "SIDE"]),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("Shoulder rolls"));
+    assert!(out.stdout.contains("cue: Now roll them forwards"));
+    assert!(
+        out.stdout.contains("\nTotal 12:09: 10 steps"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn show_of_an_unknown_id_suggests_the_closest_one() {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.knotless();
+    cmd.args(["show", "daily-bak"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1));
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("no routine called `daily-bak`"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("did you mean `daily-back`?"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn show_of_a_broken_routine_prints_its_problems() {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.knotless();
+    cmd.args(["show", "tests/fixtures/invalid/unknown-kind.toml"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1));
+    assert!(
+        out.stderr.contains("unknown-kind.toml:10:8\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("did you mean `kneading`?"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn show_by_path_works_and_wide_titles_line_up() {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.knotless();
+    cmd.args(["show", "tests/fixtures/valid/肩こり-evening.toml"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("肩こり 夜のケア 🌙 (肩こり-evening, file)\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("\nTotal 4:21: 4 steps"),
+        "{}",
+        out.stdout
+    );
+
+    // The AREA column starts at the same display column after a CJK/emoji
+    // title as after a plain one.
+    let area_column = |title: &str, area: &str| {
+        let line = out
+            .stdout
+            .lines()
+            .find(|l| l.contains(title))
+            .unwrap_or_else(|| panic!("no row for {title}\n{}", out.stdout));
+        let after = line.find(title).unwrap() + title.len();
+        let at = after + line[after..].find(area).unwrap();
+        line[..at].width()
+    };
+    let header = out.stdout.lines().find(|l| l.starts_with("START")).unwrap();
+    let header_area = header[..header.find("AREA").unwrap()].width();
+    assert_eq!(area_column("Trapezius squeeze", "shoulders"), header_area);
+    assert_eq!(area_column("肩回し 🔄", "shoulders"), header_area);
+    assert_eq!(area_column("首のストレッチ", "neck"), header_area);
+}
+
+#[test]
+fn list_lines_up_wide_names() {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.knotless();
+    cmd.args(["--routines", "tests/fixtures/valid", "list"]);
+    let out = run(cmd);
+    let header = out.stdout.lines().next().unwrap();
+    // LENGTH is right-aligned: every length ends where the heading ends.
+    let end = header[..header.find("LENGTH").unwrap() + "LENGTH".len()].width();
+    for id in ["肩こり-evening", "daily-back", "custom-breath"] {
+        let line = row(&out.stdout, id).unwrap();
+        let length = cells(line)[2];
+        let at = line.find(&format!(" {length} ")).unwrap() + 1 + length.len();
+        assert_eq!(line[..at].width(), end, "{line}");
+    }
+}
+
+#[test]
+fn show_counts_both_sides_and_fractional_breaths() {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.knotless();
+    cmd.args(["show", "tests/fixtures/valid/two-sided-with-cues.toml"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let left = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("Ball under the glute") && l.ends_with("left"))
+        .unwrap();
+    let right = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("Ball under the glute") && l.ends_with("right"))
+        .unwrap();
+    assert_eq!(cells(left)[..2], ["0:10", "2:00"]);
+    assert_eq!(cells(right)[..2], ["2:10", "2:00"]);
+    // Cues are sorted by time within each side.
+    assert!(
+        out.stdout
+            .contains(" 0:40            cue: Breathe out and let the weight sink\n")
+    );
+    assert!(
+        out.stdout
+            .contains(" 2:40            cue: Breathe out and let the weight sink\n")
+    );
+    assert!(
+        out.stdout.contains("\nTotal 8:15: 3 steps"),
+        "{}",
+        out.stdout
+    );
+
+    let mut cmd = sandbox.knotless();
+    cmd.args(["show", "tests/fixtures/valid/custom-breath.toml"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.contains("in 3.5"), "{}", out.stdout);
+    assert!(out.stdout.contains("out 6.5"), "{}", out.stdout);
+    // No get-ready pauses: transition = 0.
+    assert!(
+        out.stdout.contains("\nTotal 5:12: 4 steps\n"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// Fails on any byte a terminal would act on: C0 controls but newline, DEL,
+/// and C1 controls (UTF-8 0xC2 0x80..=0x9F).
+fn assert_no_raw_controls(what: &str, bytes: &[u8]) {
+    for (i, &b) in bytes.iter().enumerate() {
+        let c1 = b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n));
+        assert!(
+            !((b < 0x20 && b != b'\n') || b == 0x7f || c1),
+            "{what}: raw control byte {b:#04x} at {i}:\n{}",
+            String::from_utf8_lossy(bytes).escape_debug()
+        );
+    }
+}
+
+fn assert_all_safe(what: &str, out: &Run) {
+    assert_no_raw_controls(&format!("{what} stdout"), &out.raw_stdout);
+    assert_no_raw_controls(&format!("{what} stderr"), &out.raw_stderr);
+}
+
+#[test]
+fn control_fixtures_hold_the_control_bytes_they_are_about() {
+    let read = |name| fs::read(fixture("control", name)).unwrap();
+    let key = read("raw-escape-in-key.toml");
+    assert!(key.windows(9).any(|w| w == b"\x1b]0;pwned"));
+    assert!(key.contains(&0x07));
+    let bad_line = read("raw-escape-in-bad-line.toml");
+    assert!(bad_line.contains(&0x1b));
+    assert!(bad_line.windows(2).any(|w| w == [0xc2, 0x9b]));
+    for name in ["escaped-escape-in-values.toml", "escaped-escape-valid.toml"] {
+        let text = read(name);
+        assert!(!text.contains(&0x1b), "{name} should use the TOML escape");
+        assert!(text.windows(6).any(|w| w == b"\\u001b"));
+    }
+}
+
+#[test]
+fn a_raw_escape_in_a_quoted_key_is_shown_as_a_control_picture() {
+    let sandbox = Sandbox::new();
+    let file = fixture("control", "raw-escape-in-key.toml");
+    let mut cmd = sandbox.knotless();
+    cmd.arg("check").arg(&file);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1));
+    assert_all_safe("check", &out);
+    assert!(
+        out.stdout.contains("raw-escape-in-key.toml:8:8\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("\"colour␛]0;pwned␇\" = \"red\""),
+        "{}",
+        out.stdout
+    );
+
+    let mut cmd = sandbox.knotless();
+    cmd.arg("show").arg(&file);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1));
+    assert_all_safe("show", &out);
+    assert!(out.stderr.contains('␛'), "{}", out.stderr);
+}
+
+#[test]
+fn escapes_written_in_toml_string_values_are_shown_escaped_in_diagnostics() {
+    let sandbox = Sandbox::new();
+    let file = fixture("control", "escaped-escape-in-values.toml");
+    let mut cmd = sandbox.knotless();
+    cmd.arg("check").arg(&file);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1));
+    assert_all_safe("check", &out);
+    assert!(
+        out.stdout
+            .contains("unknown key `colour\\u{1b}]0;pwned\\u{7}`"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("there is no breathing pattern called \"box\\u{1b}[2J\""),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("escaped-escape-in-values.toml:9:1\n"));
+    assert!(out.stdout.contains("escaped-escape-in-values.toml:14:10\n"));
+
+    let mut cmd = sandbox.knotless();
+    cmd.arg("show").arg(&file);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1));
+    assert_all_safe("show", &out);
+    assert!(out.stderr.contains("\\u{1b}"), "{}", out.stderr);
+}
+
+#[test]
+fn escapes_in_a_valid_routine_are_shown_escaped_by_list_and_show() {
+    let sandbox = Sandbox::new();
+    let file = fixture("control", "escaped-escape-valid.toml");
+
+    let mut cmd = sandbox.knotless();
+    cmd.arg("check").arg(&file);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
+    assert_all_safe("check", &out);
+
+    let mut cmd = sandbox.knotless();
+    cmd.args(["--routines", "tests/fixtures/control", "list"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0));
+    assert_all_safe("list", &out);
+    let line = row(&out.stdout, "escaped-escape-valid").unwrap();
+    assert!(line.contains("Neck \\u{1b}[2Jbreak"), "{line}");
+    for broken in [
+        "escaped-escape-in-values",
+        "raw-escape-in-bad-line",
+        "raw-escape-in-key",
+    ] {
+        assert!(row(&out.stdout, broken).unwrap().contains("BROKEN"));
+    }
+
+    let mut cmd = sandbox.knotless();
+    cmd.arg("show").arg(&file);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_all_safe("show", &out);
+    assert!(
+        out.stdout
+            .starts_with("Neck \\u{1b}[2Jbreak (escaped-escape-valid, file)\n")
+    );
+    assert!(
+        out.stdout
+            .contains("Clears your screen \\u{1b}]0;pwned\\u{7} if printed raw.")
+    );
+    assert!(
+        out.stdout.contains("Shoulder \\u{1b}[31mrolls"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("cue: Now \\u{9b}2Jforwards"),
+        "{}",
+        out.stdout
+    );
+
+    let mut cmd = sandbox.knotless();
+    cmd.args([
+        "--routines",
+        "tests/fixtures/control",
+        "show",
+        "escaped-escape-valid",
+    ]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_all_safe("show by id", &out);
+}
+
+#[test]
+fn raw_escape_and_c1_bytes_in_a_line_that_fails_to_parse_are_made_visible() {
+    let sandbox = Sandbox::new();
+    let file = fixture("control", "raw-escape-in-bad-line.toml");
+    let mut cmd = sandbox.knotless();
+    cmd.arg("check").arg(&file);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1));
+    assert_all_safe("check", &out);
+    assert!(
+        out.stdout.contains("raw-escape-in-bad-line.toml:4:"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("kind = warm-up␛[31m\\u{9b}2J\n"),
+        "{}",
+        out.stdout
+    );
+
+    let mut cmd = sandbox.knotless();
+    cmd.arg("show").arg(&file);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1));
+    assert_all_safe("show", &out);
+    assert!(out.stderr.contains('␛'), "{}", out.stderr);
+}
+
+#[test]
+fn checking_the_whole_control_directory_prints_no_raw_control_bytes() {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.knotless();
+    cmd.args(["check", "tests/fixtures/control"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1));
+    assert_all_safe("check", &out);
+    assert!(out.stdout.contains("in 3 of 4 files"), "{}", out.stdout);
+}
+
+#[test]
+fn version_and_help_work() {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.knotless();
+    cmd.arg("--version");
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0));
+    assert_eq!(
+        out.stdout,
+        format!("knotless {}\n", env!("CARGO_PKG_VERSION"))
+    );
+
+    let mut cmd = sandbox.knotless();
+    cmd.arg("--help");
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0));
+    for word in [
+        "Usage:",
+        "list",
+        "check",
+        "show",
+        "completions",
+        "--routines",
+    ] {
+        assert!(out.stdout.contains(word), "no {word} in\n{}", out.stdout);
+    }
+}
+
+#[test]
+fn an_unknown_subcommand_is_a_usage_error() {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.knotless();
+    cmd.arg("lsit");
+    let out = run(cmd);
+    assert_eq!(out.code, Some(2));
+    assert!(out.stderr.contains("lsit"), "{}", out.stderr);
+}
+
+#[test]
+fn completions_for_bash_name_the_program() {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.knotless();
+    cmd.args(["completions", "bash"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0));
+    assert!(out.stdout.contains("knotless"));
+    assert!(out.stdout.contains("complete"), "{}", out.stdout);
+}

@@ -1,0 +1,3 @@
+//! Tests that run the real `knotless` binary, the way a user would.
+
+mod cli;
