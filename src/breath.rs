@@ -28,8 +28,9 @@ impl PhaseKind {
     fn short(self) -> &'static str {
         match self {
             PhaseKind::In => "in",
-            PhaseKind::Hold | PhaseKind::HoldOut => "hold",
+            PhaseKind::Hold => "hold",
             PhaseKind::Out => "out",
+            PhaseKind::HoldOut => "hold out",
         }
     }
 }

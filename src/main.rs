@@ -7,7 +7,10 @@ fn main() -> ExitCode {
     match knotless::commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            match e.downcast_ref::<knotless::commands::Reported>() {
+                Some(report) => eprintln!("{report}"),
+                None => eprintln!("error: {e:#}"),
+            }
             ExitCode::FAILURE
         }
     }

@@ -25,22 +25,28 @@ pub fn check(paths: &[PathBuf], library: impl FnOnce() -> Library, color: bool) 
         for path in paths {
             if path.is_dir() {
                 match routine_files(path) {
-                    Ok(list) if list.is_empty() => reports.push(FileProblems::new(
-                        path.display().to_string(),
-                        None,
-                        vec![Problem::whole_file(
-                            "no routine files (*.toml) in this directory",
-                        )],
-                    )),
+                    Ok(list) if list.is_empty() => {
+                        files += 1;
+                        reports.push(FileProblems::new(
+                            path.display().to_string(),
+                            None,
+                            vec![Problem::whole_file(
+                                "no routine files (*.toml) in this directory",
+                            )],
+                        ));
+                    }
                     Ok(list) => {
                         files += list.len();
                         reports.extend(list.iter().filter_map(|p| load_file(p).err()));
                     }
-                    Err(problem) => reports.push(FileProblems::new(
-                        path.display().to_string(),
-                        None,
-                        vec![problem],
-                    )),
+                    Err(problem) => {
+                        files += 1;
+                        reports.push(FileProblems::new(
+                            path.display().to_string(),
+                            None,
+                            vec![problem],
+                        ));
+                    }
                 }
             } else {
                 files += 1;
@@ -55,7 +61,10 @@ pub fn check(paths: &[PathBuf], library: impl FnOnce() -> Library, color: bool) 
     let problems: usize = reports.iter().map(|r| r.problems.len()).sum();
     let s = |n: usize| if n == 1 { "" } else { "s" };
     if reports.is_empty() {
-        text.push_str(&format!("All {files} routine file{} are fine.\n", s(files)));
+        text.push_str(&match files {
+            1 => "The routine file is fine.\n".to_owned(),
+            n => format!("All {n} routine files are fine.\n"),
+        });
     } else {
         let names: Vec<String> = reports
             .iter()

@@ -63,8 +63,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 pub fn resolve(arg: &str, library: impl FnOnce() -> Library) -> Result<(Routine, Origin)> {
     let path = Path::new(arg);
     if looks_like_path(arg) || path.is_file() {
-        let routine = load_file(path)
-            .map_err(|p| anyhow::anyhow!(p.render(color_for(&std::io::stderr()))))?;
+        let routine =
+            load_file(path).map_err(|p| Reported(p.render(color_for(&std::io::stderr()))))?;
         return Ok((routine, Origin::Direct(path.to_path_buf())));
     }
     let lib = library();
@@ -81,10 +81,26 @@ pub fn resolve(arg: &str, library: impl FnOnce() -> Library) -> Result<(Routine,
     };
     match &entry.routine {
         Ok(r) => Ok((r.clone(), entry.origin.clone())),
-        Err(p) => Err(anyhow::anyhow!(p.render(color_for(&std::io::stderr()))))
-            .with_context(|| format!("routine `{}` has problems", entry.id)),
+        Err(p) => Err(Reported(format!(
+            "The routine `{}` has problems:\n\n{}",
+            crate::text::escape_inline(&entry.id),
+            p.render(color_for(&std::io::stderr()))
+        ))
+        .into()),
     }
 }
+
+/// An error already written out in full (diagnostics): printed as it is.
+#[derive(Debug)]
+pub struct Reported(pub String);
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.trim_end())
+    }
+}
+
+impl std::error::Error for Reported {}
 
 /// Colour only for a terminal, and never under NO_COLOR.
 pub fn color_for(stream: &impl IsTerminal) -> bool {

@@ -62,19 +62,17 @@ pub fn show(routine: &Routine, origin: &Origin) -> String {
         &rows,
     ));
     let pauses = timeline.get_ready_count();
-    let pause_note = if pauses == 0 {
-        String::new()
-    } else {
-        format!(
-            ", with {pauses} get-ready pauses of {}",
-            words(routine.transition)
-        )
+    let pause = words(routine.transition);
+    let pause_note = match pauses {
+        0 => String::new(),
+        1 => format!(", with a get-ready pause of {pause}"),
+        n => format!(", with {n} get-ready pauses of {pause}"),
     };
-    out.push_str(&format!(
-        "\nTotal {}: {} steps{}\n",
-        clock(timeline.total),
-        routine.steps.len(),
-        pause_note
-    ));
+    let steps = match routine.steps.len() {
+        1 => "1 step".to_owned(),
+        n => format!("{n} steps"),
+    };
+    let total = clock(timeline.total);
+    out.push_str(&format!("\nTotal {total}: {steps}{pause_note}\n"));
     out
 }

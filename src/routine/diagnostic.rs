@@ -179,9 +179,16 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// Which table a serde error came from, for the words of its label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Routine,
+    Step,
+}
+
 /// Turn a message from toml/serde into a problem a routine author can act
 /// on: unknown keys and values get a "did you mean", missing keys a hint.
-pub fn from_toml_error(err: &toml::de::Error, fallback: Range<usize>) -> Problem {
+pub fn from_toml_error(err: &toml::de::Error, fallback: Range<usize>, table: Table) -> Problem {
     let span = err.span().unwrap_or(fallback);
     let message = err.message().trim_end();
     if let Some((word, allowed)) = parse_unknown(message, "unknown field `") {
@@ -201,15 +208,55 @@ pub fn from_toml_error(err: &toml::de::Error, fallback: Range<usize>) -> Problem
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let key = rest.split('`').next().unwrap_or_default();
+        let (span, label) = match (table, key) {
+            // The whole document has no single place: point at its start.
+            (Table::Routine, _) => (0..0, format!("the routine has no `{key}`")),
+            (Table::Step, "kind" | "title") => (span, format!("this step has no `{key}`")),
+            _ => (span, format!("this table has no `{key}`")),
+        };
         return Problem::at(span, format!("missing key `{key}`"))
-            .label(format!("this table needs `{key}`"))
+            .label(label)
             .help(missing_key_help(key));
     }
     let mut p = Problem::at(span, message.to_owned());
-    if let Some(help) = type_help(message) {
+    if let Some(help) = value_help(message) {
         p = p.help(help);
     }
     p
+}
+
+/// A TOML syntax error, in words a routine author can act on.
+pub fn from_syntax_error(err: &toml::de::Error, source: &str) -> Problem {
+    let end = source.len();
+    let span = err.span().unwrap_or(end..end);
+    let message = err.message().trim_end();
+    let quoted = source.get(span.clone()).unwrap_or_default();
+    if message.starts_with("duplicate key") {
+        return Problem::at(
+            span,
+            format!("the key `{quoted}` is set twice in this table"),
+        )
+        .label("set again here")
+        .help("keep one of the two; each key may appear once per table");
+    }
+    if message.contains("non-double-quote visible characters")
+        || message.contains("non-single-quote visible characters")
+    {
+        return Problem::at(
+            span,
+            "a control character cannot be written as it is inside a string",
+        )
+        .label("this character")
+        .help("remove it, or write it as an escape such as \\u001b");
+    }
+    if message.starts_with("invalid basic string") && message.contains("expected `\"`") {
+        return Problem::at(span, "this string is not closed")
+            .label("the line ends here")
+            .help("add a closing \" at the end of the text");
+    }
+    Problem::at(span, message.to_owned()).help(
+        "check the TOML syntax at the caret: keys are `key = value`, text goes in double quotes, lists in [ ]",
+    )
 }
 
 /// "unknown field `x`, expected one of `a`, `b`" -> ("x", ["a", "b"]).
@@ -247,7 +294,21 @@ fn missing_key_help(key: &str) -> String {
     }
 }
 
-fn type_help(message: &str) -> Option<&'static str> {
+fn value_help(message: &str) -> Option<&'static str> {
+    if message.contains("as a duration")
+        || message.contains("duration has no unit")
+        || message.contains("duration is empty")
+        || message.contains("duration cannot be negative")
+        || message.contains("number of seconds must be whole")
+    {
+        return Some(super::duration::HOW);
+    }
+    if message.contains("wanted string or table") {
+        return Some("put the value in double quotes, like kind = \"kneading\"");
+    }
+    if message.starts_with("invalid value") && message.contains("expected u32") {
+        return Some("write a whole number of 1 or more, without quotes, like 6");
+    }
     if !message.starts_with("invalid type") {
         return None;
     }

@@ -52,8 +52,8 @@ pub fn read_text(path: &Path) -> Result<String, FileProblems> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(fail(
             Problem::whole_file(format!(
-                "this file is {} KiB; routine files may be at most 1024 KiB",
-                meta.len() / 1024
+                "this file is {} bytes; routine files may be at most 1 MiB ({MAX_FILE_BYTES} bytes)",
+                meta.len()
             ))
             .help("a routine needs far less: check that this is the right file"),
         ));
@@ -64,7 +64,7 @@ pub fn read_text(path: &Path) -> Result<String, FileProblems> {
         .map_err(|e| fail(Problem::whole_file(format!("cannot read this file: {e}"))))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(fail(Problem::whole_file(
-            "this file grew past 1024 KiB while it was read",
+            "this file grew past 1 MiB while it was read",
         )));
     }
     String::from_utf8(bytes).map_err(|e| not_utf8(&name, e))

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use super::diagnostic::{FileProblems, Problem, from_toml_error};
+use super::diagnostic::{FileProblems, Problem, Table, from_syntax_error, from_toml_error};
 use super::model::Routine;
 use super::raw::{RawHeader, RawStep};
 use super::validate;
@@ -17,16 +17,12 @@ pub fn parse_routine(id: &str, file: &str, text: &str) -> Result<Routine, FilePr
     let problems = |problems| FileProblems::new(file, Some(Arc::from(text)), problems);
     let (document, syntax_errors) = DeTable::parse_recoverable(text);
     if !syntax_errors.is_empty() {
-        let end = text.len();
-        return Err(problems(
-            syntax_errors
-                .iter()
-                .map(|e| {
-                    from_toml_error(e, end..end)
-                        .help("fix the TOML syntax here; strings need double quotes")
-                })
-                .collect(),
-        ));
+        let mut found: Vec<Problem> = syntax_errors
+            .iter()
+            .map(|e| from_syntax_error(e, text))
+            .collect();
+        found.sort_by_key(|p| p.span.as_ref().map_or(0, |s| s.start));
+        return Err(problems(found));
     }
     let whole = document.span();
     let mut root = document.into_inner();
@@ -38,7 +34,7 @@ pub fn parse_routine(id: &str, file: &str, text: &str) -> Result<Routine, FilePr
         whole.clone(),
         DeValue::Table(root),
     )))
-    .map_err(|e| found.push(from_toml_error(&e, 0..0)))
+    .map_err(|e| found.push(from_toml_error(&e, 0..0, Table::Routine)))
     .ok();
     let raw_steps = read_steps(steps, &mut found);
     if let Some(header) = header {
@@ -68,10 +64,11 @@ fn read_steps(steps: Option<Spanned<DeValue<'_>>>, found: &mut Vec<Problem>) -> 
             Problem::at(span, "`steps` must be a list of tables")
                 .help("write each step as a [[steps]] table with kind, title and duration"),
         );
+        // Counted as one unreadable step so that "no steps" is not said too.
         return StepsFound {
             span: None,
             steps: Vec::new(),
-            unreadable: 0,
+            unreadable: 1,
         };
     };
     let mut out = Vec::with_capacity(items.len());
@@ -82,7 +79,7 @@ fn read_steps(steps: Option<Spanned<DeValue<'_>>>, found: &mut Vec<Problem>) -> 
             Ok(step) => out.push((item_span, step)),
             Err(e) => {
                 unreadable += 1;
-                found.push(from_toml_error(&e, item_span));
+                found.push(from_toml_error(&e, item_span, Table::Step));
             }
         }
     }

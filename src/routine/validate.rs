@@ -46,9 +46,13 @@ pub fn routine(id: &str, header: RawHeader, steps: StepsFound) -> Result<Routine
 
     let total = steps.steps.len() + steps.unreadable;
     if total == 0 && steps.unreadable == 0 {
-        let span = steps.span.clone().unwrap_or(0..0);
+        let (span, label) = match &steps.span {
+            Some(span) => (span.clone(), "this list is empty"),
+            None => (0..0, "no [[steps]] in this file"),
+        };
         problems.push(
             Problem::at(span, "the routine has no steps")
+                .label(label)
                 .help("add at least one step:\n[[steps]]\nkind = \"warm-up\"\ntitle = \"Shoulder rolls\"\nduration = \"1m\""),
         );
     }
@@ -286,7 +290,7 @@ fn breath(b: &Spanned<RawBreath>, problems: &mut Vec<Problem>) -> Option<BreathP
                     format!("there is no breathing pattern called \"{name}\""),
                 );
                 if let Some(m) = did_you_mean(name, NAMED_PATTERNS) {
-                    p = p.label(format!("did you mean \"{m}\"?"));
+                    p = p.label(format!("did you mean `{m}`?"));
                 }
                 problems.push(p.help(format!(
                     "use one of {}, or a custom pattern like {{ in = 4, hold = 2, out = 6 }}",
