@@ -262,7 +262,7 @@ const INVALID: &[Invalid] = &[
         "write a list in square brackets",
     ),
     bad("unterminated-string.toml", 5, 24, "string"),
-    bad("duplicate-key.toml", 7, 1, "duplicate key"),
+    bad("duplicate-key.toml", 7, 1, "is set twice in this table"),
     bad(
         "transition-over-a-minute.toml",
         4,
