@@ -13,3 +13,4 @@ pub mod routine;
 pub mod session;
 pub mod text;
 pub mod timeline;
+pub mod ui;

@@ -13,7 +13,7 @@ use super::model::{Origin, Routine};
 use super::parse::parse_routine;
 
 /// One routine file, read or not.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub id: String,
     pub origin: Origin,

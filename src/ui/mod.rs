@@ -1,0 +1,114 @@
+//! Drawing: one file per screen or widget. Everything here renders from a
+//! borrowed `View` and never changes state.
+
+mod common;
+mod confirm;
+mod digits;
+mod done;
+mod help;
+mod pacer;
+mod picker;
+mod preflight;
+mod session;
+pub mod theme;
+pub mod view;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub use theme::Theme;
+pub use view::{DoneView, PickerView, ScreenView, View};
+
+/// Below this size the screen asks to be enlarged instead of drawing a
+/// broken layout.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 12;
+
+/// Draw one frame.
+pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area, theme);
+        return;
+    }
+    match &view.screen {
+        ScreenView::Picker(p) => picker::draw(frame, area, p, view.status, theme),
+        ScreenView::Preflight(r) => preflight::draw(frame, area, r, view.status, theme),
+        ScreenView::Session { view: s, confirm_quit } => {
+            session::draw(frame, area, s, view.reduced_motion, view.status, theme);
+            if *confirm_quit {
+                confirm::draw(frame, area, theme);
+            }
+        }
+        ScreenView::Done(d) => done::draw(frame, area, d, view.status, theme),
+    }
+    if view.help {
+        help::draw(frame, area, &view.screen, theme);
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let text = vec![
+        Line::styled(format!("Enlarge the terminal to {MIN_WIDTH}×{MIN_HEIGHT}"), theme.accent()),
+        Line::styled(format!("(now {}×{})", area.width, area.height), theme.dim()),
+    ];
+    let top = area.height.saturating_sub(2) / 2;
+    let rect = Rect::new(area.x, area.y + top, area.width, area.height - top);
+    frame.render_widget(Paragraph::new(text).centered().wrap(Wrap { trim: true }), rect);
+}
+
+/// Rendering a view into text, for tests and snapshots.
+#[cfg(test)]
+pub(crate) mod testing {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+
+    /// The frame as lines of text (styles left out), at `width`×`height`.
+    pub fn render(view: &View, width: u16, height: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal.draw(|f| draw(f, view, &Theme { color: false })).unwrap();
+        let buffer = terminal.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buffer.area.height {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in 0..buffer.area.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let symbol = buffer[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+                line.push_str(symbol);
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    /// A view with no overlays.
+    pub fn plain(screen: ScreenView<'_>) -> View<'_> {
+        View { screen, help: false, status: None, reduced_motion: false }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
+    use crate::routine::Library;
+
+    #[test]
+    fn below_the_minimum_it_asks_for_a_larger_terminal() {
+        let lib = Library::builtins();
+        let view = plain(ScreenView::Preflight(lib.entries[0].routine.as_ref().unwrap()));
+        let text = render(&view, 39, 12);
+        assert!(text.contains("Enlarge the terminal to 40×12"), "{text}");
+        assert!(text.contains("(now 39×12)"));
+    }
+}

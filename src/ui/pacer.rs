@@ -1,0 +1,1 @@
+//! TODO(ui helper): the breathing pacer.

@@ -1,0 +1,48 @@
+//! What a frame shows, borrowed from the app's state. Two equal views draw
+//! the same frame, so the app draws only when the view changed.
+
+use crate::routine::{Entry, Routine};
+use crate::session::{SessionView, Summary};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct View<'a> {
+    pub screen: ScreenView<'a>,
+    /// The help overlay is open.
+    pub help: bool,
+    /// A one-line message for the status line (for instance why sound is
+    /// off), shown until something replaces it.
+    pub status: Option<&'a str>,
+    /// Show the breathing pacer as a stepped bar that changes once a
+    /// second, with no animation.
+    pub reduced_motion: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScreenView<'a> {
+    Picker(PickerView<'a>),
+    Preflight(&'a Routine),
+    Session {
+        view: SessionView,
+        /// "Quit this session?" is being asked.
+        confirm_quit: bool,
+    },
+    Done(DoneView<'a>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PickerView<'a> {
+    /// The routines that match the filter, in list order.
+    pub entries: Vec<&'a Entry>,
+    /// Index into `entries` of the highlighted one (0 when empty).
+    pub selected: usize,
+    /// The filter text typed after `/`.
+    pub filter: &'a str,
+    /// The filter is being typed (keys go to the filter).
+    pub filtering: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DoneView<'a> {
+    pub routine: &'a Routine,
+    pub summary: &'a Summary,
+}
