@@ -21,6 +21,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Start a routine, by id or path, on the full screen (or as plain text
+    /// lines when output is not a terminal).
+    Run(RunArgs),
     /// Table of routines: id, name, length, steps, source.
     List,
     /// Check routine files and print every problem; exit 1 on any error.
@@ -41,4 +44,32 @@ pub enum Command {
         /// bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// A routine id (see `knotless list`) or the path of a routine file.
+    pub routine: String,
+
+    /// Run F times faster (1 to 100), to preview an edited routine.
+    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = parse_speed)]
+    pub speed: f64,
+
+    /// Print each step and cue as a line of text instead of the full screen
+    /// (automatic when output is not a terminal).
+    #[arg(long)]
+    pub plain: bool,
+
+    /// Show the breathing pacer as a bar that changes once a second.
+    #[arg(long)]
+    pub reduced_motion: bool,
+}
+
+fn parse_speed(s: &str) -> Result<f64, String> {
+    let f: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if (1.0..=100.0).contains(&f) {
+        Ok(f)
+    } else {
+        Err("the speed must be from 1 to 100".into())
+    }
 }

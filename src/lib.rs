@@ -5,12 +5,17 @@
 //! - `breath`: breathing patterns, pure.
 //! - `commands`: what each subcommand prints.
 
+pub mod app;
 pub mod breath;
 pub mod cli;
+pub mod clock;
 pub mod commands;
+pub mod input;
 pub mod paths;
+pub mod plain;
 pub mod routine;
 pub mod session;
+pub mod terminal;
 pub mod text;
 pub mod timeline;
 pub mod ui;

@@ -12,7 +12,11 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::CommandFactory;
 
-use crate::cli::{Cli, Command};
+use std::sync::Arc;
+
+use crate::app::{App, event_loop};
+use crate::cli::{Cli, Command, RunArgs};
+use crate::clock::SystemClock;
 use crate::paths::Paths;
 use crate::routine::library::looks_like_path;
 use crate::routine::load::load_file;
@@ -30,11 +34,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Library::discover(user.as_deref(), &cli.routines)
     };
     let Some(command) = cli.command else {
-        let mut help = Cli::command();
-        help.print_help()?;
-        return Ok(ExitCode::SUCCESS);
+        return picker(library());
     };
     match command {
+        Command::Run(args) => return run_routine(&args, library),
         Command::List => print(&list(&library()))?,
         Command::Check { paths } => {
             let report = check(&paths, library, color_for(&std::io::stdout()));
@@ -57,6 +60,34 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `knotless`: the picker.
+fn picker(library: Library) -> Result<ExitCode> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        bail!(
+            "the routine picker needs a terminal; try `knotless list`, or `knotless run ROUTINE --plain`"
+        );
+    }
+    let clock = SystemClock::new(1.0);
+    let exit = event_loop::run(App::picker(library), &clock, |_| {})?;
+    Ok(ExitCode::from(exit.code()))
+}
+
+/// `knotless run ROUTINE`: preflight then the session, or plain lines.
+fn run_routine(args: &RunArgs, library: impl FnOnce() -> Library) -> Result<ExitCode> {
+    let (routine, _origin) = resolve(&args.routine, library)?;
+    let routine = Arc::new(routine);
+    let clock = SystemClock::new(args.speed);
+    let plain = args.plain || !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal();
+    let exit = if plain {
+        crate::plain::run(routine, &clock, &mut std::io::stdout(), |_| {})?
+    } else {
+        let mut app = App::direct(routine, Library::default());
+        app.reduced_motion = args.reduced_motion;
+        event_loop::run(app, &clock, |_| {})?
+    };
+    Ok(ExitCode::from(exit.code()))
 }
 
 /// A routine named on the command line, by path or by id.

@@ -12,7 +12,13 @@ use crate::text::escape_inline;
 
 /// `[("space", "pause"), ("?", "help")]` as "space pause · ? help", cut
 /// from the right to fit, with `status` (if any) right-aligned.
-pub fn key_hints(frame: &mut Frame, area: Rect, hints: &[(&str, &str)], status: Option<&str>, theme: &Theme) {
+pub fn key_hints(
+    frame: &mut Frame,
+    area: Rect,
+    hints: &[(&str, &str)],
+    status: Option<&str>,
+    theme: &Theme,
+) {
     let status = status.map(|s| escape_inline(s).into_owned());
     let room = (area.width as usize).saturating_sub(status.as_deref().map_or(0, |s| s.width() + 2));
     let mut spans = Vec::new();
@@ -30,6 +36,9 @@ pub fn key_hints(frame: &mut Frame, area: Rect, hints: &[(&str, &str)], status: 
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
     if let Some(status) = status {
-        frame.render_widget(Paragraph::new(Line::styled(status, theme.caution())).right_aligned(), area);
+        frame.render_widget(
+            Paragraph::new(Line::styled(status, theme.caution())).right_aligned(),
+            area,
+        );
     }
 }

@@ -36,7 +36,10 @@ pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) {
     match &view.screen {
         ScreenView::Picker(p) => picker::draw(frame, area, p, view.status, theme),
         ScreenView::Preflight(r) => preflight::draw(frame, area, r, view.status, theme),
-        ScreenView::Session { view: s, confirm_quit } => {
+        ScreenView::Session {
+            view: s,
+            confirm_quit,
+        } => {
             session::draw(frame, area, s, view.reduced_motion, view.status, theme);
             if *confirm_quit {
                 confirm::draw(frame, area, theme);
@@ -51,12 +54,18 @@ pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) {
 
 fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
     let text = vec![
-        Line::styled(format!("Enlarge the terminal to {MIN_WIDTH}×{MIN_HEIGHT}"), theme.accent()),
+        Line::styled(
+            format!("Enlarge the terminal to {MIN_WIDTH}×{MIN_HEIGHT}"),
+            theme.accent(),
+        ),
         Line::styled(format!("(now {}×{})", area.width, area.height), theme.dim()),
     ];
     let top = area.height.saturating_sub(2) / 2;
     let rect = Rect::new(area.x, area.y + top, area.width, area.height - top);
-    frame.render_widget(Paragraph::new(text).centered().wrap(Wrap { trim: true }), rect);
+    frame.render_widget(
+        Paragraph::new(text).centered().wrap(Wrap { trim: true }),
+        rect,
+    );
 }
 
 /// Rendering a view into text, for tests and snapshots.
@@ -70,7 +79,9 @@ pub(crate) mod testing {
     /// The frame as lines of text (styles left out), at `width`×`height`.
     pub fn render(view: &View, width: u16, height: u16) -> String {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal.draw(|f| draw(f, view, &Theme { color: false })).unwrap();
+        terminal
+            .draw(|f| draw(f, view, &Theme { color: false }))
+            .unwrap();
         let buffer = terminal.backend().buffer();
         let mut out = String::new();
         for y in 0..buffer.area.height {
@@ -93,7 +104,12 @@ pub(crate) mod testing {
 
     /// A view with no overlays.
     pub fn plain(screen: ScreenView<'_>) -> View<'_> {
-        View { screen, help: false, status: None, reduced_motion: false }
+        View {
+            screen,
+            help: false,
+            status: None,
+            reduced_motion: false,
+        }
     }
 }
 
@@ -106,7 +122,9 @@ mod tests {
     #[test]
     fn below_the_minimum_it_asks_for_a_larger_terminal() {
         let lib = Library::builtins();
-        let view = plain(ScreenView::Preflight(lib.entries[0].routine.as_ref().unwrap()));
+        let view = plain(ScreenView::Preflight(
+            lib.entries[0].routine.as_ref().unwrap(),
+        ));
         let text = render(&view, 39, 12);
         assert!(text.contains("Enlarge the terminal to 40×12"), "{text}");
         assert!(text.contains("(now 39×12)"));

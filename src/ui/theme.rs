@@ -16,7 +16,11 @@ impl Theme {
     }
 
     fn fg(&self, color: Color) -> Style {
-        if self.color { Style::new().fg(color) } else { Style::new() }
+        if self.color {
+            Style::new().fg(color)
+        } else {
+            Style::new()
+        }
     }
 
     /// Ordinary text.
@@ -35,7 +39,8 @@ impl Theme {
 
     /// What the eye should find first: the countdown, the step title.
     pub fn accent(&self) -> Style {
-        self.fg(Color::Rgb(143, 188, 187)).add_modifier(Modifier::BOLD)
+        self.fg(Color::Rgb(143, 188, 187))
+            .add_modifier(Modifier::BOLD)
     }
 
     /// Cautions and "stop if it hurts".
@@ -51,7 +56,9 @@ impl Theme {
     /// The highlighted row of a list.
     pub fn selected(&self) -> Style {
         if self.color {
-            Style::new().bg(Color::Rgb(52, 60, 66)).add_modifier(Modifier::BOLD)
+            Style::new()
+                .bg(Color::Rgb(52, 60, 66))
+                .add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::REVERSED)
         }

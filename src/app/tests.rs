@@ -1,0 +1,114 @@
+use std::time::Duration;
+
+use super::*;
+use crate::input::Action;
+
+fn library() -> Library {
+    Library::builtins()
+}
+
+fn s(n: u64) -> Duration {
+    Duration::from_secs(n)
+}
+
+#[test]
+fn picker_to_preflight_to_session_to_done_and_back() {
+    let t0 = Instant::now();
+    let mut app = App::picker(library());
+    assert_eq!(app.context(), Context::Picker);
+    app.update(Action::Down, t0);
+    app.update(Action::Open, t0);
+    let Screen::Preflight(r) = &app.screen else {
+        panic!("not preflight")
+    };
+    assert_eq!(r.id, "calm-down");
+    assert!(app.next_wake(t0).is_none(), "nothing wakes a menu");
+    let fx = app.update(Action::Open, t0);
+    assert_eq!(fx, vec![Effect::GetReady { step: 0 }]);
+    assert_eq!(app.context(), Context::Session);
+    assert_eq!(app.next_wake(t0), Some(t0 + s(1)));
+    app.update(Action::AskQuit, t0 + s(2));
+    assert_eq!(app.context(), Context::ConfirmQuit);
+    app.update(Action::CancelQuit, t0 + s(2));
+    app.update(Action::AskQuit, t0 + s(3));
+    let fx = app.update(Action::ConfirmQuit, t0 + s(3));
+    assert!(matches!(fx.last(), Some(Effect::Stopped(_))));
+    let Screen::Done { summary, .. } = &app.screen else {
+        panic!("not done")
+    };
+    assert_eq!(summary.practised, s(3));
+    app.update(Action::Back, t0 + s(4));
+    assert!(matches!(app.screen, Screen::Picker));
+    assert_eq!(app.exit, None);
+    app.update(Action::Back, t0 + s(4));
+    assert_eq!(app.exit, Some(Exit::Normal));
+}
+
+#[test]
+fn run_goes_straight_to_preflight_and_leaving_ends_the_program() {
+    let t0 = Instant::now();
+    let lib = library();
+    let routine = Arc::new(lib.find("desk-break").unwrap().routine.clone().unwrap());
+    let mut app = App::direct(routine, Library::default());
+    assert_eq!(app.context(), Context::Preflight);
+    app.update(Action::Back, t0);
+    assert_eq!(app.exit, Some(Exit::Normal));
+}
+
+#[test]
+fn ctrl_c_stops_the_session_so_it_can_still_be_recorded() {
+    let t0 = Instant::now();
+    let lib = library();
+    let routine = Arc::new(lib.find("desk-break").unwrap().routine.clone().unwrap());
+    let mut app = App::direct(routine, Library::default());
+    app.update(Action::Open, t0);
+    let fx = app.update(Action::Interrupt, t0 + s(10));
+    let Some(Effect::Stopped(summary)) = fx.last() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(summary.practised, s(10));
+    assert_eq!(app.exit.map(Exit::code), Some(130));
+}
+
+#[test]
+fn the_filter_narrows_the_list_by_name_or_tag() {
+    let t0 = Instant::now();
+    let mut app = App::picker(library());
+    app.update(Action::StartFilter, t0);
+    assert_eq!(app.context(), Context::Filtering);
+    for c in "sleep".chars() {
+        app.update(Action::FilterChar(c), t0);
+    }
+    let ids: Vec<&str> = app
+        .picker
+        .matching(&app.library)
+        .iter()
+        .map(|e| e.id.as_str())
+        .collect();
+    assert_eq!(ids, vec!["sleep-wind-down"]);
+    app.update(Action::FilterDone, t0);
+    app.update(Action::Open, t0);
+    assert!(matches!(&app.screen, Screen::Preflight(r) if r.id == "sleep-wind-down"));
+}
+
+#[test]
+fn suspending_pauses_the_session() {
+    let t0 = Instant::now();
+    let lib = library();
+    let routine = Arc::new(lib.find("desk-break").unwrap().routine.clone().unwrap());
+    let mut app = App::direct(routine, Library::default());
+    app.update(Action::Open, t0);
+    app.pause(t0 + s(2));
+    assert!(app.session().unwrap().is_paused());
+    assert_eq!(app.next_wake(t0 + s(100)), None);
+}
+
+#[test]
+fn help_takes_the_next_key_and_closes() {
+    let t0 = Instant::now();
+    let mut app = App::picker(library());
+    app.update(Action::ToggleHelp, t0);
+    assert_eq!(app.context(), Context::Help);
+    app.update(Action::ToggleHelp, t0);
+    assert_eq!(app.context(), Context::Picker);
+}
