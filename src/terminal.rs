@@ -45,9 +45,14 @@ pub fn restore() {
 }
 
 /// Back after a suspend: take the terminal again and redraw everything.
+///
+/// `Terminal::clear` would ask the terminal where its cursor is, and the
+/// answer would race the input thread; a resize to the current size clears
+/// the screen and the back buffer without asking anything.
 pub fn resume(tui: &mut Tui) -> io::Result<()> {
     take()?;
-    tui.clear()
+    let size = tui.size()?;
+    tui.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
 }
 
 /// Restores the terminal when dropped, whatever path leaves the loop.

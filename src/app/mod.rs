@@ -40,6 +40,10 @@ impl Exit {
     }
 }
 
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one screen exists at a time and is rarely moved"
+)]
 pub enum Screen {
     Picker,
     Preflight(Arc<Routine>),
@@ -155,20 +159,20 @@ impl App {
 
     /// Let time pass.
     pub fn tick(&mut self, now: Instant) -> Vec<Effect> {
-        self.to_session(Msg::Tick, now)
+        self.send_to_session(Msg::Tick, now)
     }
 
     /// Stop at once (Ctrl-C, a signal): the session, if any, is stopped so
     /// that it can still be recorded.
     pub fn stop(&mut self, exit: Exit, now: Instant) -> Vec<Effect> {
-        let effects = self.to_session(Msg::Quit, now);
+        let effects = self.send_to_session(Msg::Quit, now);
         self.exit = Some(exit);
         effects
     }
 
     /// Pause the session, if one runs (before suspending).
     pub fn pause(&mut self, now: Instant) -> Vec<Effect> {
-        self.to_session(Msg::Pause, now)
+        self.send_to_session(Msg::Pause, now)
     }
 
     pub fn update(&mut self, action: Action, now: Instant) -> Vec<Effect> {
@@ -176,10 +180,10 @@ impl App {
             Action::Interrupt => return self.stop(Exit::Interrupted, now),
             Action::Suspend => {}
             Action::ToggleHelp => self.help = !self.help,
-            Action::Session(msg) => return self.to_session(msg, now),
+            Action::Session(msg) => return self.send_to_session(msg, now),
             Action::AskQuit => self.set_confirm(true),
             Action::CancelQuit => self.set_confirm(false),
-            Action::ConfirmQuit => return self.to_session(Msg::Quit, now),
+            Action::ConfirmQuit => return self.send_to_session(Msg::Quit, now),
             Action::Back => self.back(),
             Action::Open => return self.open(now),
             other => self.picker.update(other, &self.library),
@@ -221,7 +225,7 @@ impl App {
         }
     }
 
-    fn to_session(&mut self, msg: Msg, now: Instant) -> Vec<Effect> {
+    fn send_to_session(&mut self, msg: Msg, now: Instant) -> Vec<Effect> {
         let Screen::Session {
             session,
             confirm_quit,

@@ -1,1 +1,570 @@
-//! TODO(ui helper): the breathing pacer.
+//! The breathing pacer: a shape that grows from its centre while breathing
+//! in, stays full on a hold, shrinks while breathing out and stays small on
+//! the hold after, with the phase words, the seconds left in the phase and
+//! the cycle count.
+//!
+//! It is the only thing on the session screen that moves, so it moves
+//! smoothly: eased, with eighth-of-a-cell resolution. With reduced motion it
+//! becomes a row of segments that changes at most once a second.
+
+use std::f64::consts::PI;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::Theme;
+use crate::breath::PhaseKind;
+use crate::session::BreathView;
+
+/// Rows the full pacer needs at the least (a one-row shape and one line of
+/// words) and at the most (a three-row shape, a gap, words, cycle count).
+pub const FULL_MIN_HEIGHT: u16 = 2;
+pub const FULL_HEIGHT: u16 = 6;
+
+/// The widest the full shape grows, in cells: wide enough to see the breath
+/// move, narrow enough to stay calm on a big terminal.
+const FULL_MAX_WIDTH: u16 = 40;
+/// The compact bar's width when there is room for it.
+const COMPACT_BAR_WIDTH: u16 = 12;
+/// The smallest the shape gets, in eighths of a cell: it never vanishes, so
+/// the eye knows where to look when the next breath starts.
+const MIN_SPAN: u32 = 16;
+
+/// `LEFT[k]` fills the left k eighths of a cell.
+const LEFT: [char; 9] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
+
+/// The breathing pacer at full size, for a breathing step.
+pub struct FullPacer<'a> {
+    pub breath: &'a BreathView,
+    pub reduced_motion: bool,
+    pub theme: &'a Theme,
+}
+
+/// One line ("──▐███▌──  Breathe in · 3") for a breath laid over a
+/// massage step, to sit under its instructions.
+pub struct CompactPacer<'a> {
+    pub breath: &'a BreathView,
+    pub reduced_motion: bool,
+    pub theme: &'a Theme,
+}
+
+impl Widget for FullPacer<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let area = area.intersection(buf.area);
+        if area.is_empty() {
+            return;
+        }
+        if area.height < FULL_MIN_HEIGHT {
+            CompactPacer {
+                breath: self.breath,
+                reduced_motion: self.reduced_motion,
+                theme: self.theme,
+            }
+            .render(area, buf);
+            return;
+        }
+        let layout = FullLayout::for_height(area.height);
+        let top = area.y + (area.height - layout.height()) / 2;
+        let track = even(area.width.saturating_sub(2).min(FULL_MAX_WIDTH));
+        let shape = Rect::new(
+            area.x + (area.width - track) / 2,
+            top,
+            track,
+            layout.shape_rows,
+        );
+        draw_shape(self.breath, self.reduced_motion, self.theme, shape, buf);
+        let mut y = top + layout.shape_rows + layout.gap;
+        let mut text_line = |line: Line| {
+            line.centered()
+                .render(Rect::new(area.x, y, area.width, 1), buf);
+            y += 1;
+        };
+        if layout.cycle_line {
+            text_line(words(self.breath, self.theme));
+            text_line(Line::styled(cycle_text(self.breath), self.theme.dim()));
+        } else {
+            let mut line = words(self.breath, self.theme);
+            line.push_span(Span::styled(" · ", self.theme.dim()));
+            line.push_span(Span::styled(cycle_text(self.breath), self.theme.dim()));
+            text_line(line);
+        }
+    }
+}
+
+impl Widget for CompactPacer<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let area = area.intersection(buf.area);
+        if area.is_empty() {
+            return;
+        }
+        let words = words(self.breath, self.theme);
+        let room = area.width.saturating_sub(words.width() as u16 + 2);
+        // A bar too short to show a breath would only twitch: leave it out.
+        let track = even(room.min(COMPACT_BAR_WIDTH));
+        let mut x = area.x;
+        if track >= 4 {
+            let shape = Rect::new(x, area.y, track, 1);
+            draw_shape(self.breath, self.reduced_motion, self.theme, shape, buf);
+            x += track + 2;
+        }
+        let rest = Rect::new(x, area.y, area.right().saturating_sub(x), 1);
+        words.render(rest, buf);
+    }
+}
+
+/// How the full pacer spends the rows it is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FullLayout {
+    shape_rows: u16,
+    gap: u16,
+    /// The cycle count on a line of its own, under the words.
+    cycle_line: bool,
+}
+
+impl FullLayout {
+    fn for_height(height: u16) -> Self {
+        let (shape_rows, gap, cycle_line) = match height {
+            0..=2 => (1, 0, false),
+            3 => (1, 0, true),
+            4 => (2, 0, true),
+            5 => (3, 0, true),
+            _ => (3, 1, true),
+        };
+        Self {
+            shape_rows,
+            gap,
+            cycle_line,
+        }
+    }
+
+    fn height(self) -> u16 {
+        self.shape_rows + self.gap + 1 + u16::from(self.cycle_line)
+    }
+}
+
+/// "Breathe in · 3": what to do, and for how many more seconds.
+fn words(breath: &BreathView, theme: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(breath.state.kind.words(), theme.accent()),
+        Span::styled(" · ", theme.dim()),
+        Span::styled(breath.phase_left_secs.to_string(), theme.text()),
+    ])
+}
+
+/// "cycle 3 of 6", or "cycle 3" when the step is not counted in cycles.
+fn cycle_text(breath: &BreathView) -> String {
+    match breath.cycles {
+        Some(of) => format!("cycle {} of {of}", breath.state.cycle),
+        None => format!("cycle {}", breath.state.cycle),
+    }
+}
+
+fn even(n: u16) -> u16 {
+    n & !1
+}
+
+fn draw_shape(
+    breath: &BreathView,
+    reduced_motion: bool,
+    theme: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    if reduced_motion {
+        draw_steps(steps(breath), theme, area, buf);
+    } else {
+        draw_smooth(smooth_fill(breath), theme, area, buf);
+    }
+}
+
+// --- the smooth shape ------------------------------------------------------
+
+/// Ease in and out, so the shape starts and ends each phase gently, the way
+/// a breath does.
+fn ease(p: f64) -> f64 {
+    (1.0 - (PI * p).cos()) / 2.0
+}
+
+/// How full the shape is, 0.0 to 1.0, at this moment of the phase.
+fn smooth_fill(breath: &BreathView) -> f64 {
+    let p = breath.state.progress;
+    let p = if p.is_finite() {
+        p.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    match breath.state.kind {
+        PhaseKind::In => ease(p),
+        PhaseKind::Hold => 1.0,
+        PhaseKind::Out => 1.0 - ease(p),
+        PhaseKind::HoldOut => 0.0,
+    }
+}
+
+/// A bar `fill` full, growing out from the centre of `area`. With three rows
+/// the outer rows are a little shorter, which rounds the shape. A faint line
+/// through the middle shows how far a full breath reaches.
+fn draw_smooth(fill: f64, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let max = u32::from(area.width) * 8;
+    let span = MIN_SPAN.min(max) + (fill * f64::from(max.saturating_sub(MIN_SPAN))).round() as u32;
+    for row in 0..area.height {
+        let outer = area.height >= 3 && (row == 0 || row == area.height - 1);
+        let middle = row == area.height / 2;
+        let span = if outer { span * 3 / 4 } else { span };
+        let cells = centred_span(area.width, span & !1);
+        for (x, (symbol, reversed)) in (area.x..).zip(cells) {
+            let (symbol, style) = match (symbol, reversed) {
+                (' ', _) if middle => ('─', theme.dim()),
+                (symbol, true) => (symbol, theme.bar().add_modifier(Modifier::REVERSED)),
+                (symbol, false) => (symbol, theme.bar()),
+            };
+            if let Some(cell) = buf.cell_mut((x, area.y + row)) {
+                cell.set_char(symbol).set_style(style);
+            }
+        }
+    }
+}
+
+/// One row of a bar `span` eighths wide, centred in `width` cells: each
+/// cell's symbol, and whether it is drawn reversed.
+///
+/// Unicode has left-aligned eighths but only two right-aligned ones, so
+/// the left edge (where the bar fills a cell's right part) is drawn as the
+/// complementary left eighth in reverse video: `▎` reversed is the right
+/// six eighths filled. In plain text (snapshots) it shows as `▎`.
+fn centred_span(width: u16, span: u32) -> Vec<(char, bool)> {
+    let total = u32::from(width) * 8;
+    let span = span.min(total);
+    let (start, end) = ((total - span) / 2, (total + span) / 2);
+    (0..u32::from(width))
+        .map(|i| {
+            let (lo, hi) = (i * 8, i * 8 + 8);
+            let covered = end.min(hi).saturating_sub(start.max(lo));
+            match covered {
+                0 => (' ', false),
+                8 => ('█', false),
+                k if start <= lo => (LEFT[k as usize], false),
+                k if end >= hi => right_eighths(k),
+                // Both edges inside one cell: only for a bar under a cell
+                // wide, which MIN_SPAN rules out; round it.
+                k => (if k >= 4 { '█' } else { ' ' }, false),
+            }
+        })
+        .collect()
+}
+
+/// The right `k` eighths of a cell (0 < k < 8).
+fn right_eighths(k: u32) -> (char, bool) {
+    match k {
+        4 => ('▐', false),
+        1 => ('▕', false),
+        k => (LEFT[8 - k as usize], true),
+    }
+}
+
+// --- the stepped bar (reduced motion) ----------------------------------------
+
+/// Segments lit out of all, one segment per whole second of the phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Steps {
+    lit: u32,
+    of: u32,
+}
+
+/// Lit segments from whole seconds only, so the bar changes once a second:
+/// breathing in lights one more each second (all lit in the last one),
+/// breathing out darkens one each second (none lit in the last one).
+fn steps(breath: &BreathView) -> Steps {
+    let of = phase_seconds(breath);
+    let left = (breath.phase_left_secs.clamp(1, u64::from(of))) as u32;
+    let lit = match breath.state.kind {
+        PhaseKind::In => of - left + 1,
+        PhaseKind::Hold => of,
+        PhaseKind::Out => left - 1,
+        PhaseKind::HoldOut => 0,
+    };
+    Steps { lit, of }
+}
+
+/// The phase's length in whole seconds, rounded up.
+///
+/// `BreathView` does not carry the phase length, so it is recovered from
+/// the time left and the share done, rounded to the millisecond (patterns
+/// are kept in milliseconds) so that it is the same on every frame.
+fn phase_seconds(breath: &BreathView) -> u32 {
+    let left = breath.phase_left_secs.max(1);
+    let p = breath.state.progress;
+    let length_ms = if (0.0..1.0).contains(&p) {
+        (breath.state.left.as_secs_f64() / (1.0 - p) * 1000.0).round()
+    } else {
+        0.0
+    };
+    let secs = (length_ms / 1000.0).ceil() as u64;
+    // Capped so that the arithmetic on segments stays small.
+    secs.max(left).min(3600) as u32
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StepCell {
+    Lit,
+    Dark,
+    Gap,
+}
+
+/// Segments with a one-cell gap between them, lit from the left; when the
+/// phase has more seconds than the row has room for, a plain stepped bar.
+fn step_cells(steps: Steps, width: u32) -> Vec<StepCell> {
+    let of = steps.of.max(1);
+    if 2 * of - 1 > width {
+        let lit = steps.lit * width / of;
+        return (0..width)
+            .map(|x| {
+                if x < lit {
+                    StepCell::Lit
+                } else {
+                    StepCell::Dark
+                }
+            })
+            .collect();
+    }
+    // A segment and the gap after it; at least two cells, by the test above.
+    let pitch = (width + 1) / of;
+    let used = of * pitch - 1;
+    let pad = (width - used) / 2;
+    (0..width)
+        .map(|x| match x.checked_sub(pad) {
+            Some(x) if x < used && x % pitch < pitch - 1 => {
+                if x / pitch < steps.lit {
+                    StepCell::Lit
+                } else {
+                    StepCell::Dark
+                }
+            }
+            _ => StepCell::Gap,
+        })
+        .collect()
+}
+
+fn draw_steps(steps: Steps, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let cells = step_cells(steps, u32::from(area.width));
+    for row in area.rows() {
+        for (x, step) in (row.x..).zip(&cells) {
+            let (symbol, style) = match step {
+                StepCell::Lit => ('█', theme.bar()),
+                StepCell::Dark => ('░', theme.dim()),
+                StepCell::Gap => (' ', theme.dim()),
+            };
+            if let Some(cell) = buf.cell_mut((x, row.y)) {
+                cell.set_char(symbol).set_style(style);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::breath::BreathPattern;
+
+    const PLAIN: Theme = Theme { color: false };
+
+    /// The pacer's view `at_ms` into a named pattern, as the session makes it.
+    fn breath(name: &str, at_ms: u64, cycles: Option<u32>) -> BreathView {
+        let pattern = BreathPattern::named(name).unwrap();
+        let state = pattern.at(Duration::from_millis(at_ms));
+        let left = state.left;
+        BreathView {
+            pattern: pattern.to_string(),
+            state,
+            phase_left_secs: left.as_secs() + u64::from(left.subsec_nanos() > 0),
+            cycles,
+        }
+    }
+
+    /// The buffer's symbols, row by row (styles are checked apart).
+    fn symbols(buf: &Buffer) -> Vec<String> {
+        let width = usize::from(buf.area.width).max(1);
+        buf.content()
+            .chunks(width)
+            .map(|row| row.iter().map(|c| c.symbol()).collect())
+            .collect()
+    }
+
+    fn full(b: &BreathView, reduced_motion: bool, width: u16, height: u16) -> Buffer {
+        let mut buf = Buffer::empty(Rect::new(0, 0, width, height));
+        let theme = &PLAIN;
+        FullPacer {
+            breath: b,
+            reduced_motion,
+            theme,
+        }
+        .render(buf.area, &mut buf);
+        buf
+    }
+
+    fn compact(b: &BreathView, reduced_motion: bool, width: u16) -> Buffer {
+        let mut buf = Buffer::empty(Rect::new(0, 0, width, 1));
+        let theme = &PLAIN;
+        CompactPacer {
+            breath: b,
+            reduced_motion,
+            theme,
+        }
+        .render(buf.area, &mut buf);
+        buf
+    }
+
+    #[test]
+    fn the_shape_grows_eased_holds_and_shrinks() {
+        let fill = |ms| smooth_fill(&breath("box", ms, None));
+        assert_eq!(fill(0), 0.0);
+        assert!((fill(1_000) - 0.146).abs() < 0.001, "eased: slow at first");
+        assert!((fill(2_000) - 0.5).abs() < 1e-9);
+        assert_eq!(fill(5_000), 1.0);
+        assert!((fill(10_000) - 0.5).abs() < 1e-9);
+        assert_eq!(fill(13_000), 0.0);
+        assert!(fill(2_033) > fill(2_000), "moves every frame");
+    }
+
+    #[test]
+    fn edges_have_eighth_cell_resolution() {
+        assert_eq!(
+            centred_span(4, 16),
+            [(' ', false), ('█', false), ('█', false), (' ', false)]
+        );
+        // Six eighths either side of the centre line: the left cell's right
+        // six eighths (a reversed "▎"), the right cell's left six.
+        assert_eq!(centred_span(2, 12), [('▎', true), ('▊', false)]);
+        assert_eq!(
+            centred_span(4, 24),
+            [('▐', false), ('█', false), ('█', false), ('▌', false)]
+        );
+        assert_eq!(centred_span(2, 2), [('▕', false), ('▏', false)]);
+        assert_eq!(centred_span(2, 99), [('█', false), ('█', false)]);
+        assert!(centred_span(0, 16).is_empty());
+    }
+
+    #[test]
+    fn full_pacer_breathing_in() {
+        let buf = full(&breath("box", 2_000, Some(4)), false, 20, 6);
+        assert_eq!(
+            symbols(&buf),
+            [
+                "      ▎██████▊      ",
+                " ────██████████──── ",
+                "      ▎██████▊      ",
+                "                    ",
+                "   Breathe in · 2   ",
+                "    cycle 1 of 4    ",
+            ]
+        );
+        assert!(buf[(6, 0)].modifier.contains(Modifier::REVERSED));
+        assert!(!buf[(13, 0)].modifier.contains(Modifier::REVERSED));
+    }
+
+    #[test]
+    fn full_pacer_on_each_hold() {
+        let hold = full(&breath("box", 5_000, None), false, 12, 3);
+        assert_eq!(
+            symbols(&hold),
+            [" ██████████ ", "  Hold · 3  ", "  cycle 1   "]
+        );
+        let hold_out = full(&breath("box", 13_000, None), false, 12, 3);
+        assert_eq!(symbols(&hold_out)[0], " ────██──── ");
+    }
+
+    #[test]
+    fn two_rows_put_the_cycle_beside_the_words() {
+        let buf = full(&breath("4-7-8", 19_000, Some(3)), false, 34, 2);
+        assert_eq!(symbols(&buf)[1], "  Breathe in · 4 · cycle 2 of 3   ");
+    }
+
+    #[test]
+    fn reduced_motion_lights_a_segment_a_second() {
+        let lit = |name, ms| steps(&breath(name, ms, None));
+        assert_eq!(lit("box", 0), Steps { lit: 1, of: 4 });
+        assert_eq!(lit("box", 2_300), Steps { lit: 3, of: 4 });
+        assert_eq!(lit("box", 3_999), Steps { lit: 4, of: 4 });
+        assert_eq!(lit("box", 6_000), Steps { lit: 4, of: 4 });
+        assert_eq!(lit("box", 8_000), Steps { lit: 3, of: 4 });
+        assert_eq!(lit("box", 11_500), Steps { lit: 0, of: 4 });
+        assert_eq!(lit("box", 14_000), Steps { lit: 0, of: 4 });
+        // 5.5 s phases: six slots, the last a half second.
+        assert_eq!(lit("coherent", 5_499), Steps { lit: 6, of: 6 });
+        assert_eq!(lit("4-7-8", 4_001), Steps { lit: 7, of: 7 });
+        // The same all through a whole second, whatever the frame.
+        for ms in (2_000..3_000).step_by(33) {
+            assert_eq!(lit("box", ms), Steps { lit: 3, of: 4 }, "{ms}");
+        }
+    }
+
+    #[test]
+    fn reduced_motion_full_pacer() {
+        let buf = full(&breath("box", 2_300, Some(4)), true, 20, 3);
+        assert_eq!(
+            symbols(&buf),
+            [
+                "  ███ ███ ███ ░░░   ",
+                "   Breathe in · 2   ",
+                "    cycle 1 of 4    ",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_long_phase_becomes_a_plain_stepped_bar() {
+        let cells = step_cells(Steps { lit: 2, of: 8 }, 8);
+        use StepCell::*;
+        assert_eq!(cells, [Lit, Lit, Dark, Dark, Dark, Dark, Dark, Dark]);
+    }
+
+    #[test]
+    fn compact_pacer_is_one_line() {
+        assert_eq!(
+            symbols(&compact(&breath("box", 2_000, None), false, 30)),
+            ["──▐██████▌──  Breathe in · 2  "]
+        );
+        assert_eq!(
+            symbols(&compact(&breath("box", 2_300, None), true, 30)),
+            ["██ ██ ██ ░░   Breathe in · 2  "]
+        );
+        // No room for a bar: the words alone.
+        assert_eq!(
+            symbols(&compact(&breath("box", 9_000, None), false, 16)),
+            ["Breathe out · 3 "]
+        );
+    }
+
+    #[test]
+    fn an_hour_long_phase_is_safe() {
+        let pattern = BreathPattern::custom(5_000.0, 0.0, 4.0, 0.0);
+        let state = pattern.at(Duration::from_millis(1_500));
+        let b = BreathView {
+            pattern: pattern.to_string(),
+            state,
+            phase_left_secs: 4_999,
+            cycles: None,
+        };
+        assert_eq!(steps(&b), Steps { lit: 1, of: 3_600 });
+        full(&b, true, 40, 6);
+        compact(&b, true, 40);
+    }
+
+    #[test]
+    fn any_size_is_safe() {
+        for ms in [0, 2_000, 5_000, 9_000, 13_000] {
+            let b = breath("box", ms, Some(6));
+            for (w, h) in (0..14).flat_map(|w| (0..9).map(move |h| (w, h))) {
+                for reduced in [false, true] {
+                    full(&b, reduced, w, h);
+                    compact(&b, reduced, w);
+                }
+            }
+        }
+    }
+}

@@ -1,14 +1,642 @@
+//! The routine picker: the list on the left, the highlighted routine's
+//! details on the right (under the list on narrow terminals), and `/` to
+//! filter.
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
-use super::{PickerView, Theme};
+use super::preflight::fit::{self, Part};
+use super::preflight::{join, plural};
+use super::{PickerView, Theme, common};
+use crate::routine::duration::{clock, words};
+use crate::routine::{Entry, FileProblems, Routine};
+use crate::text::{escape_inline, escape_multiline};
+use crate::timeline::Timeline;
 
-pub fn draw(
-    _frame: &mut Frame,
-    _area: Rect,
-    _view: &PickerView,
-    _status: Option<&str>,
-    _theme: &Theme,
-) {
-    // TODO(ui helper): the picker screen.
+/// Narrower than this, the details go under the list instead of beside it.
+const SIDE_BY_SIDE: u16 = 64;
+/// Beyond these, extra width is only more distance for the eye to travel.
+const MAX_LIST: u16 = 40;
+const MAX_DETAILS: u16 = 76;
+/// Room for the facts' labels ("Length", "Source") and a gap.
+const LABEL: u16 = 8;
+
+pub fn draw(frame: &mut Frame, area: Rect, view: &PickerView, status: Option<&str>, theme: &Theme) {
+    let (body, hints) = fit::split_last_row(area);
+    let keys: &[(&str, &str)] = if view.filtering {
+        &[("enter", "keep filter"), ("esc", "clear"), ("↑↓", "choose")]
+    } else if area.width >= 51 {
+        &[
+            ("↑↓", "choose"),
+            ("enter", "open"),
+            ("/", "filter"),
+            ("?", "help"),
+            ("q", "quit"),
+        ]
+    } else {
+        // The arrows explain themselves; quitting and help must not be
+        // the hints that fall off the end.
+        &[
+            ("enter", "open"),
+            ("/", "filter"),
+            ("?", "help"),
+            ("q", "quit"),
+        ]
+    };
+    common::key_hints(frame, hints, keys, status, theme);
+
+    let selected = view
+        .entries
+        .get(view.selected.min(view.entries.len().saturating_sub(1)));
+    match selected {
+        // Nothing to show details of: the message gets the whole width.
+        None => draw_list(frame, trim_right(body), view, theme),
+        Some(entry) if body.width >= SIDE_BY_SIDE => side_by_side(frame, body, view, entry, theme),
+        Some(entry) => stacked(frame, body, view, entry, theme),
+    }
+}
+
+/// The list on the left, a thin rule, the details on the right.
+fn side_by_side(frame: &mut Frame, body: Rect, view: &PickerView, entry: &Entry, theme: &Theme) {
+    let list_width = list_width(view, body.width);
+    draw_list(
+        frame,
+        Rect {
+            width: list_width,
+            ..body
+        },
+        view,
+        theme,
+    );
+    let rule = Rect {
+        x: body.x + list_width + 1,
+        width: 1,
+        ..body
+    };
+    let rule_style = Block::new()
+        .borders(Borders::LEFT)
+        .border_style(theme.dim());
+    frame.render_widget(rule_style, rule);
+    let x = rule.x + 2;
+    let width = body.right().saturating_sub(x + 1).min(MAX_DETAILS);
+    let parts = details(entry, true, theme);
+    fit::stack(frame, Rect { x, width, ..body }, &parts, LABEL, theme);
+}
+
+/// Half the rows for the list (at least a few), the rest for the details
+/// of the highlighted routine, under a thin rule.
+fn stacked(frame: &mut Frame, body: Rect, view: &PickerView, entry: &Entry, theme: &Theme) {
+    let wanted = u16::try_from(view.entries.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(1);
+    let list_height = wanted
+        .min((body.height.saturating_sub(1) / 2).max(4))
+        .min(body.height);
+    draw_list(
+        frame,
+        trim_right(Rect {
+            height: list_height,
+            ..body
+        }),
+        view,
+        theme,
+    );
+    let rest = Rect {
+        y: body.y + list_height,
+        height: body.height - list_height,
+        ..body
+    };
+    if rest.height < 2 {
+        return;
+    }
+    frame.render_widget(
+        Block::new().borders(Borders::TOP).border_style(theme.dim()),
+        rest,
+    );
+    let inner = Rect {
+        x: rest.x + 2,
+        y: rest.y + 1,
+        width: rest.width.saturating_sub(3),
+        height: rest.height - 1,
+    };
+    let parts = details(entry, false, theme);
+    fit::stack(frame, inner, &parts, LABEL, theme);
+}
+
+/// `area` less its last column, so the list's right edge does not touch
+/// the terminal's.
+fn trim_right(area: Rect) -> Rect {
+    Rect {
+        width: area.width.saturating_sub(1),
+        ..area
+    }
+}
+
+/// Wide enough for the longest name and its length, within limits.
+fn list_width(view: &PickerView, width: u16) -> u16 {
+    let longest = view
+        .entries
+        .iter()
+        .map(|e| 2 + label(e).width() + 2 + length(e).width())
+        .max()
+        .unwrap_or(0);
+    let longest = u16::try_from(longest).unwrap_or(u16::MAX);
+    longest.clamp(24, MAX_LIST).min(width * 2 / 5)
+}
+
+/// "12:09", or nothing for a file that cannot be read.
+fn length(entry: &Entry) -> String {
+    entry
+        .routine
+        .as_ref()
+        .map_or(String::new(), |r| clock(Timeline::new(r).total))
+}
+
+/// What a row calls a routine: its name, or its id when it cannot be read.
+fn label(entry: &Entry) -> String {
+    match &entry.routine {
+        Ok(r) => escape_inline(&r.name).into_owned(),
+        Err(_) => format!("✗ {}", escape_inline(&entry.id)),
+    }
+}
+
+/// The header (the filter, or "Routines") and as many rows as fit, scrolled
+/// so that the highlighted one shows.
+fn draw_list(frame: &mut Frame, area: Rect, view: &PickerView, theme: &Theme) {
+    if area.is_empty() {
+        return;
+    }
+    let count = view.entries.len();
+    let selected = view.selected.min(count.saturating_sub(1));
+    let position = if count > 0 {
+        format!("{}/{count}", selected + 1)
+    } else {
+        String::new()
+    };
+    let room = (area.width as usize).saturating_sub(2 + position.width() + 1);
+    let top = Rect { height: 1, ..area };
+    frame.render_widget(Paragraph::new(header(view, room, theme)), indent(top));
+    frame.render_widget(
+        Paragraph::new(Line::styled(position, theme.dim())).right_aligned(),
+        top,
+    );
+
+    let rows = Rect {
+        y: area.y + 1,
+        height: area.height - 1,
+        ..area
+    };
+    if count == 0 {
+        draw_no_match(frame, indent(rows), view, theme);
+        return;
+    }
+    let visible = rows.height as usize;
+    // Keep the highlighted row near the middle, so there is context on
+    // both sides of it whichever way the user is moving.
+    let offset = selected
+        .saturating_sub(visible.saturating_sub(1) / 2)
+        .min(count.saturating_sub(visible));
+    for (i, entry) in view.entries.iter().enumerate().skip(offset).take(visible) {
+        let rect = Rect {
+            y: rows.y + (i - offset) as u16,
+            height: 1,
+            ..rows
+        };
+        let line = row(entry, rect.width as usize, i == selected, theme);
+        let style = if i == selected {
+            theme.selected()
+        } else {
+            theme.text()
+        };
+        frame.render_widget(Paragraph::new(line).style(style), rect);
+    }
+}
+
+/// `area` without the column the selection marker takes.
+fn indent(area: Rect) -> Rect {
+    let by = area.width.min(2);
+    Rect {
+        x: area.x + by,
+        width: area.width - by,
+        ..area
+    }
+}
+
+/// The filter matched nothing (or there is nothing at all): say so, and
+/// how to get the routines back.
+fn draw_no_match(frame: &mut Frame, area: Rect, view: &PickerView, theme: &Theme) {
+    let what = if view.filter.is_empty() {
+        "No routines found.".to_owned()
+    } else {
+        format!("No routine matches “{}”.", escape_inline(view.filter))
+    };
+    let hint = match (view.filter.is_empty(), view.filtering) {
+        (true, _) => "",
+        (false, true) => "esc clears the filter.",
+        (false, false) => "Press / to change the filter.",
+    };
+    let lines = vec![
+        Line::styled(what, theme.text()),
+        Line::styled(hint, theme.dim()),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+}
+
+/// "/ neck▏" while typing, "/ neck" when a filter is kept, else "Routines".
+fn header<'a>(view: &PickerView, room: usize, theme: &Theme) -> Line<'a> {
+    if view.filter.is_empty() && !view.filtering {
+        return Line::styled("Routines", theme.dim());
+    }
+    let cursor = if view.filtering { "▏" } else { "" };
+    let filter = escape_inline(view.filter);
+    let budget = room.saturating_sub(2 + cursor.width());
+    let text = if filter.width() <= budget {
+        filter.into_owned()
+    } else {
+        // The end of a long filter is what is being typed: keep that part.
+        let mut used = 1;
+        let mut tail: Vec<char> = filter
+            .chars()
+            .rev()
+            .take_while(|c| {
+                used += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+                used <= budget
+            })
+            .collect();
+        tail.push('…');
+        tail.into_iter().rev().collect()
+    };
+    Line::from(vec![
+        Span::styled("/ ", theme.dim()),
+        Span::styled(text, theme.text()),
+        Span::styled(cursor, theme.accent()),
+    ])
+}
+
+/// "› Daily back reset      12:30", the name cut to leave the length room.
+fn row<'a>(entry: &Entry, width: usize, selected: bool, theme: &Theme) -> Line<'a> {
+    let marker = if selected { "› " } else { "  " };
+    let length = length(entry);
+    let mut style = if entry.routine.is_ok() {
+        theme.text()
+    } else {
+        theme.caution()
+    };
+    let room = width.saturating_sub(marker.width() + length.width() + 2);
+    let name = fit::truncate(&label(entry), room);
+    let pad = width.saturating_sub(marker.width() + name.width() + length.width());
+    if selected {
+        style = style.add_modifier(Modifier::BOLD);
+    }
+    Line::from(vec![
+        Span::styled(marker, theme.accent()),
+        Span::styled(name, style),
+        Span::raw(" ".repeat(pad)),
+        Span::styled(length, theme.dim()),
+    ])
+}
+
+/// The highlighted entry's details. Beside the list there is room for all
+/// of them; under it, the name (already in the list), tags and source go.
+fn details<'a>(entry: &'a Entry, roomy: bool, theme: &Theme) -> Vec<Part<'a>> {
+    match &entry.routine {
+        Ok(routine) => routine_details(entry, routine, roomy, theme),
+        Err(problems) => problem_details(entry, problems, roomy, theme),
+    }
+}
+
+fn routine_details<'a>(
+    entry: &'a Entry,
+    r: &'a Routine,
+    roomy: bool,
+    theme: &Theme,
+) -> Vec<Part<'a>> {
+    let mut parts = Vec::new();
+    if roomy {
+        parts.push(Part::Text(
+            Paragraph::new(Line::styled(escape_inline(&r.name), theme.accent()))
+                .wrap(Wrap { trim: true }),
+        ));
+    }
+    if !r.summary.is_empty() {
+        parts.push(Part::Text(fit::wrapped(
+            escape_multiline(&r.summary).into_owned(),
+            theme.text(),
+        )));
+    }
+    if roomy {
+        parts.push(Part::Gap);
+    }
+    let length = format!(
+        "{} · {}",
+        words(Timeline::new(r).total),
+        plural(r.steps.len(), "step", "steps")
+    );
+    parts.push(fact("Length", length, theme));
+    if !r.tools.is_empty() {
+        parts.push(fact("Tools", join(&r.tools), theme));
+    }
+    if roomy {
+        if !r.tags.is_empty() {
+            parts.push(fact("Tags", join(&r.tags), theme));
+        }
+        parts.push(fact("Source", source(entry), theme));
+    }
+    if !r.safety.is_empty() {
+        if roomy {
+            parts.push(Part::Gap);
+        }
+        parts.push(Part::Text(fit::wrapped(
+            escape_multiline(&r.safety).into_owned(),
+            theme.caution(),
+        )));
+    }
+    parts
+}
+
+fn problem_details<'a>(
+    entry: &'a Entry,
+    problems: &FileProblems,
+    roomy: bool,
+    theme: &Theme,
+) -> Vec<Part<'a>> {
+    let mut parts = Vec::new();
+    if roomy {
+        let title = format!("✗ {}", escape_inline(&entry.id));
+        parts.push(Part::Text(
+            Paragraph::new(Line::styled(title, theme.caution())).wrap(Wrap { trim: true }),
+        ));
+    }
+    parts.push(Part::Text(fit::wrapped(
+        "This file cannot be opened:".to_owned(),
+        theme.text(),
+    )));
+    // The file is named once, above its problems, rather than at the start
+    // of every one of them as in `FileProblems::summary_lines`: a narrow
+    // pane would wrap each location in the middle.
+    // A whole path would wrap mid-name under the list; there, its name will do.
+    let path = std::path::Path::new(&problems.file);
+    let file = match path.file_name() {
+        Some(name) if !roomy => name.to_string_lossy(),
+        _ => problems.file.as_str().into(),
+    };
+    parts.push(Part::Text(fit::wrapped(
+        escape_inline(&file).into_owned(),
+        theme.dim(),
+    )));
+    for problem in &problems.problems {
+        let message = escape_inline(&problem.message);
+        let line = match problems.location(problem) {
+            Some((line, column)) => format!("line {line}, column {column}: {message}"),
+            None => message.into_owned(),
+        };
+        parts.push(Part::Bullet(fit::wrapped(line, theme.caution())));
+    }
+    parts.push(Part::Gap);
+    let check = "`knotless check` shows each problem in place, with how to fix it.";
+    parts.push(Part::Text(fit::wrapped(check.to_owned(), theme.dim())));
+    parts
+}
+
+/// "built-in", or "user · neck.toml": the file name is enough to find it
+/// (`knotless list` has the full path), and a path would wrap mid-word.
+fn source(entry: &Entry) -> String {
+    match entry.origin.path().and_then(|p| p.file_name()) {
+        Some(name) => format!(
+            "{} · {}",
+            entry.origin.label(),
+            escape_inline(&name.to_string_lossy())
+        ),
+        None => entry.origin.label().to_owned(),
+    }
+}
+
+fn fact<'a>(label: &'a str, value: String, theme: &Theme) -> Part<'a> {
+    Part::Fact(
+        Span::styled(label, theme.dim()),
+        fit::wrapped(value, theme.text()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use proptest::prelude::*;
+
+    use super::super::preflight::tests::WIDE;
+    use super::super::testing::{plain, render};
+    use crate::routine::parse::parse_routine;
+    use crate::routine::{Entry, Library, Origin};
+    use crate::ui::{PickerView, ScreenView};
+
+    fn picker<'a>(
+        entries: Vec<&'a Entry>,
+        selected: usize,
+        filter: &'a str,
+        filtering: bool,
+    ) -> ScreenView<'a> {
+        ScreenView::Picker(PickerView {
+            entries,
+            selected,
+            filter,
+            filtering,
+        })
+    }
+
+    const BROKEN_PATH: &str = "/home/me/.config/knotless/routines/broken.toml";
+
+    fn broken() -> Entry {
+        let text = "name = \"Broken\"\nsumary = \"typo\"\n[[steps]]\nkind = \"rub\"\ntitle = \"x\"\nduration = \"1m\"\n";
+        Entry {
+            id: "broken".into(),
+            origin: Origin::User(PathBuf::from(BROKEN_PATH)),
+            routine: parse_routine("broken", BROKEN_PATH, text),
+        }
+    }
+
+    fn wide() -> Entry {
+        Entry {
+            id: "katakori".into(),
+            origin: Origin::User(PathBuf::from(
+                "/home/me/.config/knotless/routines/katakori.toml",
+            )),
+            routine: parse_routine("katakori", "katakori.toml", WIDE),
+        }
+    }
+
+    /// Built-ins with a broken user file and a wide-character one, in id
+    /// order as the library keeps them.
+    fn library() -> Library {
+        let mut lib = Library::builtins();
+        lib.entries.push(broken());
+        lib.entries.push(wide());
+        lib.entries.sort_by(|a, b| a.id.cmp(&b.id));
+        lib
+    }
+
+    fn all(lib: &Library) -> Vec<&Entry> {
+        lib.entries.iter().collect()
+    }
+
+    fn index(lib: &Library, id: &str) -> usize {
+        lib.entries.iter().position(|e| e.id == id).unwrap()
+    }
+
+    #[test]
+    fn first_selected_80x24() {
+        let lib = Library::builtins();
+        insta::assert_snapshot!(render(&plain(picker(all(&lib), 0, "", false)), 80, 24));
+    }
+
+    #[test]
+    fn first_selected_40x12() {
+        let lib = Library::builtins();
+        insta::assert_snapshot!(render(&plain(picker(all(&lib), 0, "", false)), 40, 12));
+    }
+
+    #[test]
+    fn later_selected_80x24() {
+        let lib = Library::builtins();
+        insta::assert_snapshot!(render(&plain(picker(all(&lib), 5, "", false)), 80, 24));
+    }
+
+    #[test]
+    fn later_selected_40x12() {
+        let lib = Library::builtins();
+        insta::assert_snapshot!(render(&plain(picker(all(&lib), 5, "", false)), 40, 12));
+    }
+
+    fn neck(lib: &Library) -> Vec<&Entry> {
+        lib.entries
+            .iter()
+            .filter(|e| {
+                e.routine
+                    .as_ref()
+                    .is_ok_and(|r| r.tags.iter().any(|t| t == "neck"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn filtering_80x24() {
+        let lib = Library::builtins();
+        insta::assert_snapshot!(render(&plain(picker(neck(&lib), 1, "neck", true)), 80, 24));
+    }
+
+    #[test]
+    fn filtering_40x12() {
+        let lib = Library::builtins();
+        insta::assert_snapshot!(render(&plain(picker(neck(&lib), 1, "neck", true)), 40, 12));
+    }
+
+    #[test]
+    fn a_kept_filter_still_shows() {
+        let lib = Library::builtins();
+        let text = render(&plain(picker(neck(&lib), 0, "neck", false)), 80, 24);
+        assert!(text.lines().next().unwrap().contains("/ neck"), "{text}");
+        assert!(!text.contains('▏'), "{text}");
+        assert!(text.contains("/ filter"), "{text}");
+    }
+
+    #[test]
+    fn a_long_filter_shows_its_end() {
+        let filter = &format!("{}until it ends", "a very long filter ".repeat(5));
+        let text = render(&plain(picker(vec![], 0, filter, true)), 80, 24);
+        let first = text.lines().next().unwrap();
+        assert!(
+            first.starts_with("  / …") && first.ends_with("filter until it ends▏"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn no_match_80x24() {
+        insta::assert_snapshot!(render(&plain(picker(vec![], 0, "xyz", true)), 80, 24));
+    }
+
+    #[test]
+    fn no_match_40x12() {
+        insta::assert_snapshot!(render(&plain(picker(vec![], 0, "xyz", false)), 40, 12));
+    }
+
+    #[test]
+    fn broken_selected_80x24() {
+        let lib = library();
+        let at = index(&lib, "broken");
+        insta::assert_snapshot!(render(&plain(picker(all(&lib), at, "", false)), 80, 24));
+    }
+
+    #[test]
+    fn broken_selected_40x12() {
+        let lib = library();
+        let at = index(&lib, "broken");
+        insta::assert_snapshot!(render(&plain(picker(all(&lib), at, "", false)), 40, 12));
+    }
+
+    #[test]
+    fn wide_characters_80x24() {
+        let lib = library();
+        let at = index(&lib, "katakori");
+        insta::assert_snapshot!(render(&plain(picker(all(&lib), at, "", false)), 80, 24));
+    }
+
+    #[test]
+    fn wide_characters_40x12() {
+        let lib = library();
+        let at = index(&lib, "katakori");
+        insta::assert_snapshot!(render(&plain(picker(all(&lib), at, "", false)), 40, 12));
+    }
+
+    #[test]
+    fn the_selected_row_is_always_on_screen() {
+        let lib = library();
+        for h in 12..30 {
+            for w in [40, 63, 64, 80] {
+                for (i, e) in lib.entries.iter().enumerate() {
+                    let text = render(&plain(picker(all(&lib), i, "", false)), w, h);
+                    let row = text.lines().find(|l| l.contains('›'));
+                    assert!(row.is_some(), "row {i} at {w}×{h}:\n{text}");
+                    let name = match &e.routine {
+                        Ok(r) => r.name.chars().take(4).collect::<String>(),
+                        Err(_) => e.id.clone(),
+                    };
+                    assert!(row.unwrap().contains(&name), "row {i} at {w}×{h}:\n{text}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn names_from_files_are_escaped() {
+        let text = "name = \"Evil \\u001b[2J\"\n[[steps]]\nkind = \"rest\"\ntitle = \"x\"\nduration = \"1m\"\n";
+        let entry = Entry {
+            id: "evil\u{1b}".into(),
+            origin: Origin::User(PathBuf::from("/tmp/evil\u{7}.toml")),
+            routine: parse_routine("evil", "evil.toml", text),
+        };
+        let bad = Entry {
+            routine: parse_routine("evil", "evil\u{1b}.toml", "name = 1\n"),
+            ..entry.clone()
+        };
+        for e in [&entry, &bad] {
+            let out = render(&plain(picker(vec![e], 0, "\u{1b}x", true)), 80, 24);
+            assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+            assert!(out.contains("\\u{1b}"), "{out}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn never_panics_at_any_size(w in 0u16..=300, h in 0u16..=100, selected in 0usize..12, filtering: bool) {
+            let lib = library();
+            render(&plain(picker(all(&lib), selected, "", filtering)), w, h);
+            render(&plain(picker(vec![], 0, "nothing at all matches this", filtering)), w, h);
+        }
+    }
 }

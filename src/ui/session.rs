@@ -1,16 +1,1186 @@
+//! The session screen: what to do now, for how long, and what comes next,
+//! readable at a glance from arm's length.
+//!
+//! Rows are handed out by importance, so the layout degrades from 80×24
+//! down to 40×12 by dropping the least important parts first (the next
+//! step, the overall bar, caution lines, the instructions' last lines)
+//! and never the step line, the title or the countdown.
+//!
+//! Nothing here moves except the breathing pacer: everything else is drawn
+//! from whole seconds, so a second that ticks rewrites only a few cells
+//! (the bytes budget of PRODUCT.md section 9).
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::Theme;
-use crate::session::SessionView;
+use super::common::key_hints;
+use super::digits::{self, BigDigits};
+use super::pacer::{self, CompactPacer, FullPacer};
+use crate::routine::StepKind;
+use crate::session::{SessionView, ViewPhase};
+use crate::text::{escape_inline, escape_multiline};
+
+/// Wider lines are hard to follow with half-closed eyes.
+const MAX_CONTENT_WIDTH: u16 = 100;
+/// From this content width a breathing step's pacer sits beside its
+/// instructions instead of taking their place.
+const BESIDE_MIN_WIDTH: u16 = 70;
+/// Room for the label in front of a progress bar ("routine ").
+const BAR_LABEL_WIDTH: usize = 8;
+/// Cells in a progress bar. Short, so that it moves by a cell only every
+/// second or two (each change costs bytes) and stays calm.
+const BAR_CELLS: usize = 32;
+/// Instructions, caution and cue never wrap past this many lines; the
+/// rest is cut with "…".
+const MAX_TEXT_ROWS: usize = 8;
 
 pub fn draw(
-    _frame: &mut Frame,
-    _area: Rect,
-    _view: &SessionView,
-    _reduced_motion: bool,
-    _status: Option<&str>,
-    _theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+    view: &SessionView,
+    reduced_motion: bool,
+    status: Option<&str>,
+    theme: &Theme,
 ) {
-    // TODO(ui helper): the session screen.
+    let area = area.intersection(frame.area());
+    if area.is_empty() {
+        return;
+    }
+    let content = content_area(area);
+    let screen = Screen::new(view, reduced_motion, theme, content.width);
+    let parts = screen.parts();
+    let heights = plan(&parts, content.height);
+    let mut y = content.y;
+    for (part, height) in parts.iter().zip(heights) {
+        if height > 0 {
+            let rect = Rect::new(content.x, y, content.width, height);
+            screen.draw_piece(frame, part.piece, rect, status);
+            y += height;
+        }
+    }
+}
+
+/// The column the screen is drawn in: a small margin, and not too wide.
+fn content_area(area: Rect) -> Rect {
+    let pad = match area.width {
+        0..44 => 0,
+        44..60 => 1,
+        _ => 2,
+    };
+    let width = area.width.saturating_sub(2 * pad).min(MAX_CONTENT_WIDTH);
+    Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y,
+        width,
+        area.height,
+    )
+}
+
+// --- what goes where -------------------------------------------------------
+
+/// One part of the screen, top to bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece {
+    /// Routine name, "paused", time left overall.
+    Top,
+    /// "Step 3 of 10 · kneading · shoulders · left side · medium pressure".
+    StepLine,
+    Title,
+    Countdown,
+    StepBar,
+    TotalBar,
+    Instructions,
+    /// A breathing step on a wide screen: instructions left, pacer right.
+    Beside,
+    FullPacer,
+    CompactPacer,
+    Caution,
+    Cue,
+    Next,
+    /// A blank line between groups.
+    Gap,
+    /// Whatever rows are left over, so that "Next" and the key hints sit
+    /// at the bottom.
+    Flex,
+    Hints,
+}
+
+/// How important a part's rows are: lower ranks get rows first, and at a
+/// small size the highest ranks get none.
+mod rank {
+    /// The step line, the title, the countdown and the key hints.
+    pub const ALWAYS: u8 = 0;
+    pub const TOP: u8 = 1;
+    pub const PACER: u8 = 2;
+    pub const STEP_BAR: u8 = 3;
+    /// What to do now: the first line of instructions, the cue, the rest
+    /// of the step line and title.
+    pub const GLANCE: u8 = 4;
+    pub const CAUTION: u8 = 5;
+    /// The instructions' further lines.
+    pub const READ: u8 = 6;
+    /// Blank lines that keep the main groups apart.
+    pub const AIR: u8 = 7;
+    pub const CAUTION_WRAP: u8 = 8;
+    pub const TOTAL_BAR: u8 = 9;
+    pub const NEXT: u8 = 10;
+    pub const MORE_AIR: u8 = 11;
+    /// Only what is left.
+    pub const LAST: u8 = u8::MAX;
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Part {
+    piece: Piece,
+    /// Rows without which the part is not drawn at all.
+    min: u16,
+    /// Rows it would like.
+    want: u16,
+    /// Rank of the first `min` rows, and of the rest.
+    keep: u8,
+    grow: u8,
+    /// The rows beyond `min` are of no use unless all of them are given
+    /// (big digits need all three rows).
+    whole: bool,
+}
+
+impl Part {
+    fn new(piece: Piece, min: u16, want: u16, keep: u8, grow: u8) -> Self {
+        Self {
+            piece,
+            min,
+            want: want.max(min),
+            keep,
+            grow,
+            whole: false,
+        }
+    }
+
+    fn whole(self) -> Self {
+        Self {
+            whole: true,
+            ..self
+        }
+    }
+
+    /// A part of a fixed height.
+    fn fixed(piece: Piece, rows: u16, keep: u8) -> Self {
+        Self::new(piece, rows, rows, keep, keep)
+    }
+
+    fn gap(rank: u8) -> Self {
+        Self::new(Piece::Gap, 0, 1, rank, rank)
+    }
+}
+
+/// Rows for each part, handed out by rank: first every part's `min` (all
+/// or nothing), then the rows beyond it (as many as are left).
+fn plan(parts: &[Part], height: u16) -> Vec<u16> {
+    let mut asks: Vec<(u8, bool, usize)> = parts
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| [(p.keep, false, i), (p.grow, true, i)])
+        .collect();
+    asks.sort_by_key(|&(rank, extra, i)| (rank, extra, i));
+    let mut rows = vec![0u16; parts.len()];
+    let mut left = height;
+    for (_, extra, i) in asks {
+        let part = &parts[i];
+        if !extra {
+            if part.min <= left {
+                rows[i] = part.min;
+                left -= part.min;
+            }
+        } else if rows[i] > 0 || part.min == 0 {
+            let mut more = (part.want - rows[i]).min(left);
+            if part.whole && rows[i] + more < part.want {
+                more = 0;
+            }
+            rows[i] += more;
+            left -= more;
+        }
+    }
+    rows
+}
+
+/// Rows for text that wraps to `lines`: one at `keep`, the rest at `grow`.
+fn text_part(piece: Piece, lines: usize, keep: u8, grow: u8) -> Option<Part> {
+    let lines = lines.min(MAX_TEXT_ROWS) as u16;
+    (lines > 0).then(|| Part::new(piece, 1, lines, keep, grow))
+}
+
+// --- the screen's text, ready to draw ----------------------------------------
+
+/// Everything drawn, escaped and wrapped to the content width once.
+struct Screen<'a> {
+    view: &'a SessionView,
+    theme: &'a Theme,
+    reduced_motion: bool,
+    width: u16,
+    step_line: Vec<String>,
+    /// "Get ready: " during a get-ready.
+    title_prefix: &'static str,
+    title: Vec<String>,
+    instructions: String,
+    caution: Vec<String>,
+    cue: Vec<String>,
+}
+
+const GET_READY: &str = "Get ready: ";
+const CAREFUL: &str = "Careful: ";
+const CUE_MARK: &str = "› ";
+
+impl<'a> Screen<'a> {
+    fn new(view: &'a SessionView, reduced_motion: bool, theme: &'a Theme, width: u16) -> Self {
+        let w = usize::from(width);
+        let title_prefix = if view.phase == ViewPhase::GetReady {
+            GET_READY
+        } else {
+            ""
+        };
+        let title = format!("{title_prefix}{}", escape_inline(&view.title));
+        let caution = view
+            .caution
+            .as_deref()
+            .map(|c| wrap(&format!("{CAREFUL}{}", escape_multiline(c.trim())), w))
+            .unwrap_or_default();
+        let cue = view
+            .latest_cue
+            .as_deref()
+            .map(|c| wrap(&format!("{CUE_MARK}{}", escape_inline(c)), w))
+            .unwrap_or_default();
+        Self {
+            view,
+            theme,
+            reduced_motion,
+            width,
+            step_line: wrap_parts(&step_line_parts(view), w),
+            title_prefix,
+            title: wrap(&title, w),
+            instructions: escape_multiline(view.instructions.trim()).into_owned(),
+            caution,
+            cue,
+        }
+    }
+
+    fn is_breathing(&self) -> bool {
+        self.view.kind == StepKind::Breathing && self.view.breath.is_some()
+    }
+
+    fn beside(&self) -> bool {
+        self.is_breathing() && self.width >= BESIDE_MIN_WIDTH
+    }
+
+    /// Width of the instructions column.
+    fn text_width(&self) -> u16 {
+        if self.beside() {
+            self.width / 2 - 1
+        } else {
+            self.width
+        }
+    }
+
+    fn instruction_lines(&self) -> Vec<String> {
+        wrap(&self.instructions, usize::from(self.text_width()))
+    }
+
+    /// The parts of this screen, top to bottom, with their ranks.
+    fn parts(&self) -> Vec<Part> {
+        use Piece::*;
+        let view = self.view;
+        let instructions = self.instruction_lines().len();
+        let mut parts = vec![Part::fixed(Top, 1, rank::TOP), Part::gap(rank::MORE_AIR)];
+        parts.extend(text_part(
+            StepLine,
+            self.step_line.len(),
+            rank::ALWAYS,
+            rank::GLANCE,
+        ));
+        parts.extend(text_part(
+            Title,
+            self.title.len(),
+            rank::ALWAYS,
+            rank::GLANCE,
+        ));
+        parts.extend([
+            Part::gap(rank::AIR),
+            Part::new(Countdown, 1, digits::HEIGHT, rank::ALWAYS, rank::ALWAYS).whole(),
+            Part::gap(rank::AIR),
+            Part::fixed(StepBar, 1, rank::STEP_BAR),
+            Part::fixed(TotalBar, 1, rank::TOTAL_BAR),
+            Part::gap(rank::AIR),
+        ]);
+        if self.beside() {
+            let want = pacer::FULL_HEIGHT.max(instructions.min(MAX_TEXT_ROWS) as u16);
+            parts.push(Part::new(
+                Beside,
+                pacer::FULL_MIN_HEIGHT,
+                want,
+                rank::PACER,
+                rank::GLANCE,
+            ));
+        } else if self.is_breathing() {
+            parts.push(Part::new(
+                FullPacer,
+                pacer::FULL_MIN_HEIGHT,
+                pacer::FULL_HEIGHT,
+                rank::PACER,
+                rank::GLANCE,
+            ));
+            parts.push(Part::gap(rank::MORE_AIR));
+            // The pacer says what to do; the words are for reading ahead.
+            parts.extend(text_part(
+                Instructions,
+                instructions,
+                rank::READ,
+                rank::READ,
+            ));
+        } else {
+            parts.extend(text_part(
+                Instructions,
+                instructions,
+                rank::GLANCE,
+                rank::READ,
+            ));
+            if view.breath.is_some() {
+                parts.push(Part::gap(rank::MORE_AIR));
+                parts.push(Part::fixed(CompactPacer, 1, rank::PACER));
+            }
+        }
+        if !self.caution.is_empty() {
+            parts.push(Part::gap(rank::MORE_AIR));
+            parts.extend(text_part(
+                Caution,
+                self.caution.len(),
+                rank::CAUTION,
+                rank::CAUTION_WRAP,
+            ));
+        }
+        if !self.cue.is_empty() {
+            parts.push(Part::gap(rank::MORE_AIR));
+            parts.extend(text_part(Cue, self.cue.len(), rank::GLANCE, rank::READ));
+        }
+        // Leftover rows go here rather than being spread about, so the
+        // countdown keeps its row from one step to the next.
+        parts.push(Part::new(Flex, 0, u16::MAX, rank::LAST, rank::LAST));
+        // During a get-ready the screen is all about the coming step.
+        if view.phase == ViewPhase::Work && view.next_title.is_some() {
+            parts.push(Part::fixed(Next, 1, rank::NEXT));
+        }
+        parts.push(Part::fixed(Hints, 1, rank::ALWAYS));
+        parts
+    }
+
+    fn draw_piece(&self, frame: &mut Frame, piece: Piece, area: Rect, status: Option<&str>) {
+        let theme = self.theme;
+        let view = self.view;
+        match piece {
+            Piece::Top => self.draw_top(frame, area),
+            Piece::StepLine => {
+                let lines = fit(self.step_line.clone(), area.height, area.width);
+                frame.render_widget(Paragraph::new(styled(lines, theme.dim())).centered(), area);
+            }
+            Piece::Title => self.draw_title(frame, area),
+            Piece::Countdown => {
+                // Not bold: block glyphs look the same, and turning bold on
+                // and off costs bytes every second.
+                let style = if view.paused {
+                    theme.dim()
+                } else {
+                    theme.accent()
+                }
+                .remove_modifier(Modifier::BOLD);
+                frame.render_widget(BigDigits::new(&clock(view.left_secs), style), area);
+            }
+            Piece::StepBar => self.draw_bar(frame, area, "step", view.step_ratio()),
+            Piece::TotalBar => self.draw_bar(frame, area, "routine", view.total_ratio()),
+            Piece::Instructions => self.draw_instructions(frame, area),
+            Piece::Beside => {
+                let text = Rect {
+                    width: self.text_width(),
+                    ..area
+                };
+                self.draw_instructions(frame, text);
+                let right = area.width.saturating_sub(text.width + 2);
+                let pacer = Rect::new(area.right() - right, area.y, right, area.height);
+                self.draw_pacer(frame, pacer, true);
+            }
+            Piece::FullPacer => self.draw_pacer(frame, area, true),
+            Piece::CompactPacer => self.draw_pacer(frame, area, false),
+            Piece::Caution => {
+                let lines = fit(self.caution.clone(), area.height, area.width);
+                frame.render_widget(Paragraph::new(styled(lines, theme.caution())), area);
+            }
+            Piece::Cue => self.draw_cue(frame, area),
+            Piece::Next => {
+                let next = view.next_title.as_deref().unwrap_or_default();
+                let text = truncate(&format!("Next: {}", escape_inline(next)), area.width);
+                frame.render_widget(Paragraph::new(Line::styled(text, theme.dim())), area);
+            }
+            Piece::Hints => key_hints(frame, area, &self.hints(), status, theme),
+            Piece::Gap | Piece::Flex => {}
+        }
+    }
+
+    /// "Daily back reset            paused  10:32 left".
+    fn draw_top(&self, frame: &mut Frame, area: Rect) {
+        let theme = self.theme;
+        let mut right = Vec::new();
+        if self.view.paused {
+            right.push(Span::styled(
+                " paused ",
+                theme.accent().add_modifier(Modifier::REVERSED),
+            ));
+            right.push(Span::raw("  "));
+        }
+        // The ticking digits in the plain style: a second then costs no
+        // colour change on the wire.
+        right.push(Span::styled(
+            clock_long(self.view.total_left_secs),
+            theme.text(),
+        ));
+        right.push(Span::styled(" left", theme.dim()));
+        let right = Line::from(right);
+        let room = usize::from(area.width).saturating_sub(right.width() + 2);
+        let name = truncate(&escape_inline(&self.view.routine_name), room as u16);
+        frame.render_widget(Paragraph::new(Line::styled(name, theme.text())), area);
+        frame.render_widget(Paragraph::new(right).right_aligned(), area);
+    }
+
+    fn draw_title(&self, frame: &mut Frame, area: Rect) {
+        let theme = self.theme;
+        let lines = fit(self.title.clone(), area.height, area.width);
+        let lines: Vec<Line> = lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, line)| match line.strip_prefix(self.title_prefix) {
+                Some(rest) if i == 0 && !self.title_prefix.is_empty() => Line::from(vec![
+                    Span::styled(self.title_prefix, theme.text()),
+                    Span::styled(rest.to_owned(), theme.accent()),
+                ]),
+                _ => Line::styled(line, theme.accent()),
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines).centered(), area);
+    }
+
+    /// A thin bar of whole cells, centred: it moves only when a whole
+    /// second does, since the ratio is counted in whole seconds.
+    fn draw_bar(&self, frame: &mut Frame, area: Rect, label: &str, ratio: f64) {
+        let theme = self.theme;
+        let width = usize::from(area.width)
+            .saturating_sub(BAR_LABEL_WIDTH)
+            .min(BAR_CELLS);
+        let used = (width + BAR_LABEL_WIDTH).min(usize::from(area.width)) as u16;
+        let area = Rect {
+            x: area.x + (area.width - used) / 2,
+            width: used,
+            ..area
+        };
+        let ratio = if ratio.is_finite() {
+            ratio.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let filled = (ratio * width as f64).floor() as usize;
+        let line = Line::from(vec![
+            Span::styled(format!("{label:<BAR_LABEL_WIDTH$}"), theme.dim()),
+            Span::styled("━".repeat(filled), theme.bar()),
+            Span::styled("─".repeat(width - filled), theme.dim()),
+        ]);
+        frame.render_widget(Paragraph::new(line), area);
+    }
+
+    fn draw_instructions(&self, frame: &mut Frame, area: Rect) {
+        let lines = fit(self.instruction_lines(), area.height, area.width);
+        frame.render_widget(Paragraph::new(styled(lines, self.theme.text())), area);
+    }
+
+    fn draw_cue(&self, frame: &mut Frame, area: Rect) {
+        let theme = self.theme;
+        let lines = fit(self.cue.clone(), area.height, area.width);
+        let lines: Vec<Line> = lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, line)| match line.strip_prefix(CUE_MARK) {
+                Some(rest) if i == 0 => Line::from(vec![
+                    Span::styled(CUE_MARK, theme.accent()),
+                    Span::styled(rest.to_owned(), theme.text()),
+                ]),
+                _ => Line::styled(line, theme.text()),
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+
+    fn draw_pacer(&self, frame: &mut Frame, area: Rect, full: bool) {
+        let Some(breath) = &self.view.breath else {
+            return;
+        };
+        let (reduced_motion, theme) = (self.reduced_motion, self.theme);
+        if full {
+            frame.render_widget(
+                FullPacer {
+                    breath,
+                    reduced_motion,
+                    theme,
+                },
+                area,
+            );
+        } else {
+            frame.render_widget(
+                CompactPacer {
+                    breath,
+                    reduced_motion,
+                    theme,
+                },
+                area,
+            );
+        }
+    }
+
+    fn hints(&self) -> [(&'static str, &'static str); 6] {
+        let pause = if self.view.paused { "resume" } else { "pause" };
+        [
+            ("space", pause),
+            ("→", "next"),
+            ("←", "back"),
+            ("+/-", "15 s"),
+            ("?", "help"),
+            ("q", "quit"),
+        ]
+    }
+}
+
+/// "Step 3 of 10", kind, area, side, pressure: the parts of the step line.
+/// Pressure is left out where nothing is pressed.
+fn step_line_parts(view: &SessionView) -> Vec<String> {
+    let mut parts = vec![
+        format!("Step {} of {}", view.step_number, view.step_count),
+        view.kind.word().to_owned(),
+    ];
+    parts.extend(view.area.map(|a| a.word().to_owned()));
+    parts.extend(view.side.map(|s| format!("{} side", s.word())));
+    if !matches!(view.kind, StepKind::Breathing | StepKind::Rest) {
+        parts.push(format!("{} pressure", view.pressure.word()));
+    }
+    parts
+}
+
+/// m:ss, minutes uncapped: "0:45", "12:05", "120:00".
+fn clock(secs: u64) -> String {
+    format!("{}:{:02}", secs / 60, secs % 60)
+}
+
+/// h:mm:ss from an hour on, else m:ss.
+fn clock_long(secs: u64) -> String {
+    if secs >= 3600 {
+        format!("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+    } else {
+        clock(secs)
+    }
+}
+
+// --- text that fits ---------------------------------------------------------
+
+fn styled(lines: Vec<String>, style: ratatui::style::Style) -> Vec<Line<'static>> {
+    lines.into_iter().map(|l| Line::styled(l, style)).collect()
+}
+
+/// Greedy word wrap by display width. A word wider than the line, or a run
+/// of CJK (which has no spaces), is broken between characters, never
+/// before a zero-width one (a combining mark stays with its letter).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    if width == 0 {
+        return lines;
+    }
+    for paragraph in text.lines() {
+        let mut line = String::new();
+        let mut used = 0;
+        for word in paragraph.split_whitespace() {
+            let w = word.width();
+            if used > 0 && used + 1 + w <= width {
+                line.push(' ');
+                line.push_str(word);
+                used += 1 + w;
+                continue;
+            }
+            if used > 0 {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            for c in word.chars() {
+                let cw = c.width().unwrap_or(0);
+                if used > 0 && cw > 0 && used + cw > width {
+                    lines.push(std::mem::take(&mut line));
+                    used = 0;
+                }
+                line.push(c);
+                used += cw;
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+/// Parts joined by " · ", wrapped between parts rather than inside one.
+fn wrap_parts(parts: &[String], width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for part in parts {
+        if !line.is_empty() && line.width() + 3 + part.width() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push_str(" · ");
+        }
+        line.push_str(part);
+    }
+    lines.push(line);
+    lines
+}
+
+/// At most `rows` lines; when some are cut, the last one kept ends in "…".
+fn fit(mut lines: Vec<String>, rows: u16, width: u16) -> Vec<String> {
+    let rows = usize::from(rows);
+    if lines.len() > rows {
+        lines.truncate(rows);
+        if let Some(last) = lines.last_mut() {
+            *last = with_ellipsis(last, width);
+        }
+    }
+    lines.into_iter().map(|l| truncate(&l, width)).collect()
+}
+
+/// `s` as it is if it fits `width` cells, else cut and ended with "…".
+fn truncate(s: &str, width: u16) -> String {
+    if s.width() <= usize::from(width) {
+        s.to_owned()
+    } else {
+        with_ellipsis(s, width)
+    }
+}
+
+/// `s` cut to leave room for "…" within `width` cells, and the "…".
+fn with_ellipsis(s: &str, width: u16) -> String {
+    let room = usize::from(width).saturating_sub(1);
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw > room {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    let mut out = out.trim_end().to_owned();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use insta::assert_snapshot;
+    use proptest::prelude::*;
+    use ratatui::Terminal;
+    use ratatui::backend::{CrosstermBackend, TestBackend};
+    use ratatui::buffer::Buffer;
+    use ratatui::{TerminalOptions, Viewport};
+
+    use super::*;
+    use crate::routine::Side;
+    use crate::routine::builtin::BUILTINS;
+    use crate::routine::parse::parse_routine;
+    use crate::session::{Msg, Session};
+    use crate::timeline::SegmentKind;
+    use crate::ui::testing::{plain, render};
+    use crate::ui::{ScreenView, View};
+
+    const WORLD: &str = r#"
+name = "首と肩 🌿 evening"
+[defaults]
+transition = "5s"
+[[steps]]
+kind = "kneading"
+title = "肩をもむ 💆 shoulders"
+duration = "40s"
+area = "shoulders"
+sides = "both"
+instructions = """
+親指以外の四本の指で肩の筋肉をつかみ、ゆっくりと押して離します。首から肩先へ少しずつ移動します。 \
+Then the same again, slowly 🙂 with a soft breath."""
+caution = "鎖骨の上は押さないでください。"
+cues = [{ at = "10s", text = "反対側へ 👉 slowly" }]
+[[steps]]
+kind = "rest"
+title = "休む 😌"
+duration = "30s"
+instructions = "目を閉じて、呼吸を感じます。"
+"#;
+
+    fn routine(id: &str) -> Arc<crate::routine::Routine> {
+        let text = BUILTINS
+            .iter()
+            .find(|(b, _)| *b == id)
+            .map_or(WORLD, |(_, text)| *text);
+        Arc::new(parse_routine(id, id, text).unwrap())
+    }
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    /// A session of `id` that has run to `at` from its start.
+    fn run(id: &str, at: Duration) -> (Session, Instant) {
+        let t0 = Instant::now();
+        let (mut s, _) = Session::start(routine(id), t0);
+        s.handle(Msg::Tick, t0 + at);
+        (s, t0)
+    }
+
+    /// When the segment of `step` (0-based) of `kind` on `side` starts.
+    fn start_of(id: &str, step: usize, kind: SegmentKind, side: Option<Side>) -> Duration {
+        let (s, _) = run(id, Duration::ZERO);
+        s.timeline()
+            .segments
+            .iter()
+            .find(|g| g.step == step && g.kind == kind && g.side == side)
+            .unwrap()
+            .start
+    }
+
+    /// The view `into` the work (or get-ready) segment of a step.
+    fn view_in(
+        id: &str,
+        step: usize,
+        kind: SegmentKind,
+        side: Option<Side>,
+        into: Duration,
+    ) -> SessionView {
+        let at = start_of(id, step, kind, side) + into;
+        let (s, t0) = run(id, at);
+        s.view(t0 + at)
+    }
+
+    fn work(id: &str, step: usize, into: Duration) -> SessionView {
+        let side = routine(id).steps[step].sides.list()[0];
+        view_in(id, step, SegmentKind::Work, side, into)
+    }
+
+    fn screen(view: &SessionView, width: u16, height: u16) -> String {
+        let v = plain(ScreenView::Session {
+            view: view.clone(),
+            confirm_quit: false,
+        });
+        render(&v, width, height)
+    }
+
+    fn reduced(view: &SessionView, width: u16, height: u16) -> String {
+        let v = View {
+            reduced_motion: true,
+            ..plain(ScreenView::Session {
+                view: view.clone(),
+                confirm_quit: false,
+            })
+        };
+        render(&v, width, height)
+    }
+
+    /// Both sizes the screen is designed for, as one snapshot each.
+    fn snap_both(name: &str, view: &SessionView) {
+        assert_snapshot!(format!("{name}_80x24"), screen(view, 80, 24));
+        assert_snapshot!(format!("{name}_40x12"), screen(view, 40, 12));
+    }
+
+    #[test]
+    fn get_ready_reads_ahead_and_counts_in() {
+        let v = view_in(
+            "daily-back",
+            2,
+            SegmentKind::GetReady,
+            Some(Side::Left),
+            ms(2_000),
+        );
+        assert_eq!((v.phase, v.left_secs), (ViewPhase::GetReady, 3));
+        snap_both("get_ready", &v);
+        let text = screen(&v, 80, 24);
+        assert!(text.contains("Get ready: Trapezius squeeze"), "{text}");
+        assert!(!text.contains("Next:"), "{text}");
+    }
+
+    #[test]
+    fn massage_step_with_a_cue() {
+        let v = work("daily-back", 0, ms(35_000));
+        assert_eq!(v.latest_cue.as_deref(), Some("Now roll them forwards"));
+        snap_both("massage_cue", &v);
+        assert!(screen(&v, 40, 12).contains("› Now roll them forwards"));
+    }
+
+    #[test]
+    fn two_sided_step_on_its_right_side() {
+        let v = view_in(
+            "daily-back",
+            3,
+            SegmentKind::Work,
+            Some(Side::Right),
+            ms(22_500),
+        );
+        snap_both("right_side", &v);
+        assert!(screen(&v, 80, 24).contains("right side"));
+    }
+
+    #[test]
+    fn paused_says_so() {
+        let at = start_of("daily-back", 2, SegmentKind::Work, Some(Side::Left)) + ms(12_000);
+        let (mut s, t0) = run("daily-back", at);
+        s.handle(Msg::Pause, t0 + at);
+        let v = s.view(t0 + at + Duration::from_secs(30));
+        assert!(v.paused);
+        snap_both("paused", &v);
+        let text = screen(&v, 40, 12);
+        assert!(
+            text.contains("paused") && text.contains("space resume"),
+            "{text}"
+        );
+    }
+
+    /// Box breathing (daily-back step 9): 4 s in, hold, out, hold out.
+    fn box_breath(into_ms: u64) -> SessionView {
+        work("daily-back", 8, ms(16_000 + into_ms))
+    }
+
+    #[test]
+    fn breathing_in() {
+        let v = box_breath(2_000);
+        assert_eq!(
+            v.breath.as_ref().unwrap().state.kind,
+            crate::breath::PhaseKind::In
+        );
+        snap_both("breath_in", &v);
+    }
+
+    #[test]
+    fn breathing_hold() {
+        snap_both("breath_hold", &box_breath(5_500));
+    }
+
+    #[test]
+    fn breathing_out() {
+        snap_both("breath_out", &box_breath(9_000));
+    }
+
+    #[test]
+    fn breathing_hold_out() {
+        let v = box_breath(13_000);
+        assert_eq!(
+            v.breath.as_ref().unwrap().state.kind,
+            crate::breath::PhaseKind::HoldOut
+        );
+        snap_both("breath_hold_out", &v);
+    }
+
+    #[test]
+    fn reduced_motion_pacer_steps_once_a_second() {
+        let v = box_breath(2_300);
+        assert_snapshot!("reduced_motion_80x24", reduced(&v, 80, 24));
+        assert_snapshot!("reduced_motion_40x12", reduced(&v, 40, 12));
+        // Within one whole second the reduced screen does not change.
+        for into in [2_001, 2_400, 2_999] {
+            assert_eq!(
+                reduced(&box_breath(into), 80, 24),
+                reduced(&box_breath(2_000), 80, 24)
+            );
+        }
+        assert_ne!(
+            reduced(&box_breath(3_000), 80, 24),
+            reduced(&box_breath(2_999), 80, 24)
+        );
+    }
+
+    #[test]
+    fn massage_step_with_a_breath_overlay() {
+        // calm-down: "Slow arm strokes", long-exhale laid over gliding.
+        let v = work("calm-down", 2, ms(31_500));
+        assert!(v.breath.is_some());
+        snap_both("breath_overlay", &v);
+    }
+
+    #[test]
+    fn wide_characters_line_up() {
+        let v = view_in("world", 0, SegmentKind::Work, Some(Side::Left), ms(12_000));
+        snap_both("cjk_emoji", &v);
+        let get_ready = view_in("world", 1, SegmentKind::GetReady, None, ms(1_000));
+        assert_snapshot!("cjk_emoji_get_ready_40x12", screen(&get_ready, 40, 12));
+    }
+
+    #[test]
+    fn control_characters_in_user_text_are_shown_escaped() {
+        let mut v = work("daily-back", 0, ms(35_000));
+        v.title = "Rolls\u{1b}[2J".into();
+        v.routine_name = "Evil\u{9b}31m".into();
+        v.latest_cue = Some("cue\u{7}".into());
+        v.instructions = "a\u{1b}]0;x\u{7}b".into();
+        let text = screen(&v, 80, 24);
+        assert!(text.contains("Rolls\\u{1b}[2J"), "{text}");
+        assert!(text.contains("Evil\\u{9b}31m"), "{text}");
+        assert!(text.contains("cue\\u{7}"), "{text}");
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'));
+    }
+
+    #[test]
+    fn small_screens_keep_the_step_line_title_and_countdown() {
+        let v = view_in(
+            "daily-back",
+            3,
+            SegmentKind::Work,
+            Some(Side::Right),
+            ms(22_500),
+        );
+        for (w, h) in [(40, 12), (41, 13), (50, 12), (60, 15), (80, 12), (40, 24)] {
+            let text = screen(&v, w, h);
+            assert!(text.contains("Step 4 of 10"), "{w}×{h}\n{text}");
+            assert!(text.contains("Ball between the"), "{w}×{h}\n{text}");
+            assert!(text.contains("▀▀▀"), "big digits at {w}×{h}\n{text}");
+            assert!(text.contains("space pause"), "{w}×{h}\n{text}");
+        }
+    }
+
+    // --- the bytes budget ------------------------------------------------------
+
+    fn buffer(view: &SessionView, width: u16, height: u16) -> Buffer {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        let v = plain(ScreenView::Session {
+            view: view.clone(),
+            confirm_quit: false,
+        });
+        terminal
+            .draw(|f| crate::ui::draw(f, &v, &Theme { color: true }))
+            .unwrap();
+        terminal.backend().buffer().clone()
+    }
+
+    fn changed_cells(a: &Buffer, b: &Buffer) -> usize {
+        a.content()
+            .iter()
+            .zip(b.content())
+            .filter(|(x, y)| x != y)
+            .count()
+    }
+
+    /// Each second of a whole massage step changes only a few cells: the
+    /// countdown digit or two, a bar cell, the time left overall.
+    #[test]
+    fn a_second_changes_only_a_few_cells() {
+        let mut worst = 0;
+        for step in [0, 3] {
+            let length = routine("daily-back").steps[step].duration.as_secs();
+            for (w, h) in [(80, 24), (40, 12)] {
+                let mut before = buffer(&work("daily-back", step, ms(0)), w, h);
+                for sec in 1..length {
+                    let now = buffer(&work("daily-back", step, ms(sec * 1_000)), w, h);
+                    let changed = changed_cells(&before, &now);
+                    // The first cue appears once; it is not a tick.
+                    let cue = [20, 30, 40, 50].contains(&sec);
+                    if !cue {
+                        assert!(
+                            changed <= 20,
+                            "step {step} {sec} s at {w}×{h}: {changed} cells"
+                        );
+                        worst = worst.max(changed);
+                    }
+                    before = now;
+                }
+            }
+        }
+        eprintln!("cells changed in a second: at most {worst}");
+        assert!(worst >= 4, "the countdown must change: {worst}");
+    }
+
+    /// Outside the pacer a breathing step ticks just as quietly: with the
+    /// pacer held still, a second changes only a few cells, at both sizes.
+    #[test]
+    fn a_second_of_breathing_changes_few_cells_outside_the_pacer() {
+        for (w, h) in [(80, 24), (40, 12)] {
+            for sec in 1..16 {
+                let before = box_breath(sec * 1_000 - 1);
+                let mut after = box_breath(sec * 1_000);
+                after.breath = before.breath.clone();
+                let changed = changed_cells(&buffer(&before, w, h), &buffer(&after, w, h));
+                assert!((1..=20).contains(&changed), "{sec} s at {w}×{h}: {changed}");
+            }
+        }
+    }
+
+    /// At ~30 frames a second the pacer moves by a few cells a frame (its
+    /// six edges); the worst frame is the one where a second also ticks.
+    #[test]
+    fn a_pacer_frame_changes_few_cells() {
+        let mut worst = 0;
+        let mut total = 0;
+        let mut before = buffer(&box_breath(0), 80, 24);
+        for frame in 1..=(16_000 / 33) {
+            let now = buffer(&box_breath(frame * 33), 80, 24);
+            let changed = changed_cells(&before, &now);
+            worst = worst.max(changed);
+            total += changed;
+            before = now;
+        }
+        eprintln!("pacer frame: at most {worst} cells, {total} over a 16 s cycle");
+        assert!(worst <= 30, "{worst}");
+    }
+
+    /// Counts what the terminal backend writes.
+    #[derive(Clone, Default)]
+    struct Tap(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+    impl std::io::Write for Tap {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// What the real terminal backend writes, with colour, as each second
+    /// of two whole steps ticks over. The budget is 150 bytes a second on
+    /// average; a minute rolling over (1:00 to 0:59) is the worst second.
+    #[test]
+    fn bytes_written_per_second_while_counting_down() {
+        let tap = Tap::default();
+        let options = TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)),
+        };
+        let mut terminal =
+            Terminal::with_options(CrosstermBackend::new(tap.clone()), options).unwrap();
+        let theme = Theme { color: true };
+        let mut ticks = Vec::new();
+        for step in [0, 3] {
+            let length = routine("daily-back").steps[step].duration.as_secs();
+            for sec in 0..length {
+                let v = work("daily-back", step, ms(sec * 1_000));
+                let v = plain(ScreenView::Session {
+                    view: v,
+                    confirm_quit: false,
+                });
+                tap.0.borrow_mut().clear();
+                terminal.draw(|f| crate::ui::draw(f, &v, &theme)).unwrap();
+                // The first frame of a step and a cue appearing are not ticks.
+                if sec > 0 && ![20, 30, 40, 50].contains(&sec) {
+                    ticks.push(tap.0.borrow().len());
+                }
+            }
+        }
+        let mean = ticks.iter().sum::<usize>() / ticks.len();
+        let worst = ticks.iter().max().copied().unwrap_or_default();
+        eprintln!("bytes per second: mean {mean}, worst {worst}");
+        assert!(mean <= 150 && worst <= 200, "mean {mean}, worst {worst}");
+    }
+
+    // --- any size --------------------------------------------------------------
+
+    fn fixtures() -> Vec<SessionView> {
+        vec![
+            view_in(
+                "daily-back",
+                2,
+                SegmentKind::GetReady,
+                Some(Side::Left),
+                ms(2_000),
+            ),
+            work("daily-back", 0, ms(35_000)),
+            box_breath(2_000),
+            box_breath(9_500),
+            work("calm-down", 2, ms(31_500)),
+            view_in("world", 0, SegmentKind::Work, Some(Side::Left), ms(12_000)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn any_size_draws_without_panic(
+            width in 0u16..300,
+            height in 0u16..100,
+            which in 0usize..6,
+            reduced_motion: bool,
+            paused: bool,
+            status in proptest::option::of("[a-z ]{0,30}"),
+        ) {
+            let mut view = fixtures().swap_remove(which);
+            view.paused = paused;
+            let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+            terminal
+                .draw(|f| draw(f, f.area(), &view, reduced_motion, status.as_deref(), &Theme { color: true }))
+                .unwrap();
+            let v = View {
+                reduced_motion,
+                status: status.as_deref(),
+                ..plain(ScreenView::Session { view, confirm_quit: false })
+            };
+            render(&v, width, height);
+        }
+    }
+
+    // --- helpers -----------------------------------------------------------------
+
+    #[test]
+    fn wrapping_is_by_display_width() {
+        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
+        assert_eq!(wrap("肩をもむ肩をもむ", 6), ["肩をも", "む肩を", "もむ"]);
+        assert_eq!(wrap("a\n\nb", 5), ["a", "", "b"]);
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+        assert_eq!(wrap("e\u{301}e\u{301}", 1), ["e\u{301}", "e\u{301}"]);
+        assert!(wrap("anything", 0).is_empty());
+    }
+
+    #[test]
+    fn cutting_text_never_splits_a_wide_character() {
+        assert_eq!(truncate("肩をもむ", 5), "肩を…");
+        assert_eq!(truncate("肩をもむ", 8), "肩をもむ");
+        assert_eq!(
+            fit(vec!["one two".into(), "three".into()], 1, 20),
+            ["one two…"]
+        );
+        assert_eq!(
+            wrap_parts(
+                &["Step 1 of 2".into(), "kneading".into(), "neck".into()],
+                22
+            ),
+            ["Step 1 of 2 · kneading", "neck"]
+        );
+    }
+
+    #[test]
+    fn clocks() {
+        assert_eq!(clock(45), "0:45");
+        assert_eq!(clock(7200), "120:00");
+        assert_eq!(clock_long(632), "10:32");
+        assert_eq!(clock_long(3723), "1:02:03");
+    }
+
+    #[test]
+    fn the_plan_drops_the_least_important_first() {
+        let parts = [
+            Part::fixed(Piece::Next, 1, rank::NEXT),
+            Part::new(Piece::Countdown, 1, 3, rank::ALWAYS, rank::ALWAYS).whole(),
+            Part::new(Piece::Instructions, 1, 4, rank::GLANCE, rank::READ),
+        ];
+        assert_eq!(plan(&parts, 9), [1, 3, 4]);
+        assert_eq!(plan(&parts, 6), [0, 3, 3]);
+        assert_eq!(plan(&parts, 2), [0, 1, 1]);
+        assert_eq!(plan(&parts, 0), [0, 0, 0]);
+    }
 }

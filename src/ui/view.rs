@@ -18,6 +18,10 @@ pub struct View<'a> {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "built once per frame on the stack, never stored in bulk"
+)]
 pub enum ScreenView<'a> {
     Picker(PickerView<'a>),
     Preflight(&'a Routine),

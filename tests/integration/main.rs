@@ -1,3 +1,4 @@
 //! Tests that run the real `knotless` binary, the way a user would.
 
 mod cli;
+mod pty;

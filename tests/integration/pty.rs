@@ -1,0 +1,233 @@
+//! The whole program in a pseudo-terminal, as a user runs it: a routine runs
+//! to its end, and every way of leaving gives the terminal back (leaves the
+//! alternate screen, shows the cursor) with the right exit status.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+
+const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
+const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+
+struct Pty {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    output: Arc<Mutex<Vec<u8>>>,
+    _home: tempfile::TempDir,
+}
+
+fn routine() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/session/three-steps.toml")
+}
+
+impl Pty {
+    fn spawn(args: &[&str]) -> Self {
+        Self::spawn_with(args, &[])
+    }
+
+    fn spawn_with(args: &[&str], env: &[(&str, &str)]) -> Self {
+        let home = tempfile::tempdir().unwrap();
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_knotless"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("KNOTLESS_CONFIG_DIR", home.path().join("config"));
+        cmd.env("KNOTLESS_DATA_DIR", home.path().join("data"));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).expect("spawn knotless");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let sink = output.clone();
+        thread::spawn(move || {
+            let _master = pair.master;
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Self {
+            child,
+            writer,
+            output,
+            _home: home,
+        }
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        self.output.lock().unwrap().clone()
+    }
+
+    /// The screen as a user sees it now.
+    fn screen(&self) -> String {
+        let mut parser = vt100::Parser::new(24, 80, 0);
+        parser.process(&self.bytes());
+        parser.screen().contents()
+    }
+
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if self.screen().contains(text) {
+                return;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        panic!("never saw {text:?}; the screen was:\n{}", self.screen());
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn signal(&self, name: &str) {
+        let pid = self.child.process_id().expect("pid").to_string();
+        let ok = std::process::Command::new("kill")
+            .args(["-s", name, &pid])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+
+    /// Wait for the exit, and check that the terminal was given back.
+    fn finish(mut self) -> u32 {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "knotless did not exit; screen:\n{}",
+                self.screen()
+            );
+            thread::sleep(Duration::from_millis(20));
+        };
+        thread::sleep(Duration::from_millis(100));
+        let out = self.bytes();
+        let left = rfind(&out, LEAVE_ALTERNATE_SCREEN).expect("left the alternate screen");
+        let shown = rfind(&out, SHOW_CURSOR).expect("showed the cursor");
+        assert!(
+            shown > left,
+            "the cursor is shown after leaving the alternate screen"
+        );
+        assert!(
+            rfind(&out, b"\x1b[?1049h").is_none_or(|entered| entered < left),
+            "nothing re-enters the alternate screen after leaving it"
+        );
+        status.exit_code()
+    }
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+#[test]
+fn a_three_step_routine_runs_to_the_done_screen() {
+    let path = routine();
+    let mut pty = Pty::spawn(&["run", path.to_str().unwrap(), "--speed", "100"]);
+    pty.wait_for("Stop if anything hurts");
+    pty.send("\r");
+    pty.wait_for("Well done");
+    let screen = pty.screen();
+    assert!(screen.contains("3 of 3"), "{screen}");
+    pty.send("\r");
+    assert_eq!(pty.finish(), 0);
+}
+
+#[test]
+fn q_then_yes_quits_a_session_cleanly() {
+    let path = routine();
+    let mut pty = Pty::spawn(&["run", path.to_str().unwrap()]);
+    pty.wait_for("Stop if anything hurts");
+    pty.send("\r");
+    pty.wait_for("Shoulder rolls");
+    pty.send("q");
+    pty.wait_for("Quit this session?");
+    pty.send("y");
+    pty.wait_for("Session stopped");
+    pty.send("q");
+    assert_eq!(pty.finish(), 0);
+}
+
+#[test]
+fn ctrl_c_quits_at_once_with_status_130() {
+    let path = routine();
+    let mut pty = Pty::spawn(&["run", path.to_str().unwrap()]);
+    pty.wait_for("Stop if anything hurts");
+    pty.send("\r");
+    pty.wait_for("Shoulder rolls");
+    pty.send("\x03");
+    assert_eq!(pty.finish(), 130);
+}
+
+#[test]
+fn sigterm_restores_the_terminal_with_status_143() {
+    let path = routine();
+    let mut pty = Pty::spawn(&["run", path.to_str().unwrap()]);
+    pty.wait_for("Stop if anything hurts");
+    pty.send("\r");
+    pty.wait_for("Shoulder rolls");
+    pty.signal("TERM");
+    assert_eq!(pty.finish(), 143);
+}
+
+#[test]
+fn sighup_restores_the_terminal_with_status_129() {
+    let path = routine();
+    let pty = Pty::spawn(&["run", path.to_str().unwrap()]);
+    pty.wait_for("Stop if anything hurts");
+    pty.signal("HUP");
+    assert_eq!(pty.finish(), 129);
+}
+
+#[test]
+fn ctrl_z_suspends_and_fg_comes_back_paused() {
+    let path = routine();
+    let mut pty = Pty::spawn(&["run", path.to_str().unwrap()]);
+    pty.wait_for("Stop if anything hurts");
+    pty.send("\r");
+    pty.wait_for("Shoulder rolls");
+    let before = pty.bytes().len();
+    pty.send("\x1a");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while rfind(&pty.bytes()[before..], LEAVE_ALTERNATE_SCREEN).is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "did not give the terminal back on Ctrl-Z"
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+    thread::sleep(Duration::from_millis(200));
+    pty.signal("CONT");
+    pty.wait_for("paused");
+    pty.send("\x03");
+    assert_eq!(pty.finish(), 130);
+}
+
+#[test]
+fn the_picker_opens_with_no_arguments_and_q_leaves() {
+    let mut pty = Pty::spawn(&[]);
+    pty.wait_for("Daily back reset");
+    pty.send("q");
+    assert_eq!(pty.finish(), 0);
+}
