@@ -31,6 +31,8 @@ pub enum Action {
     CancelQuit,
     /// Leave the current screen (quit from the picker).
     Back,
+    /// Leave the program (from the done screen).
+    Quit,
     Open,
     Up,
     Down,
@@ -105,7 +107,8 @@ pub fn action(context: Context, key: KeyEvent) -> Option<Action> {
             _ => None,
         },
         Context::Done => match key.code {
-            K::Enter | K::Esc | K::Backspace | K::Char(' ') | K::Char('q') => Some(A::Back),
+            K::Enter | K::Esc | K::Backspace | K::Char(' ') => Some(A::Back),
+            K::Char('q') => Some(A::Quit),
             K::Char('?') => Some(A::ToggleHelp),
             _ => None,
         },

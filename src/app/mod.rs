@@ -185,6 +185,7 @@ impl App {
             Action::CancelQuit => self.set_confirm(false),
             Action::ConfirmQuit => return self.send_to_session(Msg::Quit, now),
             Action::Back => self.back(),
+            Action::Quit => self.exit = Some(Exit::Normal),
             Action::Open => return self.open(now),
             other => self.picker.update(other, &self.library),
         }

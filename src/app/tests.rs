@@ -45,6 +45,18 @@ fn picker_to_preflight_to_session_to_done_and_back() {
 }
 
 #[test]
+fn q_on_the_done_screen_leaves_the_program() {
+    let t0 = Instant::now();
+    let mut app = App::picker(library());
+    app.update(Action::Open, t0);
+    app.update(Action::Open, t0);
+    app.update(Action::ConfirmQuit, t0 + s(1));
+    assert_eq!(app.context(), Context::Done);
+    app.update(Action::Quit, t0 + s(2));
+    assert_eq!(app.exit, Some(Exit::Normal));
+}
+
+#[test]
 fn run_goes_straight_to_preflight_and_leaving_ends_the_program() {
     let t0 = Instant::now();
     let lib = library();

@@ -28,7 +28,7 @@ const LABEL: u16 = 8;
 pub fn draw(frame: &mut Frame, area: Rect, view: &PickerView, status: Option<&str>, theme: &Theme) {
     let (body, hints) = fit::split_last_row(area);
     let keys: &[(&str, &str)] = if view.filtering {
-        &[("enter", "keep filter"), ("esc", "clear"), ("↑↓", "choose")]
+        &[("enter", "keep filter"), ("esc", "clear")]
     } else if area.width >= 51 {
         &[
             ("↑↓", "choose"),
