@@ -39,6 +39,36 @@ pub enum Command {
         /// A routine id (see `knotless list`) or the path of a routine file.
         routine: String,
     },
+    /// Write a new routine, documented key by key, and open it in your
+    /// editor ($VISUAL or $EDITOR).
+    New {
+        /// The routine's name; its file name is made from it.
+        name: String,
+    },
+    /// Open a routine in your editor, copying a built-in one first, and
+    /// check it when the editor closes.
+    Edit {
+        /// A routine id or the path of a routine file.
+        routine: String,
+    },
+    /// Print the JSON Schema of routine files, for editors.
+    Schema,
+    /// Print the settings in force and the file they came from.
+    Config {
+        /// Write a commented settings file with the defaults (never
+        /// overwrites an existing one).
+        #[arg(long)]
+        init: bool,
+    },
+    /// Streak, minutes this week and month, and the recent sessions.
+    History {
+        /// Print one JSON object, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The built-in sounds, and the sound output in use (or why sound is
+    /// off); `play NAME` plays one, `--export DIR` writes them as WAV files.
+    Sounds(SoundsArgs),
     /// Print shell completions.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
@@ -63,6 +93,39 @@ pub struct RunArgs {
     /// Show the breathing pacer as a bar that changes once a second.
     #[arg(long)]
     pub reduced_motion: bool,
+
+    /// Start with sound off (`m` turns it on during the session).
+    #[arg(long)]
+    pub mute: bool,
+
+    /// Sound volume, 0 to 100.
+    #[arg(long, value_name = "0-100")]
+    pub volume: Option<crate::sound::Volume>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SoundsArgs {
+    #[command(subcommand)]
+    pub action: Option<SoundsAction>,
+
+    /// Write every built-in sound into DIR as NAME.wav, to audition or to
+    /// replace.
+    #[arg(long, value_name = "DIR")]
+    pub export: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SoundsAction {
+    /// Play one sound and wait for it to end: a built-in sound's name, or a
+    /// sound file.
+    Play {
+        /// bell, chime, breathe-in, breathe-out, tick, end, or a file.
+        sound: String,
+
+        /// Volume, 0 to 100.
+        #[arg(long, value_name = "0-100")]
+        volume: Option<crate::sound::Volume>,
+    },
 }
 
 fn parse_speed(s: &str) -> Result<f64, String> {

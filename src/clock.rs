@@ -52,6 +52,33 @@ impl Clock for SystemClock {
     }
 }
 
+/// A stretch of time run faster than the clock around it: a preview started
+/// from the picker. Maps the outer clock's instants to the session's and
+/// back.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scaled {
+    pub origin: Instant,
+    pub speed: f64,
+}
+
+impl Scaled {
+    /// The session's instant for the outer clock's `now`.
+    pub fn inner(&self, now: Instant) -> Instant {
+        self.origin
+            + now
+                .saturating_duration_since(self.origin)
+                .mul_f64(self.speed)
+    }
+
+    /// The outer clock's instant when the session reaches `at` (rounded up).
+    pub fn outer(&self, at: Instant) -> Instant {
+        self.origin
+            + at.saturating_duration_since(self.origin)
+                .div_f64(self.speed)
+            + Duration::from_nanos(1)
+    }
+}
+
 /// A clock that only moves when told to, for tests.
 #[derive(Debug)]
 pub struct FakeClock {
@@ -105,6 +132,21 @@ mod tests {
         let deadline = clock.now() + Duration::from_millis(50);
         let wait = clock.wait_until(deadline);
         assert!(wait <= Duration::from_millis(50) && wait > Duration::from_millis(40));
+    }
+
+    #[test]
+    fn a_scaled_stretch_maps_both_ways() {
+        let t0 = Instant::now();
+        let preview = Scaled {
+            origin: t0,
+            speed: 10.0,
+        };
+        assert_eq!(
+            preview.inner(t0 + Duration::from_secs(3)),
+            t0 + Duration::from_secs(30)
+        );
+        let back = preview.outer(t0 + Duration::from_secs(30));
+        assert!(back >= t0 + Duration::from_secs(3) && back <= t0 + Duration::from_millis(3001));
     }
 
     #[test]

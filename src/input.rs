@@ -14,6 +14,7 @@ pub enum Context {
     Session,
     ConfirmQuit,
     Done,
+    History,
     Help,
 }
 
@@ -48,6 +49,16 @@ pub enum Action {
     /// Drop the filter.
     FilterClear,
     ToggleHelp,
+    /// `m`: sound off or on at once (the event loop owns the sound).
+    ToggleMute,
+    /// Open the highlighted routine in the user's editor.
+    Edit,
+    /// Run the highlighted routine at 10× speed.
+    Preview,
+    /// Read every routine file again.
+    Reload,
+    /// Show the practice history.
+    History,
 }
 
 pub fn action(context: Context, key: KeyEvent) -> Option<Action> {
@@ -83,6 +94,10 @@ pub fn action(context: Context, key: KeyEvent) -> Option<Action> {
             K::Char('/') => Some(A::StartFilter),
             K::Char('?') => Some(A::ToggleHelp),
             K::Char('q') | K::Esc => Some(A::Back),
+            K::Char('e') => Some(A::Edit),
+            K::Char('p') => Some(A::Preview),
+            K::Char('r') => Some(A::Reload),
+            K::Char('h') => Some(A::History),
             _ => None,
         },
         Context::Preflight => match key.code {
@@ -97,6 +112,7 @@ pub fn action(context: Context, key: KeyEvent) -> Option<Action> {
             K::Left | K::Char('b') => Some(A::Session(Msg::Back)),
             K::Char('+') | K::Char('=') => Some(A::Session(Msg::AddTime)),
             K::Char('-') | K::Char('_') => Some(A::Session(Msg::TakeTime)),
+            K::Char('m') | K::Char('M') => Some(A::ToggleMute),
             K::Char('?') => Some(A::ToggleHelp),
             K::Char('q') | K::Esc => Some(A::AskQuit),
             _ => None,
@@ -104,6 +120,12 @@ pub fn action(context: Context, key: KeyEvent) -> Option<Action> {
         Context::ConfirmQuit => match key.code {
             K::Char('y') | K::Char('Y') | K::Char('q') | K::Enter => Some(A::ConfirmQuit),
             K::Char('n') | K::Char('N') | K::Esc => Some(A::CancelQuit),
+            _ => None,
+        },
+        Context::History => match key.code {
+            K::Enter | K::Esc | K::Backspace | K::Char('h') | K::Left => Some(A::Back),
+            K::Char('q') => Some(A::Quit),
+            K::Char('?') => Some(A::ToggleHelp),
             _ => None,
         },
         Context::Done => match key.code {
@@ -139,6 +161,7 @@ mod tests {
         assert_eq!(s(KeyCode::Char('q')), Some(Action::AskQuit));
         assert_eq!(s(KeyCode::Esc), Some(Action::AskQuit));
         assert_eq!(s(KeyCode::Char('?')), Some(Action::ToggleHelp));
+        assert_eq!(s(KeyCode::Char('m')), Some(Action::ToggleMute));
         assert_eq!(s(KeyCode::Char('x')), None);
     }
 

@@ -2,6 +2,7 @@
 //! session's next moment, a pacer frame), applies it, and draws only when
 //! what is shown changed.
 
+use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::Instant;
@@ -15,6 +16,7 @@ use super::{App, Exit, PACER_FRAME};
 use crate::clock::Clock;
 use crate::input::{self, Action};
 use crate::session::{Effect, SessionView};
+use crate::sound::Player;
 use crate::terminal::{self, Tui};
 use crate::ui::{self, ScreenView, Theme};
 
@@ -25,18 +27,42 @@ enum Wake {
     Signal(i32),
     /// The terminal's input closed: nobody is there any more.
     InputGone,
+    /// A watched routine directory changed.
+    Reload,
+    /// The editor opened from the picker closed (whether it could run).
+    Edited(PathBuf, Result<bool, String>),
+}
+
+/// The loop's answer to each key, so that the input thread never reads the
+/// terminal while an editor opened from the picker owns it.
+enum Ack {
+    Continue,
+    /// Run the editor on this file (the terminal is already given back).
+    Edit(PathBuf),
 }
 
 /// Run the full-screen interface until the user leaves; effects of the
-/// session are handed to `on_effect` (sound, history).
-pub fn run(mut app: App, clock: &dyn Clock, mut on_effect: impl FnMut(&Effect)) -> Result<Exit> {
+/// session are handed to `sound` and to `on_effect` (history).
+pub fn run(
+    mut app: App,
+    clock: &dyn Clock,
+    sound: &mut Player,
+    on_effect: impl FnMut(&Effect),
+) -> Result<Exit> {
     let (tx, rx) = mpsc::channel();
+    let (acks, ack_rx) = mpsc::channel();
     let signals = listen_for_signals(tx.clone())?;
     let mut tui = terminal::enter().context("cannot take over the terminal")?;
     let _guard = terminal::Guard;
-    listen_for_input(tx);
-    let theme = Theme::from_env();
-    let result = main_loop(&mut app, clock, &mut tui, &rx, &theme, &mut on_effect);
+    // After the terminal's own panic hook: a sound thread's panic must not
+    // give the terminal back mid-session.
+    crate::sound::guard_panics();
+    listen_for_input(tx.clone(), ack_rx);
+    // Kept alive for the whole run; dropping it stops the watching.
+    let _watcher = watch(&app.source.watched(), tx);
+    let theme = app.theme;
+    let mut out = Out { sound, on_effect };
+    let result = main_loop(&mut app, clock, &mut tui, (&rx, &acks), &theme, &mut out);
     signals.close();
     terminal::restore();
     result
@@ -46,9 +72,9 @@ fn main_loop(
     app: &mut App,
     clock: &dyn Clock,
     tui: &mut Tui,
-    rx: &Receiver<Wake>,
+    (rx, acks): (&Receiver<Wake>, &Sender<Ack>),
     theme: &Theme,
-    on_effect: &mut impl FnMut(&Effect),
+    out: &mut Out<'_, impl FnMut(&Effect)>,
 ) -> Result<Exit> {
     // The last session frame drawn: a new one is drawn only when it differs.
     let mut last: Option<SessionView> = None;
@@ -56,7 +82,12 @@ fn main_loop(
     loop {
         let now = clock.now();
         for e in app.tick(now) {
-            on_effect(&e);
+            out.effect(app, &e);
+        }
+        // Why sound is off, once; read when the loop wakes anyway.
+        if let Some(status) = out.sound.status() {
+            app.status = Some(status);
+            dirty = true;
         }
         if let Some(exit) = app.exit {
             return Ok(exit);
@@ -74,7 +105,17 @@ fn main_loop(
         let wake = wait_for(app, clock, rx, now);
         let now = clock.now();
         dirty = true;
+        let was_key = matches!(wake, Some(Wake::Key(_)));
         let effects = match wake {
+            Some(Wake::Reload) => {
+                app.routines_changed();
+                Vec::new()
+            }
+            Some(Wake::Edited(path, result)) => {
+                terminal::resume(tui)?;
+                app.edited(&path, result);
+                Vec::new()
+            }
             None => {
                 dirty = false;
                 Vec::new()
@@ -92,6 +133,10 @@ fn main_loop(
             Some(Wake::Signal(_)) => Vec::new(),
             Some(Wake::Key(key)) => match input::action(app.context(), key) {
                 Some(Action::Suspend) => suspend(app, tui, now)?,
+                Some(Action::ToggleMute) => {
+                    app.status = Player::mute_status(out.sound.toggle_mute());
+                    Vec::new()
+                }
                 Some(action) => app.update(action, now),
                 None => {
                     dirty = false;
@@ -100,8 +145,33 @@ fn main_loop(
             },
         };
         for e in &effects {
-            on_effect(e);
+            out.effect(app, e);
         }
+        if was_key {
+            let ack = match app.edit_request.take() {
+                Some(path) => {
+                    terminal::restore();
+                    Ack::Edit(path)
+                }
+                None => Ack::Continue,
+            };
+            let _ = acks.send(ack);
+        }
+    }
+}
+
+/// Where effects go: the sound, then the caller (history).
+struct Out<'a, F> {
+    sound: &'a mut Player,
+    on_effect: F,
+}
+
+impl<F: FnMut(&Effect)> Out<'_, F> {
+    fn effect(&mut self, app: &App, e: &Effect) {
+        if let Some(routine) = app.routine() {
+            self.sound.on_effect(e, routine);
+        }
+        (self.on_effect)(e);
     }
 }
 
@@ -136,7 +206,10 @@ fn suspend(app: &mut App, tui: &mut Tui, now: Instant) -> Result<Vec<Effect>> {
     Ok(effects)
 }
 
-fn listen_for_input(tx: Sender<Wake>) {
+/// Read the terminal on a thread of its own. After each key it waits for
+/// the loop's answer: the key may have asked for the editor, which must
+/// have the terminal to itself, so the editor runs here, between reads.
+fn listen_for_input(tx: Sender<Wake>, acks: Receiver<Ack>) {
     thread::Builder::new()
         .name("input".into())
         .spawn(move || {
@@ -147,13 +220,53 @@ fn listen_for_input(tx: Sender<Wake>) {
                     Ok(_) => continue,
                     Err(_) => Wake::InputGone,
                 };
-                let gone = matches!(wake, Wake::InputGone);
+                let (gone, key) = (
+                    matches!(wake, Wake::InputGone),
+                    matches!(wake, Wake::Key(_)),
+                );
                 if tx.send(wake).is_err() || gone {
                     return;
+                }
+                if key {
+                    match acks.recv() {
+                        Ok(Ack::Continue) => {}
+                        Ok(Ack::Edit(path)) => {
+                            let result = crate::editor::open(&path).map_err(|e| format!("{e:#}"));
+                            if tx.send(Wake::Edited(path, result)).is_err() {
+                                return;
+                            }
+                        }
+                        Err(_) => return,
+                    }
                 }
             }
         })
         .ok();
+}
+
+/// Watch the routine directories; a change to a `.toml` file wakes the
+/// loop to read the routines again. No directories, or no watcher on this
+/// system: nothing is watched, and `r` still reloads by hand.
+fn watch(dirs: &[PathBuf], tx: Sender<Wake>) -> Option<notify::RecommendedWatcher> {
+    use notify::{EventKind, RecursiveMode, Watcher};
+    if dirs.is_empty() {
+        return None;
+    }
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let Ok(event) = event else { return };
+        let routine_file = event
+            .paths
+            .iter()
+            .any(|p| p.extension().is_some_and(|e| e == "toml"));
+        if routine_file && !matches!(event.kind, EventKind::Access(_)) {
+            let _ = tx.send(Wake::Reload);
+        }
+    })
+    .ok()?;
+    for dir in dirs {
+        let _ = watcher.watch(dir, RecursiveMode::NonRecursive);
+    }
+    Some(watcher)
 }
 
 fn listen_for_signals(tx: Sender<Wake>) -> Result<signal_hook::iterator::Handle> {

@@ -5,16 +5,22 @@
 //! returns the session's effects for the loop to apply.
 
 pub mod event_loop;
+mod history;
+mod library;
 mod picker;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::clock::Scaled;
 use crate::input::{Action, Context};
 use crate::routine::{Library, Routine};
 use crate::session::{Effect, Msg, Session, Summary};
-use crate::ui::{DoneView, ScreenView, View};
+use crate::ui::{DoneView, ScreenView, Theme, View};
 
+pub use history::Recorder;
+pub use library::LibrarySource;
 pub use picker::Picker;
 
 /// How the program ends, and so its exit status.
@@ -55,6 +61,10 @@ pub enum Screen {
         routine: Arc<Routine>,
         summary: Summary,
     },
+    History {
+        stats: Box<crate::history::Stats>,
+        note: Option<String>,
+    },
 }
 
 pub struct App {
@@ -67,6 +77,21 @@ pub struct App {
     /// Opened with `knotless run`: leaving preflight or the done screen
     /// ends the program instead of going to the picker.
     pub direct: bool,
+    /// Skip the preflight screen (a setting): the session starts at once.
+    pub autostart: bool,
+    pub theme: Theme,
+    /// Where the routines came from, to read them again.
+    pub source: LibrarySource,
+    /// A preview from the picker runs faster than the clock.
+    pub preview: Option<Scaled>,
+    /// A routine file the loop should open in the user's editor.
+    pub edit_request: Option<PathBuf>,
+    /// Routine files changed while the picker was not shown.
+    pub stale: bool,
+    /// The practice history file, when there is a data directory.
+    pub history_file: Option<PathBuf>,
+    /// The streak and today's minutes after the last recorded session.
+    pub glance: Option<crate::history::Glance>,
     pub exit: Option<Exit>,
 }
 
@@ -85,6 +110,14 @@ impl App {
             status: None,
             reduced_motion: false,
             direct: false,
+            autostart: false,
+            theme: Theme::from_env(),
+            source: LibrarySource::default(),
+            preview: None,
+            edit_request: None,
+            stale: false,
+            history_file: None,
+            glance: None,
             exit: None,
         }
     }
@@ -111,6 +144,16 @@ impl App {
             } => Context::ConfirmQuit,
             Screen::Session { .. } => Context::Session,
             Screen::Done { .. } => Context::Done,
+            Screen::History { .. } => Context::History,
+        }
+    }
+
+    /// The routine on screen: in preflight, running, or just done.
+    pub fn routine(&self) -> Option<&Routine> {
+        match &self.screen {
+            Screen::Picker | Screen::History { .. } => None,
+            Screen::Preflight(r) | Screen::Done { routine: r, .. } => Some(r),
+            Screen::Session { session, .. } => Some(session.routine()),
         }
     }
 
@@ -130,10 +173,18 @@ impl App {
                 session,
                 confirm_quit,
             } => ScreenView::Session {
-                view: session.view(now),
+                view: session.view(self.inner(now)),
                 confirm_quit: *confirm_quit,
             },
-            Screen::Done { routine, summary } => ScreenView::Done(DoneView { routine, summary }),
+            Screen::Done { routine, summary } => ScreenView::Done(DoneView {
+                routine,
+                summary,
+                glance: self.glance.as_ref(),
+            }),
+            Screen::History { stats, note } => ScreenView::History {
+                stats,
+                note: note.as_deref(),
+            },
         };
         View {
             screen,
@@ -146,19 +197,24 @@ impl App {
     /// When the app next needs to wake by itself; `None` when only a key
     /// can change anything.
     pub fn next_wake(&self, now: Instant) -> Option<Instant> {
-        self.session()?.next_wake(now)
+        let at = self.session()?.next_wake(self.inner(now))?;
+        Some(self.preview.map_or(at, |p| p.outer(at)))
     }
 
     /// True while the breathing pacer is on screen and moving.
     pub fn animating(&self, now: Instant) -> bool {
         !self.reduced_motion
             && self.session().is_some_and(|s| {
-                !s.is_paused() && s.outcome().is_none() && s.view(now).breath.is_some()
+                !s.is_paused() && s.outcome().is_none() && s.view(self.inner(now)).breath.is_some()
             })
     }
 
     /// Let time pass.
     pub fn tick(&mut self, now: Instant) -> Vec<Effect> {
+        if self.autostart && matches!(self.screen, Screen::Preflight(_)) {
+            self.autostart = false;
+            return self.open(now);
+        }
         self.send_to_session(Msg::Tick, now)
     }
 
@@ -180,6 +236,8 @@ impl App {
             Action::Interrupt => return self.stop(Exit::Interrupted, now),
             Action::Suspend => {}
             Action::ToggleHelp => self.help = !self.help,
+            // The event loop owns the sound and handles `m` itself.
+            Action::ToggleMute => {}
             Action::Session(msg) => return self.send_to_session(msg, now),
             Action::AskQuit => self.set_confirm(true),
             Action::CancelQuit => self.set_confirm(false),
@@ -187,6 +245,10 @@ impl App {
             Action::Back => self.back(),
             Action::Quit => self.exit = Some(Exit::Normal),
             Action::Open => return self.open(now),
+            Action::Edit => self.request_edit(),
+            Action::Preview => return self.start_preview(now),
+            Action::Reload => self.reload(),
+            Action::History => self.open_history(),
             other => self.picker.update(other, &self.library),
         }
         Vec::new()
@@ -202,7 +264,12 @@ impl App {
         match self.screen {
             Screen::Picker => self.exit = Some(Exit::Normal),
             _ if self.direct => self.exit = Some(Exit::Normal),
-            _ => self.screen = Screen::Picker,
+            _ => {
+                self.screen = Screen::Picker;
+                if std::mem::take(&mut self.stale) {
+                    self.reload();
+                }
+            }
         }
     }
 
@@ -215,6 +282,8 @@ impl App {
                 Vec::new()
             }
             Screen::Preflight(routine) => {
+                // A session from preflight runs at the clock's own speed.
+                self.preview = None;
                 let (session, effects) = Session::start(routine.clone(), now);
                 self.screen = Screen::Session {
                     session,
@@ -237,6 +306,7 @@ impl App {
         if msg == Msg::Quit {
             *confirm_quit = false;
         }
+        let now = self.preview.map_or(now, |p| p.inner(now));
         let effects = session.handle(msg, now);
         self.after(effects)
     }

@@ -1,12 +1,16 @@
 //! What each subcommand does, given the parsed command line.
 
 mod check;
+mod config;
+pub mod edit;
+mod history;
 mod list;
 mod show;
+pub mod sounds;
 pub mod table;
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -14,30 +18,73 @@ use clap::CommandFactory;
 
 use std::sync::Arc;
 
-use crate::app::{App, event_loop};
+use crate::app::{App, Exit, event_loop};
 use crate::cli::{Cli, Command, RunArgs};
 use crate::clock::SystemClock;
 use crate::paths::Paths;
 use crate::routine::library::looks_like_path;
 use crate::routine::load::load_file;
-use crate::routine::{Library, Origin, Routine};
+use crate::routine::{FileProblems, Library, Origin, Routine};
+use crate::settings::Settings;
+use crate::sound::{Player, SoundSettings, Volume};
+use crate::ui::Theme;
 
 pub use check::check;
+pub use history::{Report as HistoryReport, history, report as history_report};
 pub use list::list;
 pub use show::show;
 
+/// What every command may need: where files live, and the settings.
+pub struct Env {
+    pub paths: Option<Paths>,
+    pub settings: Settings,
+    /// The settings file could not be used (the defaults are in force).
+    pub settings_problems: Option<FileProblems>,
+    /// `--routines` directories, then the settings' ones.
+    pub extra_dirs: Vec<PathBuf>,
+}
+
+impl Env {
+    pub fn load(cli_dirs: &[PathBuf]) -> Self {
+        let paths = Paths::from_env();
+        let (settings, settings_problems) =
+            match paths.as_ref().map(|p| Settings::load(&p.config_dir)) {
+                Some(Ok((settings, _))) => (settings, None),
+                Some(Err(problems)) => (Settings::default(), Some(problems)),
+                None => (Settings::default(), None),
+            };
+        let mut extra_dirs = settings.routine_dirs.clone();
+        extra_dirs.extend(cli_dirs.iter().cloned());
+        Self {
+            paths,
+            settings,
+            settings_problems,
+            extra_dirs,
+        }
+    }
+
+    pub fn library(&self) -> Library {
+        let user = self.paths.as_ref().map(Paths::user_routines);
+        Library::discover(user.as_deref(), &self.extra_dirs)
+    }
+
+    /// A line for the status bar when the settings file has problems.
+    fn settings_status(&self) -> Option<String> {
+        self.settings_problems
+            .as_ref()
+            .map(|_| "Settings file has problems: run `knotless config`".to_owned())
+    }
+}
+
 /// Run the command line; the exit code says whether all went well.
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let paths = Paths::from_env();
-    let library = || {
-        let user = paths.as_ref().map(Paths::user_routines);
-        Library::discover(user.as_deref(), &cli.routines)
-    };
+    let env = Env::load(&cli.routines);
+    let library = || env.library();
     let Some(command) = cli.command else {
-        return picker(library());
+        return picker(&env);
     };
     match command {
-        Command::Run(args) => return run_routine(&args, library),
+        Command::Run(args) => return run_routine(&args, &env),
         Command::List => print(&list(&library()))?,
         Command::Check { paths } => {
             let report = check(&paths, library, color_for(&std::io::stdout()));
@@ -50,6 +97,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let (routine, origin) = resolve(&routine, library)?;
             print(&show(&routine, &origin))?;
         }
+        Command::Config { init } => return config::config(&env, init),
+        Command::New { name } => return edit::new(&env, &name),
+        Command::Edit { routine } => return edit::edit(&env, &routine),
+        Command::Schema => print(&crate::routine::schema::json())?,
+        Command::History { json } => history(env.paths.as_ref(), json)?,
+        Command::Sounds(args) => return sounds::sounds(&args, &sound_settings(false, None)),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -63,31 +116,85 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// `knotless`: the picker.
-fn picker(library: Library) -> Result<ExitCode> {
+fn picker(env: &Env) -> Result<ExitCode> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!(
             "the routine picker needs a terminal; try `knotless list`, or `knotless run ROUTINE --plain`"
         );
     }
     let clock = SystemClock::new(1.0);
-    let exit = event_loop::run(App::picker(library), &clock, |_| {})?;
+    let mut app = App::picker(env.library());
+    app.source = crate::app::LibrarySource {
+        user_dir: env.paths.as_ref().map(Paths::user_routines),
+        extra_dirs: env.extra_dirs.clone(),
+    };
+    apply_display(&mut app, env, false);
+    let mut sound = Player::start(sound_settings(false, None));
+    let exit = event_loop::run(app, &clock, &mut sound, |_| {})?;
+    finish_sound(sound, exit);
     Ok(ExitCode::from(exit.code()))
 }
 
 /// `knotless run ROUTINE`: preflight then the session, or plain lines.
-fn run_routine(args: &RunArgs, library: impl FnOnce() -> Library) -> Result<ExitCode> {
-    let (routine, _origin) = resolve(&args.routine, library)?;
+fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
+    let (mut routine, _origin) = resolve(&args.routine, || env.library())?;
+    if let Some(t) = env.settings.session.transition {
+        routine.transition = t;
+    }
     let routine = Arc::new(routine);
     let clock = SystemClock::new(args.speed);
+    // Connects on its own thread: never delays the first frame.
+    let mut sound = Player::start(sound_settings(args.mute, args.volume));
     let plain = args.plain || !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal();
     let exit = if plain {
-        crate::plain::run(routine, &clock, &mut std::io::stdout(), |_| {})?
+        if let Some(problems) = &env.settings_problems {
+            eprint!("{}", problems.render(color_for(&std::io::stderr())));
+            eprintln!("(using the default settings)");
+        }
+        let heard = routine.clone();
+        let exit = crate::plain::run(routine, &clock, &mut std::io::stdout(), |e| {
+            sound.on_effect(e, &heard);
+            if let Some(status) = sound.status() {
+                let _ = print(&format!("{status}\n"));
+            }
+        })?;
+        if let Some(status) = sound.status() {
+            print(&format!("{status}\n"))?;
+        }
+        exit
     } else {
         let mut app = App::direct(routine, Library::default());
-        app.reduced_motion = args.reduced_motion;
-        event_loop::run(app, &clock, |_| {})?
+        app.autostart = !env.settings.session.preflight;
+        apply_display(&mut app, env, args.reduced_motion);
+        event_loop::run(app, &clock, &mut sound, |_| {})?
     };
+    finish_sound(sound, exit);
     Ok(ExitCode::from(exit.code()))
+}
+
+/// Sound settings from the command line. (Merge the settings file here.)
+fn sound_settings(mute: bool, volume: Option<Volume>) -> SoundSettings {
+    SoundSettings {
+        enabled: !mute,
+        volume: volume.unwrap_or_default(),
+        ..SoundSettings::default()
+    }
+}
+
+/// A normal exit lets the last sound (the end bells) be heard; Ctrl-C or a
+/// signal cuts it at once.
+fn finish_sound(sound: Player, exit: Exit) {
+    match exit {
+        Exit::Normal => sound.finish(),
+        _ => drop(sound),
+    }
+}
+
+/// Theme, motion and the settings warning, from the settings and flags.
+fn apply_display(app: &mut App, env: &Env, reduced_motion_flag: bool) {
+    app.theme = Theme::new(env.settings.display.theme);
+    app.reduced_motion = reduced_motion_flag || env.settings.display.reduced_motion;
+    app.status = env.settings_status();
 }
 
 /// A routine named on the command line, by path or by id.
@@ -139,7 +246,7 @@ pub fn color_for(stream: &impl IsTerminal) -> bool {
 }
 
 /// Print to stdout; a closed pipe (`knotless list | head`) is not an error.
-fn print(text: &str) -> Result<()> {
+pub(crate) fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::diagnostic::{FileProblems, Problem};
 use super::model::Routine;
-use super::parse::parse_routine;
+use super::parse::parse_routine_with;
 
 /// Routine files larger than this are refused unread.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -20,11 +20,17 @@ pub fn id_of(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Read and check one routine file.
+/// Read and check one routine file, and the sound files it names (a path
+/// in a `sound` key is relative to the routine file).
 pub fn load_file(path: &Path) -> Result<Routine, FileProblems> {
     let name = path.display().to_string();
     let text = read_text(path)?;
-    parse_routine(&id_of(path), &name, &text)
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let files = |written: &str| {
+        let resolved = dir.join(written);
+        crate::sound::file::check(&resolved, written).map(|()| resolved)
+    };
+    parse_routine_with(&id_of(path), &name, &text, &files)
 }
 
 /// The text of a file that should be a routine, or why it cannot be one.

@@ -8,6 +8,7 @@ pub mod load;
 pub mod model;
 pub mod parse;
 mod raw;
+pub mod schema;
 mod validate;
 
 pub use diagnostic::{FileProblems, Problem};

@@ -8,6 +8,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::breath::BreathPattern;
+pub use crate::sound::SoundChoice;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Routine {
@@ -22,6 +23,10 @@ pub struct Routine {
     /// The get-ready pause before each step.
     pub transition: Duration,
     pub steps: Vec<Step>,
+    /// The sound steps start with, unless a step names its own.
+    pub sound: Option<SoundChoice>,
+    /// Breath tones on steps with a breathing pattern (else the settings).
+    pub breath_tones: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +44,10 @@ pub struct Step {
     pub breath: Option<BreathPattern>,
     /// Whole breathing cycles, for breathing steps.
     pub cycles: Option<u32>,
+    /// The sound this step starts with (else the routine's, else the bell).
+    pub sound: Option<SoundChoice>,
+    /// Breath tones during this step (else the routine's choice).
+    pub breath_tones: Option<bool>,
 }
 
 impl Step {
@@ -58,7 +67,7 @@ pub struct Cue {
 macro_rules! words_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, schemars::JsonSchema)]
         pub enum $name {
             $(#[serde(rename = $word)] $variant),+
         }

@@ -1,6 +1,7 @@
 //! Text of a routine file -> a validated `Routine`, or every problem in it.
 
 use std::ops::Range;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -10,10 +11,22 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 use super::diagnostic::{FileProblems, Problem, Table, from_syntax_error, from_toml_error};
 use super::model::Routine;
 use super::raw::{RawHeader, RawStep};
-use super::validate;
+use super::validate::{self, SoundFiles};
 
 /// Parse and validate one routine. `file` is how errors name the file.
+/// Sound files are taken as written, unchecked (see `parse_routine_with`).
 pub fn parse_routine(id: &str, file: &str, text: &str) -> Result<Routine, FileProblems> {
+    parse_routine_with(id, file, text, &|written| Ok(PathBuf::from(written)))
+}
+
+/// Parse and validate one routine, finding and checking the sound files it
+/// names with `files`.
+pub fn parse_routine_with(
+    id: &str,
+    file: &str,
+    text: &str,
+    files: SoundFiles,
+) -> Result<Routine, FileProblems> {
     let problems = |problems| FileProblems::new(file, Some(Arc::from(text)), problems);
     let (document, syntax_errors) = DeTable::parse_recoverable(text);
     if !syntax_errors.is_empty() {
@@ -38,7 +51,7 @@ pub fn parse_routine(id: &str, file: &str, text: &str) -> Result<Routine, FilePr
     .ok();
     let raw_steps = read_steps(steps, &mut found);
     if let Some(header) = header {
-        match validate::routine(id, header, raw_steps) {
+        match validate::routine(id, header, raw_steps, files) {
             Ok(routine) if found.is_empty() => return Ok(routine),
             Ok(_) => {}
             Err(mut more) => found.append(&mut more),

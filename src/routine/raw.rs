@@ -1,6 +1,7 @@
 //! The routine file exactly as written: serde types that refuse unknown
 //! keys and keep the position of every value a later check may point at.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use toml::Spanned;
@@ -10,9 +11,15 @@ use super::model::{Area, Pressure, SideChoice, StepKind};
 
 /// Everything but the steps, which are read one at a time so that a mistake
 /// in one step does not hide the mistakes in the others.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "knotless routine",
+    description = "A knotless self-massage and breathing routine (format 1)."
+)]
 pub struct RawHeader {
+    /// Shown in the routine list and at the top of the session screen.
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
     #[serde(default)]
     pub summary: String,
@@ -26,41 +33,80 @@ pub struct RawHeader {
     pub safety: String,
     #[serde(default)]
     pub defaults: RawDefaults,
-    /// Taken out before the header is read; named here so that a misspelt
-    /// `step` is told "did you mean `steps`".
+    /// The sound each step starts with: a built-in sound ("bell", "chime",
+    /// ...), "none", or a WAV, OGG, FLAC or MP3 file relative to this file.
+    #[schemars(with = "Option<String>")]
+    pub sound: Option<Spanned<String>>,
+    /// Rising and falling tones for breathing in and out, on steps with a
+    /// breathing pattern.
+    #[schemars(with = "Option<bool>")]
+    pub breath_tones: Option<Spanned<bool>>,
+    // Taken out before the header is read; named here so that a misspelt
+    // `step` is told "did you mean `steps`".
     #[serde(default)]
     #[allow(dead_code)]
+    #[schemars(
+        with = "Vec<RawStep>",
+        description = "The steps, in order: each a [[steps]] table."
+    )]
     steps: Option<IgnoredAny>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDefaults {
+    /// The pressure of steps that do not say.
     pub pressure: Option<Pressure>,
+    /// The get-ready pause before each step; "0s" for none.
+    #[schemars(with = "Option<Length>")]
     pub transition: Option<Spanned<Length>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawStep {
+    #[schemars(with = "StepKind")]
     pub kind: Spanned<StepKind>,
+    #[schemars(with = "String")]
     pub title: Spanned<String>,
+    /// How long the step (each side of it) lasts. Breathing steps may give
+    /// `cycles` instead.
+    #[schemars(with = "Option<Length>")]
     pub duration: Option<Spanned<Length>>,
+    #[schemars(with = "Option<Area>")]
     pub area: Option<Spanned<Area>>,
+    /// "both" runs the step once per side, left then right.
+    #[schemars(with = "Option<SideChoice>")]
     pub sides: Option<Spanned<SideChoice>>,
     pub pressure: Option<Pressure>,
     pub instructions: Option<String>,
     pub caution: Option<String>,
     #[serde(default)]
     pub cues: Vec<RawCue>,
+    /// A breathing pattern: required on breathing steps, a pacer laid over
+    /// any other step.
+    #[schemars(with = "Option<RawBreath>")]
     pub breath: Option<Spanned<RawBreath>>,
+    /// Whole breathing cycles, on breathing steps only.
+    #[schemars(with = "Option<u32>", range(min = 1))]
     pub cycles: Option<Spanned<u32>>,
+    /// The sound this step starts with: a built-in sound, "none", or a
+    /// WAV, OGG, FLAC or MP3 file relative to the routine file.
+    #[schemars(with = "Option<String>")]
+    pub sound: Option<Spanned<String>>,
+    /// Rising and falling tones for breathing in and out during this step
+    /// (it needs a breathing pattern).
+    #[schemars(with = "Option<bool>")]
+    pub breath_tones: Option<Spanned<bool>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCue {
+    /// From the start of the step (of each side).
+    #[schemars(with = "Length")]
     pub at: Spanned<Length>,
+    #[schemars(with = "String")]
     pub text: Spanned<String>,
 }
 
@@ -71,15 +117,40 @@ pub enum RawBreath {
     Custom(RawCustomBreath),
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCustomBreath {
+    /// Seconds breathing in.
     #[serde(rename = "in")]
+    #[schemars(with = "f64", range(min = 0.0, max = 60.0))]
     pub inhale: Spanned<f64>,
+    /// Seconds holding after breathing in.
+    #[schemars(with = "Option<f64>", range(min = 0.0, max = 60.0))]
     pub hold: Option<Spanned<f64>>,
+    /// Seconds breathing out.
     #[serde(rename = "out")]
+    #[schemars(with = "f64", range(min = 0.0, max = 60.0))]
     pub exhale: Spanned<f64>,
+    /// Seconds holding after breathing out.
+    #[schemars(with = "Option<f64>", range(min = 0.0, max = 60.0))]
     pub hold_out: Option<Spanned<f64>>,
+}
+
+impl JsonSchema for RawBreath {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Breath".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let custom = generator.subschema_for::<RawCustomBreath>();
+        schemars::json_schema!({
+            "description": "A named breathing pattern, or seconds for each phase.",
+            "oneOf": [
+                { "type": "string", "enum": crate::breath::NAMED_PATTERNS },
+                custom
+            ]
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for RawBreath {

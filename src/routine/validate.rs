@@ -3,6 +3,7 @@
 //! collected, none stops the others from being found.
 
 use std::ops::Range;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use toml::Spanned;
@@ -13,6 +14,13 @@ use super::model::{Area, Cue, Pressure, Routine, Side, SideChoice, Sides, Step, 
 use super::parse::StepsFound;
 use super::raw::{RawBreath, RawCustomBreath, RawHeader, RawStep};
 use crate::breath::{BreathPattern, NAMED_PATTERNS};
+use crate::sound::file::{Refused, extensions};
+use crate::sound::{Builtin, SoundChoice};
+
+/// Finds a sound file named by a routine (as written) and checks it: the
+/// path to play, or why it cannot be used. Reading from disk resolves it
+/// next to the routine file; built-ins and tests take it as written.
+pub type SoundFiles<'a> = &'a dyn Fn(&str) -> Result<PathBuf, Refused>;
 
 pub const MAX_STEPS: usize = 500;
 const DEFAULT_TRANSITION: Duration = Duration::from_secs(5);
@@ -20,7 +28,12 @@ const MAX_TRANSITION: Duration = Duration::from_secs(60);
 /// The longest any one breathing phase may be.
 const MAX_PHASE: f64 = 60.0;
 
-pub fn routine(id: &str, header: RawHeader, steps: StepsFound) -> Result<Routine, Vec<Problem>> {
+pub fn routine(
+    id: &str,
+    header: RawHeader,
+    steps: StepsFound,
+    files: SoundFiles,
+) -> Result<Routine, Vec<Problem>> {
     let mut problems = Vec::new();
     if header.name.get_ref().trim().is_empty() {
         problems.push(
@@ -43,6 +56,10 @@ pub fn routine(id: &str, header: RawHeader, steps: StepsFound) -> Result<Routine
         None => DEFAULT_TRANSITION,
     };
     let pressure = header.defaults.pressure.unwrap_or(Pressure::Light);
+    let sound = header
+        .sound
+        .as_ref()
+        .and_then(|s| sound(s, files, &mut problems));
 
     let total = steps.steps.len() + steps.unreadable;
     if total == 0 && steps.unreadable == 0 {
@@ -75,7 +92,7 @@ pub fn routine(id: &str, header: RawHeader, steps: StepsFound) -> Result<Routine
 
     let mut out = Vec::with_capacity(steps.steps.len());
     for (span, raw) in steps.steps {
-        if let Some(step) = step(span, raw, pressure, &mut problems) {
+        if let Some(step) = step(span, raw, pressure, files, &mut problems) {
             out.push(step);
         }
     }
@@ -92,6 +109,8 @@ pub fn routine(id: &str, header: RawHeader, steps: StepsFound) -> Result<Routine
         safety: header.safety.trim().to_owned(),
         transition,
         steps: out,
+        sound,
+        breath_tones: header.breath_tones.map(Spanned::into_inner),
     })
 }
 
@@ -99,6 +118,7 @@ fn step(
     span: Range<usize>,
     raw: RawStep,
     pressure: Pressure,
+    files: SoundFiles,
     problems: &mut Vec<Problem>,
 ) -> Option<Step> {
     let before = problems.len();
@@ -117,6 +137,19 @@ fn step(
     };
     let sides = sides(&raw, problems);
     let cues = cues(&raw, duration, problems);
+    let sound = raw.sound.as_ref().and_then(|s| sound(s, files, problems));
+    if let Some(tones) = &raw.breath_tones
+        && *tones.get_ref()
+        && raw.breath.is_none()
+    {
+        problems.push(
+            Problem::at(
+                tones.span(),
+                "breath tones need a breathing pattern on this step",
+            )
+            .help("add a pattern like breath = \"long-exhale\", or remove `breath_tones`"),
+        );
+    }
     if problems.len() > before {
         return None;
     }
@@ -135,7 +168,51 @@ fn step(
         cues,
         breath,
         cycles,
+        sound,
+        breath_tones: raw.breath_tones.map(Spanned::into_inner),
     })
+}
+
+/// `sound = "bell"`, `"none"`, or a file (checked by `files`).
+fn sound(
+    s: &Spanned<String>,
+    files: SoundFiles,
+    problems: &mut Vec<Problem>,
+) -> Option<SoundChoice> {
+    let text = s.get_ref().trim();
+    let how = || {
+        format!(
+            "use a built-in sound ({}), \"none\" for silence, or the path of a sound file ({}) relative to the routine file",
+            Builtin::names(),
+            extensions()
+        )
+    };
+    if text.is_empty() {
+        problems.push(Problem::at(s.span(), "the sound is empty").help(how()));
+        return None;
+    }
+    match SoundChoice::parse(text) {
+        Some(SoundChoice::File(_)) => match files(text) {
+            Ok(path) => Some(SoundChoice::File(path)),
+            Err(refused) => {
+                problems.push(Problem::at(s.span(), refused.message).help(refused.help));
+                None
+            }
+        },
+        Some(choice) => Some(choice),
+        None => {
+            let mut p = Problem::at(
+                s.span(),
+                format!("there is no built-in sound called \"{text}\""),
+            );
+            let names = Builtin::ALL.iter().map(|b| b.name()).chain(["none"]);
+            if let Some(m) = did_you_mean(text, names) {
+                p = p.label(format!("did you mean `{m}`?"));
+            }
+            problems.push(p.help(how()));
+            None
+        }
+    }
 }
 
 fn massage_length(

@@ -73,6 +73,11 @@ fn parts<'a>(view: &'a DoneView, theme: &Theme) -> Vec<Part<'a>> {
     if !skipped.is_empty() {
         parts.push(fact("Skipped", skipped.join(", "), theme));
     }
+    if let Some(glance) = view.glance {
+        for (label, value) in super::history::done_facts(glance) {
+            parts.push(fact(label, value, theme));
+        }
+    }
     if !summary.finished {
         parts.push(Part::Gap);
         parts.push(Part::Text(fit::wrapped(
@@ -133,7 +138,11 @@ mod tests {
     }
 
     fn done<'a>(routine: &'a Routine, summary: &'a Summary) -> ScreenView<'a> {
-        ScreenView::Done(DoneView { routine, summary })
+        ScreenView::Done(DoneView {
+            routine,
+            summary,
+            glance: None,
+        })
     }
 
     #[test]

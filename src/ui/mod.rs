@@ -6,6 +6,7 @@ mod confirm;
 mod digits;
 mod done;
 mod help;
+pub mod history;
 mod pacer;
 mod picker;
 mod preflight;
@@ -46,6 +47,9 @@ pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) {
             }
         }
         ScreenView::Done(d) => done::draw(frame, area, d, view.status, theme),
+        ScreenView::History { stats, note } => {
+            history::draw(frame, area, stats, view.status.or(*note), theme)
+        }
     }
     if view.help {
         help::draw(frame, area, &view.screen, theme);
@@ -79,9 +83,7 @@ pub(crate) mod testing {
     /// The frame as lines of text (styles left out), at `width`×`height`.
     pub fn render(view: &View, width: u16, height: u16) -> String {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal
-            .draw(|f| draw(f, view, &Theme { color: false }))
-            .unwrap();
+        terminal.draw(|f| draw(f, view, &Theme::MONO)).unwrap();
         let buffer = terminal.backend().buffer();
         let mut out = String::new();
         for y in 0..buffer.area.height {

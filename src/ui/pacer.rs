@@ -371,7 +371,7 @@ mod tests {
     use super::*;
     use crate::breath::BreathPattern;
 
-    const PLAIN: Theme = Theme { color: false };
+    const PLAIN: Theme = Theme::MONO;
 
     /// The pacer's view `at_ms` into a named pattern, as the session makes it.
     fn breath(name: &str, at_ms: u64, cycles: Option<u32>) -> BreathView {

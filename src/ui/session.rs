@@ -965,7 +965,7 @@ instructions = "目を閉じて、呼吸を感じます。"
             confirm_quit: false,
         });
         terminal
-            .draw(|f| crate::ui::draw(f, &v, &Theme { color: true }))
+            .draw(|f| crate::ui::draw(f, &v, &Theme::CALM))
             .unwrap();
         terminal.backend().buffer().clone()
     }
@@ -1065,7 +1065,7 @@ instructions = "目を閉じて、呼吸を感じます。"
         };
         let mut terminal =
             Terminal::with_options(CrosstermBackend::new(tap.clone()), options).unwrap();
-        let theme = Theme { color: true };
+        let theme = Theme::CALM;
         let mut ticks = Vec::new();
         for step in [0, 3] {
             let length = routine("daily-back").steps[step].duration.as_secs();
@@ -1123,7 +1123,7 @@ instructions = "目を閉じて、呼吸を感じます。"
             view.paused = paused;
             let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
             terminal
-                .draw(|f| draw(f, f.area(), &view, reduced_motion, status.as_deref(), &Theme { color: true }))
+                .draw(|f| draw(f, f.area(), &view, reduced_motion, status.as_deref(), &Theme::CALM))
                 .unwrap();
             let v = View {
                 reduced_motion,

@@ -31,6 +31,12 @@ pub enum ScreenView<'a> {
         confirm_quit: bool,
     },
     Done(DoneView<'a>),
+    /// The practice history: streaks, totals and the calendar.
+    History {
+        stats: &'a crate::history::Stats,
+        /// Lines of the history file that could not be read, if any.
+        note: Option<&'a str>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -49,4 +55,6 @@ pub struct PickerView<'a> {
 pub struct DoneView<'a> {
     pub routine: &'a Routine,
     pub summary: &'a Summary,
+    /// The streak and today's minutes, once the session is recorded.
+    pub glance: Option<&'a crate::history::Glance>,
 }

@@ -13,7 +13,7 @@ use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
 const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
 const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
 
-struct Pty {
+pub(crate) struct Pty {
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     output: Arc<Mutex<Vec<u8>>>,
@@ -29,7 +29,7 @@ impl Pty {
         Self::spawn_with(args, &[])
     }
 
-    fn spawn_with(args: &[&str], env: &[(&str, &str)]) -> Self {
+    pub(crate) fn spawn_with(args: &[&str], env: &[(&str, &str)]) -> Self {
         let home = tempfile::tempdir().unwrap();
         let pair = native_pty_system()
             .openpty(PtySize {
@@ -44,6 +44,8 @@ impl Pty {
         cmd.env("TERM", "xterm-256color");
         cmd.env("KNOTLESS_CONFIG_DIR", home.path().join("config"));
         cmd.env("KNOTLESS_DATA_DIR", home.path().join("data"));
+        // Tests never make a sound: no sound server unless a test names one.
+        cmd.env("PULSE_SERVER", "unix:/nonexistent/knotless-test/native");
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -71,18 +73,18 @@ impl Pty {
         }
     }
 
-    fn bytes(&self) -> Vec<u8> {
+    pub(crate) fn bytes(&self) -> Vec<u8> {
         self.output.lock().unwrap().clone()
     }
 
     /// The screen as a user sees it now.
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         let mut parser = vt100::Parser::new(24, 80, 0);
         parser.process(&self.bytes());
         parser.screen().contents()
     }
 
-    fn wait_for(&self, text: &str) {
+    pub(crate) fn wait_for(&self, text: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
             if self.screen().contains(text) {
@@ -93,7 +95,7 @@ impl Pty {
         panic!("never saw {text:?}; the screen was:\n{}", self.screen());
     }
 
-    fn send(&mut self, keys: &str) {
+    pub(crate) fn send(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
     }
@@ -108,7 +110,7 @@ impl Pty {
     }
 
     /// Wait for the exit, and check that the terminal was given back.
-    fn finish(mut self) -> u32 {
+    pub(crate) fn finish(mut self) -> u32 {
         let deadline = Instant::now() + Duration::from_secs(20);
         let status = loop {
             if let Some(status) = self.child.try_wait().unwrap() {

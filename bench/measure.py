@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Measure knotless against the budgets of PRODUCT.md section 9.
+
+Runs the release binary in an 80x24 pseudo-terminal, as a user would, and
+reads the kernel's accounting of its threads:
+
+- CPU seconds per minute of wall time (sum of /proc/PID/task/*/schedstat)
+- wake-ups per second (voluntary context switches of all threads)
+- bytes written to the terminal per second
+while a massage step counts down, and while the breathing pacer animates;
+- launch to first frame (with the built-ins only, and with 100 user routines)
+- peak memory (VmHWM)
+- how far the end of a 60 s step lands from its plan.
+
+Usage: bench/measure.py [--binary target/release/knotless] [--seconds 60]
+Build first: cargo build --release
+"""
+
+import argparse
+import fcntl
+import os
+import pty
+import select
+import signal
+import statistics
+import struct
+import sys
+import tempfile
+import termios
+import time
+
+ROWS, COLS = 24, 80
+
+
+class Session:
+    def __init__(self, argv, env=None):
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.environ.update(env or {})
+            os.environ["TERM"] = "xterm-256color"
+            os.execv(argv[0], argv)
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+        self.pid, self.fd = pid, fd
+        self.output = bytearray()
+        self.started = time.monotonic()
+
+    def pump(self, timeout):
+        """Read what arrives within `timeout` seconds; return bytes read."""
+        end = time.monotonic() + timeout
+        got = 0
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                return got
+            r, _, _ = select.select([self.fd], [], [], left)
+            if not r:
+                return got
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:
+                return got
+            if not data:
+                return got
+            self.output += data
+            got += len(data)
+
+    def wait_for(self, text, timeout=30):
+        """Seconds (monotonic) when `text` first appeared in the output."""
+        end = time.monotonic() + timeout
+        needle = text.encode()
+        while time.monotonic() < end:
+            if needle in self.output:
+                return time.monotonic()
+            self.pump(0.002)
+        raise SystemExit(f"never saw {text!r}")
+
+    def send(self, keys):
+        os.write(self.fd, keys.encode())
+
+    def cpu_and_wakeups(self):
+        cpu_ns, switches = 0, 0
+        for tid in os.listdir(f"/proc/{self.pid}/task"):
+            try:
+                with open(f"/proc/{self.pid}/task/{tid}/schedstat") as f:
+                    cpu_ns += int(f.read().split()[0])
+                with open(f"/proc/{self.pid}/task/{tid}/status") as f:
+                    for line in f:
+                        if line.startswith("voluntary_ctxt_switches"):
+                            switches += int(line.split()[1])
+            except FileNotFoundError:
+                pass
+        return cpu_ns / 1e9, switches
+
+    def peak_kib(self):
+        with open(f"/proc/{self.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM"):
+                    return int(line.split()[1])
+        return 0
+
+    def close(self):
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        self.pump(0.3)
+        os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+def steady(binary, routine, skip, seconds, env):
+    """CPU, wake-ups and bytes per second over `seconds`, `skip` s in."""
+    s = Session([binary, "run", routine], env)
+    s.wait_for("Stop if anything hurts")
+    s.send("\r")
+    s.pump(skip)
+    cpu0, sw0 = s.cpu_and_wakeups()
+    bytes0 = len(s.output)
+    t0 = time.monotonic()
+    s.pump(seconds)
+    wall = time.monotonic() - t0
+    cpu1, sw1 = s.cpu_and_wakeups()
+    peak = s.peak_kib()
+    written = len(s.output) - bytes0
+    s.close()
+    return {
+        "cpu_s_per_min": (cpu1 - cpu0) / wall * 60,
+        "wakeups_per_s": (sw1 - sw0) / wall,
+        "bytes_per_s": written / wall,
+        "peak_mib": peak / 1024,
+    }
+
+
+def launch(binary, argv, text, env, runs=15):
+    times = []
+    for _ in range(runs):
+        s = Session([binary] + argv, env)
+        seen = s.wait_for(text)
+        times.append((seen - s.started) * 1000)
+        s.close()
+    return statistics.median(times)
+
+
+def step_end(binary, env, length=60):
+    """Start a one-step routine (no get-ready) and time its end on screen."""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "one-minute.toml")
+        with open(path, "w") as f:
+            f.write(
+                'name = "One minute"\n[defaults]\ntransition = "0s"\n'
+                f'[[steps]]\nkind = "rest"\ntitle = "Rest"\nduration = {length}\n'
+            )
+        s = Session([binary, "run", path], env)
+        s.wait_for("Stop if anything hurts")
+        s.send("\r")
+        start = s.wait_for("Rest")
+        end = s.wait_for("Well done", timeout=length + 10)
+        s.close()
+        return (end - start - length) * 1000
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", default="target/release/knotless")
+    ap.add_argument("--seconds", type=float, default=60)
+    args = ap.parse_args()
+    binary = os.path.abspath(args.binary)
+    home = tempfile.mkdtemp()
+    env = {"KNOTLESS_CONFIG_DIR": os.path.join(home, "config"), "KNOTLESS_DATA_DIR": os.path.join(home, "data")}
+
+    print(f"knotless budgets, {COLS}x{ROWS} pseudo-terminal, {args.seconds:.0f} s windows")
+    count = steady(binary, "daily-back", 6, args.seconds, env)
+    print("counting down (daily-back, step 1):")
+    print(f"  CPU             {count['cpu_s_per_min']:.4f} CPU-s per minute   (budget 0.02)")
+    print(f"  wake-ups        {count['wakeups_per_s']:.2f} per second        (budget 1.2)")
+    print(f"  terminal output {count['bytes_per_s']:.1f} bytes per second   (budget 150)")
+    print(f"  peak memory     {count['peak_mib']:.1f} MiB               (budget 8)")
+    pacer = steady(binary, "breathe-5", 6, min(args.seconds, 40), env)
+    print("breathing pacer (breathe-5, step 1):")
+    print(f"  CPU             {pacer['cpu_s_per_min']:.4f} CPU-s per minute   (budget 0.5)")
+    print(f"  wake-ups        {pacer['wakeups_per_s']:.2f} per second")
+    print(f"  terminal output {pacer['bytes_per_s']:.1f} bytes per second")
+    first = launch(binary, ["run", "daily-back"], "Stop if anything hurts", env)
+    print(f"launch to first frame: {first:.1f} ms median               (budget 5)")
+    many = os.path.join(home, "many")
+    os.makedirs(os.path.join(many, "routines"))
+    with open(os.path.join(os.path.dirname(__file__), "..", "routines", "daily-back.toml")) as f:
+        text = f.read()
+    for i in range(100):
+        with open(os.path.join(many, "routines", f"mine-{i:03}.toml"), "w") as f:
+            f.write(text)
+    env_many = dict(env, KNOTLESS_CONFIG_DIR=many)
+    first_many = launch(binary, [], "Routines", env_many)
+    print(f"launch to first frame, picker with 100 user routines: {first_many:.1f} ms median (budget 15)")
+    late = step_end(binary, env, 60)
+    print(f"end of a 60 s step vs plan: {late:+.1f} ms              (budget within 5)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,200 @@
+//! `knotless new NAME` and `knotless edit ROUTINE`: write or find the user's
+//! own file, open it in their editor, and check it when the editor exits.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+use super::{Env, color_for, print};
+use crate::routine::builtin::BUILTINS;
+use crate::routine::library::looks_like_path;
+use crate::routine::load::load_file;
+use crate::routine::{Library, Origin};
+use crate::text::escape_inline;
+
+/// The documented routine `new` starts from.
+pub const TEMPLATE: &str = include_str!("../../assets/new-routine.toml");
+
+/// `knotless new NAME`
+pub fn new(env: &Env, name: &str) -> Result<ExitCode> {
+    let id = slug(name);
+    if id.is_empty() {
+        bail!(
+            "`{}` has no letters or digits to make a file name from",
+            escape_inline(name)
+        );
+    }
+    let dir = user_dir(env)?;
+    let path = dir.join(format!("{id}.toml"));
+    if path.exists() {
+        bail!(
+            "{} already exists: `knotless edit {id}` opens it, or choose another name",
+            escape_inline(&path.display().to_string())
+        );
+    }
+    if BUILTINS.iter().any(|(b, _)| *b == id) {
+        bail!(
+            "`{id}` is the id of a built-in routine: `knotless edit {id}` makes your own copy of it, or choose another name"
+        );
+    }
+    let text = TEMPLATE.replace("{NAME}", &toml_escape(name.trim()));
+    write_new(&dir, &path, &text)?;
+    write_schema_beside(&dir);
+    open_and_check(&path)
+}
+
+/// `knotless edit ROUTINE`
+pub fn edit(env: &Env, arg: &str) -> Result<ExitCode> {
+    let path = editable_path(env, arg)?;
+    open_and_check(&path)
+}
+
+/// The file to open for `arg`: a path as given; the user's file for an id;
+/// for a built-in, a fresh copy in the user routines directory.
+pub fn editable_path(env: &Env, arg: &str) -> Result<PathBuf> {
+    if looks_like_path(arg) || Path::new(arg).is_file() {
+        return Ok(PathBuf::from(arg));
+    }
+    let library: Library = env.library();
+    let Some(entry) = library.find(arg) else {
+        bail!(
+            "no routine called `{}`: `knotless new {0}` makes one",
+            escape_inline(arg)
+        );
+    };
+    match &entry.origin {
+        Origin::BuiltIn => copy_builtin(&user_dir(env)?, &entry.id),
+        other => Ok(other.path().cloned().unwrap_or_default()),
+    }
+}
+
+/// A user copy of the built-in `id` in `dir`, to edit. An existing copy is
+/// never overwritten (it would already replace the built-in).
+pub fn copy_builtin(dir: &Path, id: &str) -> Result<PathBuf> {
+    let path = dir.join(format!("{id}.toml"));
+    if path.exists() {
+        return Ok(path);
+    }
+    let text = BUILTINS
+        .iter()
+        .find(|(b, _)| *b == id)
+        .map(|(_, t)| *t)
+        .unwrap_or_default();
+    // In the repository the schema sits in ../assets; beside the user's
+    // routines it sits next to the file.
+    let text = text.replacen(
+        "#:schema ../assets/routine.schema.json",
+        "#:schema ./routine.schema.json",
+        1,
+    );
+    write_new(dir, &path, &text)?;
+    write_schema_beside(dir);
+    Ok(path)
+}
+
+fn user_dir(env: &Env) -> Result<PathBuf> {
+    env.paths
+        .as_ref()
+        .map(|p| p.user_routines())
+        .context("no home directory found: set KNOTLESS_CONFIG_DIR to choose where routines live")
+}
+
+/// Create `path` (never replacing a file), making its directory if needed.
+fn write_new(dir: &Path, path: &Path, text: &str) -> Result<()> {
+    fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the directory {}", dir.display()))?;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Editors that read `#:schema ./routine.schema.json` find it beside the
+/// routines. Refreshed each time, so it follows the installed version.
+fn write_schema_beside(dir: &Path) {
+    let _ = fs::write(
+        dir.join("routine.schema.json"),
+        crate::routine::schema::json(),
+    );
+}
+
+/// Open the file in the editor, then check it. With no editor set, say where
+/// the file is.
+fn open_and_check(path: &Path) -> Result<ExitCode> {
+    let shown = escape_inline(&path.display().to_string()).into_owned();
+    if !crate::editor::open(path)? {
+        print(&format!("{shown}\n"))?;
+        eprintln!("(set $VISUAL or $EDITOR to have knotless open it for you)");
+        return Ok(ExitCode::SUCCESS);
+    }
+    match load_file(path) {
+        Ok(r) => {
+            print(&format!(
+                "{shown}: fine. Try it with `knotless run {} --speed 10`.\n",
+                escape_inline(&r.id)
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(problems) => {
+            print(&problems.render(color_for(&std::io::stdout())))?;
+            print("The file is saved as it is; run the same command again to fix it.\n")?;
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// "Evening Neck Release!" -> "evening-neck-release".
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+/// A name inside a TOML basic string.
+fn toml_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_become_file_ids() {
+        assert_eq!(slug("Evening Neck Release!"), "evening-neck-release");
+        assert_eq!(slug("  肩こり  relief "), "肩こり-relief");
+        assert_eq!(slug("!!!"), "");
+    }
+
+    #[test]
+    fn the_template_is_a_valid_routine_for_any_name() {
+        for name in ["My routine", "Quote \" and \\ backslash", "Tab\there"] {
+            let text = TEMPLATE.replace("{NAME}", &toml_escape(name));
+            let r = crate::routine::parse::parse_routine("t", "t.toml", &text)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(r.name, name);
+        }
+    }
+}

@@ -1,0 +1,396 @@
+//! `knotless history`: the streak, the totals, the routines and the recent
+//! sessions, as text or (`--json`) as one JSON object for scripts. Lines of
+//! the file that could not be read are named on stderr.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow};
+use jiff::Zoned;
+use serde::Serialize;
+
+use super::table::{Align, render};
+use crate::history::{self, Record, Stats, Total, days_words, duration_words};
+use crate::paths::Paths;
+use crate::routine::duration::clock;
+use crate::text::{escape_inline, is_unsafe};
+
+/// Sessions listed under "Recent sessions".
+pub const RECENT: usize = 10;
+
+/// What the command prints, on each stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// `knotless history [--json]`: prints the report.
+pub fn history(paths: Option<&Paths>, json: bool) -> Result<()> {
+    let paths = paths
+        .ok_or_else(|| anyhow!("cannot find where the history is kept: set KNOTLESS_DATA_DIR"))?;
+    let report = report(&history::file(paths), json, &Zoned::now())?;
+    eprint!("{}", report.stderr);
+    super::print(&report.stdout)
+}
+
+/// The report on the history file at `path`, as of `now`.
+pub fn report(path: &Path, json: bool, now: &Zoned) -> Result<Report> {
+    let loaded = history::load(path).with_context(|| {
+        format!(
+            "cannot read the history in {}",
+            escape_inline(&path.display().to_string())
+        )
+    })?;
+    let stderr: String = loaded
+        .warnings
+        .iter()
+        .map(|w| {
+            format!(
+                "warning: {}: {}\n",
+                escape_inline(&path.display().to_string()),
+                escape_inline(&w.to_string())
+            )
+        })
+        .collect();
+    let stats = Stats::compute(&loaded.records, now);
+    let recent = history::recent(&loaded.records, RECENT);
+    let stdout = if json {
+        let value = as_json(&stats, &recent, &loaded.warnings);
+        let mut text = serde_json::to_string_pretty(&value).context("cannot write JSON")?;
+        text = escape_json(&text);
+        text.push('\n');
+        text
+    } else if loaded.records.is_empty() {
+        "No sessions yet. Finish a routine and it shows here.\n".to_owned()
+    } else {
+        text(&stats, &recent)
+    };
+    Ok(Report { stdout, stderr })
+}
+
+fn text(stats: &Stats, recent: &[&Record]) -> String {
+    let with_sessions = |t: &Total| {
+        let s = if t.sessions == 1 { "" } else { "s" };
+        format!("{}, {} session{s}", duration_words(t.seconds), t.sessions)
+    };
+    let mut facts = vec![
+        (
+            "Current streak",
+            format!(
+                "{} (longest {})",
+                days_words(stats.current_streak),
+                days_words(stats.longest_streak)
+            ),
+        ),
+        ("Today", with_sessions(&stats.today)),
+        ("This week", with_sessions(&stats.week)),
+        ("This month", with_sessions(&stats.month)),
+        ("All time", with_sessions(&stats.all_time)),
+    ];
+    if stats.previews > 0 {
+        facts.push((
+            "Previews",
+            format!("{} (sped up, not counted)", stats.previews),
+        ));
+    }
+    let mut out: String = facts
+        .iter()
+        .map(|(label, value)| format!("{label:<16}{value}\n"))
+        .collect();
+
+    if !stats.routines.is_empty() {
+        out.push('\n');
+        out.push_str(&routines(stats));
+    }
+    out.push_str("\nRecent sessions\n");
+    out.push_str(&sessions(recent));
+    out
+}
+
+fn routines(stats: &Stats) -> String {
+    let tension = stats.routines.iter().any(|r| r.tension.is_some());
+    let mut header = vec![
+        ("ROUTINE", Align::Left),
+        ("SESSIONS", Align::Right),
+        ("FINISHED", Align::Right),
+        ("TIME", Align::Right),
+    ];
+    if tension {
+        header.push(("TENSION", Align::Right));
+    }
+    let rows: Vec<Vec<String>> = stats
+        .routines
+        .iter()
+        .map(|r| {
+            let mut row = vec![
+                escape_inline(&r.name).into_owned(),
+                r.sessions.to_string(),
+                r.finished.to_string(),
+                duration_words(r.seconds),
+            ];
+            if tension {
+                row.push(r.tension.map_or(String::new(), |t| {
+                    format!("{:+.1} over {}", t.average, t.sessions)
+                }));
+            }
+            row
+        })
+        .collect();
+    let mut out = render(&header, &rows);
+    if tension {
+        out.push_str("(TENSION: average change from before to after, 0-10; below 0 is calmer)\n");
+    }
+    out
+}
+
+fn sessions(recent: &[&Record]) -> String {
+    let rows: Vec<Vec<String>> = recent
+        .iter()
+        .map(|r| {
+            let outcome = if r.finished() { "finished" } else { "stopped" };
+            vec![
+                r.started.strftime("%a %Y-%m-%d").to_string(),
+                r.started.strftime("%H:%M").to_string(),
+                escape_inline(&r.routine_name).into_owned(),
+                format!(
+                    "{} of {}",
+                    clock(Duration::from_secs(r.practised_seconds)),
+                    clock(Duration::from_secs(r.planned_seconds))
+                ),
+                outcome.to_owned(),
+                if r.preview { "preview" } else { "" }.to_owned(),
+            ]
+        })
+        .collect();
+    render(
+        &[
+            ("DATE", Align::Left),
+            ("TIME", Align::Left),
+            ("ROUTINE", Align::Left),
+            ("PRACTISED", Align::Right),
+            ("OUTCOME", Align::Left),
+            ("", Align::Left),
+        ],
+        &rows,
+    )
+}
+
+/// The `--json` object; fields in this order, for people reading it too.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    date: String,
+    current_streak: u32,
+    longest_streak: u32,
+    today: JsonTotal,
+    this_week: JsonTotal,
+    this_month: JsonTotal,
+    all_time: JsonTotal,
+    previews: u32,
+    routines: Vec<JsonRoutine<'a>>,
+    last_session: Option<&'a Record>,
+    recent_sessions: &'a [&'a Record],
+    skipped_lines: Vec<JsonWarning<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTotal {
+    sessions: u32,
+    seconds: u64,
+    minutes: u64,
+}
+
+impl From<&Total> for JsonTotal {
+    fn from(t: &Total) -> Self {
+        Self {
+            sessions: t.sessions,
+            seconds: t.seconds,
+            minutes: history::minutes(t.seconds),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonRoutine<'a> {
+    id: &'a str,
+    name: &'a str,
+    sessions: u32,
+    finished: u32,
+    seconds: u64,
+    minutes: u64,
+    /// Average of after minus before, 0-10 scale; null until asked.
+    tension_change: Option<f64>,
+    tension_sessions: u32,
+}
+
+#[derive(Serialize)]
+struct JsonWarning<'a> {
+    line: usize,
+    problem: &'a str,
+}
+
+fn as_json<'a>(
+    stats: &'a Stats,
+    recent: &'a [&'a Record],
+    warnings: &'a [history::Warning],
+) -> JsonReport<'a> {
+    JsonReport {
+        date: stats.date.to_string(),
+        current_streak: stats.current_streak,
+        longest_streak: stats.longest_streak,
+        today: (&stats.today).into(),
+        this_week: (&stats.week).into(),
+        this_month: (&stats.month).into(),
+        all_time: (&stats.all_time).into(),
+        previews: stats.previews,
+        routines: stats
+            .routines
+            .iter()
+            .map(|r| JsonRoutine {
+                id: &r.id,
+                name: &r.name,
+                sessions: r.sessions,
+                finished: r.finished,
+                seconds: r.seconds,
+                minutes: history::minutes(r.seconds),
+                tension_change: r.tension.map(|t| t.average),
+                tension_sessions: r.tension.map_or(0, |t| t.sessions),
+            })
+            .collect(),
+        last_session: stats.last.as_ref(),
+        recent_sessions: recent,
+        skipped_lines: warnings
+            .iter()
+            .map(|w| JsonWarning {
+                line: w.line,
+                problem: &w.problem,
+            })
+            .collect(),
+    }
+}
+
+/// JSON with every character that must not reach a terminal raw (DEL, C1
+/// controls, bidirectional overrides; serde_json escapes only C0) written
+/// as a `\u` escape: the same data, safe to print.
+fn escape_json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_unsafe(c) && c != '\n' {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::DateTime;
+    use jiff::tz::TimeZone;
+
+    use serde_json::Value;
+
+    use super::*;
+
+    fn berlin() -> TimeZone {
+        TimeZone::get("Europe/Berlin")
+            .unwrap_or_else(|_| TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap())
+    }
+
+    fn now() -> Zoned {
+        "2026-03-11T20:00"
+            .parse::<DateTime>()
+            .unwrap()
+            .to_zoned(berlin())
+            .unwrap()
+    }
+
+    const LINES: &str = r#"{"v":1,"started":"2026-03-09T07:30:00+01:00","routine_id":"daily-back","routine_name":"Daily back reset","planned_seconds":729,"practised_seconds":729,"outcome":"finished","steps":10,"steps_done":10,"tension_before":7,"tension_after":4}
+{"v":1,"started":"2026-03-10T07:30:00+01:00","routine_id":"daily-back","routine_name":"Daily back reset","planned_seconds":729,"practised_seconds":729,"outcome":"finished","steps":10,"steps_done":10}
+{"v":1,"started":"2026-03-10T21:00:00+01:00","routine_id":"evening","routine_name":"Evil \u001b]0;x\u0007 \u202e name","planned_seconds":600,"practised_seconds":190,"outcome":"stopped","steps":4,"steps_done":1,"skipped":[{"index":1,"title":"Neck"}]}
+{"v":1,"started":"2026-03-11T12:00:00+01:00","routine_id":"draft","routine_name":"Draft","planned_seconds":300,"practised_seconds":300,"outcome":"finished","steps":2,"steps_done":2,"preview":true,"speed":10.0}
+{"v":1,"started":"2026-03-1"#;
+
+    fn fixture() -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        std::fs::write(&path, LINES).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn text_report() {
+        let (_dir, path) = fixture();
+        let report = report(&path, false, &now()).unwrap();
+        assert_eq!(
+            report.stdout,
+            r#"Current streak  2 days (longest 2 days)
+Today           0 min, 0 sessions
+This week       27 min, 3 sessions
+This month      27 min, 3 sessions
+All time        27 min, 3 sessions
+Previews        1 (sped up, not counted)
+
+ROUTINE                             SESSIONS  FINISHED    TIME      TENSION
+Daily back reset                           2         2  24 min  -3.0 over 1
+Evil \u{1b}]0;x\u{7} \u{202e} name         1         0   3 min
+(TENSION: average change from before to after, 0-10; below 0 is calmer)
+
+Recent sessions
+DATE            TIME   ROUTINE                                  PRACTISED  OUTCOME
+Wed 2026-03-11  12:00  Draft                                 5:00 of 5:00  finished  preview
+Tue 2026-03-10  21:00  Evil \u{1b}]0;x\u{7} \u{202e} name   3:10 of 10:00  stopped
+Tue 2026-03-10  07:30  Daily back reset                    12:09 of 12:09  finished
+Mon 2026-03-09  07:30  Daily back reset                    12:09 of 12:09  finished
+"#
+        );
+        assert_eq!(report.stderr.lines().count(), 1);
+        assert!(
+            report
+                .stderr
+                .contains("line 5 was skipped: it is incomplete")
+        );
+    }
+
+    #[test]
+    fn json_report_is_one_object_and_safe_to_print() {
+        let (_dir, path) = fixture();
+        let report = report(&path, true, &now()).unwrap();
+        assert!(
+            !report.stdout.chars().any(|c| is_unsafe(c) && c != '\n'),
+            "{}",
+            report.stdout
+        );
+        let v: Value = serde_json::from_str(&report.stdout).unwrap();
+        assert_eq!(v["date"], "2026-03-11");
+        assert_eq!(v["current_streak"], 2);
+        assert_eq!(v["this_week"]["seconds"], 729 * 2 + 190);
+        assert_eq!(v["this_week"]["minutes"], 27);
+        assert_eq!(v["previews"], 1);
+        assert_eq!(v["routines"][0]["tension_change"], -3.0);
+        assert_eq!(v["routines"][1]["tension_change"], Value::Null);
+        assert_eq!(v["recent_sessions"].as_array().unwrap().len(), 4);
+        assert_eq!(v["recent_sessions"][0]["preview"], true);
+        assert_eq!(
+            v["recent_sessions"][1]["routine_name"],
+            "Evil \u{1b}]0;x\u{7} \u{202e} name"
+        );
+        assert_eq!(v["last_session"]["started"], "2026-03-10T21:00:00+01:00");
+        assert_eq!(v["skipped_lines"][0]["line"], 5);
+    }
+
+    #[test]
+    fn no_file_means_no_sessions_yet() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = report(&dir.path().join("history.jsonl"), false, &now()).unwrap();
+        assert_eq!(
+            report.stdout,
+            "No sessions yet. Finish a routine and it shows here.\n"
+        );
+        assert_eq!(report.stderr, "");
+    }
+}

@@ -1,0 +1,287 @@
+//! One session as it is kept: a line of JSON a user can read.
+
+use std::time::Duration;
+
+use jiff::Zoned;
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+
+use crate::routine::Routine;
+use crate::session::Summary;
+
+/// The record format this build writes and reads. A line with a higher
+/// version is skipped with a warning rather than misread.
+pub const FORMAT: u32 = 1;
+
+/// How a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// The routine ran to its end.
+    Finished,
+    /// The user stopped early, or the program was ended (quit, Ctrl-C,
+    /// SIGTERM, SIGHUP, a lost terminal).
+    Stopped,
+}
+
+/// A step the user skipped with "next".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedStep {
+    /// Index into the routine's steps, from 0.
+    pub index: usize,
+    pub title: String,
+}
+
+/// One session. Fields added later are optional, and unknown fields are
+/// ignored, so older and newer builds of format 1 read each other's lines.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// The format version, `FORMAT` when written by this build.
+    pub v: u32,
+    /// When the session began, in the user's time zone then. Written as
+    /// RFC 3339 with its UTC offset ("2026-03-10T07:30:05+01:00"); held
+    /// with a fixed-offset time zone, so the local day and time a user
+    /// lived are kept even after they move or the clocks change.
+    #[serde(with = "rfc3339")]
+    pub started: Zoned,
+    pub routine_id: String,
+    pub routine_name: String,
+    /// The routine's planned length. For a preview (`speed` > 1) this and
+    /// the other lengths are routine time, not wall-clock time.
+    pub planned_seconds: u64,
+    /// Time spent in the session, pauses excluded.
+    pub practised_seconds: u64,
+    #[serde(default)]
+    pub paused_seconds: u64,
+    pub outcome: Outcome,
+    /// Steps in the routine, and steps run to their end.
+    pub steps: usize,
+    pub steps_done: usize,
+    #[serde(default)]
+    pub skipped: Vec<SkippedStep>,
+    /// Run faster than real time to preview a routine: kept, but never
+    /// counted in streaks or totals.
+    #[serde(default)]
+    pub preview: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<f64>,
+    /// How tense the user felt before and after, 0-10, when asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tension_before: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tension_after: Option<u8>,
+}
+
+impl Record {
+    /// The record of a session that ran `routine`, began at `started`
+    /// (`Zoned::now()` when the session began) and ran at `speed`.
+    pub fn from_summary(routine: &Routine, summary: &Summary, started: &Zoned, speed: f64) -> Self {
+        let skipped = summary
+            .skipped
+            .iter()
+            .map(|&index| SkippedStep {
+                index,
+                title: routine
+                    .steps
+                    .get(index)
+                    .map(|s| s.title.clone())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let preview = speed > 1.0;
+        Self {
+            v: FORMAT,
+            started: whole_second(started),
+            routine_id: routine.id.clone(),
+            routine_name: routine.name.clone(),
+            planned_seconds: seconds(summary.planned),
+            practised_seconds: seconds(summary.practised),
+            paused_seconds: seconds(summary.paused),
+            outcome: if summary.finished {
+                Outcome::Finished
+            } else {
+                Outcome::Stopped
+            },
+            steps: routine.steps.len(),
+            steps_done: summary.completed_steps,
+            skipped,
+            preview,
+            speed: preview.then_some(speed),
+            tension_before: None,
+            tension_after: None,
+        }
+    }
+
+    pub fn finished(&self) -> bool {
+        self.outcome == Outcome::Finished
+    }
+
+    /// Counts in streaks and totals: anything but a sped-up preview.
+    pub fn counts(&self) -> bool {
+        !self.preview
+    }
+
+    /// After minus before, when both were asked.
+    pub fn tension_change(&self) -> Option<i32> {
+        Some(i32::from(self.tension_after?) - i32::from(self.tension_before?))
+    }
+
+    /// What a line must satisfy beyond its shape.
+    pub(super) fn check(&self) -> Result<(), String> {
+        if self.v != FORMAT {
+            return Err(version_problem(self.v));
+        }
+        for (name, value) in [
+            ("tension_before", self.tension_before),
+            ("tension_after", self.tension_after),
+        ] {
+            if value.is_some_and(|t| t > 10) {
+                return Err(format!("{name} must be from 0 to 10"));
+            }
+        }
+        Ok(())
+    }
+}
+
+pub(super) fn version_problem(v: u32) -> String {
+    if v > FORMAT {
+        format!("it has record format {v}, from a newer knotless (this one reads {FORMAT})")
+    } else {
+        format!("it has record format {v}, which does not exist")
+    }
+}
+
+/// Whole seconds, rounded, as `clock` shows them.
+fn seconds(d: Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_millis() >= 500)
+}
+
+/// `at` to the second, at its own UTC offset.
+fn whole_second(at: &Zoned) -> Zoned {
+    let ts = jiff::Timestamp::from_second(at.timestamp().as_second()).unwrap_or(at.timestamp());
+    ts.to_zoned(TimeZone::fixed(at.offset()))
+}
+
+/// `Zoned` as an RFC 3339 timestamp with its offset, in and out.
+mod rfc3339 {
+    use jiff::fmt::temporal::Pieces;
+    use jiff::tz::{Offset, TimeZone};
+    use jiff::{Timestamp, Zoned};
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(at: &Zoned, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&at.timestamp().display_with_offset(at.offset()))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Zoned, D::Error> {
+        let text = String::deserialize(d)?;
+        parse(&text).map_err(D::Error::custom)
+    }
+
+    pub fn parse(text: &str) -> Result<Zoned, String> {
+        let problem = || {
+            format!(
+                "`started` must be a time with its UTC offset, like 2026-03-10T07:30:05+01:00, not {text:?}"
+            )
+        };
+        let pieces = Pieces::parse(text).map_err(|_| problem())?;
+        let offset: Offset = pieces.to_numeric_offset().ok_or_else(problem)?;
+        let ts: Timestamp = text.parse().map_err(|_| problem())?;
+        Ok(ts.to_zoned(TimeZone::fixed(offset)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routine::Library;
+
+    fn daily_back() -> Routine {
+        Library::builtins()
+            .find("daily-back")
+            .unwrap()
+            .routine
+            .clone()
+            .unwrap()
+    }
+
+    fn stopped() -> Summary {
+        Summary {
+            planned: Duration::from_secs(729),
+            practised: Duration::from_millis(312_600),
+            paused: Duration::from_secs(40),
+            completed_steps: 3,
+            skipped: vec![1, 42],
+            finished: false,
+        }
+    }
+
+    fn berlin(text: &str) -> Zoned {
+        let tz = TimeZone::get("Europe/Berlin")
+            .unwrap_or_else(|_| TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap());
+        text.parse::<jiff::civil::DateTime>()
+            .unwrap()
+            .to_zoned(tz)
+            .unwrap()
+    }
+
+    #[test]
+    fn a_summary_becomes_one_readable_line() {
+        let started = berlin("2026-03-10T07:30:05.25");
+        let record = Record::from_summary(&daily_back(), &stopped(), &started, 1.0);
+        let line = serde_json::to_string(&record).unwrap();
+        let title = &daily_back().steps[1].title;
+        assert_eq!(
+            line,
+            format!(
+                concat!(
+                    r#"{{"v":1,"started":"2026-03-10T07:30:05+01:00","routine_id":"daily-back","#,
+                    r#""routine_name":"Daily back reset","planned_seconds":729,"practised_seconds":313,"#,
+                    r#""paused_seconds":40,"outcome":"stopped","steps":10,"steps_done":3,"#,
+                    r#""skipped":[{{"index":1,"title":"{title}"}},{{"index":42,"title":""}}],"preview":false}}"#
+                ),
+                title = title
+            )
+        );
+        let back: Record = serde_json::from_str(&line).unwrap();
+        assert_eq!(back, record);
+        assert_eq!(back.started.offset(), jiff::tz::offset(1));
+        assert_eq!(back.started.time(), jiff::civil::time(7, 30, 5, 0));
+    }
+
+    #[test]
+    fn a_sped_up_run_is_a_preview_with_its_speed() {
+        let started = berlin("2026-07-01T21:00");
+        let record = Record::from_summary(&daily_back(), &stopped(), &started, 10.0);
+        assert!(record.preview && !record.counts());
+        assert_eq!(record.speed, Some(10.0));
+        let line = serde_json::to_string(&record).unwrap();
+        assert!(
+            line.contains(r#""started":"2026-07-01T21:00:00+02:00""#),
+            "{line}"
+        );
+        assert!(line.contains(r#""preview":true,"speed":10.0"#), "{line}");
+    }
+
+    #[test]
+    fn started_needs_an_offset() {
+        assert!(rfc3339::parse("2026-03-10T07:30:05Z").is_ok());
+        assert!(rfc3339::parse("2026-03-10T07:30:05-04:00").is_ok());
+        assert!(rfc3339::parse("2026-03-10T07:30:05").is_err());
+        assert!(rfc3339::parse("yesterday").is_err());
+    }
+
+    #[test]
+    fn tension_is_optional_and_checked() {
+        let mut record =
+            Record::from_summary(&daily_back(), &stopped(), &berlin("2026-03-10T07:30"), 1.0);
+        assert_eq!(record.tension_change(), None);
+        record.tension_before = Some(7);
+        record.tension_after = Some(3);
+        assert_eq!(record.tension_change(), Some(-4));
+        assert!(record.check().is_ok());
+        record.tension_after = Some(11);
+        assert!(record.check().unwrap_err().contains("tension_after"));
+    }
+}

@@ -1,0 +1,314 @@
+//! The history file: appended to, never rewritten.
+//!
+//! # Why a lock, one write, and `O_APPEND`
+//!
+//! A record is lost or mangled in three ways, and each defence covers one:
+//!
+//! - **Two copies of knotless finishing at once.** The file is opened with
+//!   `O_APPEND`, so every write lands at the end as it is at that moment,
+//!   never over another copy's line. Each record (with its newline) is
+//!   handed to the system in one `write`, so it is never split into pieces
+//!   that another copy's line could land between.
+//! - **A crash or power cut mid-line**, which leaves a torn last line with no
+//!   newline. Before writing, the last byte of the file is checked; if it is
+//!   not a newline, the new record starts with one, so the torn line stays
+//!   on its own (skipped with a warning when read) and the new record is
+//!   whole. That check and the write that follows must be one step: the
+//!   exclusive lock (`File::lock`, released when the file is closed or the
+//!   process dies) keeps another copy from appending between them, and also
+//!   covers file systems where `O_APPEND` is not atomic (NFS) and the rare
+//!   short write that `write_all` has to finish with a second call.
+//! - **The machine going down after "saved".** `sync_data` before returning,
+//!   so a record the app reports as saved is on the disk; the directory is
+//!   synced too when the file was just created.
+//!
+//! A lock that another process holds for too long (it was suspended while
+//! writing) is waited for only a little: the record is then appended
+//! without it, relying on `O_APPEND` alone, because a session must never be
+//! lost, nor the program hang, over a lock.
+
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use super::record::{Record, version_problem};
+
+/// The records that could be read, and a warning for each line that could
+/// not. A bad line never stops the lines after it from loading.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Loaded {
+    /// In file order: the order sessions ended, not the order they began.
+    pub records: Vec<Record>,
+    pub warnings: Vec<Warning>,
+}
+
+/// A line of the file that was skipped, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// From 1, as an editor counts.
+    pub line: usize,
+    pub problem: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {} was skipped: {}", self.line, self.problem)
+    }
+}
+
+/// How long to wait for another copy's lock before going on without it.
+const WRITE_PATIENCE: Duration = Duration::from_secs(2);
+const READ_PATIENCE: Duration = Duration::from_millis(300);
+
+/// Append `record` as one line of `path`, creating the file and its
+/// directory if needed; returns once the line is on the disk.
+pub fn append(path: &Path, record: &Record) -> io::Result<()> {
+    let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
+    line.push(b'\n');
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    if let Some(dir) = dir {
+        fs::create_dir_all(dir)?;
+    }
+    let created = fs::symlink_metadata(path).is_err();
+    let mut options = OpenOptions::new();
+    options.read(true).append(true).create(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    lock(&file, Lock::Exclusive, WRITE_PATIENCE)?;
+    let mut buf = Vec::with_capacity(line.len() + 1);
+    if ends_torn(&mut file)? {
+        buf.push(b'\n');
+    }
+    buf.extend_from_slice(&line);
+    file.write_all(&buf)?;
+    file.sync_data()?;
+    if created && let Some(dir) = dir {
+        sync_dir(dir);
+    }
+    Ok(())
+}
+
+/// Every readable record of `path`; no file is an empty history.
+pub fn load(path: &Path) -> io::Result<Loaded> {
+    let mut file = match File::open(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Loaded::default()),
+        other => other?,
+    };
+    // A shared lock waits out a write in progress, so its line is not
+    // mistaken for a torn one.
+    lock(&file, Lock::Shared, READ_PATIENCE)?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok(parse(&bytes))
+}
+
+/// The records in the bytes of a history file.
+pub fn parse(bytes: &[u8]) -> Loaded {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let mut loaded = Loaded::default();
+    let mut lines = bytes.split(|&b| b == b'\n').enumerate().peekable();
+    while let Some((i, line)) = lines.next() {
+        let last = lines.peek().is_none();
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match read_line(line) {
+            Ok(record) => loaded.records.push(record),
+            Err(problem) => loaded.warnings.push(Warning {
+                line: i + 1,
+                problem: if last {
+                    format!("it is incomplete, probably cut off by a crash ({problem})")
+                } else {
+                    problem
+                },
+            }),
+        }
+    }
+    loaded
+}
+
+fn read_line(line: &[u8]) -> Result<Record, String> {
+    match serde_json::from_slice::<Record>(line) {
+        Ok(record) => record.check().map(|()| record),
+        Err(e) => {
+            #[derive(serde::Deserialize)]
+            struct Version {
+                v: u32,
+            }
+            match serde_json::from_slice::<Version>(line) {
+                Ok(Version { v }) if v != super::FORMAT => Err(version_problem(v)),
+                _ => Err(format!("it is not a session record: {e}")),
+            }
+        }
+    }
+}
+
+/// True when the file is not empty and its last byte is not a newline.
+fn ends_torn(file: &mut File) -> io::Result<bool> {
+    if file.metadata()?.len() == 0 {
+        return Ok(false);
+    }
+    // With O_APPEND this moves only where reading starts; writes still go
+    // to the end.
+    file.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8];
+    file.read_exact(&mut last)?;
+    Ok(last[0] != b'\n')
+}
+
+#[derive(Clone, Copy)]
+enum Lock {
+    Shared,
+    Exclusive,
+}
+
+/// Take the lock, trying again with growing pauses for up to `patience`.
+/// `Ok(false)` means going on without it: another process held it too
+/// long, or the file system cannot lock. The lock ends when the file is
+/// closed.
+fn lock(file: &File, kind: Lock, patience: Duration) -> io::Result<bool> {
+    let start = Instant::now();
+    let mut pause = Duration::from_micros(100);
+    loop {
+        let tried = match kind {
+            Lock::Shared => file.try_lock_shared(),
+            Lock::Exclusive => file.try_lock(),
+        };
+        match tried {
+            Ok(()) => return Ok(true),
+            Err(TryLockError::WouldBlock) if start.elapsed() < patience => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(10));
+            }
+            Err(TryLockError::WouldBlock) => return Ok(false),
+            Err(TryLockError::Error(e)) if e.kind() == io::ErrorKind::Unsupported => {
+                return Ok(false);
+            }
+            Err(TryLockError::Error(e)) => return Err(e),
+        }
+    }
+}
+
+/// Make a new file's name durable. Best effort: not every system can sync a
+/// directory, and the record itself is already on the disk.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::record::{Outcome, Record};
+
+    fn record(n: u64) -> Record {
+        let line = format!(
+            r#"{{"v":1,"started":"2026-03-10T07:30:00+01:00","routine_id":"r","routine_name":"R",
+            "planned_seconds":60,"practised_seconds":{n},"outcome":"finished","steps":1,"steps_done":1}}"#
+        );
+        serde_json::from_str(&line).unwrap()
+    }
+
+    #[test]
+    fn appends_make_whole_lines_and_create_the_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("deeper/history.jsonl");
+        append(&path, &record(1)).unwrap();
+        append(&path, &record(2)).unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), 2);
+        assert!(text.ends_with('\n'));
+        let loaded = load(&path).unwrap();
+        assert_eq!(loaded.warnings, vec![]);
+        assert_eq!(loaded.records, vec![record(1), record(2)]);
+        assert_eq!(loaded.records[0].outcome, Outcome::Finished);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_file_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        append(&path, &record(1)).unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{mode:o}");
+    }
+
+    #[test]
+    fn no_file_is_an_empty_history() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            load(&dir.path().join("history.jsonl")).unwrap(),
+            Loaded::default()
+        );
+    }
+
+    #[test]
+    fn a_torn_last_line_is_kept_and_the_next_record_starts_on_its_own_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        append(&path, &record(1)).unwrap();
+        let torn = r#"{"v":1,"started":"2026-03-1"#;
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(torn.as_bytes()).unwrap();
+        drop(f);
+
+        let loaded = load(&path).unwrap();
+        assert_eq!(loaded.records, vec![record(1)]);
+        assert_eq!(loaded.warnings.len(), 1);
+        assert_eq!(loaded.warnings[0].line, 2);
+        assert!(loaded.warnings[0].problem.contains("incomplete"));
+
+        append(&path, &record(3)).unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[1], torn, "the torn line stays, on its own");
+        let loaded = load(&path).unwrap();
+        assert_eq!(loaded.records, vec![record(1), record(3)]);
+        assert_eq!(loaded.warnings.len(), 1);
+        assert_eq!(loaded.warnings[0].line, 2);
+        assert!(!loaded.warnings[0].problem.contains("incomplete"));
+    }
+
+    #[test]
+    fn bad_lines_anywhere_are_skipped_and_named() {
+        let good = serde_json::to_string(&record(5)).unwrap();
+        let text = format!(
+            "{good}\nnot json\n\n{{\"v\":1}}\n\u{0}\u{0}\u{0}\n{}\n{good}\r\n{}\n{good}",
+            good.replace("\"v\":1", "\"v\":7"),
+            good.replace("\"steps\":1", "\"tension_after\":12,\"steps\":1"),
+        );
+        let mut bytes = text.into_bytes();
+        bytes.extend_from_slice(b"\n\xff\xfe\n");
+        let loaded = parse(&bytes);
+        assert_eq!(loaded.records.len(), 3);
+        let lines: Vec<usize> = loaded.warnings.iter().map(|w| w.line).collect();
+        assert_eq!(lines, vec![2, 4, 5, 6, 8, 10]);
+        assert!(loaded.warnings[3].problem.contains("newer knotless"));
+        assert!(loaded.warnings[4].problem.contains("0 to 10"));
+        assert!(
+            loaded
+                .warnings
+                .iter()
+                .all(|w| !w.problem.contains("incomplete")),
+            "{:?}",
+            loaded.warnings
+        );
+    }
+
+    #[test]
+    fn a_whole_last_line_without_its_newline_still_counts() {
+        let good = serde_json::to_string(&record(5)).unwrap();
+        let loaded = parse(good.as_bytes());
+        assert_eq!(loaded.records.len(), 1);
+        assert!(loaded.warnings.is_empty());
+    }
+}

@@ -1,0 +1,298 @@
+//! Settings: `<config dir>/config.toml`, read with the same care as routine
+//! files (unknown keys are errors with file:line:column and a suggestion).
+//! Command-line flags override what the file says.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+use crate::routine::diagnostic::{Table, from_syntax_error, from_toml_error};
+use crate::routine::duration::{Length, words};
+use crate::routine::load::read_text;
+use crate::routine::{FileProblems, Problem};
+
+/// The longest get-ready pause a setting may ask for.
+const MAX_TRANSITION: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Settings {
+    pub sound: SoundSettings,
+    pub session: SessionSettings,
+    pub display: DisplaySettings,
+    /// Extra directories of routine files, after the user routines directory.
+    pub routine_dirs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SoundSettings {
+    pub enabled: bool,
+    /// 0 to 100.
+    pub volume: u8,
+    /// Rising and falling tones for breathing in and out.
+    pub breath_tones: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionSettings {
+    /// Replaces every routine's get-ready pause when set.
+    #[serde(serialize_with = "ser_opt_duration")]
+    pub transition: Option<Duration>,
+    /// Show the safety note and prepare list before a session.
+    pub preflight: bool,
+    /// A soft tick in each of the last three seconds of a step.
+    pub last_seconds_ticks: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DisplaySettings {
+    pub theme: ThemeName,
+    /// The breathing pacer as a bar that changes once a second.
+    pub reduced_motion: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ThemeName {
+    #[default]
+    Calm,
+    HighContrast,
+    Mono,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            sound: SoundSettings {
+                enabled: true,
+                volume: 70,
+                breath_tones: false,
+            },
+            session: SessionSettings {
+                transition: None,
+                preflight: true,
+                last_seconds_ticks: false,
+            },
+            display: DisplaySettings {
+                theme: ThemeName::Calm,
+                reduced_motion: false,
+            },
+            routine_dirs: Vec::new(),
+        }
+    }
+}
+
+fn ser_opt_duration<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&format!("{}s", d.as_secs())),
+        None => s.serialize_none(),
+    }
+}
+
+// --- the file as written -------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    #[serde(default)]
+    sound: RawSound,
+    #[serde(default)]
+    session: RawSession,
+    #[serde(default)]
+    display: RawDisplay,
+    #[serde(default)]
+    routines: RawRoutines,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSound {
+    enabled: Option<bool>,
+    volume: Option<Spanned<i64>>,
+    breath_tones: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSession {
+    transition: Option<Spanned<Length>>,
+    preflight: Option<bool>,
+    last_seconds_ticks: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDisplay {
+    theme: Option<ThemeName>,
+    reduced_motion: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRoutines {
+    #[serde(default)]
+    dirs: Vec<String>,
+}
+
+/// Where the settings came from, for `knotless config`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    File(PathBuf),
+    /// No file: the defaults.
+    Defaults(PathBuf),
+}
+
+impl Settings {
+    /// The settings file in `config_dir`, or the defaults when there is none.
+    pub fn load(config_dir: &Path) -> Result<(Self, Source), FileProblems> {
+        let path = config_dir.join("config.toml");
+        if !path.exists() {
+            return Ok((Self::default(), Source::Defaults(path)));
+        }
+        let text = read_text(&path)?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        let settings = Self::parse(&path.display().to_string(), &text, base)?;
+        Ok((settings, Source::File(path)))
+    }
+
+    /// Parse settings text; relative routine directories are taken from
+    /// `base`, and `~/` from the home directory.
+    pub fn parse(file: &str, text: &str, base: &Path) -> Result<Self, FileProblems> {
+        let fail = |problems| FileProblems::new(file, Some(Arc::from(text)), problems);
+        let (document, errors) = DeTable::parse_recoverable(text);
+        if !errors.is_empty() {
+            return Err(fail(
+                errors.iter().map(|e| from_syntax_error(e, text)).collect(),
+            ));
+        }
+        let value = Spanned::new(document.span(), DeValue::Table(document.into_inner()));
+        let raw = RawSettings::deserialize(ValueDeserializer::from(value))
+            .map_err(|e| fail(vec![from_toml_error(&e, 0..0, Table::Routine)]))?;
+        let mut problems = Vec::new();
+        let mut settings = Settings::default();
+        let s = &mut settings.sound;
+        s.enabled = raw.sound.enabled.unwrap_or(s.enabled);
+        s.breath_tones = raw.sound.breath_tones.unwrap_or(s.breath_tones);
+        if let Some(v) = raw.sound.volume {
+            match u8::try_from(*v.get_ref()) {
+                Ok(level) if level <= 100 => s.volume = level,
+                _ => problems.push(
+                    Problem::at(
+                        v.span(),
+                        format!("the volume must be from 0 to 100, not {}", v.get_ref()),
+                    )
+                    .help("write a whole number like volume = 70"),
+                ),
+            }
+        }
+        let session = &mut settings.session;
+        if let Some(t) = raw.session.transition {
+            if t.get_ref().0 > MAX_TRANSITION {
+                problems.push(
+                    Problem::at(
+                        t.span(),
+                        format!("a get-ready pause of {} is too long", words(t.get_ref().0)),
+                    )
+                    .help("use at most \"60s\"; \"0s\" turns the pause off"),
+                );
+            }
+            session.transition = Some(t.get_ref().0);
+        }
+        session.preflight = raw.session.preflight.unwrap_or(session.preflight);
+        session.last_seconds_ticks = raw
+            .session
+            .last_seconds_ticks
+            .unwrap_or(session.last_seconds_ticks);
+        settings.display.theme = raw.display.theme.unwrap_or_default();
+        settings.display.reduced_motion = raw.display.reduced_motion.unwrap_or(false);
+        settings.routine_dirs = raw.routines.dirs.iter().map(|d| expand(d, base)).collect();
+        if problems.is_empty() {
+            Ok(settings)
+        } else {
+            Err(fail(problems))
+        }
+    }
+}
+
+/// `~/x` from the home directory, a relative path from `base`.
+fn expand(dir: &str, base: &Path) -> PathBuf {
+    if let Some(rest) = dir.strip_prefix("~/")
+        && let Some(home) = directories::BaseDirs::new()
+    {
+        return home.home_dir().join(rest);
+    }
+    let path = PathBuf::from(dir);
+    if path.is_absolute() {
+        path
+    } else {
+        base.join(path)
+    }
+}
+
+/// The commented file `knotless config --init` writes.
+pub const TEMPLATE: &str = include_str!("../assets/config.toml");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Settings, FileProblems> {
+        Settings::parse("config.toml", text, Path::new("/cfg"))
+    }
+
+    #[test]
+    fn the_template_is_valid_and_matches_the_defaults() {
+        assert_eq!(parse(TEMPLATE).unwrap(), Settings::default());
+    }
+
+    #[test]
+    fn every_setting_is_read() {
+        let s = parse(
+            r#"
+[sound]
+enabled = false
+volume = 40
+breath_tones = true
+[session]
+transition = "10s"
+preflight = false
+last_seconds_ticks = true
+[display]
+theme = "high-contrast"
+reduced_motion = true
+[routines]
+dirs = ["shared", "/abs"]
+"#,
+        )
+        .unwrap();
+        assert!(!s.sound.enabled && s.sound.breath_tones);
+        assert_eq!(s.sound.volume, 40);
+        assert_eq!(s.session.transition, Some(Duration::from_secs(10)));
+        assert!(!s.session.preflight && s.session.last_seconds_ticks);
+        assert_eq!(s.display.theme, ThemeName::HighContrast);
+        assert!(s.display.reduced_motion);
+        assert_eq!(
+            s.routine_dirs,
+            vec![PathBuf::from("/cfg/shared"), PathBuf::from("/abs")]
+        );
+    }
+
+    #[test]
+    fn mistakes_are_pointed_at_like_routine_errors() {
+        let e = parse("[sound]\nvolumee = 3\n").unwrap_err();
+        let text = e.render(false);
+        assert!(text.contains("config.toml:2:1"), "{text}");
+        assert!(text.contains("did you mean `volume`?"), "{text}");
+        let e = parse("[sound]\nvolume = 300\n").unwrap_err();
+        assert!(e.render(false).contains("from 0 to 100"));
+        let e = parse("[display]\ntheme = \"dark\"\n").unwrap_err();
+        assert!(
+            e.render(false).contains("calm, high-contrast, mono"),
+            "{}",
+            e.render(false)
+        );
+    }
+}

@@ -1,0 +1,106 @@
+//! Soft audio prompts: which moment of a session plays which sound, the
+//! sounds themselves, and the output that plays them.
+//!
+//! - `names`, `volume`, `choose`, `file`, `player`: always built; pure, or
+//!   plain file checks, used by routine files and the settings.
+//! - `synth`: the built-in sounds, made by rodio from decaying partials and
+//!   rendered offline into samples (pure, testable without a sound card).
+//! - `player`: the handle the app uses; `worker`: the sound thread it
+//!   feeds through a bounded queue that drops rather than blocks; `output`:
+//!   the native PulseAudio protocol on Linux (`pulse`), or rodio's own
+//!   playback (`device`) on macOS, Windows and with the `alsa` feature.
+//! - Built without the `sound` feature, `Player` is a silent twin with the
+//!   same interface: no thread, no output, no rodio.
+
+mod choose;
+pub mod file;
+mod names;
+mod player;
+mod volume;
+
+#[cfg(feature = "sound")]
+mod block;
+#[cfg(all(feature = "sound", any(feature = "alsa", not(target_os = "linux"))))]
+mod device;
+#[cfg(feature = "sound")]
+mod guard;
+#[cfg(feature = "sound")]
+mod output;
+#[cfg(all(feature = "sound", target_os = "linux"))]
+mod pulse;
+#[cfg(feature = "sound")]
+pub mod synth;
+#[cfg(feature = "sound")]
+pub mod wav;
+#[cfg(feature = "sound")]
+mod worker;
+
+pub use choose::{Play, breath_tones_for, files_of, sound_for};
+pub use names::{Builtin, FILE_EXTENSIONS, SoundChoice, looks_like_file};
+pub use player::{DRAIN_LIMIT, Player, QUEUE, Recording};
+pub use volume::Volume;
+
+#[cfg(feature = "sound")]
+pub use guard::guard_panics;
+#[cfg(feature = "sound")]
+pub use output::{describe_output, play_and_wait};
+
+/// A build without sound has no sound threads to keep quiet.
+#[cfg(not(feature = "sound"))]
+pub fn guard_panics() {}
+
+/// What `knotless sounds` says about output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputReport {
+    /// The output sound would go to, when one could be opened.
+    pub output: Option<String>,
+    /// Why sound would be off, in words a user can act on.
+    pub off: Option<String>,
+}
+
+/// A build without sound says so.
+#[cfg(not(feature = "sound"))]
+pub fn describe_output() -> OutputReport {
+    OutputReport {
+        output: None,
+        off: Some(
+            "this knotless was built without sound (`--no-default-features`); build it with the default features to hear prompts".into(),
+        ),
+    }
+}
+
+/// A build without sound cannot play.
+#[cfg(not(feature = "sound"))]
+pub fn play_and_wait(_: &Play, _: Volume) -> Result<String, String> {
+    Err(describe_output().off.unwrap_or_default())
+}
+
+/// True when this build can make sound at all.
+pub const BUILT_WITH_SOUND: bool = cfg!(feature = "sound");
+
+/// What the player needs to know from the settings and the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SoundSettings {
+    /// `false` (`--mute`, `sound.enabled = false`): no output is opened.
+    pub enabled: bool,
+    pub volume: Volume,
+    /// Rising and falling tones for breathing in and out, on every step
+    /// with a breathing pattern (a routine or step may ask for them too).
+    pub breath_tones: bool,
+    /// A soft tick in each of the last three seconds of a step.
+    pub last_seconds_ticks: bool,
+}
+
+impl Default for SoundSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            volume: Volume::default(),
+            breath_tones: false,
+            last_seconds_ticks: false,
+        }
+    }
+}
+
+/// What the status line says while sound is muted with `m`.
+pub const MUTED_STATUS: &str = "Sound muted · m to unmute";

@@ -1,0 +1,143 @@
+//! The names of the built-in sounds, and what a routine's `sound` key says.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// The sounds knotless makes itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Builtin {
+    /// A soft bell: a step starts.
+    Bell,
+    /// A lighter tone: switch side, or a cue.
+    Chime,
+    /// A gentle rising tone: breathe in.
+    BreatheIn,
+    /// A gentle falling tone: breathe out.
+    BreatheOut,
+    /// A soft tick in each of a step's last three seconds (off by default).
+    Tick,
+    /// Three bells: the routine is over.
+    End,
+}
+
+impl Builtin {
+    pub const ALL: &'static [Builtin] = &[
+        Builtin::Bell,
+        Builtin::Chime,
+        Builtin::BreatheIn,
+        Builtin::BreatheOut,
+        Builtin::Tick,
+        Builtin::End,
+    ];
+
+    /// The name used in routine files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Builtin::Bell => "bell",
+            Builtin::Chime => "chime",
+            Builtin::BreatheIn => "breathe-in",
+            Builtin::BreatheOut => "breathe-out",
+            Builtin::Tick => "tick",
+            Builtin::End => "end",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Builtin> {
+        Self::ALL.iter().copied().find(|b| b.name() == name)
+    }
+
+    /// When knotless plays it.
+    pub fn when(self) -> &'static str {
+        match self {
+            Builtin::Bell => "a step starts",
+            Builtin::Chime => "switch side, or a cue",
+            Builtin::BreatheIn => "breathe in (when breath tones are on)",
+            Builtin::BreatheOut => "breathe out (when breath tones are on)",
+            Builtin::Tick => "each of a step's last 3 seconds (off by default)",
+            Builtin::End => "the routine is over",
+        }
+    }
+
+    /// Every name, for messages: "bell, chime, ...".
+    pub fn names() -> String {
+        Self::ALL
+            .iter()
+            .map(|b| b.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl fmt::Display for Builtin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a routine or one of its steps asks to hear with its `sound` key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SoundChoice {
+    /// `sound = "none"`: silence.
+    None,
+    /// `sound = "bell"`.
+    Builtin(Builtin),
+    /// `sound = "sounds/gong.ogg"`: a file, relative to the routine file
+    /// (already resolved when the routine was read from disk).
+    File(PathBuf),
+}
+
+/// The extensions of the files rodio decodes for knotless.
+pub const FILE_EXTENSIONS: &[&str] = &["wav", "ogg", "oga", "flac", "mp3"];
+
+impl SoundChoice {
+    /// Read what a `sound` key says, before any file is looked at: a
+    /// built-in name, "none", or a file path. `None` when it is a name
+    /// that is not a built-in one.
+    pub fn parse(text: &str) -> Option<SoundChoice> {
+        let t = text.trim();
+        if t == "none" {
+            return Some(SoundChoice::None);
+        }
+        if let Some(b) = Builtin::from_name(t) {
+            return Some(SoundChoice::Builtin(b));
+        }
+        looks_like_file(t).then(|| SoundChoice::File(PathBuf::from(t)))
+    }
+}
+
+/// A path rather than a name: it has a separator or a file extension.
+pub fn looks_like_file(text: &str) -> bool {
+    text.contains('/')
+        || text.contains('\\')
+        || text.rsplit_once('.').is_some_and(|(stem, ext)| {
+            !stem.is_empty() && !ext.is_empty() && ext.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_reads_back() {
+        for b in Builtin::ALL {
+            assert_eq!(Builtin::from_name(b.name()), Some(*b));
+            assert_eq!(SoundChoice::parse(b.name()), Some(SoundChoice::Builtin(*b)));
+        }
+        assert_eq!(SoundChoice::parse("none"), Some(SoundChoice::None));
+    }
+
+    #[test]
+    fn paths_and_unknown_names() {
+        assert_eq!(
+            SoundChoice::parse("gong.ogg"),
+            Some(SoundChoice::File("gong.ogg".into()))
+        );
+        assert_eq!(
+            SoundChoice::parse("sounds/gong"),
+            Some(SoundChoice::File("sounds/gong".into()))
+        );
+        assert_eq!(SoundChoice::parse("bel"), None);
+        assert_eq!(SoundChoice::parse(".hidden"), None);
+    }
+}

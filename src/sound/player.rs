@@ -1,0 +1,333 @@
+//! The handle the app holds: it turns session effects into sounds and
+//! hands them to the sound thread through a bounded queue with `try_send`.
+//! A full queue drops the sound; a dead output mutes. Nothing here ever
+//! blocks or fails the caller, and nothing wakes the caller's thread.
+//!
+//! Built without the `sound` feature there is no thread and no output: the
+//! same handle is the silent twin.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::choose::{Play, files_of, sound_for};
+use super::{MUTED_STATUS, SoundSettings};
+use crate::routine::Routine;
+use crate::session::Effect;
+
+/// Sounds waiting for the sound thread; more are dropped.
+pub const QUEUE: usize = 16;
+/// The longest `finish` waits for the last sound to be heard.
+pub const DRAIN_LIMIT: Duration = Duration::from_secs(6);
+
+/// What the sound thread is asked to do.
+#[derive(Debug)]
+#[cfg_attr(not(feature = "sound"), allow(dead_code))]
+pub enum Command {
+    Play(Play),
+    /// Read these files now, before they are due.
+    Prepare(Vec<PathBuf>),
+}
+
+/// What a recording twin heard: every sound it was asked to play.
+pub type Recording = Arc<Mutex<Vec<Play>>>;
+
+enum Link {
+    /// No output (muted from the start, or a build without sound).
+    None,
+    #[cfg(feature = "sound")]
+    Thread(super::worker::Worker),
+    /// Tests: sounds are written down instead of played.
+    Record(Recording),
+}
+
+pub struct Player {
+    settings: SoundSettings,
+    muted: bool,
+    link: Link,
+    /// The files last prepared, so a routine's files are read once.
+    prepared: Vec<PathBuf>,
+    /// Sounds dropped because the queue was full.
+    dropped: u64,
+    /// The step whose start (or side switch) was the last effect: its
+    /// first breath tone would only cut its bell short.
+    just_started: Option<usize>,
+}
+
+impl Player {
+    /// Start the output (on its own thread: this returns at once, and the
+    /// connection is made there). Disabled in the settings or by `--mute`,
+    /// the player starts muted and opens nothing until unmuted.
+    pub fn start(settings: SoundSettings) -> Self {
+        let mut player = Self {
+            settings,
+            muted: !settings.enabled,
+            link: Link::None,
+            prepared: Vec::new(),
+            dropped: 0,
+            just_started: None,
+        };
+        if !player.muted {
+            player.connect();
+        }
+        player
+    }
+
+    /// A twin that writes down what it would play, for tests.
+    pub fn recording(settings: SoundSettings) -> (Self, Recording) {
+        let heard = Recording::default();
+        let player = Self {
+            settings,
+            muted: !settings.enabled,
+            link: Link::Record(heard.clone()),
+            prepared: Vec::new(),
+            dropped: 0,
+            just_started: None,
+        };
+        (player, heard)
+    }
+
+    #[cfg(feature = "sound")]
+    fn connect(&mut self) {
+        if matches!(self.link, Link::None) {
+            self.link = Link::Thread(super::worker::Worker::spawn(self.settings.volume));
+        }
+    }
+
+    #[cfg(not(feature = "sound"))]
+    fn connect(&mut self) {}
+
+    /// Play what `effect` calls for in `routine`, unless muted.
+    pub fn on_effect(&mut self, effect: &Effect, routine: &Routine) {
+        let after_start = self.just_started.take();
+        match effect {
+            Effect::StepStarted { step, .. } | Effect::SideSwitch { step, .. } => {
+                self.just_started = Some(*step);
+            }
+            Effect::BreathPhase { step, .. } if after_start == Some(*step) => return,
+            _ => {}
+        }
+        if self.muted {
+            return;
+        }
+        let files = files_of(routine);
+        if files != self.prepared {
+            self.prepared = files.clone();
+            if !files.is_empty() {
+                self.send(Command::Prepare(files));
+            }
+        }
+        if let Some(play) = sound_for(effect, routine, &self.settings) {
+            self.send(Command::Play(play));
+        }
+    }
+
+    fn send(&mut self, command: Command) {
+        match &mut self.link {
+            Link::None => {}
+            #[cfg(feature = "sound")]
+            Link::Thread(worker) => {
+                if !worker.try_send(command) {
+                    self.dropped += 1;
+                }
+            }
+            Link::Record(heard) => {
+                if let Command::Play(play) = command
+                    && let Ok(mut heard) = heard.lock()
+                {
+                    heard.push(play);
+                }
+            }
+        }
+    }
+
+    /// Mute or unmute at once; true when now muted. Muting cuts what is
+    /// playing (with a few milliseconds' fade, so no click).
+    pub fn toggle_mute(&mut self) -> bool {
+        self.muted = !self.muted;
+        if self.muted {
+            self.hush();
+        } else {
+            self.connect();
+        }
+        self.muted
+    }
+
+    pub fn is_muted(&self) -> bool {
+        self.muted
+    }
+
+    /// What the status line should say about sound, once: why sound is
+    /// off, when the output could not be opened or went away.
+    pub fn status(&mut self) -> Option<String> {
+        match &mut self.link {
+            #[cfg(feature = "sound")]
+            Link::Thread(worker) => worker.news().map(|why| format!("Sound off: {why}")),
+            _ => None,
+        }
+    }
+
+    /// The status line's words for the mute state `muted`.
+    pub fn mute_status(muted: bool) -> Option<String> {
+        muted.then(|| MUTED_STATUS.to_owned())
+    }
+
+    /// Sounds dropped so far because the sound thread was behind.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    fn hush(&mut self) {
+        #[cfg(feature = "sound")]
+        if let Link::Thread(worker) = &self.link {
+            worker.hush();
+        }
+    }
+
+    /// Let the last sound be heard (at most `DRAIN_LIMIT`), then close the
+    /// output. Dropping the player instead cuts sound off at once.
+    pub fn finish(mut self) {
+        match std::mem::replace(&mut self.link, Link::None) {
+            #[cfg(feature = "sound")]
+            Link::Thread(worker) => worker.finish(DRAIN_LIMIT),
+            _ => {}
+        }
+    }
+}
+
+impl Drop for Player {
+    fn drop(&mut self) {
+        self.hush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Instant;
+
+    use super::*;
+    use crate::routine::parse::parse_routine;
+    use crate::session::{Msg, Session};
+    use crate::sound::Builtin;
+
+    fn routine() -> Arc<Routine> {
+        Arc::new(
+            parse_routine(
+                "t",
+                "t.toml",
+                r#"
+name = "Two steps"
+[defaults]
+transition = "0s"
+[[steps]]
+kind = "kneading"
+title = "Shoulder"
+duration = "10s"
+area = "shoulders"
+sides = "both"
+cues = [{ at = "5s", text = "Slower" }]
+[[steps]]
+kind = "breathing"
+title = "Box"
+breath = "box"
+cycles = 2
+"#,
+            )
+            .unwrap(),
+        )
+    }
+
+    /// Run the whole routine through the session, handing every effect to
+    /// `player`; `at` says when to press `m`.
+    fn run(player: &mut Player, mute_at: Option<u64>) {
+        let r = routine();
+        let t0 = Instant::now();
+        let (mut session, first) = Session::start(r.clone(), t0);
+        for e in &first {
+            player.on_effect(e, &r);
+        }
+        let mut now = t0;
+        while let Some(at) = session.next_wake(now) {
+            if let Some(m) = mute_at
+                && now < t0 + Duration::from_secs(m)
+                && at >= t0 + Duration::from_secs(m)
+            {
+                player.toggle_mute();
+            }
+            now = at;
+            for e in session.handle(Msg::Tick, now) {
+                player.on_effect(&e, &r);
+            }
+        }
+    }
+
+    #[test]
+    fn a_session_sounds_its_steps_switches_cues_and_end() {
+        let (mut player, heard) = Player::recording(SoundSettings::default());
+        run(&mut player, None);
+        let b = Play::Builtin;
+        assert_eq!(
+            *heard.lock().unwrap(),
+            vec![
+                b(Builtin::Bell),  // step 1, left
+                b(Builtin::Chime), // cue
+                b(Builtin::Chime), // switch to the right
+                b(Builtin::Chime), // cue
+                b(Builtin::Bell),  // step 2
+                b(Builtin::End),
+            ]
+        );
+    }
+
+    #[test]
+    fn breath_tones_and_ticks_when_asked() {
+        let settings = SoundSettings {
+            breath_tones: true,
+            last_seconds_ticks: true,
+            ..SoundSettings::default()
+        };
+        let (mut player, heard) = Player::recording(settings);
+        run(&mut player, None);
+        let heard = heard.lock().unwrap();
+        let count = |s| heard.iter().filter(|p| **p == Play::Builtin(s)).count();
+        // The first breath in comes with the step's bell, which says it.
+        assert_eq!(count(Builtin::BreatheIn), 1);
+        assert_eq!(count(Builtin::BreatheOut), 2);
+        // Three per side of step 1, three in step 2.
+        assert_eq!(count(Builtin::Tick), 9);
+    }
+
+    #[test]
+    fn muted_players_play_nothing_until_unmuted() {
+        let settings = SoundSettings {
+            enabled: false,
+            ..SoundSettings::default()
+        };
+        let (mut player, heard) = Player::recording(settings);
+        assert!(player.is_muted());
+        // `m` pressed 12 s in: the side switch has passed; step 2 has not.
+        run(&mut player, Some(12));
+        assert_eq!(
+            *heard.lock().unwrap(),
+            vec![
+                Play::Builtin(Builtin::Chime),
+                Play::Builtin(Builtin::Bell),
+                Play::Builtin(Builtin::End)
+            ]
+        );
+    }
+
+    #[test]
+    fn toggling_reports_the_new_state() {
+        let (mut player, _) = Player::recording(SoundSettings::default());
+        assert!(player.toggle_mute());
+        assert_eq!(
+            Player::mute_status(player.is_muted()).as_deref(),
+            Some(MUTED_STATUS)
+        );
+        assert!(!player.toggle_mute());
+        assert_eq!(Player::mute_status(player.is_muted()), None);
+        assert_eq!(player.status(), None);
+    }
+}

@@ -1,0 +1,409 @@
+//! The sound thread: opens the output (so connecting never delays the
+//! first frame), keeps the sounds ready, plays what the queue brings, and
+//! puts the output to rest between sounds so that silence costs nothing.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc::{
+    self, Receiver, RecvTimeoutError, Sender, SyncSender, TryRecvError, TrySendError,
+};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use rodio::buffer::SamplesBuffer;
+use rodio::{ChannelCount, Sample, SampleRate, Source};
+
+use super::choose::Play;
+use super::output::{self, Off, Output, Voice};
+use super::player::{Command, QUEUE};
+use super::{Builtin, Volume, guard, synth};
+
+/// After the last sound (and the output's latency), how long the output
+/// stays awake in case another sound follows at once.
+const IDLE_GRACE: Duration = Duration::from_millis(250);
+/// A sound file plays for at most this long.
+pub const MAX_FILE_PLAY: Duration = Duration::from_secs(10);
+/// A newer sound, or muting, fades what is playing out over this long:
+/// shorter than any sound's fade-in, so that the mix never peaks above the
+/// loudest sound in it.
+const HUSH_FADE: Duration = Duration::from_millis(3);
+
+/// The app's side of the sound thread.
+pub struct Worker {
+    tx: Option<SyncSender<Command>>,
+    news: Receiver<String>,
+    done: Receiver<()>,
+    hush: Arc<AtomicU32>,
+}
+
+impl Worker {
+    pub fn spawn(volume: Volume) -> Self {
+        let (tx, rx) = mpsc::sync_channel(QUEUE);
+        let (news_tx, news) = mpsc::channel();
+        let (done_tx, done) = mpsc::channel();
+        let hush = Arc::new(AtomicU32::new(0));
+        let hushed = hush.clone();
+        // Should the thread fail to start, the closure and its end of the
+        // queue are dropped: every send then fails quietly, and the session
+        // goes on in silence.
+        let _ = thread::Builder::new().name("sound".into()).spawn(move || {
+            // Dropped when the thread ends, however it ends.
+            let _done = done_tx;
+            let news = news_tx.clone();
+            if guard::quietly(|| run(rx, news_tx, volume, hushed)).is_none() {
+                let _ = news.send("the sound output failed".into());
+            }
+        });
+        Self {
+            tx: Some(tx),
+            news,
+            done,
+            hush,
+        }
+    }
+
+    /// Queue a command; false when it was dropped (queue full). A closed
+    /// queue (the output is gone, already reported) is not a drop.
+    pub fn try_send(&self, command: Command) -> bool {
+        !matches!(
+            self.tx.as_ref().map(|tx| tx.try_send(command)),
+            Some(Err(TrySendError::Full(_)))
+        )
+    }
+
+    /// A message from the sound thread, if one came.
+    pub fn news(&self) -> Option<String> {
+        self.news.try_recv().ok()
+    }
+
+    /// Fade out everything playing now (muting).
+    pub fn hush(&self) {
+        self.hush.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Close the queue and wait (at most `limit` and a little) for the
+    /// thread to play out what it has and drain the output.
+    pub fn finish(mut self, limit: Duration) {
+        self.tx = None;
+        let _ = self.done.recv_timeout(limit + Duration::from_millis(500));
+    }
+}
+
+fn run(rx: Receiver<Command>, news: Sender<String>, volume: Volume, hush: Arc<AtomicU32>) {
+    let mut out = match output::open() {
+        Ok(out) => out,
+        Err(off) => {
+            let _ = news.send(off.short);
+            return;
+        }
+    };
+    let mut bank = Bank::new(volume);
+    // Made once, after connecting, in the order they are likely needed,
+    // between commands: a sound asked for early is never kept waiting for
+    // the others.
+    let mut unmade: Vec<Builtin> = vec![
+        Builtin::Bell,
+        Builtin::Chime,
+        Builtin::End,
+        Builtin::BreatheIn,
+        Builtin::BreatheOut,
+        Builtin::Tick,
+    ];
+    // When the output may rest, and when the last sound's samples end.
+    let mut awake_until: Option<Instant> = None;
+    let mut sounding_until = Instant::now();
+    loop {
+        if let Some(&next) = unmade.first() {
+            match rx.try_recv() {
+                Err(TryRecvError::Empty) => {
+                    bank.builtin(next);
+                    unmade.remove(0);
+                    continue;
+                }
+                Err(TryRecvError::Disconnected) => break,
+                Ok(c) => {
+                    if let Err(off) = handle(
+                        c,
+                        &mut bank,
+                        out.as_mut(),
+                        &hush,
+                        &mut awake_until,
+                        &mut sounding_until,
+                    ) {
+                        let _ = news.send(off.short);
+                        return;
+                    }
+                    continue;
+                }
+            }
+        }
+        let command = match awake_until {
+            Some(at) => match rx.recv_timeout(at.saturating_duration_since(Instant::now())) {
+                Ok(c) => Some(c),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => break,
+            },
+            None => match rx.recv() {
+                Ok(c) => Some(c),
+                Err(_) => break,
+            },
+        };
+        let result = match command {
+            None => {
+                awake_until = None;
+                out.idle()
+            }
+            Some(c) => handle(
+                c,
+                &mut bank,
+                out.as_mut(),
+                &hush,
+                &mut awake_until,
+                &mut sounding_until,
+            ),
+        };
+        if let Err(off) = result {
+            let _ = news.send(off.short);
+            return;
+        }
+    }
+    // The queue closed: the program is ending. Let the last sound finish.
+    if awake_until.is_some() {
+        let left = sounding_until.saturating_duration_since(Instant::now());
+        thread::sleep(left.min(super::player::DRAIN_LIMIT));
+        out.drain(out.latency() + Duration::from_millis(300));
+    }
+}
+
+/// Carry out one command; an `Err` means the output is gone.
+fn handle(
+    command: Command,
+    bank: &mut Bank,
+    out: &mut dyn Output,
+    hush: &Arc<AtomicU32>,
+    awake_until: &mut Option<Instant>,
+    sounding_until: &mut Instant,
+) -> Result<(), Off> {
+    match command {
+        Command::Prepare(files) => {
+            for f in files {
+                bank.file(&f);
+            }
+            Ok(())
+        }
+        Command::Play(play) => {
+            // A new prompt damps the one before: one sound at a time.
+            hush.fetch_add(1, Ordering::Relaxed);
+            let Some((voice, length)) = bank.voice(&play, hush) else {
+                return Ok(());
+            };
+            let now = Instant::now();
+            *sounding_until = now + length;
+            let rest = *sounding_until + out.latency() + IDLE_GRACE;
+            *awake_until = Some(awake_until.map_or(rest, |a| a.max(rest)));
+            out.play(voice)
+        }
+    }
+}
+
+/// The sounds, ready to play at the session's volume.
+struct Bank {
+    volume: Volume,
+    builtins: HashMap<Builtin, SamplesBuffer>,
+    /// `None`: the file could not be read (checked before the session, so
+    /// it changed since); it stays silent rather than being tried again.
+    files: HashMap<PathBuf, Option<SamplesBuffer>>,
+}
+
+impl Bank {
+    fn new(volume: Volume) -> Self {
+        Self {
+            volume,
+            builtins: HashMap::new(),
+            files: HashMap::new(),
+        }
+    }
+
+    fn builtin(&mut self, b: Builtin) -> SamplesBuffer {
+        let volume = self.volume;
+        self.builtins
+            .entry(b)
+            .or_insert_with(|| synth::source(b, volume))
+            .clone()
+    }
+
+    fn file(&mut self, path: &Path) -> Option<SamplesBuffer> {
+        let volume = self.volume;
+        self.files
+            .entry(path.to_path_buf())
+            .or_insert_with(|| decode(path, volume))
+            .clone()
+    }
+
+    fn voice(&mut self, play: &Play, hush: &Arc<AtomicU32>) -> Option<(Voice, Duration)> {
+        let buffer = match play {
+            Play::Builtin(b) => self.builtin(*b),
+            Play::File(path) => self.file(path)?,
+        };
+        let length = buffer.total_duration().unwrap_or_default();
+        Some((Box::new(Hushable::new(buffer, hush.clone())), length))
+    }
+}
+
+/// One sound, ready to play on its own (for `knotless sounds play`).
+pub fn voice_for(play: &Play, volume: Volume) -> Option<(Voice, Duration)> {
+    Bank::new(volume).voice(play, &Arc::new(AtomicU32::new(0)))
+}
+
+/// A sound file's first `MAX_FILE_PLAY`, decoded by rodio, at `volume`.
+fn decode(path: &Path, volume: Volume) -> Option<SamplesBuffer> {
+    guard::quietly(|| decode_unguarded(path, volume)).flatten()
+}
+
+fn decode_unguarded(path: &Path, volume: Volume) -> Option<SamplesBuffer> {
+    let decoder = rodio::Decoder::try_from(File::open(path).ok()?).ok()?;
+    let (channels, rate) = (decoder.channels(), decoder.sample_rate());
+    let gain = volume.gain();
+    let limit = (MAX_FILE_PLAY.as_secs_f64() * f64::from(rate.get())) as usize
+        * usize::from(channels.get());
+    let mut samples: Vec<Sample> = decoder
+        .fade_in(synth::MIN_FADE_IN)
+        .take(limit)
+        .map(|s| s * gain)
+        .collect();
+    if samples.len() == limit {
+        fade_out_tail(&mut samples, channels, rate);
+    }
+    (!samples.is_empty()).then(|| SamplesBuffer::new(channels, rate, samples))
+}
+
+/// A file cut short ends with a short fade rather than a click.
+fn fade_out_tail(samples: &mut [Sample], channels: ChannelCount, rate: SampleRate) {
+    let n = (0.05 * f64::from(rate.get())) as usize * usize::from(channels.get());
+    let len = samples.len();
+    let n = n.min(len);
+    for (i, s) in samples[len - n..].iter_mut().enumerate() {
+        *s *= 1.0 - (i as f32 / n as f32);
+    }
+}
+
+/// A voice that fades out and ends when a newer sound starts or the
+/// player is muted (the hush counter moves on from the value it was born
+/// with). Looked at every frame: an atomic load costs next to nothing.
+struct Hushable<S> {
+    inner: S,
+    hush: Arc<AtomicU32>,
+    born: u32,
+    n: u64,
+    frame: u64,
+    /// Samples left in the fade, once hushed.
+    fading: Option<u64>,
+    fade_len: u64,
+}
+
+impl<S: Source> Hushable<S> {
+    fn new(inner: S, hush: Arc<AtomicU32>) -> Self {
+        let frame = u64::from(inner.channels().get());
+        let fade_len =
+            (HUSH_FADE.as_secs_f64() * f64::from(inner.sample_rate().get())) as u64 * frame;
+        Self {
+            born: hush.load(Ordering::Relaxed),
+            inner,
+            hush,
+            n: 0,
+            frame,
+            fading: None,
+            fade_len: fade_len.max(frame),
+        }
+    }
+}
+
+impl<S: Source> Iterator for Hushable<S> {
+    type Item = Sample;
+
+    fn next(&mut self) -> Option<Sample> {
+        // On a frame boundary, so a fade ends with a whole frame.
+        if self.fading.is_none()
+            && self.n.is_multiple_of(self.frame)
+            && self.hush.load(Ordering::Relaxed) != self.born
+        {
+            self.fading = Some(self.fade_len);
+        }
+        self.n += 1;
+        match &mut self.fading {
+            None => self.inner.next(),
+            Some(0) => None,
+            Some(left) => {
+                let gain = *left as f32 / self.fade_len as f32;
+                *left -= 1;
+                self.inner.next().map(|s| s * gain)
+            }
+        }
+    }
+}
+
+impl<S: Source> Source for Hushable<S> {
+    fn current_span_len(&self) -> Option<usize> {
+        None
+    }
+
+    fn channels(&self) -> ChannelCount {
+        self.inner.channels()
+    }
+
+    fn sample_rate(&self) -> SampleRate {
+        self.inner.sample_rate()
+    }
+
+    fn total_duration(&self) -> Option<Duration> {
+        self.inner.total_duration()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hushed_voices_fade_out_quickly_and_end() {
+        let hush = Arc::new(AtomicU32::new(0));
+        let mut voice = Hushable::new(synth::source(Builtin::Bell, Volume::MAX), hush.clone());
+        let before: Vec<f32> = voice.by_ref().take(4800).collect();
+        assert_eq!(before.len(), 4800);
+        hush.fetch_add(1, Ordering::Relaxed);
+        let after: Vec<f32> = voice.collect();
+        // Noticed at once, then a 3 ms fade.
+        assert!(after.len() <= 144, "{} more samples", after.len());
+        let last = after.last().copied().unwrap_or(0.0).abs();
+        assert!(last < 0.01, "fades to silence, ends on {last}");
+    }
+
+    #[test]
+    fn a_voice_born_after_the_hush_plays_whole() {
+        let hush = Arc::new(AtomicU32::new(3));
+        let voice = Hushable::new(synth::source(Builtin::Tick, Volume::MAX), hush);
+        assert_eq!(voice.count(), synth::render(Builtin::Tick).len());
+    }
+
+    #[test]
+    fn files_are_decoded_at_the_volume_and_missing_ones_stay_silent() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = super::super::wav::export_all(dir.path()).unwrap();
+        let mut bank = Bank::new(Volume::new(50));
+        let chime = bank.file(&files[1]).expect("decodes");
+        let peak = chime.clone().fold(0.0f32, |m, s| m.max(s.abs()));
+        let made = synth::render(Builtin::Chime)
+            .iter()
+            .fold(0.0f32, |m, s| m.max(s.abs()));
+        assert!((peak - 0.25 * made).abs() < 1e-3, "{peak} vs {made}");
+        assert!(bank.file(&dir.path().join("gone.wav")).is_none());
+        let hush = Arc::new(AtomicU32::new(0));
+        assert!(
+            bank.voice(&Play::File(dir.path().join("gone.wav")), &hush)
+                .is_none()
+        );
+    }
+}

@@ -1,0 +1,294 @@
+//! Editing routines and settings as a user does: `new` and `edit` with an
+//! editor that changes the file, `schema`, `config`, and the picker noticing
+//! a changed routine file by itself.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
+    fn routines(&self) -> PathBuf {
+        self.config().join("routines")
+    }
+
+    /// An "editor": a shell script run as `$EDITOR FILE`.
+    fn editor(&self, name: &str, script: &str) -> String {
+        let path = self.dir.path().join(name);
+        fs::write(&path, format!("#!/bin/sh\n{script}\n")).unwrap();
+        let mut perms = fs::metadata(&path).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+        fs::set_permissions(&path, perms).unwrap();
+        path.display().to_string()
+    }
+
+    fn knotless(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_knotless"));
+        cmd.env("KNOTLESS_CONFIG_DIR", self.config())
+            .env("KNOTLESS_DATA_DIR", self.dir.path().join("data"))
+            .env("NO_COLOR", "1")
+            .env_remove("VISUAL")
+            .env_remove("EDITOR");
+        cmd
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn new_writes_a_documented_routine_and_checks_it_after_the_editor() {
+    let home = Home::new();
+    let editor = home.editor(
+        "good.sh",
+        r#"sed -i 's/^title = "Shoulder rolls"/title = "Slow rolls"/' "$1""#,
+    );
+    let out = home
+        .knotless()
+        .args(["new", "Evening Neck"])
+        .env("EDITOR", &editor)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let file = home.routines().join("evening-neck.toml");
+    let written = fs::read_to_string(&file).unwrap();
+    assert!(written.starts_with("#:schema ./routine.schema.json\n"));
+    assert!(written.contains("name = \"Evening Neck\""));
+    assert!(
+        written.contains("title = \"Slow rolls\""),
+        "the editor's change is kept"
+    );
+    assert!(text(&out.stdout).contains("fine"), "{}", text(&out.stdout));
+    let schema = fs::read_to_string(home.routines().join("routine.schema.json")).unwrap();
+    assert_eq!(schema, include_str!("../../assets/routine.schema.json"));
+}
+
+#[test]
+fn a_broken_edit_is_reported_with_its_place_and_kept() {
+    let home = Home::new();
+    let editor = home.editor(
+        "break.sh",
+        r#"sed -i 's/^duration = "1m"/duraton = "1m"/' "$1""#,
+    );
+    let out = home
+        .knotless()
+        .args(["new", "Broken one"])
+        .env("VISUAL", &editor)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("broken-one.toml:"), "{stdout}");
+    assert!(stdout.contains("did you mean `duration`?"), "{stdout}");
+    let kept = fs::read_to_string(home.routines().join("broken-one.toml")).unwrap();
+    assert!(kept.contains("duraton = \"1m\""), "nothing is lost");
+}
+
+#[test]
+fn new_never_overwrites_and_refuses_built_in_ids() {
+    let home = Home::new();
+    assert!(
+        home.knotless()
+            .args(["new", "Mine"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let again = home.knotless().args(["new", "Mine"]).output().unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        text(&again.stderr).contains("already exists"),
+        "{}",
+        text(&again.stderr)
+    );
+    let builtin = home
+        .knotless()
+        .args(["new", "Daily back"])
+        .output()
+        .unwrap();
+    assert_eq!(builtin.status.code(), Some(1));
+    assert!(
+        text(&builtin.stderr).contains("knotless edit daily-back"),
+        "{}",
+        text(&builtin.stderr)
+    );
+}
+
+#[test]
+fn without_an_editor_new_prints_the_path() {
+    let home = Home::new();
+    let out = home.knotless().args(["new", "Plain"]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        text(&out.stdout).trim(),
+        home.routines().join("plain.toml").display().to_string()
+    );
+}
+
+#[test]
+fn edit_copies_a_built_in_first_and_then_replaces_it() {
+    let home = Home::new();
+    let editor = home.editor(
+        "rename.sh",
+        r#"sed -i 's/^name = .*/name = "My back reset"/' "$1""#,
+    );
+    let out = home
+        .knotless()
+        .args(["edit", "daily-back"])
+        .env("EDITOR", &editor)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let copy = fs::read_to_string(home.routines().join("daily-back.toml")).unwrap();
+    assert!(
+        copy.starts_with("#:schema ./routine.schema.json\n"),
+        "the schema line resolves beside the copy"
+    );
+    let list = text(&home.knotless().arg("list").output().unwrap().stdout);
+    let row = list.lines().find(|l| l.starts_with("daily-back")).unwrap();
+    assert!(
+        row.contains("My back reset") && row.contains("user"),
+        "{row}"
+    );
+}
+
+#[test]
+fn a_directory_that_cannot_be_written_is_a_clear_error() {
+    let home = Home::new();
+    fs::create_dir_all(home.config()).unwrap();
+    // A file where the routines directory should be.
+    fs::write(home.routines(), "not a directory").unwrap();
+    let out = home.knotless().args(["new", "Nowhere"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("cannot create"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        fs::read_to_string(home.routines()).unwrap(),
+        "not a directory",
+        "nothing lost"
+    );
+}
+
+#[test]
+fn schema_prints_the_committed_schema() {
+    let home = Home::new();
+    let out = home.knotless().arg("schema").output().unwrap();
+    assert_eq!(
+        text(&out.stdout),
+        include_str!("../../assets/routine.schema.json")
+    );
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/settings")
+        .join(name)
+}
+
+#[test]
+fn config_shows_the_defaults_then_the_file_and_init_never_overwrites() {
+    let home = Home::new();
+    let out = text(&home.knotless().arg("config").output().unwrap().stdout);
+    assert!(
+        out.contains("these are the defaults") && out.contains("volume = 70"),
+        "{out}"
+    );
+    let init = home.knotless().args(["config", "--init"]).output().unwrap();
+    assert!(init.status.success());
+    let again = home.knotless().args(["config", "--init"]).output().unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    fs::copy(fixture("valid.toml"), home.config().join("config.toml")).unwrap();
+    let out = text(&home.knotless().arg("config").output().unwrap().stdout);
+    assert!(out.contains("# Settings from"), "{out}");
+    for line in [
+        "volume = 35",
+        "enabled = false",
+        "transition = \"10s\"",
+        "theme = \"high-contrast\"",
+        "reduced_motion = true",
+    ] {
+        assert!(out.contains(line), "{line} in {out}");
+    }
+    assert!(out.contains(&home.config().join("shared-routines").display().to_string()));
+}
+
+#[test]
+fn broken_settings_are_pointed_at_like_routines() {
+    let cases = [
+        (
+            "unknown-key.toml",
+            "config.toml:3:1",
+            "did you mean `volume`?",
+        ),
+        ("bad-volume.toml", "config.toml:2:10", "from 0 to 100"),
+        (
+            "bad-theme.toml",
+            "config.toml:2:9",
+            "calm, high-contrast, mono",
+        ),
+        (
+            "unknown-section.toml",
+            "config.toml:1:2",
+            "did you mean `sound`?",
+        ),
+    ];
+    for (file, place, message) in cases {
+        let home = Home::new();
+        fs::create_dir_all(home.config()).unwrap();
+        fs::copy(fixture(file), home.config().join("config.toml")).unwrap();
+        let out = home.knotless().arg("config").output().unwrap();
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        assert!(stdout.contains(place), "{file}: {stdout}");
+        assert!(stdout.contains(message), "{file}: {stdout}");
+        // A broken settings file never stops a session.
+        let run = home
+            .knotless()
+            .args(["run", "breathe-5", "--plain", "--speed", "100"])
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{file}");
+        assert!(text(&run.stderr).contains("using the default settings"));
+    }
+}
+
+#[test]
+fn settings_change_how_a_session_runs() {
+    let home = Home::new();
+    fs::create_dir_all(home.config()).unwrap();
+    fs::write(
+        home.config().join("config.toml"),
+        "[session]\ntransition = \"0s\"\n",
+    )
+    .unwrap();
+    let out = home
+        .knotless()
+        .args(["run", "desk-break", "--plain", "--speed", "100"])
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert!(
+        !stdout.contains("Get ready"),
+        "no get-ready pauses: {stdout}"
+    );
+    assert!(stdout.contains("Desk break · 4:20"), "{stdout}");
+}

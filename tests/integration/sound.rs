@@ -1,0 +1,689 @@
+//! Sound as a user meets it: routine files that choose sounds (and the
+//! ones `check` refuses, with file:line:column), `knotless sounds`, a
+//! session with no sound server (it runs to the end and says so once, and
+//! nothing else reaches the screen), and `m`.
+//!
+//! The tests named `real_server_*` need Debian's `pulseaudio` and
+//! `pulseaudio-utils`: they start a private PulseAudio daemon with a null
+//! sink on a private socket, run knotless against it and record the sink's
+//! monitor. They are `#[ignore]`d so that `cargo test` passes on a fresh
+//! machine; `.ci/run` runs them with `--ignored`, and there they fail (not
+//! skip) when the server cannot start.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+use crate::pty::Pty;
+
+/// A socket nobody listens on: tests never make a sound by accident.
+const NO_SERVER: &str = "unix:/nonexistent/knotless-test/native";
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/sound")
+        .join(name)
+}
+
+struct Home {
+    dir: TempDir,
+}
+
+impl Home {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn knotless(&self, server: &str) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_knotless"));
+        cmd.current_dir(fixture(""))
+            .env("KNOTLESS_CONFIG_DIR", self.dir.path().join("config"))
+            .env("KNOTLESS_DATA_DIR", self.dir.path().join("data"))
+            .env("NO_COLOR", "1")
+            .env("PULSE_SERVER", server);
+        cmd
+    }
+}
+
+struct Out {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(mut cmd: Command) -> Out {
+    let out = cmd.output().expect("run knotless");
+    Out {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn check_accepts_a_routine_that_chooses_its_sounds() {
+    let home = Home::new();
+    let mut cmd = home.knotless(NO_SERVER);
+    cmd.args(["check", "with-sounds.toml"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+}
+
+#[test]
+fn check_refuses_bad_sounds_at_their_line_and_column() {
+    struct Case {
+        file: &'static str,
+        at: &'static str,
+        says: &'static str,
+    }
+    let cases = [
+        Case {
+            file: "missing-file.toml",
+            at: "7:9",
+            says: "there is no sound file at `sounds/nowhere.ogg`",
+        },
+        Case {
+            file: "directory.toml",
+            at: "7:9",
+            says: "`../sound` is a directory, not a sound file",
+        },
+        Case {
+            file: "not-regular.toml",
+            at: "2:9",
+            says: "`/dev/null` is not a regular file",
+        },
+        Case {
+            file: "unknown-name.toml",
+            at: "7:9",
+            says: "there is no built-in sound called \"bel\"",
+        },
+        Case {
+            file: "breath-tones-without-breath.toml",
+            at: "7:16",
+            says: "breath tones need a breathing pattern",
+        },
+        #[cfg(feature = "sound")]
+        Case {
+            file: "undecodable.toml",
+            at: "7:9",
+            says: "cannot decode the sound file `not-audio.wav`",
+        },
+    ];
+    let home = Home::new();
+    for case in cases {
+        let mut cmd = home.knotless(NO_SERVER);
+        cmd.args(["check", case.file]);
+        let out = run(cmd);
+        assert_eq!(out.code, Some(1), "{}: {}", case.file, out.stdout);
+        let place = format!("┌─ {}:{}\n", case.file, case.at);
+        assert!(out.stdout.contains(&place), "{place}\n{}", out.stdout);
+        assert!(
+            out.stdout.contains(case.says),
+            "{}\n{}",
+            case.says,
+            out.stdout
+        );
+    }
+    let mut cmd = home.knotless(NO_SERVER);
+    cmd.args(["check", "unknown-name.toml"]);
+    assert!(run(cmd).stdout.contains("did you mean `bell`?"));
+}
+
+#[test]
+fn check_refuses_a_sound_file_over_10_mib() {
+    let home = Home::new();
+    let dir = home.dir.path().join("routines");
+    fs::create_dir_all(&dir).unwrap();
+    let big = fs::File::create(dir.join("big.wav")).unwrap();
+    big.set_len(10 * 1024 * 1024 + 1).unwrap();
+    fs::write(
+        dir.join("big.toml"),
+        "name = \"Big\"\nsound = \"big.wav\"\n[[steps]]\nkind = \"rest\"\ntitle = \"Rest\"\nduration = 5\n",
+    )
+    .unwrap();
+    let mut cmd = home.knotless(NO_SERVER);
+    cmd.current_dir(&dir).args(["check", "big.toml"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1));
+    assert!(out.stdout.contains("big.toml:2:9"), "{}", out.stdout);
+    assert!(out.stdout.contains("at most 10 MiB"), "{}", out.stdout);
+}
+
+#[test]
+fn a_bad_sound_file_stops_a_run_before_the_session_starts() {
+    let home = Home::new();
+    let mut cmd = home.knotless(NO_SERVER);
+    cmd.args(["run", "missing-file.toml", "--plain"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1));
+    assert!(
+        out.stderr.contains("missing-file.toml:7:9"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stdout.contains("Step 1"), "{}", out.stdout);
+}
+
+#[cfg(feature = "sound")]
+#[test]
+fn a_plain_run_with_no_sound_server_finishes_and_says_why_once() {
+    let home = Home::new();
+    let mut cmd = home.knotless(NO_SERVER);
+    cmd.args(["run", "short.toml", "--plain", "--speed", "10"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stderr, "", "nothing on stderr");
+    assert!(out.stdout.contains("Finished"), "{}", out.stdout);
+    assert_eq!(
+        out.stdout
+            .matches("Sound off: no sound server found")
+            .count(),
+        1,
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn mute_and_volume_are_taken_and_checked() {
+    let home = Home::new();
+    let mut cmd = home.knotless(NO_SERVER);
+    cmd.args(["run", "short.toml", "--plain", "--speed", "10", "--mute"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(!out.stdout.contains("Sound off"), "muted: no output opened");
+    let mut cmd = home.knotless(NO_SERVER);
+    cmd.args(["run", "short.toml", "--plain", "--volume", "140"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(2));
+    assert!(out.stderr.contains("from 0 to 100"), "{}", out.stderr);
+}
+
+#[test]
+fn sounds_lists_every_sound_and_why_sound_is_off() {
+    let home = Home::new();
+    let mut cmd = home.knotless(NO_SERVER);
+    cmd.arg("sounds");
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    for name in ["bell", "chime", "breathe-in", "breathe-out", "tick", "end"] {
+        assert!(out.stdout.contains(name), "{name}\n{}", out.stdout);
+    }
+    #[cfg(feature = "sound")]
+    assert!(
+        out.stdout.contains(
+            "Sound is off: no sound server at /nonexistent/knotless-test/native (from PULSE_SERVER); start PulseAudio or PipeWire"
+        ),
+        "{}",
+        out.stdout
+    );
+    #[cfg(not(feature = "sound"))]
+    assert!(out.stdout.contains("built without sound"), "{}", out.stdout);
+}
+
+#[cfg(feature = "sound")]
+#[test]
+fn sounds_export_writes_wav_files_that_check_accepts() {
+    let home = Home::new();
+    let dir = home.dir.path().join("exported");
+    let mut cmd = home.knotless(NO_SERVER);
+    cmd.arg("sounds").arg("--export").arg(&dir);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    for name in ["bell", "chime", "breathe-in", "breathe-out", "tick", "end"] {
+        let wav = fs::read(dir.join(format!("{name}.wav"))).unwrap();
+        assert_eq!(&wav[..4], b"RIFF", "{name}");
+        assert!(
+            out.stdout.contains(&format!("{name}.wav")),
+            "{}",
+            out.stdout
+        );
+    }
+    // A routine may use an exported file in place of a built-in sound.
+    fs::write(
+        dir.join("mine.toml"),
+        "name = \"Mine\"\nsound = \"bell.wav\"\n[[steps]]\nkind = \"rest\"\ntitle = \"Rest\"\nduration = 5\n",
+    )
+    .unwrap();
+    let mut cmd = home.knotless(NO_SERVER);
+    cmd.current_dir(&dir).args(["check", "mine.toml"]);
+    assert_eq!(run(cmd).code, Some(0));
+}
+
+#[test]
+fn sounds_play_refuses_what_it_cannot_play() {
+    let home = Home::new();
+    let mut cmd = home.knotless(NO_SERVER);
+    cmd.args(["sounds", "play", "gong"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1));
+    assert!(
+        out.stderr.contains("no built-in sound called `gong`"),
+        "{}",
+        out.stderr
+    );
+    let mut cmd = home.knotless(NO_SERVER);
+    cmd.args(["sounds", "play", "bell"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1), "no server: nothing can play");
+    assert!(out.stderr.contains("no sound"), "{}", out.stderr);
+}
+
+/// Words that would mean an audio library printed over the screen.
+const NOISE: &[&str] = &[
+    "ALSA",
+    "alsa",
+    "rror",
+    "audio stream",
+    "Dropping",
+    "pulse",
+    "Pulse",
+    "panic",
+];
+
+#[test]
+fn with_no_sound_server_a_session_runs_to_the_end_and_says_so_once() {
+    let routine = fixture("short.toml");
+    let mut pty = Pty::spawn_with(
+        &["run", routine.to_str().unwrap(), "--speed", "4"],
+        &[("PULSE_SERVER", NO_SERVER)],
+    );
+    pty.wait_for("Stop if anything hurts");
+    pty.send("\r");
+    if cfg!(feature = "sound") {
+        pty.wait_for("Sound off: no sound server found");
+    }
+    pty.wait_for("Well done");
+    let screen = pty.screen();
+    // The silent twin has nothing to say.
+    let once = usize::from(cfg!(feature = "sound"));
+    assert_eq!(screen.matches("Sound off").count(), once, "{screen}");
+    let everything = String::from_utf8_lossy(&pty.bytes()).into_owned();
+    for word in NOISE {
+        assert!(
+            !everything.contains(word),
+            "{word:?} reached the terminal:\n{screen}"
+        );
+    }
+    pty.send("\r");
+    assert_eq!(pty.finish(), 0);
+}
+
+#[test]
+fn m_mutes_and_unmutes_at_once() {
+    let routine = fixture("with-sounds.toml");
+    let mut pty = Pty::spawn_with(&["run", routine.to_str().unwrap()], &[]);
+    pty.wait_for("Stop if anything hurts");
+    pty.send("\r");
+    pty.wait_for("Shoulder rolls");
+    pty.send("m");
+    pty.wait_for("Sound muted · m to unmute");
+    pty.send("m");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while pty.screen().contains("Sound muted") {
+        assert!(std::time::Instant::now() < deadline, "still muted");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    pty.send("\x03");
+    assert_eq!(pty.finish(), 130);
+}
+
+#[cfg(feature = "sound")]
+mod real_server {
+    //! Against a private PulseAudio daemon with a null sink.
+
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Child, Command as Std, Stdio};
+    use std::sync::{Arc, Mutex};
+    use std::thread;
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    const RATE: f64 = 48_000.0;
+
+    /// A PulseAudio daemon of our own: its socket, runtime directory and
+    /// home in a temporary directory, a null sink `k` at 48 kHz float
+    /// (so nothing is resampled and the recorded peak is the played one).
+    pub struct PrivatePulse {
+        dir: TempDir,
+        child: Child,
+    }
+
+    impl PrivatePulse {
+        pub fn start() -> Self {
+            // Short, for the socket path's length limit.
+            let dir = tempfile::Builder::new()
+                .prefix("kpa")
+                .tempdir_in("/tmp")
+                .unwrap();
+            let d = dir.path().display().to_string();
+            let child = Std::new("pulseaudio")
+                .args([
+                    "-n",
+                    "--daemonize=no",
+                    "--system=false",
+                    "--exit-idle-time=-1",
+                    "--use-pid-file=no",
+                    "--disallow-exit",
+                    &format!("--log-target=file:{d}/log"),
+                    "--load=module-null-sink sink_name=k rate=48000 format=float32le channels=2",
+                    &format!(
+                        "--load=module-native-protocol-unix socket={d}/native auth-anonymous=1"
+                    ),
+                ])
+                .env("HOME", &d)
+                .env("XDG_RUNTIME_DIR", &d)
+                .env("PULSE_RUNTIME_PATH", &d)
+                .env_remove("PULSE_SERVER")
+                .env_remove("DBUS_SESSION_BUS_ADDRESS")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect(
+                    "cannot start `pulseaudio`: install Debian's pulseaudio and pulseaudio-utils",
+                );
+            let server = Self { dir, child };
+            let deadline = Instant::now() + Duration::from_secs(15);
+            loop {
+                let ok = Std::new("pactl")
+                    .arg("info")
+                    .env("PULSE_SERVER", server.server())
+                    .env("HOME", server.dir.path())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .expect("cannot run `pactl`: install Debian's pulseaudio-utils")
+                    .success();
+                if ok {
+                    return server;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "the private PulseAudio server did not start:\n{}",
+                    fs::read_to_string(server.dir.path().join("log")).unwrap_or_default()
+                );
+                thread::sleep(Duration::from_millis(50));
+            }
+        }
+
+        pub fn server(&self) -> String {
+            format!("unix:{}/native", self.dir.path().display())
+        }
+
+        pub fn stop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    impl Drop for PrivatePulse {
+        fn drop(&mut self) {
+            self.stop();
+        }
+    }
+
+    /// `parec` on the sink's monitor: mono float samples, and when each
+    /// chunk arrived, to tell when a sample was played.
+    pub struct Recorder {
+        child: Child,
+        samples: Arc<Mutex<Vec<f32>>>,
+        /// (samples received so far, when).
+        arrivals: Arc<Mutex<Vec<(usize, Instant)>>>,
+        reader: Option<thread::JoinHandle<()>>,
+    }
+
+    impl Recorder {
+        pub fn start(pulse: &PrivatePulse) -> Self {
+            let mut child = Std::new("parec")
+                .args([
+                    "-d",
+                    "k.monitor",
+                    "--raw",
+                    "--format=float32le",
+                    "--rate=48000",
+                    "--channels=1",
+                    "--latency-msec=5",
+                ])
+                .env("PULSE_SERVER", pulse.server())
+                .env("HOME", pulse.dir.path())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("cannot run `parec`: install Debian's pulseaudio-utils");
+            let mut out = child.stdout.take().unwrap();
+            let samples = Arc::new(Mutex::new(Vec::new()));
+            let arrivals = Arc::new(Mutex::new(Vec::new()));
+            let (s, a) = (samples.clone(), arrivals.clone());
+            let reader = thread::spawn(move || {
+                let mut buf = [0u8; 1024];
+                let mut carry = Vec::new();
+                while let Ok(n) = out.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    let now = Instant::now();
+                    carry.extend_from_slice(&buf[..n]);
+                    let whole = carry.len() / 4 * 4;
+                    let mut s = s.lock().unwrap();
+                    for b in carry[..whole].chunks_exact(4) {
+                        s.push(f32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+                    }
+                    carry.drain(..whole);
+                    a.lock().unwrap().push((s.len(), now));
+                }
+            });
+            let rec = Self {
+                child,
+                samples,
+                arrivals,
+                reader: Some(reader),
+            };
+            // Recording for real before anything plays.
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while rec.samples.lock().unwrap().len() < 4800 {
+                assert!(Instant::now() < deadline, "parec recorded nothing");
+                thread::sleep(Duration::from_millis(10));
+            }
+            rec
+        }
+
+        /// Stop; the samples, and when sample 0 was played (the earliest
+        /// time consistent with every chunk's arrival).
+        pub fn stop(mut self) -> (Vec<f32>, Instant) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+            if let Some(r) = self.reader.take() {
+                let _ = r.join();
+            }
+            let arrivals = self.arrivals.lock().unwrap().clone();
+            let start = arrivals
+                .iter()
+                .map(|&(n, at)| at - Duration::from_secs_f64(n as f64 / RATE))
+                .min()
+                .expect("samples");
+            (self.samples.lock().unwrap().clone(), start)
+        }
+    }
+
+    /// Run knotless in plain mode; each line with when it arrived.
+    fn run_timed(mut cmd: std::process::Command) -> (Vec<(String, Instant)>, String, i32) {
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run knotless");
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut stderr = child.stderr.take().unwrap();
+        let errors = thread::spawn(move || {
+            let mut s = String::new();
+            let _ = stderr.read_to_string(&mut s);
+            s
+        });
+        let lines: Vec<(String, Instant)> = stdout
+            .lines()
+            .map_while(Result::ok)
+            .map(|l| (l, Instant::now()))
+            .collect();
+        let status = child.wait().unwrap();
+        (lines, errors.join().unwrap(), status.code().unwrap_or(-1))
+    }
+
+    fn knotless(home: &Home, pulse_server: &str, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_knotless"));
+        cmd.current_dir(fixture(""))
+            .env("KNOTLESS_CONFIG_DIR", home.dir.path().join("config"))
+            .env("KNOTLESS_DATA_DIR", home.dir.path().join("data"))
+            .env("NO_COLOR", "1")
+            .env("PULSE_SERVER", pulse_server)
+            .args(args);
+        cmd
+    }
+
+    fn dbfs(x: f32) -> f64 {
+        20.0 * f64::from(x).log10()
+    }
+
+    #[test]
+    #[ignore = "needs pulseaudio and pulseaudio-utils; .ci/run runs it"]
+    fn real_server_the_bell_arrives_soon_at_its_level() {
+        let pulse = PrivatePulse::start();
+        let rec = Recorder::start(&pulse);
+        let home = Home::new();
+        let cmd = knotless(
+            &home,
+            &pulse.server(),
+            &["run", "short.toml", "--plain", "--volume", "100"],
+        );
+        let (lines, stderr, code) = run_timed(cmd);
+        let (samples, t0) = rec.stop();
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(stderr, "");
+        assert!(
+            !lines.iter().any(|(l, _)| l.contains("Sound off")),
+            "{lines:?}"
+        );
+        let step_started = lines
+            .iter()
+            .find(|(l, _)| l.contains("Step 1 of 1"))
+            .map(|(_, at)| *at)
+            .expect("the step started");
+        let from = ((step_started.saturating_duration_since(t0)).as_secs_f64() * RATE) as usize;
+        let from = from.saturating_sub(4800);
+        let onset = samples[from..]
+            .iter()
+            .position(|s| s.abs() > 1e-3)
+            .map(|i| i + from)
+            .expect("the bell never arrived");
+        let heard_at = t0 + Duration::from_secs_f64(onset as f64 / RATE);
+        let latency = heard_at.saturating_duration_since(step_started);
+        let bell_end = (onset + (1.5 * RATE) as usize).min(samples.len());
+        let peak = samples[onset..bell_end]
+            .iter()
+            .fold(0.0f32, |m, s| m.max(s.abs()));
+        let after_end = (onset + (2.2 * RATE) as usize).min(samples.len());
+        let end_bells = samples[after_end..]
+            .iter()
+            .fold(0.0f32, |m, s| m.max(s.abs()));
+        eprintln!(
+            "bell: peak {:.2} dBFS, heard {:.1} ms after its step started; end bells peak {:.2} dBFS",
+            dbfs(peak),
+            latency.as_secs_f64() * 1000.0,
+            dbfs(end_bells)
+        );
+        assert!(
+            (dbfs(peak) - -12.5).abs() < 0.5,
+            "bell peak {:.2} dBFS",
+            dbfs(peak)
+        );
+        assert!(dbfs(peak) <= -12.0);
+        assert!(
+            latency < Duration::from_millis(150),
+            "the bell began {latency:?} after its step"
+        );
+        assert!(
+            dbfs(end_bells) > -20.0,
+            "the end bells were drained before exit"
+        );
+    }
+
+    #[test]
+    #[ignore = "needs pulseaudio and pulseaudio-utils; .ci/run runs it"]
+    fn real_server_sounds_names_the_output_in_use() {
+        let pulse = PrivatePulse::start();
+        let home = Home::new();
+        let (lines, stderr, code) = run_timed(knotless(&home, &pulse.server(), &["sounds"]));
+        assert_eq!(code, 0, "{stderr}");
+        let text: Vec<&str> = lines.iter().map(|(l, _)| l.as_str()).collect();
+        let text = text.join("\n");
+        assert!(
+            text.contains(&format!(
+                "Output: PulseAudio protocol at {} (pulseaudio",
+                pulse.server()
+            )),
+            "{text}"
+        );
+        let (_, stderr, code) = run_timed(knotless(
+            &home,
+            &pulse.server(),
+            &["sounds", "play", "chime", "--volume", "10"],
+        ));
+        assert_eq!(code, 0, "{stderr}");
+    }
+
+    #[test]
+    #[ignore = "needs pulseaudio and pulseaudio-utils; .ci/run runs it"]
+    fn real_server_that_dies_mid_session_leaves_it_running() {
+        let mut pulse = PrivatePulse::start();
+        let home = Home::new();
+        let dir = home.dir.path().join("r");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(
+            dir.join("three.toml"),
+            "name = \"Three\"\n[defaults]\ntransition = \"0s\"\n\
+             [[steps]]\nkind = \"rest\"\ntitle = \"One\"\nduration = 2\n\
+             [[steps]]\nkind = \"rest\"\ntitle = \"Two\"\nduration = 2\n\
+             [[steps]]\nkind = \"rest\"\ntitle = \"Three\"\nduration = 2\n",
+        )
+        .unwrap();
+        let mut cmd = knotless(&home, &pulse.server(), &["run", "three.toml", "--plain"]);
+        cmd.current_dir(&dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut seen = String::new();
+        while !seen.contains("Step 1 of 3") {
+            let mut line = String::new();
+            assert!(stdout.read_line(&mut line).unwrap() > 0, "{seen}");
+            seen += &line;
+        }
+        thread::sleep(Duration::from_millis(500));
+        pulse.stop();
+        let mut rest = String::new();
+        stdout.read_to_string(&mut rest).unwrap();
+        seen += &rest;
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{seen}{stderr}");
+        assert_eq!(stderr, "");
+        assert!(seen.contains("Finished: "), "{seen}");
+        assert_eq!(
+            seen.matches("Sound off: the sound server stopped answering")
+                .count(),
+            1,
+            "{seen}"
+        );
+    }
+}
