@@ -12,7 +12,7 @@ use crossterm::event::{self, Event, KeyEvent};
 use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM, SIGTSTP};
 use signal_hook::iterator::Signals;
 
-use super::{App, Exit, PACER_FRAME};
+use super::{App, Exit, PACER_FRAME, Recorder};
 use crate::clock::Clock;
 use crate::input::{self, Action};
 use crate::session::{Effect, SessionView};
@@ -42,12 +42,12 @@ enum Ack {
 }
 
 /// Run the full-screen interface until the user leaves; effects of the
-/// session are handed to `sound` and to `on_effect` (history).
+/// session are handed to `sound` and to the history `recorder`.
 pub fn run(
     mut app: App,
     clock: &dyn Clock,
     sound: &mut Player,
-    on_effect: impl FnMut(&Effect),
+    recorder: &Recorder,
 ) -> Result<Exit> {
     let (tx, rx) = mpsc::channel();
     let (acks, ack_rx) = mpsc::channel();
@@ -61,7 +61,7 @@ pub fn run(
     // Kept alive for the whole run; dropping it stops the watching.
     let _watcher = watch(&app.source.watched(), tx);
     let theme = app.theme;
-    let mut out = Out { sound, on_effect };
+    let mut out = Out { sound, recorder };
     let result = main_loop(&mut app, clock, &mut tui, (&rx, &acks), &theme, &mut out);
     signals.close();
     terminal::restore();
@@ -74,7 +74,7 @@ fn main_loop(
     tui: &mut Tui,
     (rx, acks): (&Receiver<Wake>, &Sender<Ack>),
     theme: &Theme,
-    out: &mut Out<'_, impl FnMut(&Effect)>,
+    out: &mut Out<'_>,
 ) -> Result<Exit> {
     // The last session frame drawn: a new one is drawn only when it differs.
     let mut last: Option<SessionView> = None;
@@ -160,18 +160,24 @@ fn main_loop(
     }
 }
 
-/// Where effects go: the sound, then the caller (history).
-struct Out<'a, F> {
+/// Where effects go: the sound, then the history.
+struct Out<'a> {
     sound: &'a mut Player,
-    on_effect: F,
+    recorder: &'a Recorder,
 }
 
-impl<F: FnMut(&Effect)> Out<'_, F> {
-    fn effect(&mut self, app: &App, e: &Effect) {
-        if let Some(routine) = app.routine() {
-            self.sound.on_effect(e, routine);
+impl Out<'_> {
+    fn effect(&mut self, app: &mut App, e: &Effect) {
+        let Some(routine) = app.routine() else { return };
+        self.sound.on_effect(e, routine);
+        match self
+            .recorder
+            .effect(e, routine, app.preview.map(|p| p.speed))
+        {
+            Some(Ok(glance)) => app.glance = Some(glance),
+            Some(Err(why)) => app.status = Some(why),
+            None => {}
         }
-        (self.on_effect)(e);
     }
 }
 

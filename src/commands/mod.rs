@@ -18,7 +18,7 @@ use clap::CommandFactory;
 
 use std::sync::Arc;
 
-use crate::app::{App, Exit, event_loop};
+use crate::app::{App, Exit, Recorder, event_loop};
 use crate::cli::{Cli, Command, RunArgs};
 use crate::clock::SystemClock;
 use crate::paths::Paths;
@@ -66,6 +66,11 @@ impl Env {
     pub fn library(&self) -> Library {
         let user = self.paths.as_ref().map(Paths::user_routines);
         Library::discover(user.as_deref(), &self.extra_dirs)
+    }
+
+    /// `<data dir>/history.jsonl`, when there is a data directory.
+    pub fn history_file(&self) -> Option<PathBuf> {
+        self.paths.as_ref().map(crate::history::file)
     }
 
     /// A line for the status bar when the settings file has problems.
@@ -130,7 +135,12 @@ fn picker(env: &Env) -> Result<ExitCode> {
     };
     apply_display(&mut app, env, false);
     let mut sound = Player::start(sound_settings(false, None));
-    let exit = event_loop::run(app, &clock, &mut sound, |_| {})?;
+    app.history_file = env.history_file();
+    let recorder = Recorder {
+        file: env.history_file(),
+        speed: 1.0,
+    };
+    let exit = event_loop::run(app, &clock, &mut sound, &recorder)?;
     finish_sound(sound, exit);
     Ok(ExitCode::from(exit.code()))
 }
@@ -146,6 +156,10 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
     // Connects on its own thread: never delays the first frame.
     let mut sound = Player::start(sound_settings(args.mute, args.volume));
     let plain = args.plain || !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal();
+    let recorder = Recorder {
+        file: env.history_file(),
+        speed: args.speed,
+    };
     let exit = if plain {
         if let Some(problems) = &env.settings_problems {
             eprint!("{}", problems.render(color_for(&std::io::stderr())));
@@ -157,6 +171,9 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
             if let Some(status) = sound.status() {
                 let _ = print(&format!("{status}\n"));
             }
+            if let Some(Err(why)) = recorder.effect(e, &heard, None) {
+                eprintln!("{why}");
+            }
         })?;
         if let Some(status) = sound.status() {
             print(&format!("{status}\n"))?;
@@ -166,7 +183,8 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
         let mut app = App::direct(routine, Library::default());
         app.autostart = !env.settings.session.preflight;
         apply_display(&mut app, env, args.reduced_motion);
-        event_loop::run(app, &clock, &mut sound, |_| {})?
+        app.history_file = env.history_file();
+        event_loop::run(app, &clock, &mut sound, &recorder)?
     };
     finish_sound(sound, exit);
     Ok(ExitCode::from(exit.code()))

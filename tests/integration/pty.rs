@@ -73,6 +73,16 @@ impl Pty {
         }
     }
 
+    /// The temporary home: `config/` and `data/` live in it.
+    pub(crate) fn home(&self) -> std::path::PathBuf {
+        self._home.path().to_path_buf()
+    }
+
+    /// The history file's text ("" when there is none).
+    pub(crate) fn history(&self) -> String {
+        std::fs::read_to_string(self.home().join("data/history.jsonl")).unwrap_or_default()
+    }
+
     pub(crate) fn bytes(&self) -> Vec<u8> {
         self.output.lock().unwrap().clone()
     }
@@ -110,7 +120,7 @@ impl Pty {
     }
 
     /// Wait for the exit, and check that the terminal was given back.
-    pub(crate) fn finish(mut self) -> u32 {
+    pub(crate) fn finish(&mut self) -> u32 {
         let deadline = Instant::now() + Duration::from_secs(20);
         let status = loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -152,9 +162,68 @@ fn a_three_step_routine_runs_to_the_done_screen() {
     pty.wait_for("Well done");
     let screen = pty.screen();
     assert!(screen.contains("3 of 3"), "{screen}");
+    // A sped-up run is a preview: shown, but never counted in the streak.
+    assert!(
+        screen.contains("Streak") && screen.contains("0 days"),
+        "{screen}"
+    );
+    let history = pty.history();
     pty.send("\r");
     assert_eq!(pty.finish(), 0);
+    let lines: Vec<&str> = history.lines().collect();
+    assert_eq!(lines.len(), 1, "one history line: {history}");
+    assert!(lines[0].contains("\"outcome\":\"finished\""), "{history}");
+    assert!(
+        lines[0].contains("\"preview\":true"),
+        "run at --speed 100: {history}"
+    );
 }
+
+#[test]
+fn quitting_by_a_signal_still_records_the_session() {
+    let path = routine();
+    let mut pty = Pty::spawn(&["run", path.to_str().unwrap()]);
+    pty.wait_for("Stop if anything hurts");
+    pty.send("\r");
+    pty.wait_for("Shoulder rolls");
+    pty.signal("TERM");
+    assert_eq!(pty.finish(), 143);
+    let history = pty.history();
+    assert!(history.contains("\"outcome\":\"stopped\""), "{history}");
+}
+
+#[test]
+fn the_picker_notices_a_new_routine_file_by_itself() {
+    let mut pty = Pty::spawn(&[]);
+    pty.wait_for("Daily back reset");
+    let dir = pty.home().join("config/routines");
+    std::fs::create_dir_all(&dir).unwrap();
+    // The directory did not exist when the picker started: `r` reads again.
+    std::fs::write(dir.join("fresh.toml"), FRESH.replace("NAME", "Fresh one")).unwrap();
+    pty.send("r");
+    pty.wait_for("Fresh one");
+    std::fs::write(dir.join("second.toml"), FRESH.replace("NAME", "Second one")).unwrap();
+    pty.send("q");
+    assert_eq!(pty.finish(), 0);
+}
+
+#[test]
+fn a_watched_directory_reloads_without_a_key() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("mine");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut pty = Pty::spawn(&["--routines", dir.to_str().unwrap()]);
+    pty.wait_for("Daily back reset");
+    std::fs::write(dir.join("fresh.toml"), FRESH.replace("NAME", "Watched one")).unwrap();
+    pty.wait_for("Watched one");
+    std::fs::write(dir.join("fresh.toml"), "name = \"Broken\n").unwrap();
+    pty.wait_for("✗ fresh");
+    pty.send("q");
+    assert_eq!(pty.finish(), 0);
+}
+
+const FRESH: &str =
+    "name = \"NAME\"\n[[steps]]\nkind = \"rest\"\ntitle = \"Rest\"\nduration = \"30s\"\n";
 
 #[test]
 fn q_then_yes_quits_a_session_cleanly() {
@@ -196,7 +265,7 @@ fn sigterm_restores_the_terminal_with_status_143() {
 #[test]
 fn sighup_restores_the_terminal_with_status_129() {
     let path = routine();
-    let pty = Pty::spawn(&["run", path.to_str().unwrap()]);
+    let mut pty = Pty::spawn(&["run", path.to_str().unwrap()]);
     pty.wait_for("Stop if anything hurts");
     pty.signal("HUP");
     assert_eq!(pty.finish(), 129);
