@@ -249,6 +249,59 @@ mod tests {
         assert_eq!(p.at(ms(3_000)).kind, PhaseKind::Out);
     }
 
+    /// Just before, at and just after every phase change of every named
+    /// pattern, over three cycles.
+    #[test]
+    fn every_named_pattern_changes_phase_exactly_on_its_boundaries() {
+        for name in NAMED_PATTERNS {
+            let p = BreathPattern::named(name).unwrap();
+            let mut at = Duration::ZERO;
+            for cycle in 1..=3u32 {
+                for (index, phase) in p.phases.iter().enumerate() {
+                    let here = p.at(at);
+                    assert_eq!((here.cycle, here.phase_index, here.kind), (cycle, index, phase.kind), "{name} at {at:?}");
+                    assert_eq!(here.left, phase.length, "{name}: a phase starts whole");
+                    let after = p.at(at + ms(1));
+                    assert_eq!((after.cycle, after.phase_index), (cycle, index), "{name} just after {at:?}");
+                    at += phase.length;
+                    let before = p.at(at - ms(1));
+                    assert_eq!((before.cycle, before.phase_index), (cycle, index), "{name} just before {at:?}");
+                    assert_eq!(before.left, ms(1));
+                }
+            }
+            assert_eq!(at, p.length_of(3));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn custom_patterns_keep_time(
+            inhale in 0.1f64..20.0,
+            hold in 0.0f64..20.0,
+            exhale in 0.1f64..20.0,
+            hold_out in 0.0f64..20.0,
+            steps in proptest::collection::vec(0u64..30_000, 1..50),
+        ) {
+            let p = BreathPattern::custom(inhale, hold, exhale, hold_out);
+            let cycle = p.cycle_length();
+            proptest::prop_assert_eq!(cycle, p.phases.iter().map(|x| x.length).sum::<Duration>());
+            proptest::prop_assert!(p.phases.iter().all(|x| !x.length.is_zero()));
+            let mut t = Duration::ZERO;
+            let mut last = (1u32, 0usize);
+            for step in steps {
+                t += ms(step);
+                let s = p.at(t);
+                proptest::prop_assert!((0.0..1.0).contains(&s.progress), "progress {}", s.progress);
+                proptest::prop_assert!(!s.left.is_zero() && s.left <= p.phases[s.phase_index].length);
+                proptest::prop_assert!((s.cycle, s.phase_index) >= last, "never goes back");
+                proptest::prop_assert_eq!(s.cycle as u128, t.as_nanos() / cycle.as_nanos() + 1);
+                last = (s.cycle, s.phase_index);
+            }
+            let n = p.cycles_for(cycle * 7 + cycle / 3);
+            proptest::prop_assert_eq!(n, 7);
+        }
+    }
+
     #[test]
     fn custom_patterns_drop_empty_holds_and_keep_fractions() {
         let p = BreathPattern::custom(4.5, 0.0, 6.25, 0.0);
