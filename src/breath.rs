@@ -259,13 +259,25 @@ mod tests {
             for cycle in 1..=3u32 {
                 for (index, phase) in p.phases.iter().enumerate() {
                     let here = p.at(at);
-                    assert_eq!((here.cycle, here.phase_index, here.kind), (cycle, index, phase.kind), "{name} at {at:?}");
+                    assert_eq!(
+                        (here.cycle, here.phase_index, here.kind),
+                        (cycle, index, phase.kind),
+                        "{name} at {at:?}"
+                    );
                     assert_eq!(here.left, phase.length, "{name}: a phase starts whole");
                     let after = p.at(at + ms(1));
-                    assert_eq!((after.cycle, after.phase_index), (cycle, index), "{name} just after {at:?}");
+                    assert_eq!(
+                        (after.cycle, after.phase_index),
+                        (cycle, index),
+                        "{name} just after {at:?}"
+                    );
                     at += phase.length;
                     let before = p.at(at - ms(1));
-                    assert_eq!((before.cycle, before.phase_index), (cycle, index), "{name} just before {at:?}");
+                    assert_eq!(
+                        (before.cycle, before.phase_index),
+                        (cycle, index),
+                        "{name} just before {at:?}"
+                    );
                     assert_eq!(before.left, ms(1));
                 }
             }

@@ -99,7 +99,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Show { routine } => {
-            let (routine, origin) = resolve(&routine, library)?;
+            let (routine, origin) = resolve(&routine, &env)?;
             print(&show(&routine, &origin))?;
         }
         Command::Config { init } => return config::config(&env, init),
@@ -147,7 +147,7 @@ fn picker(env: &Env) -> Result<ExitCode> {
 
 /// `knotless run ROUTINE`: preflight then the session, or plain lines.
 fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
-    let (mut routine, _origin) = resolve(&args.routine, || env.library())?;
+    let (mut routine, _origin) = resolve(&args.routine, env)?;
     if let Some(t) = env.settings.session.transition {
         routine.transition = t;
     }
@@ -216,24 +216,24 @@ fn apply_display(app: &mut App, env: &Env, reduced_motion_flag: bool) {
 }
 
 /// A routine named on the command line, by path or by id.
-pub fn resolve(arg: &str, library: impl FnOnce() -> Library) -> Result<(Routine, Origin)> {
+pub fn resolve(arg: &str, env: &Env) -> Result<(Routine, Origin)> {
     let path = Path::new(arg);
     if looks_like_path(arg) || path.is_file() {
         let routine =
             load_file(path).map_err(|p| Reported(p.render(color_for(&std::io::stderr()))))?;
         return Ok((routine, Origin::Direct(path.to_path_buf())));
     }
-    let lib = library();
-    let Some(entry) = lib.find(arg) else {
-        let ids: Vec<&str> = lib.ids().collect();
-        let hint = match crate::routine::diagnostic::did_you_mean(arg, ids.iter().copied()) {
-            Some(m) => format!("did you mean `{m}`? "),
-            None => String::new(),
-        };
-        bail!(
-            "no routine called `{}`: {hint}`knotless list` shows them all",
-            crate::text::escape_inline(arg)
-        );
+    // Only the one file is read: starting a routine stays quick however
+    // many routines the user has.
+    let user = env.paths.as_ref().map(Paths::user_routines);
+    let found = Library::find_one(user.as_deref(), &env.extra_dirs, arg);
+    let lib;
+    let entry = match &found {
+        Some(entry) => entry,
+        None => {
+            lib = env.library();
+            lib.find(arg).ok_or_else(|| not_found(arg, &lib))?
+        }
     };
     match &entry.routine {
         Ok(r) => Ok((r.clone(), entry.origin.clone())),
@@ -244,6 +244,18 @@ pub fn resolve(arg: &str, library: impl FnOnce() -> Library) -> Result<(Routine,
         ))
         .into()),
     }
+}
+
+/// No routine has the id `arg`: suggest the closest one.
+fn not_found(arg: &str, lib: &Library) -> anyhow::Error {
+    let hint = match crate::routine::diagnostic::did_you_mean(arg, lib.ids()) {
+        Some(m) => format!("did you mean `{m}`? "),
+        None => String::new(),
+    };
+    anyhow::anyhow!(
+        "no routine called `{}`: {hint}`knotless list` shows them all",
+        crate::text::escape_inline(arg)
+    )
 }
 
 /// An error already written out in full (diagnostics): printed as it is.

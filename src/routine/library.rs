@@ -90,6 +90,34 @@ impl Library {
         }
     }
 
+    /// The routine `id` as `discover` would find it, reading only its own
+    /// file: later sources win, as in `discover`.
+    pub fn find_one(user_dir: Option<&Path>, extra_dirs: &[PathBuf], id: &str) -> Option<Entry> {
+        let dirs = extra_dirs
+            .iter()
+            .rev()
+            .map(|d| (d.as_path(), Origin::Extra as fn(PathBuf) -> Origin))
+            .chain(user_dir.map(|d| (d, Origin::User as fn(PathBuf) -> Origin)));
+        for (dir, origin) in dirs {
+            let files = routine_files(dir).unwrap_or_default();
+            if let Some(path) = files.iter().rev().find(|p| id_of(p) == id) {
+                return Some(Entry {
+                    id: id.to_owned(),
+                    origin: origin(path.clone()),
+                    routine: load_file(path),
+                });
+            }
+        }
+        BUILTINS
+            .iter()
+            .find(|(b, _)| *b == id)
+            .map(|(id, text)| Entry {
+                id: (*id).to_owned(),
+                origin: Origin::BuiltIn,
+                routine: parse_routine(id, &file_name(id), text),
+            })
+    }
+
     pub fn find(&self, id: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.id == id)
     }
@@ -163,6 +191,24 @@ mod tests {
         assert!(lib.find("daily-back").unwrap().routine.is_ok());
         assert!(lib.find("notes").is_none());
         assert_eq!(lib.problems().count(), 1);
+    }
+
+    #[test]
+    fn finding_one_routine_agrees_with_discovering_all() {
+        let user = tempfile::tempdir().unwrap();
+        let extra = tempfile::tempdir().unwrap();
+        let routine = |name: &str| {
+            format!("name = \"{name}\"\n[[steps]]\nkind = \"rest\"\ntitle = \"R\"\nduration = 5\n")
+        };
+        fs::write(user.path().join("desk-break.toml"), routine("User desk")).unwrap();
+        fs::write(user.path().join("both.toml"), routine("User both")).unwrap();
+        fs::write(extra.path().join("both.toml"), routine("Extra both")).unwrap();
+        let extras = [extra.path().to_path_buf()];
+        let all = Library::discover(Some(user.path()), &extras);
+        for id in ["desk-break", "both", "daily-back", "missing"] {
+            let one = Library::find_one(Some(user.path()), &extras, id);
+            assert_eq!(one.as_ref(), all.find(id), "{id}");
+        }
     }
 
     #[test]

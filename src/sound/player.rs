@@ -91,6 +91,8 @@ impl Player {
     fn connect(&mut self) {
         if matches!(self.link, Link::None) {
             self.link = Link::Thread(super::worker::Worker::spawn(self.settings.volume));
+            // A new thread has read no files yet.
+            self.prepared.clear();
         }
     }
 

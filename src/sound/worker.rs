@@ -93,118 +93,119 @@ impl Worker {
 }
 
 fn run(rx: Receiver<Command>, news: Sender<String>, volume: Volume, hush: Arc<AtomicU32>) {
-    let mut out = match output::open() {
+    let out = match output::open() {
         Ok(out) => out,
         Err(off) => {
             let _ = news.send(off.short);
             return;
         }
     };
-    let mut bank = Bank::new(volume);
-    // Made once, after connecting, in the order they are likely needed,
-    // between commands: a sound asked for early is never kept waiting for
-    // the others.
-    let mut unmade: Vec<Builtin> = vec![
-        Builtin::Bell,
-        Builtin::Chime,
-        Builtin::End,
-        Builtin::BreatheIn,
-        Builtin::BreatheOut,
-        Builtin::Tick,
-    ];
-    // When the output may rest, and when the last sound's samples end.
-    let mut awake_until: Option<Instant> = None;
-    let mut sounding_until = Instant::now();
-    loop {
-        if let Some(&next) = unmade.first() {
-            match rx.try_recv() {
-                Err(TryRecvError::Empty) => {
-                    bank.builtin(next);
-                    unmade.remove(0);
-                    continue;
-                }
-                Err(TryRecvError::Disconnected) => break,
-                Ok(c) => {
-                    if let Err(off) = handle(
-                        c,
-                        &mut bank,
-                        out.as_mut(),
-                        &hush,
-                        &mut awake_until,
-                        &mut sounding_until,
-                    ) {
-                        let _ = news.send(off.short);
-                        return;
-                    }
-                    continue;
-                }
-            }
-        }
-        let command = match awake_until {
-            Some(at) => match rx.recv_timeout(at.saturating_duration_since(Instant::now())) {
-                Ok(c) => Some(c),
-                Err(RecvTimeoutError::Timeout) => None,
-                Err(RecvTimeoutError::Disconnected) => break,
-            },
-            None => match rx.recv() {
-                Ok(c) => Some(c),
-                Err(_) => break,
-            },
-        };
-        let result = match command {
-            None => {
-                awake_until = None;
-                out.idle()
-            }
-            Some(c) => handle(
-                c,
-                &mut bank,
-                out.as_mut(),
-                &hush,
-                &mut awake_until,
-                &mut sounding_until,
-            ),
-        };
-        if let Err(off) = result {
-            let _ = news.send(off.short);
-            return;
-        }
+    let mut sound = SoundThread {
+        out,
+        bank: Bank::new(volume),
+        hush,
+        awake_until: None,
+        sounding_until: Instant::now(),
+    };
+    if let Err(off) = sound.serve(&rx) {
+        let _ = news.send(off.short);
+        return;
     }
     // The queue closed: the program is ending. Let the last sound finish.
-    if awake_until.is_some() {
-        let left = sounding_until.saturating_duration_since(Instant::now());
-        thread::sleep(left.min(super::player::DRAIN_LIMIT));
-        out.drain(out.latency() + Duration::from_millis(300));
-    }
+    sound.drain();
 }
 
-/// Carry out one command; an `Err` means the output is gone.
-fn handle(
-    command: Command,
-    bank: &mut Bank,
-    out: &mut dyn Output,
-    hush: &Arc<AtomicU32>,
-    awake_until: &mut Option<Instant>,
-    sounding_until: &mut Instant,
-) -> Result<(), Off> {
-    match command {
-        Command::Prepare(files) => {
-            for f in files {
-                bank.file(&f);
+/// What the sound thread keeps between commands.
+struct SoundThread {
+    out: Box<dyn Output>,
+    bank: Bank,
+    hush: Arc<AtomicU32>,
+    /// When the output may rest (`None`: it rests).
+    awake_until: Option<Instant>,
+    /// When the last sound's samples end.
+    sounding_until: Instant,
+}
+
+impl SoundThread {
+    /// Carry out commands until the queue closes; `Err` when the output
+    /// is gone.
+    fn serve(&mut self, rx: &Receiver<Command>) -> Result<(), Off> {
+        // Opened to learn now whether there is an output; rest until a sound.
+        self.out.idle()?;
+        // Made once, in the order they are likely needed, between commands:
+        // a sound asked for early never waits for the others.
+        let mut unmade = vec![
+            Builtin::Bell,
+            Builtin::Chime,
+            Builtin::End,
+            Builtin::BreatheIn,
+            Builtin::BreatheOut,
+            Builtin::Tick,
+        ];
+        while let Some(next) = unmade.first().copied() {
+            match rx.try_recv() {
+                Ok(command) => self.handle(command)?,
+                Err(TryRecvError::Empty) => {
+                    self.bank.builtin(next);
+                    unmade.remove(0);
+                }
+                Err(TryRecvError::Disconnected) => return Ok(()),
             }
-            Ok(())
         }
-        Command::Play(play) => {
-            // A new prompt damps the one before: one sound at a time.
-            hush.fetch_add(1, Ordering::Relaxed);
-            let Some((voice, length)) = bank.voice(&play, hush) else {
-                return Ok(());
+        loop {
+            let command = match self.awake_until {
+                Some(at) => match rx.recv_timeout(at.saturating_duration_since(Instant::now())) {
+                    Ok(c) => Some(c),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                },
+                None => match rx.recv() {
+                    Ok(c) => Some(c),
+                    Err(_) => return Ok(()),
+                },
             };
-            let now = Instant::now();
-            *sounding_until = now + length;
-            let rest = *sounding_until + out.latency() + IDLE_GRACE;
-            *awake_until = Some(awake_until.map_or(rest, |a| a.max(rest)));
-            out.play(voice)
+            match command {
+                Some(c) => self.handle(c)?,
+                None => {
+                    self.awake_until = None;
+                    self.out.idle()?;
+                }
+            }
+        }
+    }
+
+    fn handle(&mut self, command: Command) -> Result<(), Off> {
+        match command {
+            Command::Prepare(files) => {
+                for f in files {
+                    self.bank.file(&f);
+                }
+                Ok(())
+            }
+            Command::Play(play) => {
+                // A new prompt damps the one before: one sound at a time.
+                self.hush.fetch_add(1, Ordering::Relaxed);
+                let Some((voice, length)) = self.bank.voice(&play, &self.hush) else {
+                    return Ok(());
+                };
+                self.sounding_until = Instant::now() + length;
+                let rest = self.sounding_until + self.out.latency() + IDLE_GRACE;
+                self.awake_until = Some(self.awake_until.map_or(rest, |a| a.max(rest)));
+                self.out.play(voice)
+            }
+        }
+    }
+
+    /// Wait for the last sound to end (at most `DRAIN_LIMIT`), then let
+    /// the output play out what it holds.
+    fn drain(&mut self) {
+        if self.awake_until.is_some() {
+            let left = self
+                .sounding_until
+                .saturating_duration_since(Instant::now());
+            thread::sleep(left.min(super::player::DRAIN_LIMIT));
+            self.out
+                .drain(self.out.latency() + Duration::from_millis(300));
         }
     }
 }

@@ -549,6 +549,23 @@ mod real_server {
         20.0 * f64::from(x).log10()
     }
 
+    /// Where the sound that follows `started` begins in `samples` (the first
+    /// sample above -60 dBFS), and its peak over `span` seconds.
+    fn onset_and_peak(samples: &[f32], t0: Instant, started: Instant, span: f64) -> (usize, f32) {
+        let from = (started.saturating_duration_since(t0).as_secs_f64() * RATE) as usize;
+        let from = from.saturating_sub(4800);
+        let onset = samples[from..]
+            .iter()
+            .position(|s| s.abs() > 1e-3)
+            .map(|i| i + from)
+            .expect("the bell never arrived");
+        let end = (onset + (span * RATE) as usize).min(samples.len());
+        let peak = samples[onset..end]
+            .iter()
+            .fold(0.0f32, |m, s| m.max(s.abs()));
+        (onset, peak)
+    }
+
     #[test]
     #[ignore = "needs pulseaudio and pulseaudio-utils; .ci/run runs it"]
     fn real_server_the_bell_arrives_soon_at_its_level() {
@@ -558,7 +575,7 @@ mod real_server {
         let cmd = knotless(
             &home,
             &pulse.server(),
-            &["run", "short.toml", "--plain", "--volume", "100"],
+            &["run", "two-steps.toml", "--plain", "--volume", "100"],
         );
         let (lines, stderr, code) = run_timed(cmd);
         let (samples, t0) = rec.stop();
@@ -568,47 +585,57 @@ mod real_server {
             !lines.iter().any(|(l, _)| l.contains("Sound off")),
             "{lines:?}"
         );
-        let step_started = lines
+        let started: Vec<Instant> = lines
             .iter()
-            .find(|(l, _)| l.contains("Step 1 of 1"))
+            .filter(|(l, _)| l.contains("] Step "))
             .map(|(_, at)| *at)
-            .expect("the step started");
-        let from = ((step_started.saturating_duration_since(t0)).as_secs_f64() * RATE) as usize;
-        let from = from.saturating_sub(4800);
-        let onset = samples[from..]
+            .collect();
+        assert_eq!(started.len(), 2, "{lines:?}");
+        let finished = lines
             .iter()
-            .position(|s| s.abs() > 1e-3)
-            .map(|i| i + from)
-            .expect("the bell never arrived");
-        let heard_at = t0 + Duration::from_secs_f64(onset as f64 / RATE);
-        let latency = heard_at.saturating_duration_since(step_started);
-        let bell_end = (onset + (1.5 * RATE) as usize).min(samples.len());
-        let peak = samples[onset..bell_end]
-            .iter()
-            .fold(0.0f32, |m, s| m.max(s.abs()));
-        let after_end = (onset + (2.2 * RATE) as usize).min(samples.len());
-        let end_bells = samples[after_end..]
+            .find(|(l, _)| l.contains("Finished"))
+            .map(|(_, at)| *at)
+            .expect("the routine finished");
+        let mut late = Vec::new();
+        for (i, at) in started.iter().enumerate() {
+            let (onset, peak) = onset_and_peak(&samples, t0, *at, 1.5);
+            let heard = t0 + Duration::from_secs_f64(onset as f64 / RATE);
+            let latency = heard.saturating_duration_since(*at);
+            eprintln!(
+                "bell of step {}: peak {:.2} dBFS, heard {:.1} ms after its step started",
+                i + 1,
+                dbfs(peak),
+                latency.as_secs_f64() * 1000.0
+            );
+            assert!(
+                (dbfs(peak) - -12.5).abs() < 0.5,
+                "peak {:.2} dBFS",
+                dbfs(peak)
+            );
+            assert!(dbfs(peak) <= -12.0);
+            late.push(latency);
+        }
+        // The first bell waits for the connection and for the sounds to be
+        // made (slow in a debug build); the second wakes an output at rest.
+        assert!(late[0] < Duration::from_millis(500), "{late:?}");
+        assert!(late[1] < Duration::from_millis(120), "{late:?}");
+        let (onset, end_peak) = onset_and_peak(&samples, t0, finished, 6.0);
+        // The third bell strikes 2.2 s in: heard only if knotless waited for
+        // it before exiting.
+        let third = onset + (2.2 * RATE) as usize;
+        let third = samples[third..(third + 4800).min(samples.len())]
             .iter()
             .fold(0.0f32, |m, s| m.max(s.abs()));
         eprintln!(
-            "bell: peak {:.2} dBFS, heard {:.1} ms after its step started; end bells peak {:.2} dBFS",
-            dbfs(peak),
-            latency.as_secs_f64() * 1000.0,
-            dbfs(end_bells)
+            "end bells: peak {:.2} dBFS, third bell {:.2} dBFS",
+            dbfs(end_peak),
+            dbfs(third)
         );
+        assert!((dbfs(end_peak) - -12.5).abs() < 0.5);
         assert!(
-            (dbfs(peak) - -12.5).abs() < 0.5,
-            "bell peak {:.2} dBFS",
-            dbfs(peak)
-        );
-        assert!(dbfs(peak) <= -12.0);
-        assert!(
-            latency < Duration::from_millis(150),
-            "the bell began {latency:?} after its step"
-        );
-        assert!(
-            dbfs(end_bells) > -20.0,
-            "the end bells were drained before exit"
+            dbfs(third) > -16.0,
+            "the last bell was cut off at exit: {:.2} dBFS",
+            dbfs(third)
         );
     }
 
