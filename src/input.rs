@@ -15,6 +15,8 @@ pub enum Context {
     ConfirmQuit,
     Done,
     History,
+    /// "How tense do you feel, 0-10?" is being asked.
+    Tension,
     Help,
 }
 
@@ -59,6 +61,8 @@ pub enum Action {
     Reload,
     /// Show the practice history.
     History,
+    /// An answer to "How tense do you feel?" (`None`: skipped).
+    Tension(Option<u8>),
 }
 
 pub fn action(context: Context, key: KeyEvent) -> Option<Action> {
@@ -120,6 +124,12 @@ pub fn action(context: Context, key: KeyEvent) -> Option<Action> {
         Context::ConfirmQuit => match key.code {
             K::Char('y') | K::Char('Y') | K::Char('q') | K::Enter => Some(A::ConfirmQuit),
             K::Char('n') | K::Char('N') | K::Esc => Some(A::CancelQuit),
+            _ => None,
+        },
+        Context::Tension => match key.code {
+            K::Char(c @ '0'..='9') => Some(A::Tension(Some(c as u8 - b'0'))),
+            K::Char('t') | K::Char('T') => Some(A::Tension(Some(10))),
+            K::Enter | K::Esc | K::Char('s') => Some(A::Tension(None)),
             _ => None,
         },
         Context::History => match key.code {

@@ -45,6 +45,8 @@ pub struct SessionSettings {
     pub preflight: bool,
     /// A soft tick in each of the last three seconds of a step.
     pub last_seconds_ticks: bool,
+    /// Ask "How tense do you feel, 0-10?" before and after a session.
+    pub ask_tension: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -75,6 +77,7 @@ impl Default for Settings {
                 transition: None,
                 preflight: true,
                 last_seconds_ticks: false,
+                ask_tension: false,
             },
             display: DisplaySettings {
                 theme: ThemeName::Calm,
@@ -121,6 +124,7 @@ struct RawSession {
     transition: Option<Spanned<Length>>,
     preflight: Option<bool>,
     last_seconds_ticks: Option<bool>,
+    ask_tension: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -206,6 +210,7 @@ impl Settings {
             .session
             .last_seconds_ticks
             .unwrap_or(session.last_seconds_ticks);
+        session.ask_tension = raw.session.ask_tension.unwrap_or(false);
         settings.display.theme = raw.display.theme.unwrap_or_default();
         settings.display.reduced_motion = raw.display.reduced_motion.unwrap_or(false);
         settings.routine_dirs = raw.routines.dirs.iter().map(|d| expand(d, base)).collect();

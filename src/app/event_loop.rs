@@ -89,6 +89,7 @@ fn main_loop(
             app.status = Some(status);
             dirty = true;
         }
+        out.flush(app);
         if let Some(exit) = app.exit {
             return Ok(exit);
         }
@@ -170,13 +171,33 @@ impl Out<'_> {
     fn effect(&mut self, app: &mut App, e: &Effect) {
         let Some(routine) = app.routine() else { return };
         self.sound.on_effect(e, routine);
+        if app.holds_back(e) {
+            app.deferred = Some(e.clone());
+            app.tension.asking = Some(super::When::After);
+            return;
+        }
+        self.record(app, e);
+    }
+
+    fn record(&mut self, app: &mut App, e: &Effect) {
+        let Some(routine) = app.routine() else { return };
         match self
             .recorder
-            .effect(e, routine, app.preview.map(|p| p.speed))
+            .effect(e, routine, app.preview.map(|p| p.speed), app.tension)
         {
             Some(Ok(glance)) => app.glance = Some(glance),
             Some(Err(why)) => app.status = Some(why),
             None => {}
+        }
+    }
+
+    /// Write a session end held back for the "after" answer, once it is in
+    /// (or the program is leaving).
+    fn flush(&mut self, app: &mut App) {
+        if (app.tension.asking.is_none() || app.exit.is_some())
+            && let Some(e) = app.deferred.take()
+        {
+            self.record(app, &e);
         }
     }
 }

@@ -11,7 +11,62 @@ use crate::history::{self, Record, Stats};
 use crate::routine::Routine;
 use crate::session::{Effect, Summary};
 
+/// "How tense do you feel, 0-10?", asked before and after a session when
+/// the setting is on; each answer is one key.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tension {
+    pub before: Option<u8>,
+    pub after: Option<u8>,
+    pub asking: Option<When>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Before,
+    After,
+}
+
+impl When {
+    pub fn question(self) -> &'static str {
+        match self {
+            When::Before => "How tense do you feel, 0-10?",
+            When::After => "And now: how tense do you feel, 0-10?",
+        }
+    }
+}
+
 impl App {
+    /// The answer to the tension question: before, it starts the session;
+    /// after, it completes the held-back history line.
+    pub(super) fn answer_tension(
+        &mut self,
+        answer: Option<u8>,
+        now: std::time::Instant,
+    ) -> Vec<Effect> {
+        match self.tension.asking.take() {
+            Some(When::Before) => {
+                self.tension.before = answer;
+                self.start_session(now)
+            }
+            Some(When::After) => {
+                self.tension.after = answer;
+                Vec::new()
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Whether the end of a session should wait for the "after" answer: only
+    /// when the question is on, the session was not a preview, and the user
+    /// is still here (not Ctrl-C or a signal).
+    pub fn holds_back(&self, effect: &Effect) -> bool {
+        self.ask_tension
+            && self.exit.is_none()
+            && self.preview.is_none()
+            && self.deferred.is_none()
+            && matches!(effect, Effect::Finished(_) | Effect::Stopped(_))
+    }
+
     /// `h` in the picker: read the history and show it.
     pub(super) fn open_history(&mut self) {
         let loaded = match &self.history_file {
@@ -49,13 +104,14 @@ impl Recorder {
         effect: &Effect,
         routine: &Routine,
         preview_speed: Option<f64>,
+        tension: Tension,
     ) -> Option<Result<history::Glance, String>> {
         let (Effect::Finished(summary) | Effect::Stopped(summary)) = effect else {
             return None;
         };
         let file = self.file.as_deref()?;
         let speed = self.speed * preview_speed.unwrap_or(1.0);
-        Some(record(file, routine, summary, speed))
+        Some(record(file, routine, summary, speed, tension))
     }
 }
 
@@ -64,6 +120,7 @@ fn record(
     routine: &Routine,
     summary: &Summary,
     speed: f64,
+    tension: Tension,
 ) -> Result<history::Glance, String> {
     let now = Zoned::now();
     // The session's own time ran `speed` times faster than the wall clock.
@@ -71,7 +128,9 @@ fn record(
     let started = now
         .checked_sub(Duration::from_secs(wall.as_secs()))
         .unwrap_or_else(|_| now.clone());
-    let record = Record::from_summary(routine, summary, &started, speed);
+    let mut record = Record::from_summary(routine, summary, &started, speed);
+    record.tension_before = tension.before;
+    record.tension_after = tension.after;
     history::append(file, &record).map_err(|e| format!("History not saved: {e}"))?;
     let records = history::load(file)
         .map(|l| l.records)

@@ -19,7 +19,7 @@ use crate::routine::{Library, Routine};
 use crate::session::{Effect, Msg, Session, Summary};
 use crate::ui::{DoneView, ScreenView, Theme, View};
 
-pub use history::Recorder;
+pub use history::{Recorder, Tension, When};
 pub use library::LibrarySource;
 pub use picker::Picker;
 
@@ -92,6 +92,12 @@ pub struct App {
     pub history_file: Option<PathBuf>,
     /// The streak and today's minutes after the last recorded session.
     pub glance: Option<crate::history::Glance>,
+    /// Ask how tense the user feels before and after each session (a setting).
+    pub ask_tension: bool,
+    pub tension: Tension,
+    /// The end of a session, held back until the "after" answer is in so
+    /// that its history line carries both answers.
+    pub deferred: Option<Effect>,
     pub exit: Option<Exit>,
 }
 
@@ -118,6 +124,9 @@ impl App {
             stale: false,
             history_file: None,
             glance: None,
+            ask_tension: false,
+            tension: Tension::default(),
+            deferred: None,
             exit: None,
         }
     }
@@ -134,6 +143,9 @@ impl App {
     pub fn context(&self) -> Context {
         if self.help {
             return Context::Help;
+        }
+        if self.tension.asking.is_some() {
+            return Context::Tension;
         }
         match &self.screen {
             Screen::Picker if self.picker.filtering => Context::Filtering,
@@ -191,6 +203,7 @@ impl App {
             help: self.help,
             status: self.status.as_deref(),
             reduced_motion: self.reduced_motion,
+            question: self.tension.asking.map(When::question),
         }
     }
 
@@ -249,6 +262,7 @@ impl App {
             Action::Preview => return self.start_preview(now),
             Action::Reload => self.reload(),
             Action::History => self.open_history(),
+            Action::Tension(answer) => return self.answer_tension(answer, now),
             other => self.picker.update(other, &self.library),
         }
         Vec::new()
@@ -281,18 +295,31 @@ impl App {
                 }
                 Vec::new()
             }
-            Screen::Preflight(routine) => {
-                // A session from preflight runs at the clock's own speed.
-                self.preview = None;
-                let (session, effects) = Session::start(routine.clone(), now);
-                self.screen = Screen::Session {
-                    session,
-                    confirm_quit: false,
+            Screen::Preflight(_) if self.ask_tension => {
+                self.tension = Tension {
+                    asking: Some(When::Before),
+                    ..Tension::default()
                 };
-                self.after(effects)
+                Vec::new()
             }
+            Screen::Preflight(_) => self.start_session(now),
             _ => Vec::new(),
         }
+    }
+
+    /// From preflight into the session.
+    pub(super) fn start_session(&mut self, now: Instant) -> Vec<Effect> {
+        let Screen::Preflight(routine) = &self.screen else {
+            return Vec::new();
+        };
+        // A session from preflight runs at the clock's own speed.
+        self.preview = None;
+        let (session, effects) = Session::start(routine.clone(), now);
+        self.screen = Screen::Session {
+            session,
+            confirm_quit: false,
+        };
+        self.after(effects)
     }
 
     fn send_to_session(&mut self, msg: Msg, now: Instant) -> Vec<Effect> {

@@ -124,3 +124,51 @@ fn help_takes_the_next_key_and_closes() {
     app.update(Action::ToggleHelp, t0);
     assert_eq!(app.context(), Context::Picker);
 }
+
+#[test]
+fn the_tension_question_comes_before_and_after_when_asked_for() {
+    let t0 = Instant::now();
+    let lib = library();
+    let routine = Arc::new(lib.find("desk-break").unwrap().routine.clone().unwrap());
+    let mut app = App::direct(routine, Library::default());
+    app.ask_tension = true;
+    app.update(Action::Open, t0);
+    assert_eq!(app.context(), Context::Tension);
+    assert!(
+        app.view(t0)
+            .question
+            .is_some_and(|q| q.contains("How tense"))
+    );
+    let fx = app.update(Action::Tension(Some(7)), t0);
+    assert_eq!(
+        fx,
+        vec![Effect::GetReady { step: 0 }],
+        "the answer starts the session"
+    );
+    assert_eq!(app.tension.before, Some(7));
+    let fx = app.update(Action::ConfirmQuit, t0 + s(30));
+    let end = fx.last().unwrap().clone();
+    assert!(
+        app.holds_back(&end),
+        "the record waits for the second answer"
+    );
+    app.deferred = Some(end);
+    app.tension.asking = Some(When::After);
+    assert_eq!(app.context(), Context::Tension);
+    app.update(Action::Tension(None), t0 + s(31));
+    assert_eq!((app.tension.after, app.tension.asking), (None, None));
+    assert_eq!(app.context(), Context::Done);
+}
+
+#[test]
+fn a_stop_by_ctrl_c_is_never_held_back() {
+    let t0 = Instant::now();
+    let lib = library();
+    let routine = Arc::new(lib.find("desk-break").unwrap().routine.clone().unwrap());
+    let mut app = App::direct(routine, Library::default());
+    app.ask_tension = true;
+    app.update(Action::Open, t0);
+    app.update(Action::Tension(Some(4)), t0);
+    let fx = app.update(Action::Interrupt, t0 + s(5));
+    assert!(!app.holds_back(fx.last().unwrap()));
+}

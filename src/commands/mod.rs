@@ -171,7 +171,7 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
             if let Some(status) = sound.status() {
                 let _ = print(&format!("{status}\n"));
             }
-            if let Some(Err(why)) = recorder.effect(e, &heard, None) {
+            if let Some(Err(why)) = recorder.effect(e, &heard, None, Default::default()) {
                 eprintln!("{why}");
             }
         })?;
@@ -212,6 +212,7 @@ fn finish_sound(sound: Player, exit: Exit) {
 fn apply_display(app: &mut App, env: &Env, reduced_motion_flag: bool) {
     app.theme = Theme::new(env.settings.display.theme);
     app.reduced_motion = reduced_motion_flag || env.settings.display.reduced_motion;
+    app.ask_tension = env.settings.session.ask_tension;
     app.status = env.settings_status();
 }
 

@@ -10,6 +10,7 @@ pub mod history;
 mod pacer;
 mod picker;
 mod preflight;
+mod question;
 mod session;
 pub mod theme;
 pub mod view;
@@ -50,6 +51,9 @@ pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) {
         ScreenView::History { stats, note } => {
             history::draw(frame, area, stats, view.status.or(*note), theme)
         }
+    }
+    if let Some(question) = view.question {
+        question::draw(frame, area, question, theme);
     }
     if view.help {
         help::draw(frame, area, &view.screen, theme);
@@ -111,6 +115,7 @@ pub(crate) mod testing {
             help: false,
             status: None,
             reduced_motion: false,
+            question: None,
         }
     }
 }

@@ -15,6 +15,8 @@ pub struct View<'a> {
     /// Show the breathing pacer as a stepped bar that changes once a
     /// second, with no animation.
     pub reduced_motion: bool,
+    /// A one-key question over the screen ("How tense do you feel?").
+    pub question: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -180,6 +180,43 @@ fn a_three_step_routine_runs_to_the_done_screen() {
 }
 
 #[test]
+fn tension_is_asked_before_and_after_and_kept_with_the_session() {
+    let path = routine();
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "[session]\nask_tension = true\n",
+    )
+    .unwrap();
+    let config = config.to_str().unwrap().to_owned();
+    let mut pty = Pty::spawn_with(
+        &["run", path.to_str().unwrap(), "--speed", "100"],
+        &[("KNOTLESS_CONFIG_DIR", &config)],
+    );
+    pty.wait_for("Stop if anything hurts");
+    pty.send("\r");
+    pty.wait_for("How tense do you feel, 0-10?");
+    pty.send("7");
+    pty.wait_for("And now: how tense");
+    assert_eq!(
+        pty.history(),
+        "",
+        "nothing written before the second answer"
+    );
+    pty.send("3");
+    pty.wait_for("Streak");
+    pty.send("q");
+    assert_eq!(pty.finish(), 0);
+    let history = pty.history();
+    assert!(
+        history.contains("\"tension_before\":7") && history.contains("\"tension_after\":3"),
+        "{history}"
+    );
+}
+
+#[test]
 fn quitting_by_a_signal_still_records_the_session() {
     let path = routine();
     let mut pty = Pty::spawn(&["run", path.to_str().unwrap()]);

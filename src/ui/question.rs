@@ -1,0 +1,62 @@
+//! A one-key question in a small box over the screen: "How tense do you
+//! feel, 0-10?", answered with a digit (t for 10) or skipped with Enter.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+
+use super::Theme;
+
+pub fn draw(frame: &mut Frame, area: Rect, question: &str, theme: &Theme) {
+    let lines = vec![
+        Line::styled(question.to_owned(), theme.accent()),
+        Line::raw(""),
+        Line::styled("0 calm … 9, or t for 10", theme.text()),
+        Line::styled("enter skips", theme.dim()),
+    ];
+    let width = 40.min(area.width);
+    let height = 6.min(area.height);
+    let rect = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.dim());
+    frame.render_widget(
+        Paragraph::new(lines)
+            .centered()
+            .wrap(Wrap { trim: true })
+            .block(block),
+        rect,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{plain, render};
+    use crate::routine::Library;
+    use crate::ui::{ScreenView, View};
+
+    #[test]
+    fn the_tension_question_sits_over_preflight_at_both_sizes() {
+        let lib = Library::builtins();
+        let routine = lib.find("desk-break").unwrap().routine.as_ref().unwrap();
+        for (w, h) in [(80, 24), (40, 12)] {
+            let view = View {
+                question: Some("How tense do you feel, 0-10?"),
+                ..plain(ScreenView::Preflight(routine))
+            };
+            let text = render(&view, w, h);
+            assert!(text.contains("How tense do you feel, 0-10?"), "{text}");
+            assert!(
+                text.contains("t for 10") && text.contains("enter skips"),
+                "{text}"
+            );
+        }
+    }
+}
