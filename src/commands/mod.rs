@@ -107,7 +107,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Edit { routine } => return edit::edit(&env, &routine),
         Command::Schema => print(&crate::routine::schema::json())?,
         Command::History { json } => history(env.paths.as_ref(), json)?,
-        Command::Sounds(args) => return sounds::sounds(&args, &sound_settings(false, None)),
+        Command::Sounds(args) => return sounds::sounds(&args, &sound_settings(&env, false, None)),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -134,7 +134,7 @@ fn picker(env: &Env) -> Result<ExitCode> {
         extra_dirs: env.extra_dirs.clone(),
     };
     apply_display(&mut app, env, false);
-    let mut sound = Player::start(sound_settings(false, None));
+    let mut sound = Player::start(sound_settings(env, false, None));
     app.history_file = env.history_file();
     let recorder = Recorder {
         file: env.history_file(),
@@ -154,7 +154,7 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
     let routine = Arc::new(routine);
     let clock = SystemClock::new(args.speed);
     // Connects on its own thread: never delays the first frame.
-    let mut sound = Player::start(sound_settings(args.mute, args.volume));
+    let mut sound = Player::start(sound_settings(env, args.mute, args.volume));
     let plain = args.plain || !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal();
     let recorder = Recorder {
         file: env.history_file(),
@@ -191,11 +191,14 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
 }
 
 /// Sound settings from the command line. (Merge the settings file here.)
-fn sound_settings(mute: bool, volume: Option<Volume>) -> SoundSettings {
+/// The sound settings in force: the settings file, then the flags.
+fn sound_settings(env: &Env, mute: bool, volume: Option<Volume>) -> SoundSettings {
+    let file = &env.settings;
     SoundSettings {
-        enabled: !mute,
-        volume: volume.unwrap_or_default(),
-        ..SoundSettings::default()
+        enabled: file.sound.enabled && !mute,
+        volume: volume.unwrap_or(Volume::new(file.sound.volume.into())),
+        breath_tones: file.sound.breath_tones,
+        last_seconds_ticks: file.session.last_seconds_ticks,
     }
 }
 

@@ -9,6 +9,8 @@
 //!   feeds through a bounded queue that drops rather than blocks; `output`:
 //!   the native PulseAudio protocol on Linux (`pulse`), or rodio's own
 //!   playback (`device`) on macOS, Windows and with the `alsa` feature.
+//! - `block`: waiting on the PulseAudio crate's futures, never past a time
+//!   limit; `guard`: a panic on a sound thread never reaches the screen.
 //! - Built without the `sound` feature, `Player` is a silent twin with the
 //!   same interface: no thread, no output, no rodio.
 

@@ -713,4 +713,55 @@ mod real_server {
             "{seen}"
         );
     }
+
+    /// With the `alsa` feature and no Pulse socket, sound goes through
+    /// rodio's own playback (cpal, ALSA): here ALSA's pulse plugin carries
+    /// it to the private server, so it can be recorded.
+    #[cfg(feature = "alsa")]
+    #[test]
+    #[ignore = "needs pulseaudio, pulseaudio-utils and libasound2-plugins; .ci/run runs it"]
+    fn real_server_alsa_plays_through_rodio() {
+        let pulse = PrivatePulse::start();
+        let rec = Recorder::start(&pulse);
+        let home = Home::new();
+        let alsa_home = home.dir.path().join("home");
+        fs::create_dir_all(&alsa_home).unwrap();
+        let server = pulse.server();
+        fs::write(
+            alsa_home.join(".asoundrc"),
+            format!(
+                "pcm.!default {{ type pulse server \"{server}\" }}\nctl.!default {{ type pulse server \"{server}\" }}\n"
+            ),
+        )
+        .unwrap();
+        let mut cmd = knotless(
+            &home,
+            NO_SERVER,
+            &["run", "two-steps.toml", "--plain", "--volume", "100"],
+        );
+        cmd.env("HOME", &alsa_home);
+        let (lines, stderr, code) = run_timed(cmd);
+        let (samples, t0) = rec.stop();
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(stderr, "", "nothing from ALSA or rodio on stderr");
+        assert!(
+            !lines.iter().any(|(l, _)| l.contains("Sound off")),
+            "{lines:?}"
+        );
+        for (l, at) in lines.iter().filter(|(l, _)| l.contains("] Step ")) {
+            let (onset, peak) = onset_and_peak(&samples, t0, *at, 1.5);
+            let heard = t0 + Duration::from_secs_f64(onset as f64 / RATE);
+            eprintln!(
+                "ALSA through rodio, {}: peak {:.2} dBFS, heard {:.1} ms after its step started",
+                &l[..l.find('(').unwrap_or(l.len())].trim(),
+                dbfs(peak),
+                heard.saturating_duration_since(*at).as_secs_f64() * 1000.0
+            );
+            assert!(
+                dbfs(peak) <= -12.0 && dbfs(peak) > -14.0,
+                "{:.2}",
+                dbfs(peak)
+            );
+        }
+    }
 }
