@@ -63,6 +63,8 @@ pub enum Action {
     History,
     /// An answer to "How tense do you feel?" (`None`: skipped).
     Tension(Option<u8>),
+    /// Esc on the question: before a session, back to preflight; after, a skip.
+    CancelQuestion,
 }
 
 pub fn action(context: Context, key: KeyEvent) -> Option<Action> {
@@ -129,7 +131,8 @@ pub fn action(context: Context, key: KeyEvent) -> Option<Action> {
         Context::Tension => match key.code {
             K::Char(c @ '0'..='9') => Some(A::Tension(Some(c as u8 - b'0'))),
             K::Char('t') | K::Char('T') => Some(A::Tension(Some(10))),
-            K::Enter | K::Esc | K::Char('s') => Some(A::Tension(None)),
+            K::Enter | K::Char('s') => Some(A::Tension(None)),
+            K::Esc => Some(A::CancelQuestion),
             _ => None,
         },
         Context::History => match key.code {

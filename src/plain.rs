@@ -37,7 +37,9 @@ pub fn run(
         }
     });
     let mut printer = Printer::new(&routine);
-    write(out, &printer.header())?;
+    // Nobody reads a closed pipe (`| head`): the session stops there and
+    // is recorded as stopped, rather than running on unseen.
+    let mut reader_gone = !write(out, &printer.header())?;
     let start = clock.now();
     let (mut session, effects) = Session::start(routine.clone(), start);
     let mut exit = Exit::Normal;
@@ -46,10 +48,15 @@ pub fn run(
         let now = clock.now();
         for e in &pending {
             on_effect(e);
-            write(out, &printer.line(e, now - start))?;
+            reader_gone |= !write(out, &printer.line(e, now - start))?;
         }
         if session.outcome().is_some() {
             break;
+        }
+        if reader_gone {
+            exit = Exit::HungUp;
+            pending = session.handle(Msg::Quit, clock.now());
+            continue;
         }
         let wait = session.next_wake(now).map(|at| clock.wait_until(at));
         let signal = match wait {
@@ -77,14 +84,15 @@ pub fn run(
     Ok(exit)
 }
 
-/// A closed pipe (`knotless run x --plain | head`) ends the output quietly.
-fn write(out: &mut dyn Write, text: &str) -> Result<()> {
+/// Write a line; `Ok(false)` when the reader has gone (a closed pipe).
+fn write(out: &mut dyn Write, text: &str) -> Result<bool> {
     if text.is_empty() {
-        return Ok(());
+        return Ok(true);
     }
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("cannot write the session"),
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(e).context("cannot write the session"),
     }
 }
 

@@ -24,13 +24,17 @@ pub fn enter() -> io::Result<Tui> {
     install_panic_hook();
     take()?;
     let backend = CrosstermBackend::new(BufWriter::with_capacity(FRAME_BUFFER, io::stdout()));
-    Terminal::new(backend)
+    Terminal::new(backend).inspect_err(|_| restore())
 }
 
 fn take() -> io::Result<()> {
     terminal::enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
-    execute!(io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)
+    let entered = execute!(io::stdout(), terminal::EnterAlternateScreen, cursor::Hide);
+    if entered.is_err() {
+        restore();
+    }
+    entered
 }
 
 /// Give the terminal back: leave the alternate screen, show the cursor,

@@ -27,6 +27,8 @@ pub struct Segment {
     /// Offsets from the start of this segment.
     pub cues: Vec<Cue>,
     pub breath: Option<BreathPattern>,
+    /// The second side of a two-sided step: it starts with a switch.
+    pub switches_side: bool,
 }
 
 impl Segment {
@@ -34,9 +36,10 @@ impl Segment {
         self.start + self.length
     }
 
-    /// True for the second side of a two-sided step: it starts with a switch.
+    /// True for the second side of a two-sided step (not for a step done on
+    /// the right side only, which starts like any other step).
     pub fn is_side_switch(&self) -> bool {
-        self.kind == SegmentKind::Work && self.side == Some(Side::Right)
+        self.switches_side
     }
 }
 
@@ -60,10 +63,11 @@ impl Timeline {
                     length: routine.transition,
                     cues: Vec::new(),
                     breath: None,
+                    switches_side: false,
                 });
                 at += routine.transition;
             }
-            for side in step.sides.list() {
+            for (n, side) in step.sides.list().into_iter().enumerate() {
                 segments.push(Segment {
                     kind: SegmentKind::Work,
                     step: index,
@@ -72,6 +76,7 @@ impl Timeline {
                     length: step.duration,
                     cues: step.cues.clone(),
                     breath: step.breath.clone(),
+                    switches_side: n > 0,
                 });
                 at += step.duration;
             }
@@ -154,6 +159,14 @@ cycles = 3
         assert!(t.segments[2].is_side_switch());
         assert_eq!(t.segments[2].cues[0].at, Duration::from_secs(30));
         assert!(t.segments[4].breath.is_some());
+    }
+
+    #[test]
+    fn a_step_on_the_right_side_only_is_not_a_switch() {
+        let text = TWO_STEPS.replace("sides = \"both\"", "sides = \"right\"");
+        let t = Timeline::new(&routine(&text));
+        assert_eq!(t.segments[1].side, Some(Side::Right));
+        assert!(!t.segments.iter().any(Segment::is_side_switch));
     }
 
     #[test]

@@ -63,6 +63,14 @@ pub fn run(
     let theme = app.theme;
     let mut out = Out { sound, recorder };
     let result = main_loop(&mut app, clock, &mut tui, (&rx, &acks), &theme, &mut out);
+    if result.is_err() {
+        // Whatever broke (a draw on a terminal that went away), the session
+        // so far is still recorded.
+        for e in app.stop(Exit::HungUp, clock.now()) {
+            out.effect(&mut app, &e);
+        }
+        out.flush(&mut app);
+    }
     signals.close();
     terminal::restore();
     result
@@ -98,7 +106,8 @@ fn main_loop(
             ScreenView::Session { view, .. } => Some(view),
             _ => None,
         };
-        if dirty || session_view != last.as_ref() {
+        // While the editor opened with `e` owns the terminal, nothing is drawn.
+        if !app.editing && (dirty || session_view != last.as_ref()) {
             tui.draw(|f| ui::draw(f, &view, theme))
                 .context("cannot draw")?;
             last = session_view.cloned();
@@ -108,11 +117,16 @@ fn main_loop(
         dirty = true;
         let was_key = matches!(wake, Some(Wake::Key(_)));
         let effects = match wake {
+            Some(Wake::Reload) if app.editing => {
+                app.stale = true;
+                Vec::new()
+            }
             Some(Wake::Reload) => {
                 app.routines_changed();
                 Vec::new()
             }
             Some(Wake::Edited(path, result)) => {
+                app.editing = false;
                 terminal::resume(tui)?;
                 app.edited(&path, result);
                 Vec::new()
@@ -126,6 +140,8 @@ fn main_loop(
             Some(Wake::Signal(SIGTERM)) => app.stop(Exit::Terminated, now),
             Some(Wake::Signal(SIGHUP)) => app.stop(Exit::HungUp, now),
             Some(Wake::Signal(SIGINT)) => app.stop(Exit::Interrupted, now),
+            // Job control while the editor runs is the editor's business.
+            Some(Wake::Signal(SIGTSTP | SIGCONT)) if app.editing => Vec::new(),
             Some(Wake::Signal(SIGTSTP)) => suspend(app, tui, now)?,
             Some(Wake::Signal(SIGCONT)) => {
                 terminal::resume(tui)?;
@@ -152,6 +168,7 @@ fn main_loop(
             let ack = match app.edit_request.take() {
                 Some(path) => {
                     terminal::restore();
+                    app.editing = true;
                     Ack::Edit(path)
                 }
                 None => Ack::Continue,

@@ -20,11 +20,14 @@ pub const PREVIEW_SPEED: f64 = 10.0;
 pub struct LibrarySource {
     pub user_dir: Option<PathBuf>,
     pub extra_dirs: Vec<PathBuf>,
+    /// The `session.transition` setting, given to every routine.
+    pub transition: Option<std::time::Duration>,
 }
 
 impl LibrarySource {
     pub fn discover(&self) -> Library {
         Library::discover(self.user_dir.as_deref(), &self.extra_dirs)
+            .with_transition(self.transition)
     }
 
     /// The directories worth watching for changes (those that exist).
@@ -48,10 +51,12 @@ impl App {
     pub fn reload(&mut self) {
         let keep = self.picker.selected(&self.library).map(|e| e.id.clone());
         self.library = self.source.discover();
-        if let Some(id) = keep {
-            let matching = self.picker.matching(&self.library);
-            if let Some(i) = matching.iter().position(|e| e.id == id) {
-                self.picker.selected = i;
+        let matching = self.picker.matching(&self.library);
+        match keep.and_then(|id| matching.iter().position(|e| e.id == id)) {
+            Some(i) => self.picker.selected = i,
+            // The highlighted routine is gone: stay on a row that exists.
+            None => {
+                self.picker.selected = self.picker.selected.min(matching.len().saturating_sub(1))
             }
         }
         let broken = self.library.problems().count();
@@ -119,6 +124,7 @@ impl App {
             origin: now,
             speed: PREVIEW_SPEED,
         });
+        self.tension = super::Tension::default();
         let (session, effects) = Session::start(routine, self.inner(now));
         self.screen = Screen::Session {
             session,

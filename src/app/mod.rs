@@ -88,6 +88,8 @@ pub struct App {
     pub edit_request: Option<PathBuf>,
     /// Routine files changed while the picker was not shown.
     pub stale: bool,
+    /// The editor opened with `e` owns the terminal.
+    pub editing: bool,
     /// The practice history file, when there is a data directory.
     pub history_file: Option<PathBuf>,
     /// The streak and today's minutes after the last recorded session.
@@ -122,6 +124,7 @@ impl App {
             preview: None,
             edit_request: None,
             stale: false,
+            editing: false,
             history_file: None,
             glance: None,
             ask_tension: false,
@@ -216,7 +219,17 @@ impl App {
 
     /// True while the breathing pacer is on screen and moving.
     pub fn animating(&self, now: Instant) -> bool {
+        let covered = self.help
+            || self.tension.asking.is_some()
+            || matches!(
+                self.screen,
+                Screen::Session {
+                    confirm_quit: true,
+                    ..
+                }
+            );
         !self.reduced_motion
+            && !covered
             && self.session().is_some_and(|s| {
                 !s.is_paused() && s.outcome().is_none() && s.view(self.inner(now)).breath.is_some()
             })
@@ -263,6 +276,10 @@ impl App {
             Action::Reload => self.reload(),
             Action::History => self.open_history(),
             Action::Tension(answer) => return self.answer_tension(answer, now),
+            Action::CancelQuestion if self.tension.asking == Some(When::Before) => {
+                self.tension.asking = None;
+            }
+            Action::CancelQuestion => return self.answer_tension(None, now),
             other => self.picker.update(other, &self.library),
         }
         Vec::new()

@@ -66,6 +66,7 @@ impl Env {
     pub fn library(&self) -> Library {
         let user = self.paths.as_ref().map(Paths::user_routines);
         Library::discover(user.as_deref(), &self.extra_dirs)
+            .with_transition(self.settings.session.transition)
     }
 
     /// `<data dir>/history.jsonl`, when there is a data directory.
@@ -132,6 +133,7 @@ fn picker(env: &Env) -> Result<ExitCode> {
     app.source = crate::app::LibrarySource {
         user_dir: env.paths.as_ref().map(Paths::user_routines),
         extra_dirs: env.extra_dirs.clone(),
+        transition: env.settings.session.transition,
     };
     apply_display(&mut app, env, false);
     let mut sound = Player::start(sound_settings(env, false, None));

@@ -118,6 +118,21 @@ impl Library {
             })
     }
 
+    /// Give every routine this get-ready pause (the `session.transition`
+    /// setting), when one is set.
+    pub fn with_transition(mut self, transition: Option<std::time::Duration>) -> Self {
+        if let Some(t) = transition {
+            for routine in self
+                .entries
+                .iter_mut()
+                .filter_map(|e| e.routine.as_mut().ok())
+            {
+                routine.transition = t;
+            }
+        }
+        self
+    }
+
     pub fn find(&self, id: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.id == id)
     }

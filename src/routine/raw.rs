@@ -122,14 +122,14 @@ pub enum RawBreath {
 pub struct RawCustomBreath {
     /// Seconds breathing in.
     #[serde(rename = "in")]
-    #[schemars(with = "f64", range(min = 0.0, max = 60.0))]
+    #[schemars(with = "f64", range(min = 0.5, max = 60.0))]
     pub inhale: Spanned<f64>,
     /// Seconds holding after breathing in.
     #[schemars(with = "Option<f64>", range(min = 0.0, max = 60.0))]
     pub hold: Option<Spanned<f64>>,
     /// Seconds breathing out.
     #[serde(rename = "out")]
-    #[schemars(with = "f64", range(min = 0.0, max = 60.0))]
+    #[schemars(with = "f64", range(min = 0.5, max = 60.0))]
     pub exhale: Spanned<f64>,
     /// Seconds holding after breathing out.
     #[schemars(with = "Option<f64>", range(min = 0.0, max = 60.0))]

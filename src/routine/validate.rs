@@ -27,6 +27,8 @@ const DEFAULT_TRANSITION: Duration = Duration::from_secs(5);
 const MAX_TRANSITION: Duration = Duration::from_secs(60);
 /// The longest any one breathing phase may be.
 const MAX_PHASE: f64 = 60.0;
+/// The shortest breathing phase that is not left out.
+const MIN_PHASE: f64 = 0.5;
 
 pub fn routine(
     id: &str,
@@ -385,15 +387,18 @@ fn custom_breath(c: &RawCustomBreath, problems: &mut Vec<Problem>) -> Option<Bre
     let mut phase = |value: Option<&Spanned<f64>>, name: &str, may_be_zero: bool| -> f64 {
         let Some(v) = value else { return 0.0 };
         let s = *v.get_ref();
-        let bad = !s.is_finite() || s < 0.0 || (!may_be_zero && s == 0.0) || s > MAX_PHASE;
-        if bad {
-            let least = if may_be_zero { "0" } else { "more than 0" };
+        // A phase shorter than half a second cannot be followed, and would
+        // wake the program hundreds of times a second.
+        let too_short = s < MIN_PHASE && !(may_be_zero && s == 0.0);
+        if !s.is_finite() || too_short || s > MAX_PHASE {
+            let range = if may_be_zero {
+                format!("0 (none), or from {MIN_PHASE} to {MAX_PHASE} seconds")
+            } else {
+                format!("from {MIN_PHASE} to {MAX_PHASE} seconds")
+            };
             problems.push(
-                Problem::at(
-                    v.span(),
-                    format!("`{name}` must be {least} and at most {MAX_PHASE} seconds"),
-                )
-                .help("phases are in seconds; fractions are fine, like 5.5"),
+                Problem::at(v.span(), format!("`{name}` must be {range}"))
+                    .help("phases are in seconds; fractions are fine, like 5.5"),
             );
         }
         s

@@ -372,7 +372,8 @@ impl Session {
         }
         match self.timeline.first_segment_of(step + 1) {
             Some(index) => self.enter(index, now, effects),
-            None => self.finish(now, true, effects),
+            // Skipping the last step ends the session short of its end.
+            None => self.finish(now, false, effects),
         }
     }
 

@@ -222,13 +222,13 @@ const INVALID: &[Invalid] = &[
         "custom-breath-zero-in.toml",
         6,
         17,
-        "`in` must be more than 0",
+        "`in` must be from 0.5 to 60 seconds",
     ),
     bad(
         "custom-breath-negative-in.toml",
         6,
         17,
-        "`in` must be more than 0",
+        "`in` must be from 0.5 to 60 seconds",
     ),
     bad_with_hint(
         "custom-breath-unknown-key.toml",

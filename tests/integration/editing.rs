@@ -292,3 +292,36 @@ fn settings_change_how_a_session_runs() {
     );
     assert!(stdout.contains("Desk break · 4:20"), "{stdout}");
 }
+
+#[test]
+fn plain_output_stops_when_its_reader_goes_and_is_recorded_as_stopped() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let home = Home::new();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_knotless"))
+        .args(["run", "desk-break", "--plain"])
+        .env("KNOTLESS_CONFIG_DIR", home.config())
+        .env("KNOTLESS_DATA_DIR", home.dir.path().join("data"))
+        .env("PULSE_SERVER", "unix:/nonexistent/knotless-test/native")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert!(lines.next().unwrap().unwrap().starts_with("Desk break"));
+    drop(lines); // like `| head -1`
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(15),
+            "still running unread"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(129));
+    let history = fs::read_to_string(home.dir.path().join("data/history.jsonl")).unwrap();
+    assert!(history.contains("\"outcome\":\"stopped\""), "{history}");
+}
