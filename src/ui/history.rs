@@ -535,24 +535,7 @@ mod tests {
         terminal
             .draw(|f| draw(f, f.area(), stats, None, &Theme::MONO))
             .unwrap();
-        let buffer = terminal.backend().buffer();
-        let mut out = String::new();
-        for y in 0..buffer.area.height {
-            let mut line = String::new();
-            let mut skip = 0;
-            for x in 0..buffer.area.width {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let symbol = buffer[(x, y)].symbol();
-                skip = symbol.width().saturating_sub(1);
-                line.push_str(symbol);
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
+        crate::ui::testing::buffer_text(terminal.backend().buffer())
     }
 
     #[test]

@@ -88,7 +88,12 @@ pub(crate) mod testing {
     pub fn render(view: &View, width: u16, height: u16) -> String {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal.draw(|f| draw(f, view, &Theme::MONO)).unwrap();
-        let buffer = terminal.backend().buffer();
+        buffer_text(terminal.backend().buffer())
+    }
+
+    /// A drawn buffer as lines of text (styles left out), wide characters
+    /// counted once.
+    pub fn buffer_text(buffer: &ratatui::buffer::Buffer) -> String {
         let mut out = String::new();
         for y in 0..buffer.area.height {
             let mut line = String::new();
