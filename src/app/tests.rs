@@ -7,6 +7,17 @@ fn library() -> Library {
     Library::builtins()
 }
 
+/// `knotless run desk-break`: straight to its preflight.
+fn desk_break() -> App {
+    let routine = library()
+        .find("desk-break")
+        .unwrap()
+        .routine
+        .clone()
+        .unwrap();
+    App::direct(Arc::new(routine), Library::default())
+}
+
 fn s(n: u64) -> Duration {
     Duration::from_secs(n)
 }
@@ -59,9 +70,7 @@ fn q_on_the_done_screen_leaves_the_program() {
 #[test]
 fn run_goes_straight_to_preflight_and_leaving_ends_the_program() {
     let t0 = Instant::now();
-    let lib = library();
-    let routine = Arc::new(lib.find("desk-break").unwrap().routine.clone().unwrap());
-    let mut app = App::direct(routine, Library::default());
+    let mut app = desk_break();
     assert_eq!(app.context(), Context::Preflight);
     app.update(Action::Back, t0);
     assert_eq!(app.exit, Some(Exit::Normal));
@@ -70,9 +79,7 @@ fn run_goes_straight_to_preflight_and_leaving_ends_the_program() {
 #[test]
 fn ctrl_c_stops_the_session_so_it_can_still_be_recorded() {
     let t0 = Instant::now();
-    let lib = library();
-    let routine = Arc::new(lib.find("desk-break").unwrap().routine.clone().unwrap());
-    let mut app = App::direct(routine, Library::default());
+    let mut app = desk_break();
     app.update(Action::Open, t0);
     let fx = app.update(Action::Interrupt, t0 + s(10));
     let Some(Effect::Stopped(summary)) = fx.last() else {
@@ -106,9 +113,7 @@ fn the_filter_narrows_the_list_by_name_or_tag() {
 #[test]
 fn suspending_pauses_the_session() {
     let t0 = Instant::now();
-    let lib = library();
-    let routine = Arc::new(lib.find("desk-break").unwrap().routine.clone().unwrap());
-    let mut app = App::direct(routine, Library::default());
+    let mut app = desk_break();
     app.update(Action::Open, t0);
     app.pause(t0 + s(2));
     assert!(app.session().unwrap().is_paused());
@@ -128,9 +133,7 @@ fn help_takes_the_next_key_and_closes() {
 #[test]
 fn the_tension_question_comes_before_and_after_when_asked_for() {
     let t0 = Instant::now();
-    let lib = library();
-    let routine = Arc::new(lib.find("desk-break").unwrap().routine.clone().unwrap());
-    let mut app = App::direct(routine, Library::default());
+    let mut app = desk_break();
     app.ask_tension = true;
     app.update(Action::Open, t0);
     assert_eq!(app.context(), Context::Tension);
@@ -163,9 +166,7 @@ fn the_tension_question_comes_before_and_after_when_asked_for() {
 #[test]
 fn a_stop_by_ctrl_c_is_never_held_back() {
     let t0 = Instant::now();
-    let lib = library();
-    let routine = Arc::new(lib.find("desk-break").unwrap().routine.clone().unwrap());
-    let mut app = App::direct(routine, Library::default());
+    let mut app = desk_break();
     app.ask_tension = true;
     app.update(Action::Open, t0);
     app.update(Action::Tension(Some(4)), t0);
