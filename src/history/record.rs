@@ -195,15 +195,9 @@ mod rfc3339 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::routine::Library;
 
     fn daily_back() -> Routine {
-        Library::builtins()
-            .find("daily-back")
-            .unwrap()
-            .routine
-            .clone()
-            .unwrap()
+        crate::routine::builtin::routine("daily-back")
     }
 
     fn stopped() -> Summary {

@@ -18,6 +18,17 @@ pub const BUILTINS: &[(&str, &str)] = &[
     ),
 ];
 
+/// A built-in routine, parsed: for tests.
+#[cfg(test)]
+pub fn routine(id: &str) -> crate::routine::Routine {
+    crate::routine::Library::builtins()
+        .find(id)
+        .unwrap()
+        .routine
+        .clone()
+        .unwrap()
+}
+
 /// How diagnostics name a built-in file.
 pub fn file_name(id: &str) -> String {
     format!("<built-in>/{id}.toml")

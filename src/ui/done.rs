@@ -102,17 +102,12 @@ mod tests {
     use proptest::prelude::*;
 
     use super::super::testing::{plain, render};
-    use crate::routine::{Library, Routine};
+    use crate::routine::Routine;
     use crate::session::Summary;
     use crate::ui::{DoneView, ScreenView};
 
     fn daily_back() -> Routine {
-        Library::builtins()
-            .find("daily-back")
-            .unwrap()
-            .routine
-            .clone()
-            .unwrap()
+        crate::routine::builtin::routine("daily-back")
     }
 
     fn finished() -> Summary {

@@ -139,12 +139,7 @@ mod tests {
     }
 
     fn daily_back() -> Routine {
-        Library::builtins()
-            .find("daily-back")
-            .unwrap()
-            .routine
-            .clone()
-            .unwrap()
+        crate::routine::builtin::routine("daily-back")
     }
 
     fn session() -> ScreenView<'static> {

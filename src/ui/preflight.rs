@@ -458,8 +458,7 @@ area = "neck"
     }
 
     fn daily_back() -> Routine {
-        let lib = Library::builtins();
-        lib.find("daily-back").unwrap().routine.clone().unwrap()
+        crate::routine::builtin::routine("daily-back")
     }
 
     #[test]

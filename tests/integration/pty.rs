@@ -83,6 +83,17 @@ impl Pty {
         std::fs::read_to_string(self.home().join("data/history.jsonl")).unwrap_or_default()
     }
 
+    /// The three-step routine at real speed, past preflight, its first step
+    /// on screen.
+    fn in_session() -> Self {
+        let path = routine();
+        let mut pty = Self::spawn(&["run", path.to_str().unwrap()]);
+        pty.wait_for("Stop if anything hurts");
+        pty.send("\r");
+        pty.wait_for("Shoulder rolls");
+        pty
+    }
+
     pub(crate) fn bytes(&self) -> Vec<u8> {
         self.output.lock().unwrap().clone()
     }
@@ -218,11 +229,7 @@ fn tension_is_asked_before_and_after_and_kept_with_the_session() {
 
 #[test]
 fn quitting_by_a_signal_still_records_the_session() {
-    let path = routine();
-    let mut pty = Pty::spawn(&["run", path.to_str().unwrap()]);
-    pty.wait_for("Stop if anything hurts");
-    pty.send("\r");
-    pty.wait_for("Shoulder rolls");
+    let mut pty = Pty::in_session();
     pty.signal("TERM");
     assert_eq!(pty.finish(), 143);
     let history = pty.history();
@@ -264,11 +271,7 @@ const FRESH: &str =
 
 #[test]
 fn q_then_yes_quits_a_session_cleanly() {
-    let path = routine();
-    let mut pty = Pty::spawn(&["run", path.to_str().unwrap()]);
-    pty.wait_for("Stop if anything hurts");
-    pty.send("\r");
-    pty.wait_for("Shoulder rolls");
+    let mut pty = Pty::in_session();
     pty.send("q");
     pty.wait_for("Quit this session?");
     pty.send("y");
@@ -279,22 +282,14 @@ fn q_then_yes_quits_a_session_cleanly() {
 
 #[test]
 fn ctrl_c_quits_at_once_with_status_130() {
-    let path = routine();
-    let mut pty = Pty::spawn(&["run", path.to_str().unwrap()]);
-    pty.wait_for("Stop if anything hurts");
-    pty.send("\r");
-    pty.wait_for("Shoulder rolls");
+    let mut pty = Pty::in_session();
     pty.send("\x03");
     assert_eq!(pty.finish(), 130);
 }
 
 #[test]
 fn sigterm_restores_the_terminal_with_status_143() {
-    let path = routine();
-    let mut pty = Pty::spawn(&["run", path.to_str().unwrap()]);
-    pty.wait_for("Stop if anything hurts");
-    pty.send("\r");
-    pty.wait_for("Shoulder rolls");
+    let mut pty = Pty::in_session();
     pty.signal("TERM");
     assert_eq!(pty.finish(), 143);
 }
@@ -310,11 +305,7 @@ fn sighup_restores_the_terminal_with_status_129() {
 
 #[test]
 fn ctrl_z_suspends_and_fg_comes_back_paused() {
-    let path = routine();
-    let mut pty = Pty::spawn(&["run", path.to_str().unwrap()]);
-    pty.wait_for("Stop if anything hurts");
-    pty.send("\r");
-    pty.wait_for("Shoulder rolls");
+    let mut pty = Pty::in_session();
     let before = pty.bytes().len();
     pty.send("\x1a");
     let deadline = Instant::now() + Duration::from_secs(10);
