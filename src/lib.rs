@@ -13,6 +13,7 @@ pub mod commands;
 pub mod editor;
 pub mod history;
 pub mod input;
+pub mod logging;
 pub mod paths;
 pub mod plain;
 pub mod routine;

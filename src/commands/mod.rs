@@ -85,6 +85,9 @@ impl Env {
 /// Run the command line; the exit code says whether all went well.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let env = Env::load(&cli.routines);
+    if let Some(paths) = &env.paths {
+        crate::logging::init(&paths.log_file());
+    }
     let library = || env.library();
     let Some(command) = cli.command else {
         return picker(&env);

@@ -1,0 +1,138 @@
+//! The log: `<state dir>/knotless.log`, plain text (no colour codes), at the
+//! level `KNOTLESS_LOG` names (`warn` by default; `off` for none).
+//!
+//! The screen is never written to while it is up, so everything worth
+//! knowing after the fact (a dropped sound, a sound server that went away,
+//! a routine that failed to reload, a torn history line, a hook's output)
+//! goes here instead. The file is kept small: one older generation
+//! (`knotless.log.1`) is kept when it passes 1 MiB at start, and one run
+//! writes at most 4 MiB. It is opened without following a symlink.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use tracing::level_filters::LevelFilter;
+
+/// Past this size at start, the log is moved to `knotless.log.1`.
+const ROTATE_AT: u64 = 1024 * 1024;
+/// What one run may write, however chatty it gets.
+const RUN_CAP: u64 = 4 * 1024 * 1024;
+
+/// The level from `KNOTLESS_LOG`: error, warn, info, debug, trace or off.
+/// Anything else is `warn`.
+pub fn level_from_env() -> LevelFilter {
+    std::env::var("KNOTLESS_LOG")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(LevelFilter::WARN)
+}
+
+/// Start logging to `file`. Returns the file in use, or `None` when the
+/// level is off or the file cannot be opened: the program then runs
+/// without a log, never failing over one.
+pub fn init(file: &Path) -> Option<PathBuf> {
+    let level = level_from_env();
+    if level == LevelFilter::OFF {
+        return None;
+    }
+    let out = open(file).ok()?;
+    tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_target(false)
+        .with_max_level(level)
+        .with_writer(Mutex::new(Capped {
+            file: out,
+            left: RUN_CAP,
+        }))
+        .try_init()
+        .ok()?;
+    Some(file.to_path_buf())
+}
+
+fn open(path: &Path) -> io::Result<File> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let meta = fs::symlink_metadata(path);
+    if meta.as_ref().is_ok_and(|m| !m.file_type().is_file()) {
+        return Err(io::Error::other("the log is not a regular file"));
+    }
+    if meta.is_ok_and(|m| m.len() > ROTATE_AT) {
+        let mut old = path.as_os_str().to_owned();
+        old.push(".1");
+        fs::rename(path, old)?;
+    }
+    let mut options = OpenOptions::new();
+    options.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path)
+}
+
+/// A file that stops taking lines once this run has written its share.
+struct Capped {
+    file: File,
+    left: u64,
+}
+
+impl Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = buf.len() as u64;
+        if n > self.left {
+            self.left = 0;
+            // Swallowed, not refused: a full log never becomes an error.
+            return Ok(buf.len());
+        }
+        self.left -= n;
+        self.file.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_big_log_is_moved_aside_and_a_symlink_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("state/knotless.log");
+        fs::create_dir_all(log.parent().unwrap()).unwrap();
+        fs::write(&log, vec![b'x'; (ROTATE_AT + 1) as usize]).unwrap();
+        let f = open(&log).unwrap();
+        assert_eq!(f.metadata().unwrap().len(), 0);
+        assert!(dir.path().join("state/knotless.log.1").exists());
+
+        #[cfg(unix)]
+        {
+            let target = dir.path().join("elsewhere");
+            let link = dir.path().join("link.log");
+            std::os::unix::fs::symlink(&target, &link).unwrap();
+            assert!(open(&link).is_err());
+            assert!(!target.exists(), "nothing is created through the link");
+        }
+    }
+
+    #[test]
+    fn one_run_writes_no_more_than_its_cap() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.log");
+        let mut w = Capped {
+            file: open(&path).unwrap(),
+            left: 10,
+        };
+        w.write_all(b"12345").unwrap();
+        w.write_all(b"123456").unwrap();
+        w.write_all(b"1").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"12345");
+    }
+}
