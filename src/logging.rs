@@ -4,7 +4,8 @@
 //! The screen is never written to while it is up, so everything worth
 //! knowing after the fact (a dropped sound, a sound server that went away,
 //! a routine that failed to reload, a torn history line, a hook's output)
-//! goes here instead. The file is kept small: one older generation
+//! goes here instead. Nothing is created until there is something to
+//! say, so a quiet run leaves no file behind. The file is kept small: one older generation
 //! (`knotless.log.1`) is kept when it passes 1 MiB at start, and one run
 //! writes at most 4 MiB. It is opened without following a symlink.
 
@@ -29,23 +30,19 @@ pub fn level_from_env() -> LevelFilter {
         .unwrap_or(LevelFilter::WARN)
 }
 
-/// Start logging to `file`. Returns the file in use, or `None` when the
-/// level is off or the file cannot be opened: the program then runs
-/// without a log, never failing over one.
+/// Start logging to `file` (opened at the first line). Returns `None` when
+/// the level is off. A file that cannot be opened means no log: the
+/// program never fails over one.
 pub fn init(file: &Path) -> Option<PathBuf> {
     let level = level_from_env();
     if level == LevelFilter::OFF {
         return None;
     }
-    let out = open(file).ok()?;
     tracing_subscriber::fmt()
         .with_ansi(false)
         .with_target(false)
         .with_max_level(level)
-        .with_writer(Mutex::new(Capped {
-            file: out,
-            left: RUN_CAP,
-        }))
+        .with_writer(Mutex::new(Capped::new(file.to_path_buf(), RUN_CAP)))
         .try_init()
         .ok()?;
     Some(file.to_path_buf())
@@ -74,27 +71,47 @@ fn open(path: &Path) -> io::Result<File> {
     options.open(path)
 }
 
-/// A file that stops taking lines once this run has written its share.
+/// A file opened at its first line, that stops taking lines once this run
+/// has written its share.
 struct Capped {
-    file: File,
+    path: PathBuf,
+    /// `None` until the first line; `Some(None)` when it could not be opened.
+    file: Option<Option<File>>,
     left: u64,
+}
+
+impl Capped {
+    fn new(path: PathBuf, cap: u64) -> Self {
+        Self {
+            path,
+            file: None,
+            left: cap,
+        }
+    }
 }
 
 impl Write for Capped {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = buf.len() as u64;
+        // Swallowed, not refused: a full or missing log never becomes an
+        // error anywhere else.
         if n > self.left {
             self.left = 0;
-            // Swallowed, not refused: a full log never becomes an error.
             return Ok(buf.len());
         }
         self.left -= n;
-        self.file.write_all(buf)?;
+        let path = &self.path;
+        if let Some(file) = self.file.get_or_insert_with(|| open(path).ok()) {
+            file.write_all(buf)?;
+        }
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
+        match &mut self.file {
+            Some(Some(f)) => f.flush(),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -126,10 +143,8 @@ mod tests {
     fn one_run_writes_no_more_than_its_cap() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("k.log");
-        let mut w = Capped {
-            file: open(&path).unwrap(),
-            left: 10,
-        };
+        let mut w = Capped::new(path.clone(), 10);
+        assert!(!path.exists(), "nothing is created before the first line");
         w.write_all(b"12345").unwrap();
         w.write_all(b"123456").unwrap();
         w.write_all(b"1").unwrap();
