@@ -10,6 +10,7 @@
 //! from whole seconds, so a second that ticks rewrites only a few cells
 //! (the bytes budget of PRODUCT.md section 9).
 
+use crate::input::KeyHelp;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -45,6 +46,7 @@ pub fn draw(
     view: &SessionView,
     reduced_motion: bool,
     status: Option<&str>,
+    keys: &[KeyHelp],
     theme: &Theme,
 ) {
     let area = area.intersection(frame.area());
@@ -59,7 +61,7 @@ pub fn draw(
     for (part, height) in parts.iter().zip(heights) {
         if height > 0 {
             let rect = Rect::new(content.x, y, content.width, height);
-            screen.draw_piece(frame, part.piece, rect, status);
+            screen.draw_piece(frame, part.piece, rect, (status, keys));
             y += height;
         }
     }
@@ -376,7 +378,13 @@ impl<'a> Screen<'a> {
         parts
     }
 
-    fn draw_piece(&self, frame: &mut Frame, piece: Piece, area: Rect, status: Option<&str>) {
+    fn draw_piece(
+        &self,
+        frame: &mut Frame,
+        piece: Piece,
+        area: Rect,
+        (status, keys): (Option<&str>, &[KeyHelp]),
+    ) {
         let theme = self.theme;
         let view = self.view;
         match piece {
@@ -422,7 +430,7 @@ impl<'a> Screen<'a> {
                 let text = truncate(&format!("Next: {}", escape_inline(next)), area.width);
                 frame.render_widget(Paragraph::new(Line::styled(text, theme.dim())), area);
             }
-            Piece::Hints => key_hints(frame, area, &self.hints(), status, theme),
+            Piece::Hints => key_hints(frame, area, keys, status, theme),
             Piece::Gap | Piece::Flex => {}
         }
     }
@@ -542,18 +550,6 @@ impl<'a> Screen<'a> {
                 area,
             );
         }
-    }
-
-    fn hints(&self) -> [(&'static str, &'static str); 6] {
-        let pause = if self.view.paused { "resume" } else { "pause" };
-        [
-            ("space", pause),
-            ("→", "next"),
-            ("←", "back"),
-            ("+/-", "15 s"),
-            ("?", "help"),
-            ("q", "quit"),
-        ]
     }
 }
 
@@ -1123,7 +1119,7 @@ instructions = "目を閉じて、呼吸を感じます。"
             view.paused = paused;
             let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
             terminal
-                .draw(|f| draw(f, f.area(), &view, reduced_motion, status.as_deref(), &Theme::CALM))
+                .draw(|f| draw(f, f.area(), &view, reduced_motion, status.as_deref(), &[], &Theme::CALM))
                 .unwrap();
             let v = View {
                 reduced_motion,
