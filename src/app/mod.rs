@@ -9,6 +9,7 @@ mod history;
 mod library;
 mod msg;
 mod picker;
+mod prompts;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -23,6 +24,7 @@ use crate::ui::{DoneView, ScreenView, Theme, View};
 pub use history::{Tension, When};
 pub use msg::{Command, Edited, Msg, RecordRequest};
 pub use picker::Picker;
+pub use prompts::{Heard, Prompts};
 
 /// How the program ends, and so its exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +87,8 @@ pub struct Options {
     /// `--plain`: no screens to go back to; the program ends with the
     /// session.
     pub plain: bool,
+    /// Which optional sounds the settings turn on.
+    pub prompts: Prompts,
 }
 
 pub struct App {
@@ -109,6 +113,8 @@ pub struct App {
     /// that its history line carries both answers.
     pub deferred: Option<RecordRequest>,
     pub muted: bool,
+    /// What the session has sounded so far.
+    pub heard: Heard,
     pub exit: Option<Exit>,
 }
 
@@ -135,6 +141,7 @@ impl App {
             tension: Tension::default(),
             deferred: None,
             muted: false,
+            heard: Heard::default(),
             exit: None,
         }
     }
@@ -428,6 +435,13 @@ impl App {
         for e in effects {
             if let Effect::Finished(summary) | Effect::Stopped(summary) = &e {
                 self.session_ended(summary.clone());
+            }
+            if let Screen::Session { session, .. } = &self.screen {
+                let (prepare, play) = self
+                    .heard
+                    .next(&e, session.routine(), &self.options.prompts);
+                out.extend(prepare.map(Command::PrepareSounds));
+                out.extend(play.map(Command::Play));
             }
             out.push(Command::Show(e));
         }

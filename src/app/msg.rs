@@ -12,6 +12,7 @@ use super::Exit;
 use crate::history::{Glance, Loaded};
 use crate::routine::{Library, Routine};
 use crate::session::{Effect, Summary};
+use crate::sound::Play;
 
 #[derive(Debug)]
 pub enum Msg {
@@ -59,9 +60,12 @@ pub struct Edited {
 
 #[derive(Debug, PartialEq)]
 pub enum Command {
-    /// A session's effect, for the renderer (plain prints it) and the
-    /// sound.
+    /// A session's effect, for the renderer (plain prints it).
     Show(Effect),
+    /// Play a sound now.
+    Play(Play),
+    /// Read these sound files now, before they are due.
+    PrepareSounds(Vec<PathBuf>),
     ToggleMute,
     /// A session started now: its recorded start is this instant.
     SessionStarted,

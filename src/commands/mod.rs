@@ -224,6 +224,10 @@ fn options(env: &Env, reduced_motion_flag: bool, plain: bool) -> Options {
         ask_tension: env.settings.session.ask_tension && !plain,
         user_dir: env.paths.as_ref().map(Paths::user_routines),
         plain,
+        prompts: crate::app::Prompts {
+            breath_tones: env.settings.sound.breath_tones,
+            last_seconds_ticks: env.settings.session.last_seconds_ticks,
+        },
     }
 }
 

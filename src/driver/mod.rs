@@ -225,10 +225,9 @@ impl Driver<'_> {
         inbox: &mut VecDeque<Msg>,
     ) {
         match command {
+            Command::Play(play) => self.outside.sound.play(play),
+            Command::PrepareSounds(files) => self.outside.sound.prepare(files),
             Command::Show(effect) => {
-                if let Some(routine) = app.routine() {
-                    self.outside.sound.on_effect(&effect, routine);
-                }
                 if !self.output_gone && renderer.effect(app, &effect, now).is_err() {
                     self.output_gone = true;
                 }
