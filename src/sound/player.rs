@@ -40,6 +40,8 @@ enum Link {
 }
 
 pub struct Player {
+    /// Read when the output is opened (never, in a build without sound).
+    #[cfg_attr(not(feature = "sound"), allow(dead_code))]
     settings: SoundSettings,
     muted: bool,
     link: Link,
