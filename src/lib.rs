@@ -12,6 +12,7 @@ pub mod clock;
 pub mod commands;
 pub mod driver;
 pub mod editor;
+pub mod format;
 pub mod history;
 pub mod input;
 pub mod logging;

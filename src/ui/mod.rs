@@ -7,6 +7,7 @@ mod digits;
 mod done;
 mod help;
 pub mod history;
+mod kit;
 mod pacer;
 mod picker;
 mod preflight;
