@@ -271,7 +271,7 @@ Stop if anything hurts.
     Breathe: in 4 · hold 4 · out 4 · hold out 4
 [0:50]   cycle 1 of 2
 [1:06]   cycle 2 of 2
-[1:22] Finished: 1:22 practised, 2 of 2 steps done.
+[1:22] Finished: 1:12 practised, 2 of 2 steps done.
 ";
         assert_eq!(text, expected);
     }

@@ -30,6 +30,8 @@ pub struct SessionView {
     pub instructions: String,
     pub caution: Option<String>,
     pub latest_cue: Option<String>,
+    /// A word from the session itself, such as why `-` took nothing.
+    pub note: Option<&'static str>,
     /// Title of the step after this one.
     pub next_title: Option<String>,
     /// Whole seconds left in the current segment, rounded up.
@@ -123,6 +125,7 @@ impl Session {
             instructions: step.instructions.clone(),
             caution: step.caution.clone(),
             latest_cue: self.latest_cue.clone(),
+            note: self.note,
             next_title: self
                 .routine()
                 .steps

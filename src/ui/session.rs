@@ -179,11 +179,12 @@ impl<'a> Screen<'a> {
             .as_deref()
             .map(|c| wrap(&format!("{CAREFUL}{}", escape_multiline(c.trim())), w))
             .unwrap_or_default();
-        let cue = view
-            .latest_cue
-            .as_deref()
-            .map(|c| wrap(&format!("{CUE_MARK}{}", escape_inline(c)), w))
-            .unwrap_or_default();
+        // The session's own word (why `-` took nothing) outranks the cue.
+        let cue = match (view.note, view.latest_cue.as_deref()) {
+            (Some(note), _) => wrap(&format!("{CUE_MARK}{note}"), w),
+            (None, Some(c)) => wrap(&format!("{CUE_MARK}{}", escape_inline(c)), w),
+            (None, None) => Vec::new(),
+        };
         Self {
             view,
             theme,
