@@ -189,8 +189,28 @@ pub enum Table {
 /// Turn a message from toml/serde into a problem a routine author can act
 /// on: unknown keys and values get a "did you mean", missing keys a hint.
 pub fn from_toml_error(err: &toml::de::Error, fallback: Range<usize>, table: Table) -> Problem {
+    from_toml_error_in(err, fallback, table, None)
+}
+
+/// As `from_toml_error`, knowing the key whose whole value is wrong, so the
+/// message can name that key's allowed values or form.
+pub fn from_toml_error_in(
+    err: &toml::de::Error,
+    fallback: Range<usize>,
+    table: Table,
+    key: Option<&str>,
+) -> Problem {
     let span = err.span().unwrap_or(fallback);
     let message = err.message().trim_end();
+    let wrong_type = message.starts_with("invalid type")
+        || message.starts_with("invalid value")
+        || message.contains("wanted string or table");
+    if let Some((expects, example)) = key.filter(|_| wrong_type).and_then(expected_form) {
+        let key = key.unwrap_or_default();
+        return Problem::at(span, format!("`{key}` takes {expects}"))
+            .label("not a value this key takes")
+            .help(format!("for example: {example}"));
+    }
     if let Some((word, allowed)) = parse_unknown(message, "unknown field `") {
         let mut p = Problem::at(span, format!("unknown key `{word}`"));
         p = match did_you_mean(&word, allowed.iter().map(String::as_str)) {
@@ -259,6 +279,12 @@ pub fn from_syntax_error(err: &toml::de::Error, source: &str) -> Problem {
     )
 }
 
+/// For an unknown key close to an allowed one, the key that was meant.
+pub fn meant_key(err: &toml::de::Error) -> Option<String> {
+    let (word, allowed) = parse_unknown(err.message().trim_end(), "unknown field `")?;
+    did_you_mean(&word, allowed.iter().map(String::as_str)).map(str::to_owned)
+}
+
 /// "unknown field `x`, expected one of `a`, `b`" -> ("x", ["a", "b"]).
 fn parse_unknown(message: &str, prefix: &str) -> Option<(String, Vec<String>)> {
     let rest = message.strip_prefix(prefix)?;
@@ -270,6 +296,70 @@ fn parse_unknown(message: &str, prefix: &str) -> Option<(String, Vec<String>)> {
         .map(str::to_owned)
         .collect::<Vec<_>>();
     Some((word.to_owned(), allowed))
+}
+
+/// What a key takes, and an example line: for values of the wrong type.
+pub fn expected_form(key: &str) -> Option<(String, String)> {
+    use super::model::{Area, Position, Pressure, StepKind};
+    fn list<T: Copy>(all: &[T], word: fn(T) -> &'static str) -> String {
+        let words: Vec<String> = all.iter().map(|w| format!("\"{}\"", word(*w))).collect();
+        format!("one of {}", words.join(", "))
+    }
+    let duration = || "a duration, like \"45s\", \"1m30s\" or \"2 min\", or whole seconds like 90";
+    let text = "text in double quotes";
+    Some(match key {
+        "kind" => (
+            list(StepKind::ALL, StepKind::word),
+            "kind = \"kneading\"".into(),
+        ),
+        "area" => (list(Area::ALL, Area::word), "area = \"shoulders\"".into()),
+        "pressure" => (
+            list(Pressure::ALL, Pressure::word),
+            "pressure = \"medium\"".into(),
+        ),
+        "position" => (
+            list(Position::ALL, Position::word),
+            "position = \"chair\"".into(),
+        ),
+        "sides" => (
+            "\"both\" (left, then right), \"left\" or \"right\"".into(),
+            "sides = \"both\"".into(),
+        ),
+        "cycles" => (
+            "a whole number of 1 or more, without quotes".into(),
+            "cycles = 6".into(),
+        ),
+        "duration" | "transition" | "switch" | "get_ready" | "at" => {
+            (duration().into(), format!("{key} = \"30s\""))
+        }
+        "name" | "title" | "summary" | "safety" | "instructions" | "caution" | "glance"
+        | "text" | "sound" => (text.into(), format!("{key} = \"...\"")),
+        "tags" | "tools" | "prepare" => (
+            "a list of text in square brackets".into(),
+            format!("{key} = [\"hands\", \"tennis ball\"]"),
+        ),
+        "breath" => (
+            format!(
+                "a pattern name ({}) or seconds for each phase",
+                crate::breath::NAMED_PATTERNS.join(", ")
+            ),
+            "breath = \"box\" or breath = { in = 4, out = 6 }".into(),
+        ),
+        "breath_tones" | "voice" => ("true or false".into(), format!("{key} = true")),
+        "say" => (
+            "the words to say in double quotes, or false for silence".into(),
+            "say = \"Lie down on your back\"".into(),
+        ),
+        "cues" => (
+            "a list of cues, each with `at` and `text`".into(),
+            "cues = [{ at = \"30s\", text = \"Now the other way\" }]".into(),
+        ),
+        "defaults" => (
+            "a table of pressure, transition and switch".into(),
+            "[defaults] then transition = \"5s\" on the next line".into(),
+        ),
+        _ => return None,
+    })
 }
 
 fn missing_key_help(key: &str) -> String {

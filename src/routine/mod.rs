@@ -13,5 +13,5 @@ mod validate;
 
 pub use diagnostic::{FileProblems, Problem};
 pub use library::{Entry, Library};
-pub use model::{Area, Cue, Origin, Pressure, Routine, Side, Sides, Step, StepKind};
+pub use model::{Area, Cue, Origin, Position, Pressure, Routine, Say, Side, Sides, Step, StepKind};
 pub use validate::MAX_STEPS;

@@ -4,11 +4,15 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde::Deserialize;
+use std::borrow::Cow;
+
+use serde::de::DeserializeOwned;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use super::diagnostic::{FileProblems, Problem, Table, from_syntax_error, from_toml_error};
+use super::diagnostic::{
+    FileProblems, Problem, Table, from_syntax_error, from_toml_error_in, meant_key,
+};
 use super::model::Routine;
 use super::raw::{RawHeader, RawStep};
 use super::validate::{self, SoundFiles};
@@ -43,12 +47,12 @@ pub fn parse_routine_with(
     let steps = steps_key.and_then(|k| root.remove(&k));
 
     let mut found = Vec::new();
-    let header = RawHeader::deserialize(ValueDeserializer::from(Spanned::new(
-        whole.clone(),
-        DeValue::Table(root),
-    )))
-    .map_err(|e| found.push(from_toml_error(&e, 0..0, Table::Routine)))
-    .ok();
+    let header = read_lenient::<RawHeader>(whole, root, Table::Routine, &mut found).map(
+        |(mut header, unreadable)| {
+            header.unreadable = unreadable;
+            header
+        },
+    );
     let raw_steps = read_steps(steps, &mut found);
     if let Some(header) = header {
         match validate::routine(id, header, raw_steps, files) {
@@ -88,12 +92,20 @@ fn read_steps(steps: Option<Spanned<DeValue<'_>>>, found: &mut Vec<Problem>) -> 
     let mut unreadable = 0;
     for item in items {
         let item_span = item.span();
-        match RawStep::deserialize(ValueDeserializer::from(item)) {
-            Ok(step) => out.push((item_span, step)),
-            Err(e) => {
-                unreadable += 1;
-                found.push(from_toml_error(&e, item_span, Table::Step));
+        let DeValue::Table(table) = item.into_inner() else {
+            unreadable += 1;
+            found.push(
+                Problem::at(item_span, "each step must be a table")
+                    .help("write each step as a [[steps]] table with kind, title and duration"),
+            );
+            continue;
+        };
+        match read_lenient::<RawStep>(item_span.clone(), table, Table::Step, found) {
+            Some((mut step, keys)) => {
+                step.unreadable = keys;
+                out.push((item_span, step));
             }
+            None => unreadable += 1,
         }
     }
     StepsFound {
@@ -109,4 +121,80 @@ pub struct StepsFound {
     pub steps: Vec<(Range<usize>, RawStep)>,
     /// Steps that were there but could not be read (already reported).
     pub unreadable: usize,
+}
+
+/// At most this many mistakes are reported in one table.
+const MAX_ROUNDS: usize = 64;
+
+/// Read `table` as a `T`, reporting every key that cannot be read rather
+/// than the first only: a key with a value of the wrong kind, or an unknown
+/// key, is reported and left out, and a missing required key is reported
+/// and given a stand-in, until the rest reads. Returns the value and the
+/// keys left out, or `None` when it still cannot be read.
+pub fn read_lenient<T: DeserializeOwned>(
+    span: Range<usize>,
+    mut table: DeTable<'_>,
+    which: Table,
+    found: &mut Vec<Problem>,
+) -> Option<(T, Vec<String>)> {
+    let mut left_out = Vec::new();
+    for _ in 0..MAX_ROUNDS {
+        let value = Spanned::new(span.clone(), DeValue::Table(table.clone()));
+        let err = match T::deserialize(ValueDeserializer::from(value)) {
+            Ok(t) => return Some((t, left_out)),
+            Err(e) => e,
+        };
+        if let Some(key) = missing_key(&err) {
+            found.push(from_toml_error_in(&err, span.clone(), which, None));
+            let stand_in = stand_in(&key, &table)?;
+            table.insert(
+                Spanned::new(span.start..span.start, Cow::Owned(key)),
+                Spanned::new(span.start..span.start, stand_in),
+            );
+            continue;
+        }
+        let at = err.span();
+        let culprit = at.as_ref().and_then(|at| {
+            table.iter().find_map(|(k, v)| {
+                let inside = |r: Range<usize>| r.start <= at.start && at.end <= r.end;
+                (inside(k.span()) || inside(v.span())).then(|| (k.clone(), v.span() == *at))
+            })
+        });
+        let Some((key, whole_value)) = culprit else {
+            found.push(from_toml_error_in(&err, span.clone(), which, None));
+            return None;
+        };
+        let name = key.get_ref().to_string();
+        let named = whole_value.then_some(name.as_str());
+        found.push(from_toml_error_in(&err, span.clone(), which, named));
+        table.remove(&key);
+        // A misspelt `duraton` is not also reported as a missing `duration`.
+        left_out.extend(meant_key(&err));
+        left_out.push(name);
+    }
+    None
+}
+
+/// The key a "missing field" error names.
+fn missing_key(err: &toml::de::Error) -> Option<String> {
+    let rest = err.message().strip_prefix("missing field `")?;
+    Some(rest.split('`').next()?.to_owned())
+}
+
+/// A value that lets the rest of a table be checked once a required key is
+/// reported missing; `None` when no stand-in makes sense.
+fn stand_in(key: &str, table: &DeTable<'_>) -> Option<DeValue<'static>> {
+    let text = |s: &'static str| Some(DeValue::String(Cow::Borrowed(s)));
+    match key {
+        "name" | "title" => text("(missing)"),
+        "kind" => {
+            let has = |k: &str| table.keys().any(|key| key.get_ref() == k);
+            if has("cycles") || (has("breath") && !has("duration")) {
+                text("breathing")
+            } else {
+                text("warm-up")
+            }
+        }
+        _ => None,
+    }
 }

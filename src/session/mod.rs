@@ -262,12 +262,14 @@ impl Session {
         self.fired = Fired::default();
         self.latest_cue = None;
         let seg = self.segment();
+        // The switch is announced as soon as the second side begins: at the
+        // start of the pause between sides, so the hand has that pause to move.
         effects.push(match (seg.kind, seg.is_side_switch()) {
-            (SegmentKind::GetReady, _) => Effect::GetReady { step: seg.step },
-            (SegmentKind::Work, true) => Effect::SideSwitch {
+            (_, true) => Effect::SideSwitch {
                 step: seg.step,
-                side: crate::routine::Side::Right,
+                side: seg.side.unwrap_or(crate::routine::Side::Right),
             },
+            (SegmentKind::GetReady, false) => Effect::GetReady { step: seg.step },
             (SegmentKind::Work, false) => Effect::StepStarted {
                 step: seg.step,
                 side: seg.side,
@@ -380,7 +382,10 @@ impl Session {
     fn back(&mut self, now: Instant, effects: &mut Vec<Effect>) {
         let seg = self.segment();
         let step = seg.step;
-        let into_step = if seg.kind == SegmentKind::GetReady {
+        let into_step = if seg.is_switch_pause() {
+            // Between the sides: back to the start of the first side.
+            Duration::MAX
+        } else if seg.kind == SegmentKind::GetReady {
             Duration::ZERO
         } else {
             let earlier_sides: Duration = self.timeline.segments[..self.seg]
