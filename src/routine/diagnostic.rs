@@ -11,9 +11,19 @@ use codespan_reporting::term::{self, termcolor};
 
 use crate::text::{VisibleSource, escape_inline, escape_multiline};
 
+/// How bad a problem is: an error stops the file from being used; a
+/// warning is advice to the routine's author (`check --strict` refuses it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
+}
+
 /// One thing wrong in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    pub severity: Severity,
     /// Byte range in the file's text, when the problem has a place.
     pub span: Option<Range<usize>>,
     /// What is wrong.
@@ -27,6 +37,7 @@ pub struct Problem {
 impl Problem {
     pub fn at(span: Range<usize>, message: impl Into<String>) -> Self {
         Self {
+            severity: Severity::Error,
             span: Some(span),
             message: message.into(),
             label: None,
@@ -34,8 +45,21 @@ impl Problem {
         }
     }
 
+    /// Advice to the author at `span`: the file still works.
+    pub fn warning(span: Range<usize>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::at(span, message)
+        }
+    }
+
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
+    }
+
     pub fn whole_file(message: impl Into<String>) -> Self {
         Self {
+            severity: Severity::Error,
             span: None,
             message: message.into(),
             label: None,
@@ -71,6 +95,19 @@ impl FileProblems {
             source,
             problems,
         }
+    }
+
+    /// The problems that are errors (not warnings).
+    pub fn error_count(&self) -> usize {
+        self.problems.iter().filter(|p| !p.is_warning()).count()
+    }
+
+    /// Every warning made an error: `check --strict`.
+    pub fn strict(mut self) -> Self {
+        for p in &mut self.problems {
+            p.severity = Severity::Error;
+        }
+        self
     }
 
     /// 1-based line and column (in characters) of a problem.
@@ -111,7 +148,10 @@ impl FileProblems {
         let visible = VisibleSource::new(self.source.as_deref().unwrap_or(""));
         let file = SimpleFile::new(name.clone(), visible.text.as_str());
         for problem in &self.problems {
-            let mut diagnostic = Diagnostic::error();
+            let mut diagnostic = match problem.severity {
+                Severity::Error => Diagnostic::error(),
+                Severity::Warning => Diagnostic::warning(),
+            };
             let message = escape_multiline(&problem.message);
             match (&problem.span, &self.source) {
                 (Some(span), Some(source)) => {

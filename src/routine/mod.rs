@@ -4,6 +4,7 @@ pub mod builtin;
 pub mod diagnostic;
 pub mod duration;
 pub mod library;
+pub mod lint;
 pub mod load;
 pub mod model;
 pub mod parse;

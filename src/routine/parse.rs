@@ -31,6 +31,17 @@ pub fn parse_routine_with(
     text: &str,
     files: SoundFiles,
 ) -> Result<Routine, FileProblems> {
+    parse_routine_linted(id, file, text, files).map(|(routine, _)| routine)
+}
+
+/// Parse and validate one routine; with it, its authoring warnings (which
+/// may be none).
+pub fn parse_routine_linted(
+    id: &str,
+    file: &str,
+    text: &str,
+    files: SoundFiles,
+) -> Result<(Routine, FileProblems), FileProblems> {
     let problems = |problems| FileProblems::new(file, Some(Arc::from(text)), problems);
     let (document, syntax_errors) = DeTable::parse_recoverable(text);
     if !syntax_errors.is_empty() {
@@ -56,7 +67,9 @@ pub fn parse_routine_with(
     let raw_steps = read_steps(steps, &mut found);
     if let Some(header) = header {
         match validate::routine(id, header, raw_steps, files) {
-            Ok(routine) if found.is_empty() => return Ok(routine),
+            Ok((routine, warnings)) if found.is_empty() => {
+                return Ok((routine, problems(warnings)));
+            }
             Ok(_) => {}
             Err(mut more) => found.append(&mut more),
         }

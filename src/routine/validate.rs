@@ -10,6 +10,7 @@ use toml::Spanned;
 
 use super::diagnostic::{Problem, did_you_mean};
 use super::duration::{Length, MAX_STEP, clock, words};
+use super::lint::{self, StepSpans};
 use super::model::{Area, Cue, Pressure, Routine, Say, Side, SideChoice, Sides, Step, StepKind};
 use super::parse::StepsFound;
 use super::raw::{RawBreath, RawCustomBreath, RawHeader, RawSay, RawStep};
@@ -35,12 +36,13 @@ const MAX_PHASE: f64 = 60.0;
 /// The shortest breathing phase that is not left out.
 const MIN_PHASE: f64 = 0.5;
 
+/// The routine, with its authoring warnings; or every problem in it.
 pub fn routine(
     id: &str,
     header: RawHeader,
     steps: StepsFound,
     files: SoundFiles,
-) -> Result<Routine, Vec<Problem>> {
+) -> Result<(Routine, Vec<Problem>), Vec<Problem>> {
     let mut problems = Vec::new();
     if header.name.get_ref().trim().is_empty() {
         problems.push(
@@ -87,16 +89,19 @@ pub fn routine(
     }
 
     let mut out = Vec::with_capacity(steps.steps.len());
+    let mut spans = Vec::with_capacity(steps.steps.len());
     for (span, raw) in steps.steps {
         let defaults = StepDefaults { pressure, switch };
+        let at = StepSpans::of(&span, &raw);
         if let Some(step) = step(span, raw, defaults, files, &mut problems) {
             out.push(step);
+            spans.push(at);
         }
     }
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok(Routine {
+    let routine = Routine {
         id: id.to_owned(),
         name: header.name.into_inner().trim().to_owned(),
         summary: header.summary.trim().to_owned(),
@@ -109,7 +114,9 @@ pub fn routine(
         sound,
         breath_tones: header.breath_tones.map(Spanned::into_inner),
         voice: header.voice.is_none_or(Spanned::into_inner),
-    })
+    };
+    let warnings = lint::warnings(&routine, &spans);
+    Ok((routine, warnings))
 }
 
 /// A get-ready pause as written: at most a minute, "0s" for none.
