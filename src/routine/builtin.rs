@@ -7,10 +7,20 @@ pub const BUILTINS: &[(&str, &str)] = &[
     ("calm-down", include_str!("../../routines/calm-down.toml")),
     ("daily-back", include_str!("../../routines/daily-back.toml")),
     ("desk-break", include_str!("../../routines/desk-break.toml")),
+    ("desk-reset", include_str!("../../routines/desk-reset.toml")),
+    (
+        "hands-forearms",
+        include_str!("../../routines/hands-forearms.toml"),
+    ),
+    ("jaw-face", include_str!("../../routines/jaw-face.toml")),
     ("lower-back", include_str!("../../routines/lower-back.toml")),
     (
         "roller-and-ball",
         include_str!("../../routines/roller-and-ball.toml"),
+    ),
+    (
+        "seated-gentle",
+        include_str!("../../routines/seated-gentle.toml"),
     ),
     (
         "sleep-wind-down",

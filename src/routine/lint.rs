@@ -139,9 +139,9 @@ fn reading_time(step: &Step, at: &StepSpans, out: &mut Vec<Problem>) {
             Problem::warning(
                 span.clone(),
                 format!(
-                    "these instructions take about {} s to read, more than a third of the step ({} of {})",
-                    read.ceil(),
-                    words(Duration::from_secs_f64(third)),
+                    "these instructions take about {} s to read, more than a third of the step ({} s of {})",
+                    tenths(read),
+                    tenths(third),
                     words(step.duration)
                 ),
             )
@@ -151,6 +151,12 @@ fn reading_time(step: &Step, at: &StepSpans, out: &mut Vec<Problem>) {
             )),
         );
     }
+}
+
+/// "6.9", "12": seconds to a tenth, without a trailing ".0".
+fn tenths(s: f64) -> String {
+    let t = format!("{s:.1}");
+    t.strip_suffix(".0").map_or(t.clone(), str::to_owned)
 }
 
 fn glance_length(step: &Step, at: &StepSpans, out: &mut Vec<Problem>) {
