@@ -70,16 +70,15 @@ pub fn check(
     // Files with warnings only still pass.
     reports.retain(|r| r.error_count() > 0);
     let s = |n: usize| if n == 1 { "" } else { "s" };
-    if warnings > 0 {
-        text.push_str(&format!(
-            "{warnings} warning{} (`--strict` makes warnings errors)\n",
-            s(warnings)
-        ));
-    }
+    let warned = match warnings {
+        0 => String::new(),
+        n => format!("; {n} warning{} (`--strict` makes warnings errors)", s(n)),
+    };
     if reports.is_empty() {
-        text.push_str(&match files {
-            1 => "The routine file is fine.\n".to_owned(),
-            n => format!("All {n} routine files are fine.\n"),
+        text.push_str(&match (files, warnings) {
+            (1, 0) => "The routine file is fine.\n".to_owned(),
+            (n, 0) => format!("All {n} routine files are fine.\n"),
+            (n, _) => format!("No errors in {n} routine file{}{warned}.\n", s(n)),
         });
     } else {
         let names: Vec<String> = reports
@@ -87,7 +86,7 @@ pub fn check(
             .map(|r| escape_inline(&r.file).into_owned())
             .collect();
         text.push_str(&format!(
-            "{problems} problem{} in {} of {files} file{}: {}\n",
+            "{problems} problem{} in {} of {files} file{}: {}{warned}\n",
             s(problems),
             reports.len(),
             s(files),

@@ -250,3 +250,85 @@ fn position_change(routine: &Routine, i: usize, at: &StepSpans, out: &mut Vec<Pr
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn warnings_of(fixture: &str) -> Vec<Problem> {
+        let path = format!(
+            "{}/tests/fixtures/warnings/{fixture}.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let (_, report) = load_file_linted(std::path::Path::new(&path)).unwrap();
+        assert!(report.problems.iter().all(Problem::is_warning));
+        report.problems
+    }
+
+    /// Each fixture triggers its own warning, and only that one, at the
+    /// line that causes it.
+    #[test]
+    fn each_warning_has_a_fixture_that_triggers_it_alone() {
+        for (fixture, says, line) in [
+            (
+                "long-instructions",
+                "to read, more than a third of the step",
+                8,
+            ),
+            ("long-glance", "the glance line has 10 words", 8),
+            ("long-hold-without-caution", "a breath hold of 10 s", 6),
+            ("too-many-4-7-8", "6 cycles of 4-7-8 breathing in a row", 12),
+            (
+                "floor-without-get-ready",
+                "a move from chair to floor with only 5 s",
+                15,
+            ),
+        ] {
+            let found = warnings_of(fixture);
+            assert_eq!(found.len(), 1, "{fixture}: {found:?}");
+            assert!(
+                found[0].message.contains(says),
+                "{fixture}: {}",
+                found[0].message
+            );
+            let path = format!(
+                "{}/tests/fixtures/warnings/{fixture}.toml",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let text = std::fs::read_to_string(path).unwrap();
+            let at = found[0].span.clone().unwrap().start;
+            assert_eq!(text[..at].matches('\n').count() + 1, line, "{fixture}");
+        }
+    }
+
+    #[test]
+    fn fixing_what_a_warning_says_silences_it() {
+        let quiet = |text: &str| {
+            let (_, w) = parse_routine_linted("t", "t.toml", text, &|w| Ok(w.into())).unwrap();
+            w.problems
+        };
+        let floor = include_str!("../../tests/fixtures/warnings/floor-without-get-ready.toml");
+        assert!(quiet(&format!("{floor}get_ready = \"15s\"\n")).is_empty());
+        let hold = include_str!("../../tests/fixtures/warnings/long-hold-without-caution.toml");
+        assert!(
+            quiet(&format!(
+                "{hold}caution = \"Shorten the hold if it strains.\"\n"
+            ))
+            .is_empty()
+        );
+        let four = include_str!("../../tests/fixtures/warnings/too-many-4-7-8.toml");
+        let rest = four.replace(
+            "\n[[steps]]\nkind = \"breathing\"\ntitle = \"4-7-8, once more\"",
+            "\n[[steps]]\nkind = \"rest\"\ntitle = \"Breathe normally\"\nduration = \"30s\"\n\n[[steps]]\nkind = \"breathing\"\ntitle = \"4-7-8, once more\"",
+        );
+        assert!(quiet(&rest).is_empty(), "{:?}", quiet(&rest));
+    }
+
+    #[test]
+    fn the_new_routine_template_passes_strict() {
+        let text = crate::commands::edit::TEMPLATE.replace("{NAME}", "Mine");
+        let (_, w) = parse_routine_linted("mine", "mine.toml", &text, &|w| Ok(w.into()))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(w.problems.is_empty(), "{w}");
+    }
+}

@@ -158,7 +158,10 @@ pub fn read_lenient<T: DeserializeOwned>(
             Err(e) => e,
         };
         if let Some(key) = missing_key(&err) {
-            found.push(from_toml_error_in(&err, span.clone(), which, None));
+            // A key whose value was wrong is already reported.
+            if !left_out.contains(&key) {
+                found.push(from_toml_error_in(&err, span.clone(), which, None));
+            }
             let stand_in = stand_in(&key, &table)?;
             table.insert(
                 Spanned::new(span.start..span.start, Cow::Owned(key)),
