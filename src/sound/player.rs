@@ -274,7 +274,8 @@ cycles = 2
             vec![
                 b(Builtin::Bell),  // step 1, left
                 b(Builtin::Chime), // cue
-                b(Builtin::Chime), // switch to the right
+                b(Builtin::Chime), // switch to the right: the pause begins
+                b(Builtin::Bell),  // the pause is over: the right side
                 b(Builtin::Chime), // cue
                 b(Builtin::Bell),  // step 2
                 b(Builtin::End),
@@ -308,11 +309,13 @@ cycles = 2
         };
         let (mut player, heard) = Player::recording(settings);
         assert!(player.is_muted());
-        // `m` pressed 12 s in: the side switch has passed; step 2 has not.
+        // `m` pressed 12 s in: the side switch has passed, the right side
+        // (after its 5 s pause) and step 2 have not.
         run(&mut player, Some(12));
         assert_eq!(
             *heard.lock().unwrap(),
             vec![
+                Play::Builtin(Builtin::Bell),
                 Play::Builtin(Builtin::Chime),
                 Play::Builtin(Builtin::Bell),
                 Play::Builtin(Builtin::End)
