@@ -126,6 +126,11 @@ not lie flat on your back. Stop if pain sharpens, and see a clinician about numb
 
     #[test]
     fn the_seated_routine_never_leaves_the_chair() {
+        assert_eq!(routine("seated-gentle").positions(), [Position::Chair]);
+        assert_eq!(
+            routine("daily-back").positions(),
+            [Position::Chair, Position::Wall]
+        );
         let r = routine("seated-gentle");
         assert!(r.steps.iter().all(|s| s.position == Some(Position::Chair)));
         assert!(

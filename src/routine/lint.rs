@@ -210,7 +210,8 @@ fn cycles_478(step: &Step) -> u32 {
     match (step.kind, step.cycles) {
         (StepKind::Breathing, Some(n)) => n,
         _ => {
-            let whole = step.total().as_nanos() / b.cycle_length().as_nanos().max(1);
+            let worked = step.duration * step.sides.count();
+            let whole = worked.as_nanos() / b.cycle_length().as_nanos().max(1);
             whole.min(u32::MAX.into()) as u32
         }
     }

@@ -92,6 +92,18 @@ impl Step {
 }
 
 impl Routine {
+    /// Every position the routine's steps name, each once, in the order
+    /// they first come: for filtering routines by where they are done.
+    pub fn positions(&self) -> Vec<Position> {
+        let mut out = Vec::new();
+        for p in self.steps.iter().filter_map(|s| s.position) {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+        out
+    }
+
     /// The get-ready pause the timeline runs before step `index`.
     pub fn get_ready_before(&self, index: usize) -> Duration {
         self.steps
