@@ -75,8 +75,21 @@ pub fn parse_routine_linted(
         }
     }
     found.sort_by_key(|p| p.span.as_ref().map_or(0, |s| s.start));
+    if found.len() > MAX_PROBLEMS {
+        found.truncate(MAX_PROBLEMS);
+        found.push(
+            Problem::whole_file(format!(
+                "this file has more problems than the {MAX_PROBLEMS} shown"
+            ))
+            .help("fix these first, then check the file again"),
+        );
+    }
     Err(problems(found))
 }
+
+/// At most this many problems are reported for one file: a hostile file
+/// cannot make the report huge.
+pub const MAX_PROBLEMS: usize = 100;
 
 /// The `[[steps]]` array, each step read on its own. A step that fails to
 /// read is reported and left out; the others are still checked.
@@ -104,6 +117,11 @@ fn read_steps(steps: Option<Spanned<DeValue<'_>>>, found: &mut Vec<Problem>) -> 
     let mut out = Vec::with_capacity(items.len());
     let mut unreadable = 0;
     for item in items {
+        if found.len() > MAX_PROBLEMS {
+            // Enough to fix first; the rest are not even read.
+            unreadable += 1;
+            continue;
+        }
         let item_span = item.span();
         let DeValue::Table(table) = item.into_inner() else {
             unreadable += 1;
@@ -212,5 +230,34 @@ fn stand_in(key: &str, table: &DeTable<'_>) -> Option<DeValue<'static>> {
             }
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_full_of_mistakes_gets_a_bounded_report() {
+        let mut text = String::from("name = \"x\"\n");
+        for _ in 0..300 {
+            text.push_str("[[steps]]\nkind = \"rest\"\ntitle = \"t\"\nduration = \"1m\"\n");
+            for k in 0..70 {
+                text.push_str(&format!("bad{k} = 1\n"));
+            }
+        }
+        let err = parse_routine("x", "x.toml", &text).unwrap_err();
+        assert_eq!(err.problems.len(), MAX_PROBLEMS + 1);
+        assert!(err.problems[MAX_PROBLEMS].message.contains("more problems"));
+    }
+
+    #[test]
+    fn a_wrong_value_is_not_also_reported_missing() {
+        let text = "name = \"x\"\n[[steps]]\nkind = \"kneeding\"\ntitle = 5\nduration = \"1m\"\n";
+        let err = parse_routine("x", "x.toml", text).unwrap_err();
+        let messages: Vec<&str> = err.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].contains("`kneeding` is not one of the allowed values"));
+        assert_eq!(messages[1], "`title` takes text in double quotes");
     }
 }
