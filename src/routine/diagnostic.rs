@@ -385,6 +385,10 @@ pub fn expected_form(key: &str) -> Option<(String, String)> {
             ),
             "breath = \"box\" or breath = { in = 4, out = 6 }".into(),
         ),
+        "in" | "hold" | "out" | "hold_out" => (
+            "a number of seconds without quotes; fractions are fine".into(),
+            "breath = { in = 4, hold = 2, out = 5.5 }".into(),
+        ),
         "breath_tones" | "voice" => ("true or false".into(), format!("{key} = true")),
         "say" => (
             "the words to say in double quotes, or false for silence".into(),

@@ -199,12 +199,46 @@ pub fn read_lenient<T: DeserializeOwned>(
             return None;
         };
         let name = key.get_ref().to_string();
-        let named = whole_value.then_some(name.as_str());
+        let inner = at.as_ref().and_then(|at| innermost_key(&table, at));
+        let named = match &inner {
+            Some((inner, true)) => Some(inner.as_str()),
+            _ => whole_value.then_some(name.as_str()),
+        };
         found.push(from_toml_error_in(&err, span.clone(), which, named));
         table.remove(&key);
         // A misspelt `duraton` is not also reported as a missing `duration`.
         left_out.extend(meant_key(&err));
         left_out.push(name);
+    }
+    None
+}
+
+/// The innermost key whose value holds `at`, looking inside inline tables
+/// and lists of tables (a cue, a custom breath); with it, whether the value
+/// (or an element of a list) is exactly what is wrong, so that the message
+/// can say what that key takes.
+fn innermost_key(table: &DeTable<'_>, at: &Range<usize>) -> Option<(String, bool)> {
+    let inside = |r: Range<usize>| r.start <= at.start && at.end <= r.end;
+    for (k, v) in table.iter() {
+        if inside(k.span()) {
+            return Some((k.get_ref().to_string(), false));
+        }
+        if !inside(v.span()) {
+            continue;
+        }
+        let key = k.get_ref().to_string();
+        return Some(match v.get_ref() {
+            DeValue::Table(t) => innermost_key(t, at).unwrap_or((key, v.span() == *at)),
+            DeValue::Array(items) => items
+                .iter()
+                .find(|item| inside(item.span()))
+                .and_then(|item| match item.get_ref() {
+                    DeValue::Table(t) => innermost_key(t, at),
+                    _ => None,
+                })
+                .unwrap_or((key, true)),
+            _ => (key, v.span() == *at),
+        });
     }
     None
 }
