@@ -286,6 +286,17 @@ mod tests {
     }
 
     #[test]
+    fn a_wrong_value_inside_a_custom_breath_names_its_key() {
+        let text = "name = \"x\"\n[[steps]]\nkind = \"breathing\"\ntitle = \"b\"\ncycles = 3\nbreath = { in = \"4\", out = 6 }\n";
+        let err = parse_routine("x", "x.toml", text).unwrap_err();
+        let messages: Vec<&str> = err.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["`in` takes a number of seconds without quotes; fractions are fine"]
+        );
+    }
+
+    #[test]
     fn a_wrong_value_is_not_also_reported_missing() {
         let text = "name = \"x\"\n[[steps]]\nkind = \"kneeding\"\ntitle = 5\nduration = \"1m\"\n";
         let err = parse_routine("x", "x.toml", text).unwrap_err();
