@@ -50,7 +50,6 @@ pub enum Msg {
 pub struct Session {
     routine: Arc<Routine>,
     timeline: Timeline,
-    started: Instant,
     /// Index of the current segment.
     seg: usize,
     /// The current segment's length, after any `+`/`-`.
@@ -96,7 +95,7 @@ impl Session {
                 .first()
                 .map_or(Duration::ZERO, |s| s.length),
             timeline,
-            started: now,
+
             seg: 0,
             acc: Duration::ZERO,
             since: Some(now),
@@ -276,12 +275,14 @@ impl Session {
         self.latest_cue = None;
         self.note = None;
         let seg = self.segment();
+        // The switch is announced as soon as the second side begins: at the
+        // start of the pause between sides, so the hand has that pause to move.
         effects.push(match (seg.kind, seg.is_side_switch()) {
-            (SegmentKind::GetReady, _) => Effect::GetReady { step: seg.step },
-            (SegmentKind::Work, true) => Effect::SideSwitch {
+            (_, true) => Effect::SideSwitch {
                 step: seg.step,
-                side: crate::routine::Side::Right,
+                side: seg.side.unwrap_or(crate::routine::Side::Right),
             },
+            (SegmentKind::GetReady, false) => Effect::GetReady { step: seg.step },
             (SegmentKind::Work, false) => Effect::StepStarted {
                 step: seg.step,
                 side: seg.side,

@@ -105,12 +105,20 @@ fn a_whole_routine_fires_everything_once_in_order_and_ends_exactly() {
         }),
         Some(s(90))
     );
+    // The pause between the sides (5 s by default) ends with the right side.
+    assert_eq!(
+        at(&Effect::StepStarted {
+            step: 1,
+            side: Some(Side::Right)
+        }),
+        Some(s(95))
+    );
     assert_eq!(
         at(&Effect::StepStarted {
             step: 2,
             side: None
         }),
-        Some(s(115))
+        Some(s(120))
     );
     assert_eq!(
         at(&Effect::BreathPhase {
@@ -119,7 +127,7 @@ fn a_whole_routine_fires_everything_once_in_order_and_ends_exactly() {
             kind: PhaseKind::Out,
             cycle: 2
         }),
-        Some(s(115 + 16 + 8))
+        Some(s(120 + 16 + 8))
     );
     assert_eq!(
         at(&Effect::LastSeconds {
@@ -130,13 +138,13 @@ fn a_whole_routine_fires_everything_once_in_order_and_ends_exactly() {
         Some(s(62))
     );
     let (end, last) = fired.last().unwrap();
-    assert_eq!(*end, s(147));
+    assert_eq!(*end, s(152));
     let Effect::Finished(summary) = last else {
         panic!("{last:?}")
     };
-    // Three 5 s get-ready pauses are not practice.
+    // Three 5 s get-ready pauses and the 5 s switch pause are not practice.
     assert_eq!(summary.practised, s(132));
-    assert_eq!(summary.planned, s(147));
+    assert_eq!(summary.planned, s(152));
     assert_eq!(summary.completed_steps, 3);
     assert!(summary.skipped.is_empty());
     assert_eq!(session.next_wake(t0 + s(200)), None);
@@ -258,11 +266,105 @@ fn back_restarts_after_three_seconds_and_goes_to_the_previous_step_before() {
 }
 
 #[test]
+fn the_side_switch_is_announced_as_the_pause_between_sides_begins() {
+    let t0 = Instant::now();
+    let (mut session, _) = Session::start(routine(), t0);
+    run_to(&mut session, t0, s(89));
+    let v = session.view(t0 + s(89));
+    assert_eq!(
+        (v.side, v.switch_to, v.second_side),
+        (Some(Side::Left), None, false)
+    );
+    let fx = session.handle(Msg::Tick, t0 + s(90));
+    assert_eq!(
+        fx,
+        vec![Effect::SideSwitch {
+            step: 1,
+            side: Side::Right
+        }]
+    );
+    let v = session.view(t0 + s(91));
+    assert_eq!(v.phase, ViewPhase::GetReady);
+    assert_eq!(v.switch_to, Some(Side::Right));
+    assert_eq!((v.left_secs, v.step_number), (4, 2));
+    let fx = session.handle(Msg::Tick, t0 + s(95));
+    assert_eq!(
+        fx,
+        vec![Effect::StepStarted {
+            step: 1,
+            side: Some(Side::Right)
+        }]
+    );
+    let v = session.view(t0 + s(96));
+    assert_eq!(
+        (v.phase, v.switch_to, v.second_side),
+        (ViewPhase::Work, None, true)
+    );
+    assert_eq!(v.left_secs, 19);
+}
+
+#[test]
+fn with_no_pause_between_sides_the_switch_comes_with_the_second_side() {
+    let text = ROUTINE.replace("sides = \"both\"", "sides = \"both\"\nswitch = \"0s\"");
+    let r = Arc::new(parse_routine("three", "three.toml", &text).unwrap());
+    let t0 = Instant::now();
+    let (mut session, _) = Session::start(r, t0);
+    run_to(&mut session, t0, s(89));
+    let fx = session.handle(Msg::Tick, t0 + s(90));
+    assert_eq!(
+        fx,
+        vec![Effect::SideSwitch {
+            step: 1,
+            side: Side::Right
+        }]
+    );
+    let v = session.view(t0 + s(90));
+    assert_eq!(
+        (v.phase, v.switch_to, v.second_side),
+        (ViewPhase::Work, None, true)
+    );
+    assert_eq!(v.left_secs, 20);
+}
+
+#[test]
+fn back_between_the_sides_restarts_the_first_side() {
+    let t0 = Instant::now();
+    let (mut session, _) = Session::start(routine(), t0);
+    run_to(&mut session, t0, s(91)); // 1 s into the pause between sides
+    let fx = session.handle(Msg::Back, t0 + s(91));
+    assert_eq!(
+        fx,
+        vec![Effect::StepStarted {
+            step: 1,
+            side: Some(Side::Left)
+        }]
+    );
+}
+
+#[test]
+fn a_step_with_its_own_get_ready_waits_that_long() {
+    let text = ROUTINE.replace("cycles = 2", "cycles = 2\nget_ready = \"20s\"");
+    let r = Arc::new(parse_routine("three", "three.toml", &text).unwrap());
+    let t0 = Instant::now();
+    let (mut session, _) = Session::start(r, t0);
+    let fired = run_to(&mut session, t0, s(3600));
+    let at = |want: &Effect| fired.iter().find(|(_, e)| e == want).map(|(t, _)| *t);
+    assert_eq!(at(&Effect::GetReady { step: 2 }), Some(s(115)));
+    assert_eq!(
+        at(&Effect::StepStarted {
+            step: 2,
+            side: None
+        }),
+        Some(s(135))
+    );
+}
+
+#[test]
 fn back_on_the_second_side_restarts_the_whole_step() {
     let t0 = Instant::now();
     let (mut session, _) = Session::start(routine(), t0);
-    run_to(&mut session, t0, s(91)); // 1 s into the right side
-    let fx = session.handle(Msg::Back, t0 + s(91));
+    run_to(&mut session, t0, s(96)); // 1 s into the right side
+    let fx = session.handle(Msg::Back, t0 + s(96));
     assert_eq!(
         fx,
         vec![Effect::StepStarted {
@@ -325,17 +427,18 @@ fn back_during_a_later_get_ready_goes_to_the_step_before() {
 fn back_seven_seconds_into_the_right_side_restarts_the_right_side() {
     let t0 = Instant::now();
     let (mut session, _) = Session::start(routine(), t0);
-    run_to(&mut session, t0, s(97)); // 7 s into the right side
-    let fx = session.handle(Msg::Back, t0 + s(97));
+    // 5 + 60 + 5 + 20 + a 5 s switch pause: the right side starts at 95.
+    run_to(&mut session, t0, s(102)); // 7 s into the right side
+    let fx = session.handle(Msg::Back, t0 + s(102));
     assert_eq!(
         fx,
-        vec![Effect::SideSwitch {
+        vec![Effect::StepStarted {
             step: 1,
-            side: Side::Right
+            side: Some(Side::Right)
         }]
     );
-    assert_eq!(session.view(t0 + s(97)).side, Some(Side::Right));
-    assert_eq!(session.view(t0 + s(97)).left_secs, 20);
+    assert_eq!(session.view(t0 + s(102)).side, Some(Side::Right));
+    assert_eq!(session.view(t0 + s(102)).left_secs, 20);
 }
 
 #[test]
@@ -374,7 +477,7 @@ fn time_can_be_added_and_taken_but_never_below_five_seconds() {
     session.handle(Msg::Tick, t0 + s(5));
     session.handle(Msg::AddTime, t0 + s(6));
     assert_eq!(session.view(t0 + s(6)).left_secs, 74);
-    assert_eq!(session.view(t0 + s(6)).total_left_secs, 74 + 82);
+    assert_eq!(session.view(t0 + s(6)).total_left_secs, 74 + 87);
     session.handle(Msg::TakeTime, t0 + s(6));
     session.handle(Msg::TakeTime, t0 + s(6));
     assert_eq!(session.view(t0 + s(6)).left_secs, 44);

@@ -731,7 +731,7 @@ instructions = "目を閉じて、呼吸を感じます。"
     #[test]
     fn massage_step_with_a_breath_overlay() {
         // calm-down: "Slow arm strokes", long-exhale laid over gliding.
-        let v = work("calm-down", 2, ms(31_500));
+        let v = work("calm-down", 5, ms(31_500));
         assert!(v.breath.is_some());
         snap_both("breath_overlay", &v);
     }
