@@ -89,6 +89,8 @@ pub struct Options {
     pub plain: bool,
     /// Which optional sounds the settings turn on.
     pub prompts: Prompts,
+    /// `--speed`: the clock runs this many times faster than real time.
+    pub speed: f64,
 }
 
 pub struct App {
@@ -244,7 +246,15 @@ impl App {
             reduced_motion: self.options.reduced_motion,
             question: self.tension.asking.map(When::question),
             keys,
+            speed: self.speed(),
         }
+    }
+
+    /// How much faster than real time the session runs (`--speed`, or a
+    /// preview from the picker), when it does.
+    pub fn speed(&self) -> Option<f64> {
+        let speed = self.options.speed.max(1.0) * self.preview.map_or(1.0, |p| p.speed);
+        (speed > 1.0).then_some(speed)
     }
 
     /// When the app next needs to wake by itself; `None` when only a key

@@ -137,7 +137,7 @@ fn picker(env: &Env) -> Result<ExitCode> {
         extra_dirs: env.extra_dirs.clone(),
         transition: env.settings.session.transition,
     };
-    let mut app = App::picker(env.library()).with_options(options(env, false, false));
+    let mut app = App::picker(env.library()).with_options(options(env, false, false, 1.0));
     app.status = env.settings_status();
     let mut sound = Player::start(sound_settings(env, false, None));
     let exit = full_screen(app, env, 1.0, &mut sound, source)?;
@@ -152,8 +152,12 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
         routine.transition = t;
     }
     let plain = args.plain || !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal();
-    let mut app =
-        App::direct(Arc::new(routine)).with_options(options(env, args.reduced_motion, plain));
+    let mut app = App::direct(Arc::new(routine)).with_options(options(
+        env,
+        args.reduced_motion,
+        plain,
+        args.speed,
+    ));
     // Connects on its own thread: never delays the first frame.
     let mut sound = Player::start(sound_settings(env, args.mute, args.volume));
     let exit = if plain {
@@ -217,7 +221,7 @@ fn outside<'a>(env: &Env, sound: &'a mut Player, speed: f64, source: LibrarySour
 }
 
 /// The app's options from the settings and flags.
-fn options(env: &Env, reduced_motion_flag: bool, plain: bool) -> Options {
+fn options(env: &Env, reduced_motion_flag: bool, plain: bool, speed: f64) -> Options {
     Options {
         autostart: plain || !env.settings.session.preflight,
         reduced_motion: reduced_motion_flag || env.settings.display.reduced_motion,
@@ -228,6 +232,7 @@ fn options(env: &Env, reduced_motion_flag: bool, plain: bool) -> Options {
             breath_tones: env.settings.sound.breath_tones,
             last_seconds_ticks: env.settings.session.last_seconds_ticks,
         },
+        speed,
     }
 }
 
