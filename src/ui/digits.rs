@@ -61,10 +61,7 @@ fn pixel(c: char, row: u16, col: u16) -> bool {
         .chars()
         .nth(usize::from(col))
         .unwrap_or(' ');
-    match (cell, row % 2) {
-        ('█', _) | ('▀', 0) | ('▄', 1) => true,
-        _ => false,
-    }
+    matches!((cell, row % 2), ('█', _) | ('▀', 0) | ('▄', 1))
 }
 
 /// The cell at (`row`, `col`) of `c` drawn at `scale`.
