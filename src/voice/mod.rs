@@ -33,8 +33,11 @@
 pub mod cache;
 pub mod engine;
 pub mod script;
+#[cfg(all(test, unix))]
+mod tests;
 
 use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -159,15 +162,22 @@ impl Voice {
     /// `cache_dir`, on a thread: this returns at once. Turned off in the
     /// settings, nothing is rendered until `toggle` turns it on.
     pub fn start(settings: &VoiceSettings, script: Script, cache_dir: &Path) -> Self {
-        Self::start_with(settings, script, cache_dir, RENDER_LIMIT)
+        Self::start_with(
+            settings,
+            script,
+            cache_dir,
+            RENDER_LIMIT,
+            std::env::var_os("PATH"),
+        )
     }
 
-    /// `start`, with its own time limit per prompt (tests).
+    /// `start`, with its own time limit per prompt and `PATH` (tests).
     pub fn start_with(
         settings: &VoiceSettings,
         script: Script,
         cache_dir: &Path,
         limit: Duration,
+        path: Option<OsString>,
     ) -> Self {
         let shared = Arc::new(Shared::default());
         let (news_tx, news) = mpsc::channel();
@@ -183,6 +193,7 @@ impl Voice {
             settings: settings.clone(),
             cache_dir: cache_dir.to_path_buf(),
             limit,
+            path,
             shared: shared.clone(),
             news: news_tx,
             stop: stop.clone(),
@@ -323,6 +334,7 @@ struct Renderer {
     settings: VoiceSettings,
     cache_dir: PathBuf,
     limit: Duration,
+    path: Option<OsString>,
     shared: Arc<Shared>,
     news: Sender<String>,
     stop: Arc<AtomicBool>,
@@ -344,8 +356,7 @@ impl Renderer {
                 }
             }
         };
-        let path = std::env::var_os("PATH");
-        let engine = match Engine::find(self.settings.command.as_ref(), path) {
+        let engine = match Engine::find(self.settings.command.as_ref(), self.path.clone()) {
             Ok(e) => e,
             Err(why) => return fail_all(why),
         };
