@@ -8,6 +8,7 @@ mod list;
 mod show;
 pub mod sounds;
 pub mod table;
+pub mod voice;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -112,6 +113,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Schema => print(&crate::routine::schema::json())?,
         Command::History { json } => history(env.paths.as_ref(), json)?,
         Command::Sounds(args) => return sounds::sounds(&args, &sound_settings(&env, false, None)),
+        Command::Voice(args) => return voice::voice(&args, &env),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -171,10 +173,29 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
             eprintln!("(using the default settings)");
         }
         let heard = routine.clone();
+        // Plain lines are what screen readers read: speech only when asked.
+        let mut voice = (args.voice_choice() == Some(true))
+            .then(|| voice::session_voice(env, &routine, Some(true)))
+            .flatten();
+        if let Some(v) = &voice
+            && routine.transition.is_zero()
+        {
+            // The first step starts at once: its words must be ready.
+            v.wait_first(std::time::Duration::from_secs(3));
+        }
         let exit = crate::plain::run(routine, &clock, &mut std::io::stdout(), |e| {
             sound.on_effect(e, &heard);
             if let Some(status) = sound.status() {
                 let _ = print(&format!("{status}\n"));
+            }
+            if let Some(v) = voice.as_mut() {
+                let now = std::time::Instant::now();
+                if let Some(speech) = v.prompt_for(e, now, now) {
+                    sound.speak(speech);
+                }
+                if let Some(status) = v.status() {
+                    let _ = print(&format!("{status}\n"));
+                }
             }
             if let Some(Err(why)) = recorder.effect(e, &heard, None, Default::default()) {
                 eprintln!("{why}");
