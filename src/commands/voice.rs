@@ -37,7 +37,10 @@ pub fn voice(args: &VoiceArgs, env: &Env) -> Result<ExitCode> {
     match &args.action {
         None => {
             let engine = Engine::find(settings.command.as_ref(), std::env::var_os("PATH"));
-            let cache = cache(env).ok();
+            let cache = env
+                .paths
+                .as_ref()
+                .map(|p| (Cache::existing(&p.cache_dir), p.cache_dir.join("voice")));
             let mut text = listing(&engine, &settings, cache.as_ref());
             if env.settings_problems.is_some() {
                 text += "The settings file has problems (the defaults are in force): run `knotless config`.\n";
@@ -97,7 +100,7 @@ pub fn session_voice(env: &Env, routine: &Routine, choice: Option<bool>) -> Opti
 pub fn listing(
     engine: &Result<Engine, String>,
     settings: &VoiceSettings,
-    cache: Option<&Cache>,
+    cache: Option<&(Option<Cache>, PathBuf)>,
 ) -> String {
     let mut s = String::new();
     match engine {
@@ -132,12 +135,12 @@ pub fn listing(
             s += "Sessions use the bells only.\n";
         }
     }
-    if let Some(cache) = cache {
-        let (files, bytes) = cache.size();
+    if let Some((cache, dir)) = cache {
+        let (files, bytes) = cache.as_ref().map_or((0, 0), Cache::size);
         let _ = writeln!(
             s,
             "Cache: {} ({files} prompts, {:.1} MB)",
-            escape_inline(&cache.dir().display().to_string()),
+            escape_inline(&dir.display().to_string()),
             bytes as f64 / 1e6
         );
     }

@@ -37,6 +37,14 @@ impl Cache {
         Ok(Self { dir })
     }
 
+    /// The voice cache under `cache_dir` if it exists (nothing is created).
+    pub fn existing(cache_dir: &Path) -> Option<Self> {
+        let dir = cache_dir.join("voice");
+        fs::symlink_metadata(&dir)
+            .is_ok_and(|m| m.is_dir())
+            .then_some(Self { dir })
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }
