@@ -393,9 +393,9 @@ impl Renderer {
             }
         }
         tracing::info!(
-            "voice: {} prompts ready in {:.2} s ({rendered} rendered by {})",
+            "voice: {} prompts ready in {:.1} ms ({rendered} rendered by {})",
             self.texts.len(),
-            started.elapsed().as_secs_f64(),
+            started.elapsed().as_secs_f64() * 1000.0,
             engine.id()
         );
         cache.trim(cache::CACHE_CAP, &kept);
