@@ -4,6 +4,7 @@
 //! - `timeline`: a routine laid out in time.
 //! - `breath`: breathing patterns, pure.
 //! - `commands`: what each subcommand prints.
+//! - `voice`: spoken guidance, rendered ahead by a speech engine.
 
 pub mod app;
 pub mod breath;
@@ -25,3 +26,4 @@ pub mod terminal;
 pub mod text;
 pub mod timeline;
 pub mod ui;
+pub mod voice;

@@ -319,6 +319,7 @@ impl App {
                 self.muted = muted;
                 self.status = muted.then(|| crate::sound::MUTED_STATUS.to_owned());
             }
+            Msg::VoiceOn(on) => self.status = crate::voice::Voice::toggle_status(on),
         }
         if self.options.autostart && matches!(self.screen, Screen::Preflight(_)) {
             self.options.autostart = false;
@@ -343,6 +344,7 @@ impl App {
             }
             Action::ToggleHelp => self.help = !self.help,
             Action::ToggleMute => out.push(Command::ToggleMute),
+            Action::ToggleVoice => out.push(Command::ToggleVoice),
             Action::Session(msg) => self.send_to_session(msg, now, out),
             Action::AskQuit => self.set_confirm(true),
             Action::CancelQuit => self.set_confirm(false),
@@ -393,7 +395,9 @@ impl App {
         match &self.screen {
             Screen::Picker => {
                 if let Some(Ok(routine)) = self.picker.selected(&self.library).map(|e| &e.routine) {
-                    self.screen = Screen::Preflight(Arc::new(routine.clone()));
+                    let routine = Arc::new(routine.clone());
+                    out.push(Command::Prepare(routine.clone()));
+                    self.screen = Screen::Preflight(routine);
                 }
             }
             Screen::Preflight(_) if self.options.ask_tension => {

@@ -8,6 +8,7 @@ mod list;
 mod show;
 pub mod sounds;
 pub mod table;
+pub mod voice;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -113,6 +114,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Schema => print(&crate::routine::schema::json())?,
         Command::History { json } => history(env.paths.as_ref(), json)?,
         Command::Sounds(args) => return sounds::sounds(&args, &sound_settings(&env, false, None)),
+        Command::Voice(args) => return voice::voice(&args, &env),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -140,7 +142,7 @@ fn picker(env: &Env) -> Result<ExitCode> {
     let mut app = App::picker(env.library()).with_options(options(env, false, false, 1.0));
     app.status = env.settings_status();
     let mut sound = Player::start(sound_settings(env, false, None));
-    let exit = full_screen(app, env, 1.0, &mut sound, source)?;
+    let exit = full_screen(app, env, 1.0, &mut sound, source, None)?;
     finish_sound(sound, exit);
     Ok(ExitCode::from(exit.code()))
 }
@@ -152,7 +154,8 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
         routine.transition = t;
     }
     let plain = args.plain || !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal();
-    let mut app = App::direct(Arc::new(routine)).with_options(options(
+    let routine = Arc::new(routine);
+    let mut app = App::direct(routine.clone()).with_options(options(
         env,
         args.reduced_motion,
         plain,
@@ -168,16 +171,31 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
         let clock = SystemClock::new(args.speed);
         let mut events = TerminalEvents::start(false, &[]).context("cannot listen for signals")?;
         let mut out = Plain::new(std::io::stdout());
-        driver::run(
-            app,
-            &clock,
-            &mut out,
-            &mut events,
-            outside(env, &mut sound, args.speed, LibrarySource::default()),
-        )
+        let mut outside = outside(env, &mut sound, args.speed, LibrarySource::default());
+        // Plain lines are what screen readers read: speech only when asked.
+        if args.voice_choice() == Some(true) {
+            outside.voice = voice::session_voice(env, &routine, Some(true));
+            if let Some(v) = &outside.voice
+                && crate::timeline::Timeline::new(&routine).starts_at_once()
+            {
+                // The first step starts at once: its words must be ready.
+                v.wait_first(std::time::Duration::from_secs(3));
+            }
+        }
+        outside.voice_settings = None;
+        driver::run(app, &clock, &mut out, &mut events, outside)
     } else {
         app.status = env.settings_status();
-        full_screen(app, env, args.speed, &mut sound, LibrarySource::default())?
+        // Rendering starts now, while the preflight screen is read.
+        let voice = voice::session_voice(env, &routine, args.voice_choice());
+        full_screen(
+            app,
+            env,
+            args.speed,
+            &mut sound,
+            LibrarySource::default(),
+            voice,
+        )?
     };
     finish_sound(sound, exit);
     Ok(ExitCode::from(exit.code()))
@@ -190,6 +208,7 @@ fn full_screen(
     speed: f64,
     sound: &mut Player,
     source: LibrarySource,
+    voice: Option<crate::voice::Voice>,
 ) -> Result<Exit> {
     let clock = SystemClock::new(speed);
     let mut events = TerminalEvents::start(true, &source.watched())
@@ -200,13 +219,9 @@ fn full_screen(
     // After the terminal's own panic hook: a sound thread's panic must not
     // give the terminal back mid-session.
     crate::sound::guard_panics();
-    let exit = driver::run(
-        app,
-        &clock,
-        &mut screen,
-        &mut events,
-        outside(env, sound, speed, source),
-    );
+    let mut outside = outside(env, sound, speed, source);
+    outside.voice = voice;
+    let exit = driver::run(app, &clock, &mut screen, &mut events, outside);
     crate::terminal::restore();
     Ok(exit)
 }
@@ -217,6 +232,14 @@ fn outside<'a>(env: &Env, sound: &'a mut Player, speed: f64, source: LibrarySour
         history: env.history_file(),
         speed,
         source,
+        voice: None,
+        // For routines chosen in the picker: a voice is made for each.
+        voice_settings: env.paths.as_ref().map(|p| {
+            (
+                voice::voice_settings(&env.settings, None),
+                p.cache_dir.clone(),
+            )
+        }),
     }
 }
 
