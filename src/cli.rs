@@ -3,11 +3,12 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use clap_complete::engine::ArgValueCompleter;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "knotless",
-    version,
+    version = crate::features::VERSION,
     about = "A calm terminal guide for self-massage and breathing routines"
 )]
 pub struct Cli {
@@ -25,7 +26,11 @@ pub enum Command {
     /// lines when output is not a terminal).
     Run(RunArgs),
     /// Table of routines: id, name, length, steps, source.
-    List,
+    List {
+        /// Print one JSON object, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check routine files and print every problem; exit 1 on any error.
     ///
     /// With no argument, checks the built-in routines and your own.
@@ -37,7 +42,12 @@ pub enum Command {
     /// Print a routine's timeline: each step with its start time and length.
     Show {
         /// A routine id (see `knotless list`) or the path of a routine file.
+        #[arg(add = ArgValueCompleter::new(crate::completion::routine))]
         routine: String,
+
+        /// Print one JSON object, for scripts.
+        #[arg(long)]
+        json: bool,
     },
     /// Write a new routine, documented key by key, and open it in your
     /// editor ($VISUAL or $EDITOR).
@@ -49,6 +59,7 @@ pub enum Command {
     /// check it when the editor closes.
     Edit {
         /// A routine id or the path of a routine file.
+        #[arg(add = ArgValueCompleter::new(crate::completion::routine))]
         routine: String,
     },
     /// Print the JSON Schema of routine files, for editors.
@@ -69,16 +80,33 @@ pub enum Command {
     /// The built-in sounds, and the sound output in use (or why sound is
     /// off); `play NAME` plays one, `--export DIR` writes them as WAV files.
     Sounds(SoundsArgs),
-    /// Print shell completions.
+    /// Print shell completions (they complete routine ids too).
     Completions {
         /// bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
     },
+    /// Check the setup: paths, build, routines, history, sound, terminal.
+    /// Exit 1 when something a session needs is broken.
+    Doctor {
+        /// Print one JSON object, for bug reports.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One line for a shell prompt or a status bar: streak, done today,
+    /// minutes today.
+    Status {
+        /// Print one JSON object, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the man page (roff), e.g. into ~/.local/share/man/man1/knotless.1.
+    Man,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
     /// A routine id (see `knotless list`) or the path of a routine file.
+    #[arg(add = ArgValueCompleter::new(crate::completion::routine))]
     pub routine: String,
 
     /// Run F times faster (1 to 100), to preview an edited routine.
@@ -101,6 +129,11 @@ pub struct RunArgs {
     /// Sound volume, 0 to 100.
     #[arg(long, value_name = "0-100")]
     pub volume: Option<crate::sound::Volume>,
+
+    /// Run CMD (through the shell) when the session runs to its end, in
+    /// place of the settings' `hooks.on_finish`; see `[hooks]` in the README.
+    #[arg(long, value_name = "CMD")]
+    pub on_finish: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -126,6 +159,11 @@ pub enum SoundsAction {
         #[arg(long, value_name = "0-100")]
         volume: Option<crate::sound::Volume>,
     },
+}
+
+/// The command line as clap sees it, for completions and the man page.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
 }
 
 fn parse_speed(s: &str) -> Result<f64, String> {

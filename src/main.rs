@@ -3,6 +3,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // A shell asking for completions (`COMPLETE=bash knotless -- ...`, from
+    // the script `knotless completions bash` prints) is answered here.
+    clap_complete::CompleteEnv::with_factory(knotless::cli::command).complete();
     let cli = knotless::cli::Cli::parse();
     match knotless::commands::run(cli) {
         Ok(code) => code,

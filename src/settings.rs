@@ -25,6 +25,8 @@ pub struct Settings {
     pub display: DisplaySettings,
     /// Extra directories of routine files, after the user routines directory.
     pub routine_dirs: Vec<PathBuf>,
+    /// Commands run after a session (`[hooks]`).
+    pub hooks: crate::hooks::HookSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -84,6 +86,7 @@ impl Default for Settings {
                 reduced_motion: false,
             },
             routine_dirs: Vec::new(),
+            hooks: Default::default(),
         }
     }
 }
@@ -108,6 +111,8 @@ struct RawSettings {
     display: RawDisplay,
     #[serde(default)]
     routines: RawRoutines,
+    #[serde(default)]
+    hooks: crate::hooks::RawHooks,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -214,6 +219,7 @@ impl Settings {
         settings.display.theme = raw.display.theme.unwrap_or_default();
         settings.display.reduced_motion = raw.display.reduced_motion.unwrap_or(false);
         settings.routine_dirs = raw.routines.dirs.iter().map(|d| expand(d, base)).collect();
+        settings.hooks = raw.hooks.into();
         if problems.is_empty() {
             Ok(settings)
         } else {
@@ -270,9 +276,14 @@ theme = "high-contrast"
 reduced_motion = true
 [routines]
 dirs = ["shared", "/abs"]
+[hooks]
+on_finish = "notify-send done"
+on_stop = ""
 "#,
         )
         .unwrap();
+        assert_eq!(s.hooks.on_finish.as_deref(), Some("notify-send done"));
+        assert_eq!(s.hooks.on_stop, None);
         assert!(!s.sound.enabled && s.sound.breath_tones);
         assert_eq!(s.sound.volume, 40);
         assert_eq!(s.session.transition, Some(Duration::from_secs(10)));

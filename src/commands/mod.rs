@@ -2,11 +2,14 @@
 
 mod check;
 mod config;
+mod doctor;
 pub mod edit;
 mod history;
+mod json;
 mod list;
 mod show;
 pub mod sounds;
+mod status;
 pub mod table;
 
 use std::io::{IsTerminal, Write};
@@ -30,9 +33,11 @@ use crate::sound::{Player, SoundSettings, Volume};
 use crate::ui::Theme;
 
 pub use check::check;
+pub use doctor::{Checkup, doctor};
 pub use history::{Report as HistoryReport, history, report as history_report};
-pub use list::list;
-pub use show::show;
+pub use list::{list, list_json};
+pub use show::{show, show_json};
+pub use status::{status, status_line};
 
 /// What every command may need: where files live, and the settings.
 pub struct Env {
@@ -69,7 +74,7 @@ impl Env {
             .with_transition(self.settings.session.transition)
     }
 
-    /// `<data dir>/history.jsonl`, when there is a data directory.
+    /// `<data dir>/history-<host>.jsonl`, when there is a data directory.
     pub fn history_file(&self) -> Option<PathBuf> {
         self.paths.as_ref().map(crate::history::file)
     }
@@ -94,7 +99,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     };
     match command {
         Command::Run(args) => return run_routine(&args, &env),
-        Command::List => print(&list(&library()))?,
+        Command::List { json: false } => print(&list(&library()))?,
+        Command::List { json: true } => print(&list_json(&library())?)?,
         Command::Check { paths } => {
             let report = check(&paths, library, color_for(&std::io::stdout()));
             print(&report.text)?;
@@ -102,9 +108,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Show { routine } => {
+        Command::Show { routine, json } => {
             let (routine, origin) = resolve(&routine, &env)?;
-            print(&show(&routine, &origin))?;
+            match json {
+                true => print(&show_json(&routine, &origin)?)?,
+                false => print(&show(&routine, &origin))?,
+            }
         }
         Command::Config { init } => return config::config(&env, init),
         Command::New { name } => return edit::new(&env, &name),
@@ -112,16 +121,32 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Schema => print(&crate::routine::schema::json())?,
         Command::History { json } => history(env.paths.as_ref(), json)?,
         Command::Sounds(args) => return sounds::sounds(&args, &sound_settings(&env, false, None)),
-        Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "knotless",
-                &mut std::io::stdout(),
-            );
+        Command::Completions { shell } => print(&completions(shell)?)?,
+        Command::Doctor { json } => return doctor(&env, json),
+        Command::Status { json } => print(&status(env.paths.as_ref(), json)?)?,
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .context("cannot write the man page")?;
+            print(&String::from_utf8_lossy(&page))?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The script a shell sources for completions. It calls back into
+/// `knotless` at each Tab (see `crate::completion`), so routine ids are
+/// completed as they are at that moment.
+fn completions(shell: clap_complete::Shell) -> Result<String> {
+    let name = shell.to_string();
+    let shells = clap_complete::env::Shells::builtins();
+    let completer = shells
+        .completer(&name)
+        .with_context(|| format!("no completions for {name}"))?;
+    let mut script = Vec::new();
+    completer.write_registration("COMPLETE", "knotless", "knotless", "knotless", &mut script)?;
+    Ok(String::from_utf8_lossy(&script).into_owned())
 }
 
 /// `knotless`: the picker.
