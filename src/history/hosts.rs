@@ -190,7 +190,7 @@ pub fn load(path: &Path) -> io::Result<Loaded> {
 /// and a record that is the same in every field kept once: a sync tool's
 /// conflict copy, or a file copied by hand, must not count twice.
 fn dedup_by_time(mut records: Vec<Record>) -> Vec<Record> {
-    records.sort_by(|a, b| a.started.timestamp().cmp(&b.started.timestamp()));
+    records.sort_by_key(|r| r.started.timestamp());
     let mut seen = HashSet::new();
     records.retain(|r| seen.insert(serde_json::to_string(r).unwrap_or_default()));
     records
