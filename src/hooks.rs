@@ -235,6 +235,28 @@ mod tests {
     }
 
     #[test]
+    fn run_on_finish_reaches_the_hook_settings() {
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from([
+            "knotless",
+            "run",
+            "desk-break",
+            "--on-finish",
+            "echo \"$KNOTLESS_SECONDS\"",
+        ])
+        .unwrap();
+        let Some(crate::cli::Command::Run(args)) = cli.command else {
+            panic!("not a run");
+        };
+        let h = hooks("from-the-file", "stop").with_on_finish(args.on_finish);
+        assert_eq!(
+            h.command(Outcome::Finished),
+            Some("echo \"$KNOTLESS_SECONDS\"")
+        );
+        assert_eq!(h.command(Outcome::Stopped), Some("stop"));
+    }
+
+    #[test]
     fn no_hook_runs_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("knotless.log");

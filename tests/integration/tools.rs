@@ -185,7 +185,7 @@ fn check<'a>(report: &'a Value, what: &str) -> &'a Value {
 }
 
 #[test]
-fn doctor_on_a_healthy_setup_exits_0_and_says_why_sound_is_off() {
+fn doctor_with_no_sound_server_exits_0_and_says_why_sound_is_off() {
     let home = Home::new();
     let (code, v) = json(home.knotless().args(["doctor", "--json"]));
     assert_eq!(code, Some(0), "{v}");
