@@ -1,8 +1,9 @@
 //! Shell completions that know the routines.
 //!
 //! The scripts `knotless completions SHELL` prints are clap_complete's
-//! dynamic ones: at each Tab the shell runs `COMPLETE=SHELL knotless -- ...`
-//! and the binary answers (see `main.rs`). So routine ids complete as they
+//! dynamic ones: at each Tab the shell runs
+//! `KNOTLESS_COMPLETE=SHELL knotless -- ...` and the binary answers (see
+//! `main.rs`). So routine ids complete as they
 //! are when Tab is pressed: a routine written after the script was installed
 //! completes too, and nothing needs regenerating after an upgrade.
 //!
@@ -20,6 +21,11 @@ use crate::paths::Paths;
 use crate::routine::builtin::BUILTINS;
 use crate::routine::library::{looks_like_path, routine_files};
 use crate::settings::Settings;
+
+/// The variable that turns a run into a completion request. Not clap's
+/// default `COMPLETE`: a name that common could be set for something else
+/// and turn every run into a completion.
+pub const ENV_VAR: &str = "KNOTLESS_COMPLETE";
 
 /// Completes a routine argument: the ids of the built-in and user routines,
 /// or file paths once the word looks like one.

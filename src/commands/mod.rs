@@ -145,7 +145,13 @@ fn completions(shell: clap_complete::Shell) -> Result<String> {
         .completer(&name)
         .with_context(|| format!("no completions for {name}"))?;
     let mut script = Vec::new();
-    completer.write_registration("COMPLETE", "knotless", "knotless", "knotless", &mut script)?;
+    completer.write_registration(
+        crate::completion::ENV_VAR,
+        "knotless",
+        "knotless",
+        "knotless",
+        &mut script,
+    )?;
     Ok(String::from_utf8_lossy(&script).into_owned())
 }
 

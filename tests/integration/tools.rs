@@ -36,7 +36,7 @@ impl Home {
                 format!("unix:{}", self.path("no-server").display()),
             )
             .env("NO_COLOR", "1")
-            .env_remove("COMPLETE")
+            .env_remove("KNOTLESS_COMPLETE")
             .env_remove("KNOTLESS_HOST");
         cmd
     }
@@ -275,7 +275,7 @@ fn doctor_counts_history_sessions_and_skipped_lines() {
 fn complete(home: &Home, words: &[&str]) -> Vec<String> {
     let (code, text) = stdout(
         home.knotless()
-            .env("COMPLETE", "fish")
+            .env("KNOTLESS_COMPLETE", "fish")
             .arg("--")
             .args(words),
     );
@@ -290,10 +290,11 @@ fn completions_offer_routine_ids_including_new_user_ones() {
     let home = Home::new();
     let (code, script) = stdout(home.knotless().args(["completions", "bash"]));
     assert_eq!(code, Some(0));
-    assert!(
-        script.contains("COMPLETE=\"bash\"") || script.contains("COMPLETE=bash"),
-        "{script}"
-    );
+    assert!(script.contains("KNOTLESS_COMPLETE"), "{script}");
+    // A stray COMPLETE in the environment is not a completion request.
+    let (code, list) = stdout(home.knotless().env("COMPLETE", "bash").arg("list"));
+    assert_eq!(code, Some(0));
+    assert!(list.starts_with("ID "), "{list}");
 
     assert_eq!(
         complete(&home, &["knotless", "run", "daily"]),
