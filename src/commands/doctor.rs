@@ -54,10 +54,46 @@ impl Check {
     }
 }
 
+/// The files and directories in force, for a bug report. As text, so a
+/// path that is not UTF-8 is shown (lossily) rather than failing the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Places {
+    pub config_dir: String,
+    pub data_dir: String,
+    pub state_dir: String,
+    pub cache_dir: String,
+    pub settings_file: String,
+    pub user_routines: String,
+    /// Where this machine appends its sessions.
+    pub history_file: String,
+    pub log_file: String,
+}
+
+impl Places {
+    fn of(paths: &Paths) -> Self {
+        Self {
+            config_dir: lossy(&paths.config_dir),
+            data_dir: lossy(&paths.data_dir),
+            state_dir: lossy(&paths.state_dir),
+            cache_dir: lossy(&paths.cache_dir),
+            settings_file: lossy(&paths.config_dir.join("config.toml")),
+            user_routines: lossy(&paths.user_routines()),
+            history_file: lossy(&history::file(paths)),
+            log_file: lossy(&paths.log_file()),
+        }
+    }
+}
+
+fn lossy(path: &Path) -> String {
+    path.display().to_string()
+}
+
 /// The whole report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Checkup {
     pub build: Build,
+    /// `None` when no home directory was found and nothing overrides it.
+    pub paths: Option<Places>,
     /// False when any check is broken: a session would fail.
     pub ok: bool,
     pub checks: Vec<Check>,
@@ -89,6 +125,7 @@ impl Checkup {
         let ok = checks.iter().all(|c| c.health != Health::Broken);
         Self {
             build: features::build(),
+            paths: env.paths.as_ref().map(Places::of),
             ok,
             checks,
         }

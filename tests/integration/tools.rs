@@ -192,6 +192,13 @@ fn doctor_with_no_sound_server_exits_0_and_says_why_sound_is_off() {
     assert_eq!(v["ok"], true);
     assert_eq!(v["build"]["sound"], cfg!(feature = "sound"));
     assert_eq!(check(&v, "data")["health"], "ok");
+    let data = home.path("data");
+    assert_eq!(v["paths"]["data_dir"], data.display().to_string());
+    let own = v["paths"]["history_file"].as_str().unwrap();
+    assert!(
+        own.starts_with(&data.join("history-").display().to_string()),
+        "{own}"
+    );
     assert_eq!(check(&v, "routines")["health"], "ok");
     assert_eq!(check(&v, "history")["health"], "ok");
     let sound = check(&v, "sound");
