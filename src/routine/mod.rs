@@ -4,14 +4,17 @@ pub mod builtin;
 pub mod diagnostic;
 pub mod duration;
 pub mod library;
+pub mod lint;
 pub mod load;
 pub mod model;
 pub mod parse;
 mod raw;
 pub mod schema;
+mod sound_choice;
 mod validate;
 
 pub use diagnostic::{FileProblems, Problem};
 pub use library::{Entry, Library};
-pub use model::{Area, Cue, Origin, Pressure, Routine, Side, Sides, Step, StepKind};
+pub use model::{Area, Cue, Origin, Position, Pressure, Routine, Say, Side, Sides, Step, StepKind};
+pub use sound_choice::SoundChoice;
 pub use validate::MAX_STEPS;
