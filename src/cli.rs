@@ -3,11 +3,12 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use clap_complete::engine::ArgValueCompleter;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "knotless",
-    version,
+    version = crate::features::VERSION,
     about = "A calm terminal guide for self-massage and breathing routines"
 )]
 pub struct Cli {
@@ -25,7 +26,11 @@ pub enum Command {
     /// lines when output is not a terminal).
     Run(RunArgs),
     /// Table of routines: id, name, length, steps, source.
-    List,
+    List {
+        /// Print one JSON object, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check routine files and print every problem; exit 1 on any error.
     ///
     /// With no argument, checks the built-in routines and your own.
@@ -43,7 +48,12 @@ pub enum Command {
     /// Print a routine's timeline: each step with its start time and length.
     Show {
         /// A routine id (see `knotless list`) or the path of a routine file.
+        #[arg(add = ArgValueCompleter::new(crate::completion::routine))]
         routine: String,
+
+        /// Print one JSON object, for scripts.
+        #[arg(long)]
+        json: bool,
     },
     /// Write a new routine, documented key by key, and open it in your
     /// editor ($VISUAL or $EDITOR).
@@ -55,6 +65,7 @@ pub enum Command {
     /// check it when the editor closes.
     Edit {
         /// A routine id or the path of a routine file.
+        #[arg(add = ArgValueCompleter::new(crate::completion::routine))]
         routine: String,
     },
     /// Print the JSON Schema of routine files, for editors.
@@ -79,16 +90,33 @@ pub enum Command {
     /// a sentence; `--export ROUTINE DIR` writes what a routine says as
     /// numbered WAV files and a text index.
     Voice(VoiceArgs),
-    /// Print shell completions.
+    /// Print shell completions (they complete routine ids too).
     Completions {
         /// bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
     },
+    /// Check the setup: paths, build, routines, history, sound, terminal.
+    /// Exit 1 when something a session needs is broken.
+    Doctor {
+        /// Print one JSON object, for bug reports.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One line for a shell prompt or a status bar: streak, done today,
+    /// minutes today.
+    Status {
+        /// Print one JSON object, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the man page (roff), e.g. into ~/.local/share/man/man1/knotless.1.
+    Man,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
     /// A routine id (see `knotless list`) or the path of a routine file.
+    #[arg(add = ArgValueCompleter::new(crate::completion::routine))]
     pub routine: String,
 
     /// Run F times faster (1 to 100), to preview an edited routine.
@@ -120,6 +148,11 @@ pub struct RunArgs {
     /// Do not speak (`v` turns voice on during the session).
     #[arg(long, overrides_with = "voice")]
     pub no_voice: bool,
+
+    /// Run CMD (through the shell) when the session runs to its end, in
+    /// place of the settings' `hooks.on_finish`; see `[hooks]` in the README.
+    #[arg(long, value_name = "CMD")]
+    pub on_finish: Option<String>,
 }
 
 impl RunArgs {
@@ -176,6 +209,11 @@ pub enum SoundsAction {
         #[arg(long, value_name = "0-100")]
         volume: Option<crate::sound::Volume>,
     },
+}
+
+/// The command line as clap sees it, for completions and the man page.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
 }
 
 fn parse_speed(s: &str) -> Result<f64, String> {

@@ -48,7 +48,8 @@ pub fn init(file: &Path) -> Option<PathBuf> {
     Some(file.to_path_buf())
 }
 
-fn open(path: &Path) -> io::Result<File> {
+/// Open the log for appending, as the logger does (also for hooks' output).
+pub(crate) fn open(path: &Path) -> io::Result<File> {
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir)?;
     }

@@ -3,6 +3,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // A shell asking for completions (`KNOTLESS_COMPLETE=bash knotless --
+    // ...`, from the script `knotless completions bash` prints) is answered
+    // here.
+    clap_complete::CompleteEnv::with_factory(knotless::cli::command)
+        .var(knotless::completion::ENV_VAR)
+        .complete();
     let cli = knotless::cli::Cli::parse();
     match knotless::commands::run(cli) {
         Ok(code) => code,

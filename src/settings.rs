@@ -26,6 +26,8 @@ pub struct Settings {
     pub voice: VoiceSettings,
     /// Extra directories of routine files, after the user routines directory.
     pub routine_dirs: Vec<PathBuf>,
+    /// Commands run after a session (`[hooks]`).
+    pub hooks: crate::hooks::HookSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -111,6 +113,7 @@ impl Default for Settings {
                 breath_words: false,
             },
             routine_dirs: Vec::new(),
+            hooks: Default::default(),
         }
     }
 }
@@ -137,6 +140,8 @@ struct RawSettings {
     routines: RawRoutines,
     #[serde(default)]
     voice: RawVoice,
+    #[serde(default)]
+    hooks: crate::hooks::RawHooks,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -255,6 +260,7 @@ impl Settings {
         settings.display.reduced_motion = raw.display.reduced_motion.unwrap_or(false);
         settings.routine_dirs = raw.routines.dirs.iter().map(|d| expand(d, base)).collect();
         read_voice(raw.voice, &mut settings.voice, &mut problems);
+        settings.hooks = raw.hooks.into();
         if problems.is_empty() {
             Ok(settings)
         } else {
@@ -377,6 +383,9 @@ rate = 140
 name = "en-gb"
 command = "piper --model ~/v/en.onnx --output_file {wav}"
 breath_words = true
+[hooks]
+on_finish = "notify-send done"
+on_stop = ""
 "#,
         )
         .unwrap();
@@ -391,6 +400,9 @@ breath_words = true
                 breath_words: true,
             }
         );
+
+        assert_eq!(s.hooks.on_finish.as_deref(), Some("notify-send done"));
+        assert_eq!(s.hooks.on_stop, None);
         assert!(!s.sound.enabled && s.sound.breath_tones);
         assert_eq!(s.sound.volume, 40);
         assert_eq!(s.session.transition, Some(Duration::from_secs(10)));

@@ -34,21 +34,23 @@ pub fn history(paths: Option<&Paths>, json: bool) -> Result<()> {
     super::print(&report.stdout)
 }
 
-/// The report on the history file at `path`, as of `now`.
+/// The report on the history that `path` is part of (every machine's file
+/// beside it, see `history::load_dir`), as of `now`.
 pub fn report(path: &Path, json: bool, now: &Zoned) -> Result<Report> {
-    let loaded = history::load(path).with_context(|| {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let loaded = history::load_dir(dir).with_context(|| {
         format!(
             "cannot read the history in {}",
-            escape_inline(&path.display().to_string())
+            escape_inline(&dir.display().to_string())
         )
     })?;
     let stderr: String = loaded
         .warnings
         .iter()
-        .map(|w| {
+        .map(|(file, w)| {
             format!(
                 "warning: {}: {}\n",
-                escape_inline(&path.display().to_string()),
+                escape_inline(&file.display().to_string()),
                 escape_inline(&w.to_string())
             )
         })
@@ -225,6 +227,8 @@ struct JsonRoutine<'a> {
 
 #[derive(Serialize)]
 struct JsonWarning<'a> {
+    /// The history file's name (each machine has its own).
+    file: String,
     line: usize,
     problem: &'a str,
 }
@@ -232,7 +236,7 @@ struct JsonWarning<'a> {
 fn as_json<'a>(
     stats: &'a Stats,
     recent: &'a [&'a Record],
-    warnings: &'a [history::Warning],
+    warnings: &'a [(std::path::PathBuf, history::Warning)],
 ) -> JsonReport<'a> {
     JsonReport {
         date: stats.date.to_string(),
@@ -261,7 +265,12 @@ fn as_json<'a>(
         recent_sessions: recent,
         skipped_lines: warnings
             .iter()
-            .map(|w| JsonWarning {
+            .map(|(file, w)| JsonWarning {
+                file: file
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
                 line: w.line,
                 problem: &w.problem,
             })

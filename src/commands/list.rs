@@ -62,3 +62,68 @@ pub fn list(lib: &Library) -> String {
     }
     out
 }
+
+/// One routine in `knotless list --json`.
+#[derive(Debug, serde::Serialize)]
+struct Item<'a> {
+    id: &'a str,
+    /// "built-in", "user", "--routines" or "file".
+    source: &'static str,
+    path: Option<String>,
+    /// False for a file with problems: only its id and path are known.
+    ok: bool,
+    name: Option<&'a str>,
+    summary: Option<&'a str>,
+    tags: &'a [String],
+    seconds: Option<u64>,
+    steps: Option<usize>,
+    /// Each problem as `file:line:column: message`, for a broken file.
+    problems: Vec<String>,
+}
+
+/// `knotless list --json`: `{"routines": [...], "problems": [...]}`.
+pub fn list_json(lib: &Library) -> anyhow::Result<String> {
+    let routines: Vec<Item> = lib
+        .entries
+        .iter()
+        .map(|e| {
+            let path = e.origin.path().map(|p| p.display().to_string());
+            let base = Item {
+                id: &e.id,
+                source: e.origin.label(),
+                path,
+                ok: false,
+                name: None,
+                summary: None,
+                tags: &[],
+                seconds: None,
+                steps: None,
+                problems: Vec::new(),
+            };
+            match &e.routine {
+                Ok(r) => Item {
+                    ok: true,
+                    name: Some(&r.name),
+                    summary: Some(&r.summary),
+                    tags: &r.tags,
+                    seconds: Some(Timeline::new(r).total.as_secs()),
+                    steps: Some(r.steps.len()),
+                    ..base
+                },
+                Err(p) => Item {
+                    problems: p.summary_lines(),
+                    ..base
+                },
+            }
+        })
+        .collect();
+    let problems: Vec<String> = lib
+        .dir_problems
+        .iter()
+        .flat_map(|p| p.summary_lines())
+        .collect();
+    super::json::to_text(&serde_json::json!({
+        "routines": routines,
+        "problems": problems,
+    }))
+}

@@ -2,11 +2,14 @@
 
 mod check;
 mod config;
+mod doctor;
 pub mod edit;
 mod history;
+mod json;
 mod list;
 mod show;
 pub mod sounds;
+mod status;
 pub mod table;
 pub mod voice;
 
@@ -32,9 +35,11 @@ use crate::sound::{Player, SoundSettings, Volume};
 use crate::ui::Theme;
 
 pub use check::check;
+pub use doctor::{Checkup, doctor};
 pub use history::{Report as HistoryReport, history, report as history_report};
-pub use list::list;
-pub use show::show;
+pub use list::{list, list_json};
+pub use show::{show, show_json};
+pub use status::{status, status_line};
 
 /// What every command may need: where files live, and the settings.
 pub struct Env {
@@ -71,7 +76,7 @@ impl Env {
             .with_transition(self.settings.session.transition)
     }
 
-    /// `<data dir>/history.jsonl`, when there is a data directory.
+    /// `<data dir>/history-<host>.jsonl`, when there is a data directory.
     pub fn history_file(&self) -> Option<PathBuf> {
         self.paths.as_ref().map(crate::history::file)
     }
@@ -96,7 +101,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     };
     match command {
         Command::Run(args) => return run_routine(&args, &env),
-        Command::List => print(&list(&library()))?,
+        Command::List { json: false } => print(&list(&library()))?,
+        Command::List { json: true } => print(&list_json(&library())?)?,
         Command::Check { paths, strict } => {
             let report = check(&paths, library, strict, color_for(&std::io::stdout()));
             print(&report.text)?;
@@ -104,9 +110,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Show { routine } => {
+        Command::Show { routine, json } => {
             let (routine, origin) = resolve(&routine, &env)?;
-            print(&show(&routine, &origin))?;
+            match json {
+                true => print(&show_json(&routine, &origin)?)?,
+                false => print(&show(&routine, &origin))?,
+            }
         }
         Command::Config { init } => return config::config(&env, init),
         Command::New { name } => return edit::new(&env, &name),
@@ -115,16 +124,38 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::History { json } => history(env.paths.as_ref(), json)?,
         Command::Sounds(args) => return sounds::sounds(&args, &sound_settings(&env, false, None)),
         Command::Voice(args) => return voice::voice(&args, &env),
-        Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "knotless",
-                &mut std::io::stdout(),
-            );
+        Command::Completions { shell } => print(&completions(shell)?)?,
+        Command::Doctor { json } => return doctor(&env, json),
+        Command::Status { json } => print(&status(env.paths.as_ref(), json)?)?,
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .context("cannot write the man page")?;
+            print(&String::from_utf8_lossy(&page))?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The script a shell sources for completions. It calls back into
+/// `knotless` at each Tab (see `crate::completion`), so routine ids are
+/// completed as they are at that moment.
+fn completions(shell: clap_complete::Shell) -> Result<String> {
+    let name = shell.to_string();
+    let shells = clap_complete::env::Shells::builtins();
+    let completer = shells
+        .completer(&name)
+        .with_context(|| format!("no completions for {name}"))?;
+    let mut script = Vec::new();
+    completer.write_registration(
+        crate::completion::ENV_VAR,
+        "knotless",
+        "knotless",
+        "knotless",
+        &mut script,
+    )?;
+    Ok(String::from_utf8_lossy(&script).into_owned())
 }
 
 /// `knotless`: the picker.
@@ -142,7 +173,8 @@ fn picker(env: &Env) -> Result<ExitCode> {
     let mut app = App::picker(env.library()).with_options(options(env, false, false, 1.0));
     app.status = env.settings_status();
     let mut sound = Player::start(sound_settings(env, false, None));
-    let exit = full_screen(app, env, 1.0, &mut sound, source, None)?;
+    let hooks = env.settings.hooks.clone();
+    let exit = full_screen(app, env, 1.0, &mut sound, source, None, hooks)?;
     finish_sound(sound, exit);
     Ok(ExitCode::from(exit.code()))
 }
@@ -163,6 +195,11 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
     ));
     // Connects on its own thread: never delays the first frame.
     let mut sound = Player::start(sound_settings(env, args.mute, args.volume));
+    let hooks = env
+        .settings
+        .hooks
+        .clone()
+        .with_on_finish(args.on_finish.clone());
     let exit = if plain {
         if let Some(problems) = &env.settings_problems {
             eprint!("{}", problems.render(color_for(&std::io::stderr())));
@@ -172,6 +209,7 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
         let mut events = TerminalEvents::start(false, &[]).context("cannot listen for signals")?;
         let mut out = Plain::new(std::io::stdout());
         let mut outside = outside(env, &mut sound, args.speed, LibrarySource::default());
+        outside.hooks = hooks.clone();
         // Plain lines are what screen readers read: speech only when asked.
         if args.voice_choice() == Some(true) {
             outside.voice = voice::session_voice(env, &routine, Some(true));
@@ -188,14 +226,8 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
         app.status = env.settings_status();
         // Rendering starts now, while the preflight screen is read.
         let voice = voice::session_voice(env, &routine, args.voice_choice());
-        full_screen(
-            app,
-            env,
-            args.speed,
-            &mut sound,
-            LibrarySource::default(),
-            voice,
-        )?
+        let source = LibrarySource::default();
+        full_screen(app, env, args.speed, &mut sound, source, voice, hooks)?
     };
     finish_sound(sound, exit);
     Ok(ExitCode::from(exit.code()))
@@ -209,6 +241,7 @@ fn full_screen(
     sound: &mut Player,
     source: LibrarySource,
     voice: Option<crate::voice::Voice>,
+    hooks: crate::hooks::HookSettings,
 ) -> Result<Exit> {
     let clock = SystemClock::new(speed);
     let mut events = TerminalEvents::start(true, &source.watched())
@@ -221,6 +254,7 @@ fn full_screen(
     crate::sound::guard_panics();
     let mut outside = outside(env, sound, speed, source);
     outside.voice = voice;
+    outside.hooks = hooks;
     let exit = driver::run(app, &clock, &mut screen, &mut events, outside);
     crate::terminal::restore();
     Ok(exit)
@@ -240,6 +274,8 @@ fn outside<'a>(env: &Env, sound: &'a mut Player, speed: f64, source: LibrarySour
                 p.cache_dir.clone(),
             )
         }),
+        hooks: env.settings.hooks.clone(),
+        log_file: env.paths.as_ref().map(Paths::log_file),
     }
 }
 

@@ -157,3 +157,59 @@ fn pause_note(routine: &Routine, timeline: &Timeline) -> String {
         format!(", with {}", parts.join(" and "))
     }
 }
+
+/// `knotless show ROUTINE --json`: the routine and its timeline, in seconds
+/// from the start. Get-ready pauses and pauses between sides are left out
+/// of `steps`, but counted in each start and in `seconds`.
+pub fn show_json(routine: &Routine, origin: &Origin) -> anyhow::Result<String> {
+    let timeline = Timeline::new(routine);
+    let steps: Vec<serde_json::Value> = timeline
+        .segments
+        .iter()
+        .filter(|s| s.kind == SegmentKind::Work)
+        .map(|seg| {
+            let step = &routine.steps[seg.step];
+            let cues: Vec<serde_json::Value> = seg
+                .cues
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "at": (seg.start + c.at).as_secs_f64(),
+                        "text": c.text,
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "step": seg.step + 1,
+                "start": seg.start.as_secs_f64(),
+                "seconds": seg.length.as_secs_f64(),
+                "kind": step.kind.word(),
+                "title": step.title,
+                "area": step.area.map(|a| a.word()),
+                "side": seg.side.map(|s| s.word()),
+                "pressure": step.pressure.word(),
+                "position": step.position.map(|p| p.word()),
+                "glance": step.glance,
+                "breath": step.breath.as_ref().map(|b| b.name.map_or_else(|| b.to_string(), str::to_owned)),
+                "cycles": step.cycles,
+                "caution": step.caution,
+                "cues": cues,
+            })
+        })
+        .collect();
+    super::json::to_text(&serde_json::json!({
+        "id": routine.id,
+        "name": routine.name,
+        "summary": routine.summary,
+        "source": origin.label(),
+        "path": origin.path().map(|p| p.display().to_string()),
+        "tags": routine.tags,
+        "tools": routine.tools,
+        "safety": routine.safety,
+        "get_ready_seconds": routine.transition.as_secs_f64(),
+        "get_ready_pauses": timeline.pauses(false).count(),
+        "pauses_between_sides": timeline.pauses(true).count(),
+        "seconds": timeline.total.as_secs_f64(),
+        "steps": steps,
+    }))
+}

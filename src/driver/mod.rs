@@ -94,6 +94,9 @@ pub struct Outside<'a> {
     /// How to make a voice for a routine chosen later (in the picker), and
     /// where its speech is cached; `None`: no voice for those.
     pub voice_settings: Option<(crate::voice::VoiceSettings, PathBuf)>,
+    /// Commands to run after a session, and the log their output goes to.
+    pub hooks: crate::hooks::HookSettings,
+    pub log_file: Option<PathBuf>,
 }
 
 /// Run `app` until it exits.
@@ -246,6 +249,28 @@ impl Driver<'_> {
         }
     }
 
+    /// The user's command for how the session ended, if any. A preview
+    /// (sped up) runs none, as it counts for no streak either.
+    fn run_hook(&self, request: &crate::app::RecordRequest) {
+        let preview = request.preview_speed * self.outside.speed > 1.0;
+        let Some(log) = self.outside.log_file.as_deref().filter(|_| !preview) else {
+            return;
+        };
+        let outcome = if request.summary.finished {
+            crate::history::Outcome::Finished
+        } else {
+            crate::history::Outcome::Stopped
+        };
+        let seconds = request.summary.practised.as_secs();
+        let _ = crate::hooks::after_session(
+            &self.outside.hooks,
+            &request.routine.id,
+            outcome,
+            seconds,
+            log,
+        );
+    }
+
     /// A routine is about to run (its preflight is up): start rendering
     /// its words, so they are ready when its steps begin.
     fn prepare(&mut self, routine: &crate::routine::Routine) {
@@ -290,6 +315,7 @@ impl Driver<'_> {
                 if let Some(result) = result {
                     inbox.push_back(Msg::Recorded(result));
                 }
+                self.run_hook(&request);
             }
             Command::LoadLibrary => inbox.push_back(Msg::Library(self.outside.source.discover())),
             Command::LoadHistory => inbox.push_back(Msg::History(

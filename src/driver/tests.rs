@@ -69,6 +69,8 @@ fn a_two_hour_routine_runs_from_the_picker_to_the_history_without_waiting() {
             source: LibrarySource::default(),
             voice: None,
             voice_settings: None,
+            hooks: Default::default(),
+            log_file: None,
         },
     );
 
@@ -139,6 +141,8 @@ sides = "both"
             source: LibrarySource::default(),
             voice: None,
             voice_settings: None,
+            hooks: Default::default(),
+            log_file: None,
         },
     );
     assert_eq!(exit, Exit::Normal);
@@ -217,6 +221,8 @@ fn a_terminal_that_fails_to_draw_ends_the_run_as_hung_up_and_records_it() {
             source: LibrarySource::default(),
             voice: None,
             voice_settings: None,
+            hooks: Default::default(),
+            log_file: None,
         },
     );
     assert_eq!(exit.code(), 129);

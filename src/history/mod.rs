@@ -1,9 +1,10 @@
 //! Practice history: one JSON line per session in
-//! `<data dir>/history.jsonl`, plain enough for a user to read and for a
-//! script to use.
+//! `<data dir>/history-<host>.jsonl`, plain enough for a user to read and
+//! for a script to use.
 //!
 //! - `record`: what a line holds, and how a session's summary becomes one.
 //! - `store`: appending crash-safely and loading whatever can be read.
+//! - `hosts`: one file per machine, all of them merged when read.
 //! - `stats`: streaks and totals, pure, from records and "now".
 //!
 //! The app records a session where it ends:
@@ -20,6 +21,7 @@
 //! # Ok(()) }
 //! ```
 
+mod hosts;
 mod record;
 mod stats;
 mod store;
@@ -31,18 +33,21 @@ use std::path::PathBuf;
 
 use crate::paths::Paths;
 
+pub use hosts::{Merged, host, is_history_file, load, load_dir};
 pub use record::{FORMAT, Outcome, Record, SkippedStep};
 pub use stats::{
     Glance, RoutineStats, Stats, TensionChange, Total, days_words, duration_words, glance, minutes,
     recent,
 };
-pub use store::{Loaded, Warning, append, load, parse};
+pub use store::{Loaded, Warning, append, parse};
 
+/// The shared file of earlier versions: still read, no longer appended to.
 pub const FILE_NAME: &str = "history.jsonl";
 
-/// Where the history lives: `<data dir>/history.jsonl`.
+/// Where this machine appends: `<data dir>/history-<host>.jsonl`. Loading
+/// it (`load`) reads every machine's file beside it.
 pub fn file(paths: &Paths) -> PathBuf {
-    paths.data_dir.join(FILE_NAME)
+    hosts::own_file(&paths.data_dir)
 }
 
 /// A one-line note about skipped lines, for a status line; `None` when

@@ -323,6 +323,6 @@ fn plain_output_stops_when_its_reader_goes_and_is_recorded_as_stopped() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
     assert_eq!(status.code(), Some(129));
-    let history = fs::read_to_string(home.dir.path().join("data/history.jsonl")).unwrap();
+    let history = crate::history_text(&home.dir.path().join("data"));
     assert!(history.contains("\"outcome\":\"stopped\""), "{history}");
 }

@@ -329,6 +329,7 @@ fn knotless_history_json_is_one_object_for_scripts() {
     );
     assert_eq!(v["last_session"]["started"], "2026-02-04T07:20:00+01:00");
     assert_eq!(v["skipped_lines"][0]["line"], 4);
+    assert_eq!(v["skipped_lines"][0]["file"], history::FILE_NAME);
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.contains("line 4 was skipped: it is incomplete"),

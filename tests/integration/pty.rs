@@ -78,9 +78,10 @@ impl Pty {
         self._home.path().to_path_buf()
     }
 
-    /// The history file's text ("" when there is none).
+    /// The history files' text ("" when there is none): this machine
+    /// writes `history-<host>.jsonl`.
     pub(crate) fn history(&self) -> String {
-        std::fs::read_to_string(self.home().join("data/history.jsonl")).unwrap_or_default()
+        crate::history_text(&self.home().join("data"))
     }
 
     /// The three-step routine at real speed, past preflight, its first step

@@ -351,7 +351,10 @@ pub mod real_server {
     /// (so nothing is resampled and the recorded peak is the played one).
     pub struct PrivatePulse {
         dir: TempDir,
-        child: Child,
+        /// Started in this order, stopped in the reverse one.
+        children: Vec<Child>,
+        /// The Pulse protocol socket.
+        socket: PathBuf,
     }
 
     impl PrivatePulse {
@@ -388,37 +391,159 @@ pub mod real_server {
                 .expect(
                     "cannot start `pulseaudio`: install Debian's pulseaudio and pulseaudio-utils",
                 );
-            let server = Self { dir, child };
+            let socket = dir.path().join("native");
+            let server = Self {
+                dir,
+                children: vec![child],
+                socket,
+            };
+            server.wait_until(|out| out.is_some(), &["info"], &["log"]);
+            server
+        }
+
+        /// PipeWire with its Pulse server, as Fedora, Ubuntu and most
+        /// desktops run it: `pipewire`, the `wireplumber` session manager
+        /// (which links streams to sinks; it needs a D-Bus session bus, so
+        /// a private one), and `pipewire-pulse`, all on a runtime
+        /// directory of their own. The null sink `k` is made through the
+        /// Pulse protocol, like a user's `pactl load-module`, and made the
+        /// default so knotless's stream goes to it.
+        pub fn pipewire() -> Self {
+            let dir = tempfile::Builder::new()
+                .prefix("kpw")
+                .tempdir_in("/tmp")
+                .unwrap();
+            let d = dir.path().to_path_buf();
+            let spawn = |program: &str, args: &[String], log: &str| {
+                let log = fs::File::create(d.join(log)).unwrap();
+                Std::new(program)
+                    .args(args)
+                    .env("HOME", &d)
+                    .env("XDG_RUNTIME_DIR", &d)
+                    .env("XDG_CONFIG_HOME", d.join("config"))
+                    .env("XDG_STATE_HOME", d.join("state"))
+                    .env("XDG_DATA_HOME", d.join("share"))
+                    .env(
+                        "DBUS_SESSION_BUS_ADDRESS",
+                        format!("unix:path={}/bus", d.display()),
+                    )
+                    .env_remove("PULSE_SERVER")
+                    .env_remove("PIPEWIRE_REMOTE")
+                    .env_remove("DISPLAY")
+                    .stdin(Stdio::null())
+                    .stdout(log.try_clone().unwrap())
+                    .stderr(log)
+                    .spawn()
+                    .unwrap_or_else(|e| {
+                        panic!(
+                            "cannot start `{program}` ({e}): install Debian's pipewire, \
+                             pipewire-pulse, wireplumber and dbus"
+                        )
+                    })
+            };
+            let bus = format!("--address=unix:path={}/bus", d.display());
+            let mut children = vec![spawn(
+                "dbus-daemon",
+                &[
+                    "--session".into(),
+                    bus,
+                    "--nofork".into(),
+                    "--nopidfile".into(),
+                ],
+                "dbus.log",
+            )];
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !d.join("bus").exists() {
+                assert!(Instant::now() < deadline, "the private D-Bus did not start");
+                thread::sleep(Duration::from_millis(10));
+            }
+            children.push(spawn("pipewire", &[], "pipewire.log"));
+            children.push(spawn("wireplumber", &[], "wireplumber.log"));
+            children.push(spawn("pipewire-pulse", &[], "pipewire-pulse.log"));
+            let server = Self {
+                socket: d.join("pulse/native"),
+                dir,
+                children,
+            };
+            let logs = ["pipewire.log", "wireplumber.log", "pipewire-pulse.log"];
+            let info = server.wait_until(|out| out.is_some(), &["info"], &logs);
+            let info = info.unwrap_or_default();
+            assert!(info.contains("on PipeWire"), "not PipeWire: {info}");
+            server.wait_until(
+                |out| out.is_some(),
+                &[
+                    "load-module",
+                    "module-null-sink",
+                    "sink_name=k",
+                    "rate=48000",
+                    "format=float32le",
+                    "channels=2",
+                ],
+                &logs,
+            );
+            // The default is kept by wireplumber, which may still be
+            // starting: asked again until it sticks.
+            server.wait_until(
+                |out| {
+                    server.pactl(&["set-default-sink", "k"]);
+                    out.is_some_and(|o| o.trim() == "k")
+                },
+                &["get-default-sink"],
+                &logs,
+            );
+            server
+        }
+
+        /// `pactl ARGS` against this server: its output, `None` on failure.
+        fn pactl(&self, args: &[&str]) -> Option<String> {
+            let out = Std::new("pactl")
+                .args(args)
+                .env("PULSE_SERVER", self.server())
+                .env("HOME", self.dir.path())
+                .stderr(Stdio::null())
+                .output()
+                .expect("cannot run `pactl`: install Debian's pulseaudio-utils");
+            out.status
+                .success()
+                .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+        }
+
+        /// Run `pactl ARGS` until `done` says so, for up to 15 s; then fail
+        /// (never skip) with the servers' logs.
+        fn wait_until(
+            &self,
+            done: impl Fn(Option<String>) -> bool,
+            args: &[&str],
+            logs: &[&str],
+        ) -> Option<String> {
             let deadline = Instant::now() + Duration::from_secs(15);
             loop {
-                let ok = Std::new("pactl")
-                    .arg("info")
-                    .env("PULSE_SERVER", server.server())
-                    .env("HOME", server.dir.path())
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .status()
-                    .expect("cannot run `pactl`: install Debian's pulseaudio-utils")
-                    .success();
-                if ok {
-                    return server;
+                let out = self.pactl(args);
+                if done(out.clone()) {
+                    return out;
                 }
+                let logs: String = logs
+                    .iter()
+                    .map(|l| fs::read_to_string(self.dir.path().join(l)).unwrap_or_default())
+                    .collect();
                 assert!(
                     Instant::now() < deadline,
-                    "the private PulseAudio server did not start:\n{}",
-                    fs::read_to_string(server.dir.path().join("log")).unwrap_or_default()
+                    "the private sound server did not get ready for `pactl {}`:\n{logs}",
+                    args.join(" ")
                 );
                 thread::sleep(Duration::from_millis(50));
             }
         }
 
         pub fn server(&self) -> String {
-            format!("unix:{}/native", self.dir.path().display())
+            format!("unix:{}", self.socket.display())
         }
 
         pub fn stop(&mut self) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
+            for child in self.children.iter_mut().rev() {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
         }
     }
 
@@ -428,8 +553,12 @@ pub mod real_server {
         }
     }
 
-    /// `parec` on the sink's monitor: mono float samples, and when each
-    /// chunk arrived, to tell when a sample was played.
+    /// `parec` on the sink's monitor: one float sample per frame (the
+    /// louder of the two channels), and when each chunk arrived, to tell
+    /// when a sample was played. Recorded in stereo because servers
+    /// downmix to mono differently: PulseAudio averages the channels,
+    /// PipeWire keeps their power (+3 dB), which would read as a level
+    /// knotless never played.
     pub struct Recorder {
         child: Child,
         samples: Arc<Mutex<Vec<f32>>>,
@@ -447,7 +576,7 @@ pub mod real_server {
                     "--raw",
                     "--format=float32le",
                     "--rate=48000",
-                    "--channels=1",
+                    "--channels=2",
                     "--latency-msec=5",
                 ])
                 .env("PULSE_SERVER", pulse.server())
@@ -469,10 +598,12 @@ pub mod real_server {
                     }
                     let now = Instant::now();
                     carry.extend_from_slice(&buf[..n]);
-                    let whole = carry.len() / 4 * 4;
+                    let whole = carry.len() / 8 * 8;
                     let mut s = s.lock().unwrap();
-                    for b in carry[..whole].chunks_exact(4) {
-                        s.push(f32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+                    for b in carry[..whole].chunks_exact(8) {
+                        let l = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+                        let r = f32::from_le_bytes([b[4], b[5], b[6], b[7]]);
+                        s.push(if l.abs() >= r.abs() { l } else { r });
                     }
                     carry.drain(..whole);
                     a.lock().unwrap().push((s.len(), now));
@@ -569,7 +700,16 @@ pub mod real_server {
     #[test]
     #[ignore = "needs pulseaudio and pulseaudio-utils; .ci/run runs it"]
     fn real_server_the_bell_arrives_soon_at_its_level() {
-        let pulse = PrivatePulse::start();
+        the_bell_arrives_soon_at_its_level(PrivatePulse::start());
+    }
+
+    #[test]
+    #[ignore = "needs pipewire, pipewire-pulse, wireplumber, dbus and pulseaudio-utils; .ci/run runs it"]
+    fn real_server_pipewire_the_bell_arrives_soon_at_its_level() {
+        the_bell_arrives_soon_at_its_level(PrivatePulse::pipewire());
+    }
+
+    fn the_bell_arrives_soon_at_its_level(pulse: PrivatePulse) {
         let rec = Recorder::start(&pulse);
         let home = Home::new();
         let cmd = knotless(
@@ -642,7 +782,18 @@ pub mod real_server {
     #[test]
     #[ignore = "needs pulseaudio and pulseaudio-utils; .ci/run runs it"]
     fn real_server_sounds_names_the_output_in_use() {
-        let pulse = PrivatePulse::start();
+        sounds_and_doctor_name_the_server(PrivatePulse::start(), "pulseaudio");
+    }
+
+    #[test]
+    #[ignore = "needs pipewire, pipewire-pulse, wireplumber, dbus and pulseaudio-utils; .ci/run runs it"]
+    fn real_server_pipewire_sounds_names_the_output_in_use() {
+        sounds_and_doctor_name_the_server(PrivatePulse::pipewire(), "PulseAudio (on PipeWire ");
+    }
+
+    /// `knotless sounds` and `knotless doctor` name the server by its own
+    /// name and version, which begins with `name`; `sounds play` plays.
+    fn sounds_and_doctor_name_the_server(pulse: PrivatePulse, name: &str) {
         let home = Home::new();
         let (lines, stderr, code) = run_timed(knotless(&home, &pulse.server(), &["sounds"]));
         assert_eq!(code, 0, "{stderr}");
@@ -650,10 +801,21 @@ pub mod real_server {
         let text = text.join("\n");
         assert!(
             text.contains(&format!(
-                "Output: PulseAudio protocol at {} (pulseaudio",
+                "Output: PulseAudio protocol at {} ({name}",
                 pulse.server()
             )),
             "{text}"
+        );
+        let (lines, stderr, code) = run_timed(knotless(&home, &pulse.server(), &["doctor"]));
+        assert_eq!(code, 0, "{stderr}");
+        let sound = lines
+            .iter()
+            .find(|(l, _)| l.contains(" sound "))
+            .map(|(l, _)| l.as_str())
+            .unwrap_or_default();
+        assert!(
+            sound.starts_with("ok") && sound.contains(&format!("({name}")),
+            "{lines:?}"
         );
         let (_, stderr, code) = run_timed(knotless(
             &home,
@@ -666,7 +828,16 @@ pub mod real_server {
     #[test]
     #[ignore = "needs pulseaudio and pulseaudio-utils; .ci/run runs it"]
     fn real_server_that_dies_mid_session_leaves_it_running() {
-        let mut pulse = PrivatePulse::start();
+        a_server_that_dies_mid_session_leaves_it_running(PrivatePulse::start());
+    }
+
+    #[test]
+    #[ignore = "needs pipewire, pipewire-pulse, wireplumber, dbus and pulseaudio-utils; .ci/run runs it"]
+    fn real_server_pipewire_that_dies_mid_session_leaves_it_running() {
+        a_server_that_dies_mid_session_leaves_it_running(PrivatePulse::pipewire());
+    }
+
+    fn a_server_that_dies_mid_session_leaves_it_running(mut pulse: PrivatePulse) {
         let home = Home::new();
         let dir = home.dir.path().join("r");
         fs::create_dir_all(&dir).unwrap();
