@@ -10,8 +10,10 @@ pub mod parse;
 mod raw;
 pub mod schema;
 mod validate;
+pub mod write;
 
 pub use diagnostic::{FileProblems, Problem};
 pub use library::{Entry, Library};
 pub use model::{Area, Cue, Origin, Pressure, Routine, Side, Sides, Step, StepKind};
+pub use model::{Fitted, Resumes, RunNote};
 pub use validate::MAX_STEPS;

@@ -113,6 +113,7 @@ pub fn routine(
         steps: out,
         sound,
         breath_tones: header.breath_tones.map(Spanned::into_inner),
+        run: Default::default(),
     })
 }
 
