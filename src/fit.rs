@@ -99,9 +99,7 @@ pub fn minutes_range(routine: &Routine) -> Option<RangeInclusive<u32>> {
     let first = lo.saturating_sub(TOLERANCE).as_secs().div_ceil(60);
     let last = (hi + TOLERANCE).as_secs() / 60;
     let first = (first as u32).max(*MINUTES.start());
-    let last = u32::try_from(last)
-        .unwrap_or(u32::MAX)
-        .min(*MINUTES.end());
+    let last = u32::try_from(last).unwrap_or(u32::MAX).min(*MINUTES.end());
     (first <= last).then_some(first..=last)
 }
 
@@ -122,21 +120,28 @@ pub fn fit(routine: &Routine, minutes: u32) -> Result<Routine, FitError> {
         });
     }
     let target = Duration::from_secs(u64::from(minutes) * 60);
+    let mut fitted = fit_to(routine, target);
+    fitted.run.fitted = Some(Fitted {
+        minutes,
+        written: Timeline::new(routine).total,
+    });
+    Ok(fitted)
+}
+
+/// `routine` brought as near `target` as the rules allow (no run note):
+/// what `fit` does once the minutes are known to be in reach, and how
+/// `compose` lands on its minutes.
+pub fn fit_to(routine: &Routine, target: Duration) -> Routine {
     let plan = Plan::new(routine);
     let mut units = plan.scaled(plan.factor_for(target));
     plan.settle(&mut units, target);
     tracing::debug!(
         routine = %routine.id,
-        minutes,
+        ?target,
         total = ?plan.total(&units),
         "fitted"
     );
-    let mut fitted = plan.apply(routine, &units);
-    fitted.run.fitted = Some(Fitted {
-        minutes,
-        written: plan.written,
-    });
-    Ok(fitted)
+    plan.apply(routine, &units)
 }
 
 /// What one step can become: a number of units (seconds per side, or
@@ -191,7 +196,6 @@ struct Plan {
     /// Everything in the timeline besides the steps' own lengths: get-ready
     /// and switch pauses, kept as written.
     fixed: Duration,
-    written: Duration,
 }
 
 impl Plan {
@@ -205,7 +209,6 @@ impl Plan {
         Plan {
             knobs: routine.steps.iter().map(Knob::new).collect(),
             fixed: written.saturating_sub(work),
-            written,
         }
     }
 

@@ -10,6 +10,7 @@ pub mod breath;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod compose;
 pub mod editor;
 pub mod fit;
 pub mod history;

@@ -1,6 +1,7 @@
 //! What each subcommand does, given the parsed command line.
 
 mod check;
+mod compose;
 mod config;
 pub mod edit;
 mod history;
@@ -8,6 +9,7 @@ mod list;
 mod show;
 pub mod sounds;
 pub mod table;
+mod today;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -102,10 +104,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Show { routine } => {
+        Command::Show { routine, minutes } => {
             let (routine, origin) = resolve(&routine, &env)?;
+            let routine = today::fitted(routine, minutes)?;
             print(&show(&routine, &origin))?;
         }
+        Command::Compose(args) => return compose::compose(&args, &env),
         Command::Config { init } => return config::config(&env, init),
         Command::New { name } => return edit::new(&env, &name),
         Command::Edit { routine } => return edit::edit(&env, &routine),
@@ -156,6 +160,12 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
     if let Some(t) = env.settings.session.transition {
         routine.transition = t;
     }
+    let routine = today::for_run(routine, args.minutes, args.resume, env)?;
+    start_run(routine, args, env)
+}
+
+/// Start `routine` as `run` does, on the full screen or as plain lines.
+fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
     let routine = Arc::new(routine);
     let clock = SystemClock::new(args.speed);
     // Connects on its own thread: never delays the first frame.
@@ -169,6 +179,9 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
         if let Some(problems) = &env.settings_problems {
             eprint!("{}", problems.render(color_for(&std::io::stderr())));
             eprintln!("(using the default settings)");
+        }
+        if let Some(note) = today::resume_note(&routine) {
+            print(&note)?;
         }
         let heard = routine.clone();
         let exit = crate::plain::run(routine, &clock, &mut std::io::stdout(), |e| {

@@ -44,7 +44,11 @@ fn assert_fitted_well(written: &Routine, fitted: &Routine, minutes: u32) {
         }
         assert_eq!(w.cues.len(), f.cues.len());
         for (wc, fc) in w.cues.iter().zip(&f.cues) {
-            assert!(fc.at < f.duration, "{what}: cue {:?} outside its step", fc.text);
+            assert!(
+                fc.at < f.duration,
+                "{what}: cue {:?} outside its step",
+                fc.text
+            );
             assert_eq!(wc.text, fc.text);
             // In proportion, to the second.
             let wished = wc.at.as_secs_f64() * f.duration.as_secs_f64() / w.duration.as_secs_f64();
@@ -139,7 +143,11 @@ fn shorter_means_shorter_steps_in_proportion() {
     let short = fit(&daily, 8).unwrap();
     let long = fit(&daily, 20).unwrap();
     for ((w, s), l) in daily.steps.iter().zip(&short.steps).zip(&long.steps) {
-        assert!(s.duration <= w.duration && w.duration <= l.duration, "{}", w.title);
+        assert!(
+            s.duration <= w.duration && w.duration <= l.duration,
+            "{}",
+            w.title
+        );
     }
 }
 

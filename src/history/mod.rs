@@ -21,6 +21,7 @@
 //! ```
 
 mod record;
+mod resume;
 mod stats;
 mod store;
 
@@ -32,6 +33,7 @@ use std::path::PathBuf;
 use crate::paths::Paths;
 
 pub use record::{FORMAT, Outcome, Record, SkippedStep};
+pub use resume::{RESUME_WITHIN, ResumePoint, resume_point};
 pub use stats::{
     Glance, RoutineStats, Stats, TensionChange, Total, days_words, duration_words, glance, minutes,
     recent,
