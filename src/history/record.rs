@@ -305,6 +305,36 @@ mod tests {
     }
 
     #[test]
+    fn a_fitted_and_resumed_run_says_so_and_old_lines_still_read() {
+        let mut routine = crate::fit::fit(&daily_back(), 8).unwrap();
+        routine.run.resumes = Some(crate::routine::Resumes {
+            record: "2026-03-10T07:30:05+01:00".into(),
+            step: 4,
+        });
+        let started = berlin("2026-03-10T09:00");
+        let record = Record::from_summary(&routine, &stopped(), &started, 1.0);
+        assert_eq!(record.fitted_minutes, Some(8));
+        assert_eq!(record.written_seconds, Some(729));
+        assert_eq!(
+            record.continues.as_deref(),
+            Some("2026-03-10T07:30:05+01:00")
+        );
+        assert_eq!(record.first_step, Some(4));
+        // From step 4, three done and two skipped: stopped in the last step.
+        assert_eq!(record.stopped_at_step, Some(9));
+        let line = serde_json::to_string(&record).unwrap();
+        assert_eq!(serde_json::from_str::<Record>(&line).unwrap(), record);
+        assert_eq!(record.started_text(), "2026-03-10T09:00:00+01:00");
+
+        let old = r#"{"v":1,"started":"2026-03-10T07:30:00+01:00","routine_id":"r","routine_name":"R","planned_seconds":60,"practised_seconds":60,"outcome":"finished","steps":1,"steps_done":1}"#;
+        let old: Record = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            (old.continues, old.fitted_minutes, old.stopped_at_step),
+            (None, None, None)
+        );
+    }
+
+    #[test]
     fn tension_is_optional_and_checked() {
         let mut record =
             Record::from_summary(&daily_back(), &stopped(), &berlin("2026-03-10T07:30"), 1.0);

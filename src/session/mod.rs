@@ -452,4 +452,6 @@ fn until_whole_second(left: Duration) -> Duration {
 }
 
 #[cfg(test)]
+mod resume_tests;
+#[cfg(test)]
 mod tests;

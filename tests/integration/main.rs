@@ -5,3 +5,4 @@ mod editing;
 mod history;
 mod pty;
 mod sound;
+mod today;
