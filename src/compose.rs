@@ -517,5 +517,13 @@ pub fn shipped_files() -> Vec<Routine> {
         .collect()
 }
 
+/// The seed when none is given: the date as a number (20261201), so each
+/// day brings a fresh routine and the same day the same one.
+pub fn seed_for(date: jiff::civil::Date) -> u64 {
+    let n = i64::from(date.year()) * 10_000 + i64::from(date.month()) * 100 + i64::from(date.day());
+    n.unsigned_abs()
+}
+
+pub mod files;
 #[cfg(test)]
 mod tests;

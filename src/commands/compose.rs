@@ -14,15 +14,8 @@ use crate::compose::{self, Request};
 use crate::paths::Paths;
 use crate::routine::Routine;
 use crate::routine::builtin::BUILTINS;
-use crate::routine::library::routine_files;
-use crate::routine::load::load_file;
 use crate::routine::write::to_toml;
 use crate::text::escape_inline;
-
-/// The user's own step library files: `<config dir>/steps/*.toml`.
-pub fn user_steps_dir(paths: &Paths) -> PathBuf {
-    paths.config_dir.join("steps")
-}
 
 pub fn compose(args: &ComposeArgs, env: &Env) -> Result<ExitCode> {
     let request = Request {
@@ -31,7 +24,9 @@ pub fn compose(args: &ComposeArgs, env: &Env) -> Result<ExitCode> {
         tools: args.tools.clone(),
         posture: args.position,
         avoid: args.avoid.clone(),
-        seed: args.seed.unwrap_or_else(today_seed),
+        seed: args
+            .seed
+            .unwrap_or_else(|| compose::seed_for(jiff::Zoned::now().date())),
     };
     let pool = compose::candidates(&step_files(env));
     let mut routine = compose::compose(&request, &pool)?;
@@ -69,38 +64,17 @@ pub fn compose(args: &ComposeArgs, env: &Env) -> Result<ExitCode> {
     super::start_run(routine, &run, env)
 }
 
-/// Without `--seed`: today's date as a number (20261201), so each day
-/// brings a fresh routine and the same day the same one.
-fn today_seed() -> u64 {
-    let d = jiff::Zoned::now().date();
-    let n = i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day());
-    n.unsigned_abs()
-}
-
-/// The files steps are drawn from: the shipped ones, then the user's step
-/// library. A file with problems is reported and left out; it never hides
-/// the others.
+/// The shipped step files and the user's; a user file with problems is
+/// reported and left out.
 fn step_files(env: &Env) -> Vec<Routine> {
-    let mut files = compose::shipped_files();
-    let Some(dir) = env.paths.as_ref().map(user_steps_dir) else {
-        return files;
-    };
-    if !dir.is_dir() {
-        return files;
-    }
-    match routine_files(&dir) {
-        Ok(paths) => {
-            for path in paths {
-                match load_file(&path) {
-                    Ok(r) => files.push(r),
-                    Err(problems) => {
-                        eprint!("{}", problems.render(color_for(&std::io::stderr())));
-                        eprintln!("(this step library file is left out)");
-                    }
-                }
-            }
-        }
-        Err(problem) => tracing::warn!(dir = %dir.display(), "step library: {}", problem.message),
+    let dir = env
+        .paths
+        .as_ref()
+        .map(|p| compose::files::user_steps_dir(&p.config_dir));
+    let (files, problems) = compose::files::step_files(dir.as_deref());
+    for p in problems {
+        eprint!("{}", p.render(color_for(&std::io::stderr())));
+        eprintln!("(this step library file is left out)");
     }
     files
 }

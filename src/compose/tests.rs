@@ -244,3 +244,12 @@ fn plain_answers_for_impossible_requests() {
         "{long_jaw:?}"
     );
 }
+
+#[test]
+fn without_a_seed_each_day_has_its_own() {
+    assert_eq!(seed_for(jiff::civil::date(2026, 12, 1)), 20261201);
+    assert_ne!(
+        seed_for(jiff::civil::date(2026, 12, 1)),
+        seed_for(jiff::civil::date(2026, 12, 2))
+    );
+}
