@@ -13,14 +13,14 @@
 //! | tools: a step needs a tool of its file when its text names it; hands and furniture are always at hand | `gear_needed`, `has_gear` |
 //! | position: floor steps (lying, on your back, a foam roller) never mix with upright ones | `posture_of` |
 //! | no step twice (by title); each keeps its caution; the safety note names the risks of the steps chosen | `candidates`, `safety_for` |
-//! | length: picked by priority while the written total stays under 1.2× the minutes; refused under half of them; then fitted (15 s a side at least) to within 15 s | `pick`, `compose` |
+//! | length: picked by priority while the written total stays under 1.2× the minutes, then fitted to within 15 s: 15 s a side at least, 2× at most (1.5× for warm-up, breathing, rest) | `pick`, `stretch`, `compose` |
 //! | variety: the seed shuffles the order candidates are tried in; the same seed gives the same routine | `Rng` |
 
 use std::collections::HashSet;
 use std::fmt;
 use std::time::Duration;
 
-use crate::fit::fit_to;
+use crate::fit::fit_to_within;
 use crate::routine::{Area, Pressure, Routine, Step, StepKind};
 use crate::timeline::Timeline;
 
@@ -293,18 +293,12 @@ pub fn compose(request: &Request, pool: &[Candidate]) -> Result<Routine, Compose
     Rng(request.seed).shuffle(&mut usable);
     let picks = pick(&usable, request);
     let target = Duration::from_secs(u64::from(request.minutes) * 60);
-    // Too few steps would be stretched into long, empty minutes: at most
-    // twice as long as written.
-    let longest = Timeline::new(&routine_for(&picks, request, posture)).total * 2;
-    if longest + TOLERANCE < target {
-        return Err(ComposeError::TooShort { longest });
-    }
     // Drop the least important picks until the rest fit; the first picks
     // (a warm-up and a step per focus area) are always kept.
     for keep in (1..=picks.len()).rev() {
         let chosen = &picks[..keep];
         let written = routine_for(chosen, request, posture);
-        let fitted = fit_to(&written, target);
+        let fitted = fit_to_within(&written, target, &stretch);
         let total = Timeline::new(&fitted).total;
         if total.abs_diff(target) <= TOLERANCE {
             return Ok(fitted);
@@ -317,6 +311,16 @@ pub fn compose(request: &Request, pool: &[Candidate]) -> Result<Routine, Compose
         }
     }
     Err(ComposeError::NoSteps(request.focus.clone()))
+}
+
+/// How far fitting may stretch a step of a composed routine: too few
+/// steps would otherwise be drawn out into long, empty minutes, and the
+/// quiet steps that frame it (warm-up, breathing, rest) least of all.
+pub fn stretch(step: &Step) -> f64 {
+    match step.kind {
+        StepKind::WarmUp | StepKind::Breathing | StepKind::Rest => 1.5,
+        _ => 2.0,
+    }
 }
 
 fn is_focus_work(c: &Candidate, focus: &[Area]) -> bool {

@@ -88,7 +88,7 @@ impl std::error::Error for FitError {}
 
 /// The shortest and longest total a routine can be fitted to.
 pub fn bounds(routine: &Routine) -> (Duration, Duration) {
-    let plan = Plan::new(routine);
+    let plan = Plan::new(routine, &|_| f64::from(MAX_STRETCH));
     (plan.total(&plan.lows()), plan.total(&plan.highs()))
 }
 
@@ -132,7 +132,18 @@ pub fn fit(routine: &Routine, minutes: u32) -> Result<Routine, FitError> {
 /// what `fit` does once the minutes are known to be in reach, and how
 /// `compose` lands on its minutes.
 pub fn fit_to(routine: &Routine, target: Duration) -> Routine {
-    let plan = Plan::new(routine);
+    fit_to_within(routine, target, &|_| f64::from(MAX_STRETCH))
+}
+
+/// `fit_to` with each step stretched at most `stretch(step)` times its
+/// written length (and at most `MAX_STRETCH` times): `compose` keeps the
+/// quiet steps that frame a routine from swelling.
+pub fn fit_to_within(
+    routine: &Routine,
+    target: Duration,
+    stretch: &dyn Fn(&Step) -> f64,
+) -> Routine {
+    let plan = Plan::new(routine, stretch);
     let mut units = plan.scaled(plan.factor_for(target));
     plan.settle(&mut units, target);
     tracing::debug!(
@@ -158,7 +169,8 @@ struct Knob {
 }
 
 impl Knob {
-    fn new(step: &Step) -> Self {
+    fn new(step: &Step, stretch: f64) -> Self {
+        let stretch = stretch.clamp(1.0, f64::from(MAX_STRETCH));
         match (step.kind, &step.breath, step.cycles) {
             (StepKind::Breathing, Some(pattern), Some(cycles)) => {
                 let cycle = pattern.cycle_length().max(Duration::from_millis(1));
@@ -166,7 +178,7 @@ impl Knob {
                 Knob {
                     written: f64::from(cycles),
                     low: cycles.min(for_min_side.max(1)),
-                    high: cycles.saturating_mul(MAX_STRETCH),
+                    high: ((f64::from(cycles) * stretch).floor() as u32).max(cycles),
                     unit: cycle,
                 }
             }
@@ -174,7 +186,7 @@ impl Knob {
                 let side = step.duration.as_secs_f64();
                 // Whole seconds: a written 10.5 s may become 11 s, never 10.
                 let low = step.duration.min(MIN_SIDE).as_secs_f64().ceil() as u32;
-                let high = (side * f64::from(MAX_STRETCH)).floor() as u32;
+                let high = (side * stretch).floor() as u32;
                 Knob {
                     written: side,
                     low: low.max(1),
@@ -199,7 +211,7 @@ struct Plan {
 }
 
 impl Plan {
-    fn new(routine: &Routine) -> Self {
+    fn new(routine: &Routine, stretch: &dyn Fn(&Step) -> f64) -> Self {
         let written = Timeline::new(routine).total;
         let work: Duration = routine
             .steps
@@ -207,7 +219,11 @@ impl Plan {
             .map(|s| s.duration * s.sides.count())
             .sum();
         Plan {
-            knobs: routine.steps.iter().map(Knob::new).collect(),
+            knobs: routine
+                .steps
+                .iter()
+                .map(|s| Knob::new(s, stretch(s)))
+                .collect(),
             fixed: written.saturating_sub(work),
         }
     }
