@@ -62,7 +62,10 @@ fn assert_composed_well(req: &Request, pool: &[Candidate], routine: &Routine) {
             assert_eq!(source.posture, p, "{what}: {}", step.title);
         }
         assert_eq!(source.step.caution, step.caution, "cautions travel");
-        let (written, now) = (source.step.duration.as_secs_f64(), step.duration.as_secs_f64());
+        let (written, now) = (
+            source.step.duration.as_secs_f64(),
+            step.duration.as_secs_f64(),
+        );
         assert!(
             now <= written * stretch(step) + 1e-9,
             "{what}: {} stretched from {written} to {now}",
