@@ -1,11 +1,13 @@
-//! Keys to actions, per screen: pure, so every binding is testable.
+//! The keymap, as data: one row per (screen, keys, action, label). Key
+//! handling, the help overlay and every hint line are all read from
+//! `KEYMAP`, so what a screen says a key does is what it does.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::session::Msg;
 
 /// Which keys mean what depends on what is on screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Context {
     Picker,
     /// Typing a filter in the picker.
@@ -20,6 +22,29 @@ pub enum Context {
     Help,
 }
 
+impl Context {
+    pub const ALL: [Context; 9] = [
+        Context::Picker,
+        Context::Filtering,
+        Context::Preflight,
+        Context::Session,
+        Context::ConfirmQuit,
+        Context::Done,
+        Context::History,
+        Context::Tension,
+        Context::Help,
+    ];
+}
+
+/// How the program was started: some keys leave the program when it was
+/// started on one routine (`knotless run`) and go back to the list when it
+/// was started on the picker, and their labels say so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    Picker,
+    Direct,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     /// Leave the program now (Ctrl-C).
@@ -32,9 +57,10 @@ pub enum Action {
     AskQuit,
     ConfirmQuit,
     CancelQuit,
-    /// Leave the current screen (quit from the picker).
+    /// Leave the current screen: to the picker, or out of the program when
+    /// there is no picker to go back to.
     Back,
-    /// Leave the program (from the done screen).
+    /// Leave the program.
     Quit,
     Open,
     Up,
@@ -51,7 +77,7 @@ pub enum Action {
     /// Drop the filter.
     FilterClear,
     ToggleHelp,
-    /// `m`: sound off or on at once (the event loop owns the sound).
+    /// `m`: sound off or on at once.
     ToggleMute,
     /// Open the highlighted routine in the user's editor.
     Edit,
@@ -67,6 +93,271 @@ pub enum Action {
     CancelQuestion,
 }
 
+/// A key as the keymap names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Enter,
+    Esc,
+    Backspace,
+    Left,
+    Right,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    /// Any digit 0-9 (the tension answer).
+    Digit,
+    /// Any printable character (typing a filter).
+    Text,
+    /// Any key at all (closing help).
+    Any,
+}
+
+impl Key {
+    fn matches(self, code: KeyCode) -> bool {
+        match (self, code) {
+            (Key::Any, _) => true,
+            (Key::Char(a), KeyCode::Char(b)) => a == b,
+            (Key::Digit, KeyCode::Char(c)) => c.is_ascii_digit(),
+            (Key::Text, KeyCode::Char(_)) => true,
+            (Key::Enter, KeyCode::Enter)
+            | (Key::Esc, KeyCode::Esc)
+            | (Key::Backspace, KeyCode::Backspace)
+            | (Key::Left, KeyCode::Left)
+            | (Key::Right, KeyCode::Right)
+            | (Key::Up, KeyCode::Up)
+            | (Key::Down, KeyCode::Down)
+            | (Key::PageUp, KeyCode::PageUp)
+            | (Key::PageDown, KeyCode::PageDown)
+            | (Key::Home, KeyCode::Home)
+            | (Key::End, KeyCode::End) => true,
+            _ => false,
+        }
+    }
+
+    /// How help and hints write the key.
+    pub fn name(self) -> &'static str {
+        match self {
+            Key::Char(' ') => "space",
+            Key::Char(c) => char_name(c),
+            Key::Enter => "enter",
+            Key::Esc => "esc",
+            Key::Backspace => "backspace",
+            Key::Left => "←",
+            Key::Right => "→",
+            Key::Up => "↑",
+            Key::Down => "↓",
+            Key::PageUp => "pgup",
+            Key::PageDown => "pgdn",
+            Key::Home => "home",
+            Key::End => "end",
+            Key::Digit => "0-9",
+            Key::Text => "letters",
+            Key::Any => "any key",
+        }
+    }
+}
+
+/// The name of a plain key, from a table so it can be `'static`.
+fn char_name(c: char) -> &'static str {
+    const NAMES: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789?/+-=_[]";
+    match NAMES.find(c) {
+        Some(i) => &NAMES[i..i + c.len_utf8()],
+        None => "?",
+    }
+}
+
+/// What a row does: a fixed action, or one made from the key pressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Does {
+    Fixed(Action),
+    /// The typed character goes into the filter.
+    Type,
+    /// The digit is the tension answer.
+    Answer,
+}
+
+/// How prominent a row is on the hint line. Rows without a hint are in
+/// help only. When the line is too narrow, `Low` hints go first, then
+/// `Mid`; `Keep` hints (the keys that begin or leave) stay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Hint {
+    Low,
+    Mid,
+    Keep,
+}
+
+/// One row of the keymap.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub context: Context,
+    pub keys: &'static [Key],
+    pub does: Does,
+    /// What it does, in the picker mode.
+    pub label: &'static str,
+    /// What it does when started on one routine, when that differs.
+    pub direct: Option<&'static str>,
+    /// Whether the hint line shows it, and its short label there.
+    pub hint: Option<(Hint, &'static str)>,
+    /// How many of `keys` help and hints name (the rest are synonyms).
+    pub shown: usize,
+}
+
+impl Binding {
+    pub fn label(&self, mode: Mode) -> &'static str {
+        match mode {
+            Mode::Direct => self.direct.unwrap_or(self.label),
+            Mode::Picker => self.label,
+        }
+    }
+
+    /// "← / b": the keys help and hints name.
+    pub fn key_names(&self) -> String {
+        let names: Vec<&str> = self
+            .keys
+            .iter()
+            .take(self.shown)
+            .map(|k| k.name())
+            .collect();
+        names.join(" / ")
+    }
+}
+
+const fn row(
+    context: Context,
+    keys: &'static [Key],
+    action: Action,
+    label: &'static str,
+    hint: Option<(Hint, &'static str)>,
+    shown: usize,
+) -> Binding {
+    Binding {
+        context,
+        keys,
+        does: Does::Fixed(action),
+        label,
+        direct: None,
+        hint,
+        shown,
+    }
+}
+
+/// The same row, with another label (in help and on the hint line) when
+/// started on one routine.
+const fn or_direct(b: Binding, direct: &'static str) -> Binding {
+    Binding {
+        direct: Some(direct),
+        ..b
+    }
+}
+
+use Action as A;
+use Context as C;
+use Hint::{Keep, Low, Mid};
+use Key as K;
+
+/// Every key of every screen. Ctrl-C and Ctrl-Z work everywhere and are
+/// handled before this table.
+#[rustfmt::skip]
+pub const KEYMAP: &[Binding] = &[
+    // The picker.
+    row(C::Picker, &[K::Enter, K::Right, K::Char('l')], A::Open, "open the routine", Some((Keep, "open")), 1),
+    row(C::Picker, &[K::Up, K::Char('k')], A::Up, "move up", None, 2),
+    row(C::Picker, &[K::Down, K::Char('j')], A::Down, "move down", None, 2),
+    row(C::Picker, &[K::PageUp], A::PageUp, "a page up", None, 1),
+    row(C::Picker, &[K::PageDown], A::PageDown, "a page down", None, 1),
+    row(C::Picker, &[K::Home, K::Char('g')], A::Home, "first routine", None, 1),
+    row(C::Picker, &[K::End, K::Char('G')], A::End, "last routine", None, 1),
+    row(C::Picker, &[K::Char('/')], A::StartFilter, "filter", Some((Mid, "filter")), 1),
+    row(C::Picker, &[K::Char('e')], A::Edit, "edit", Some((Low, "edit")), 1),
+    row(C::Picker, &[K::Char('p')], A::Preview, "preview at 10×", Some((Low, "preview")), 1),
+    row(C::Picker, &[K::Char('r')], A::Reload, "read the files again", None, 1),
+    row(C::Picker, &[K::Char('h')], A::History, "history", Some((Low, "history")), 1),
+    row(C::Picker, &[K::Char('?')], A::ToggleHelp, "help", Some((Keep, "help")), 1),
+    row(C::Picker, &[K::Char('q'), K::Esc], A::Back, "quit", Some((Keep, "quit")), 1),
+    // Typing a filter.
+    row(C::Filtering, &[K::Enter, K::Down, K::Up], A::FilterDone, "keep the filter", Some((Keep, "keep filter")), 1),
+    row(C::Filtering, &[K::Esc], A::FilterClear, "clear the filter", Some((Keep, "clear")), 1),
+    row(C::Filtering, &[K::Backspace], A::FilterBackspace, "delete a letter", Some((Mid, "delete")), 1),
+    Binding {
+        context: C::Filtering,
+        keys: &[K::Text],
+        does: Does::Type,
+        label: "type to filter",
+        direct: None,
+        hint: None,
+        shown: 1,
+    },
+    // Before a session.
+    row(C::Preflight, &[K::Enter, K::Char(' ')], A::Open, "begin", Some((Keep, "begin")), 1),
+    or_direct(
+        row(C::Preflight, &[K::Esc, K::Char('q'), K::Backspace], A::Back, "back to the routines", Some((Keep, "back")), 1),
+        "leave",
+    ),
+    row(C::Preflight, &[K::Char('?')], A::ToggleHelp, "help", Some((Mid, "help")), 1),
+    // The session.
+    row(C::Session, &[K::Char(' '), K::Char('p')], A::Session(Msg::TogglePause), "pause / resume", Some((Keep, "pause")), 1),
+    row(C::Session, &[K::Right, K::Char('n')], A::Session(Msg::Next), "next", Some((Mid, "next")), 2),
+    row(
+        C::Session,
+        &[K::Left, K::Char('b')],
+        A::Session(Msg::Back),
+        "restart (early: go back)",
+        Some((Mid, "back")),
+        2,
+    ),
+    row(C::Session, &[K::Char('+'), K::Char('=')], A::Session(Msg::AddTime), "15 s more", Some((Low, "15 s more")), 1),
+    row(C::Session, &[K::Char('-'), K::Char('_')], A::Session(Msg::TakeTime), "15 s less", Some((Low, "15 s less")), 1),
+    row(C::Session, &[K::Char('m'), K::Char('M')], A::ToggleMute, "sound off / on", Some((Low, "mute")), 1),
+    row(C::Session, &[K::Char('?')], A::ToggleHelp, "help", Some((Keep, "help")), 1),
+    row(C::Session, &[K::Char('q'), K::Esc], A::AskQuit, "quit (asks first)", Some((Keep, "quit")), 2),
+    // "Quit this session?"
+    row(C::ConfirmQuit, &[K::Char('y'), K::Char('Y'), K::Char('q'), K::Enter], A::ConfirmQuit, "yes, stop", Some((Keep, "yes")), 1),
+    row(C::ConfirmQuit, &[K::Char('n'), K::Char('N'), K::Esc], A::CancelQuit, "no, go on", Some((Keep, "no")), 1),
+    // After a session.
+    or_direct(
+        row(C::Done, &[K::Enter, K::Esc, K::Backspace, K::Char(' ')], A::Back, "back to the routines", Some((Keep, "back to routines")), 1),
+        "leave",
+    ),
+    row(C::Done, &[K::Char('q')], A::Quit, "quit", Some((Keep, "quit")), 1),
+    row(C::Done, &[K::Char('?')], A::ToggleHelp, "help", Some((Mid, "help")), 1),
+    // The history screen.
+    row(
+        C::History,
+        &[K::Esc, K::Enter, K::Backspace, K::Char('h'), K::Left],
+        A::Back,
+        "back to the routines",
+        Some((Keep, "back")),
+        1,
+    ),
+    row(C::History, &[K::Char('q')], A::Quit, "quit", Some((Keep, "quit")), 1),
+    row(C::History, &[K::Char('?')], A::ToggleHelp, "help", Some((Mid, "help")), 1),
+    // "How tense do you feel?"
+    Binding {
+        context: C::Tension,
+        keys: &[K::Digit],
+        does: Does::Answer,
+        label: "answer",
+        direct: None,
+        hint: Some((Keep, "answer")),
+        shown: 1,
+    },
+    row(C::Tension, &[K::Char('t'), K::Char('T')], A::Tension(Some(10)), "ten", Some((Mid, "ten")), 1),
+    row(C::Tension, &[K::Enter, K::Char('s')], A::Tension(None), "skip", Some((Keep, "skip")), 1),
+    row(C::Tension, &[K::Esc], A::CancelQuestion, "cancel", Some((Mid, "cancel")), 1),
+    // Help is open: any key closes it.
+    row(C::Help, &[K::Any], A::ToggleHelp, "close help", None, 1),
+];
+
+/// The rows of one screen.
+pub fn bindings(context: Context) -> impl Iterator<Item = &'static Binding> {
+    KEYMAP.iter().filter(move |b| b.context == context)
+}
+
+/// What `key` does on the screen `context`, if anything.
 pub fn action(context: Context, key: KeyEvent) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
@@ -78,76 +369,41 @@ pub fn action(context: Context, key: KeyEvent) -> Option<Action> {
         _ if ctrl => return None,
         _ => {}
     }
-    use Action as A;
-    use KeyCode as K;
-    match context {
-        Context::Help => Some(A::ToggleHelp),
-        Context::Filtering => match key.code {
-            K::Enter | K::Down | K::Up => Some(A::FilterDone),
-            K::Esc => Some(A::FilterClear),
-            K::Backspace => Some(A::FilterBackspace),
-            K::Char(c) => Some(A::FilterChar(c)),
-            _ => None,
-        },
-        Context::Picker => match key.code {
-            K::Up | K::Char('k') => Some(A::Up),
-            K::Down | K::Char('j') => Some(A::Down),
-            K::PageUp => Some(A::PageUp),
-            K::PageDown => Some(A::PageDown),
-            K::Home | K::Char('g') => Some(A::Home),
-            K::End | K::Char('G') => Some(A::End),
-            K::Enter | K::Right | K::Char('l') => Some(A::Open),
-            K::Char('/') => Some(A::StartFilter),
-            K::Char('?') => Some(A::ToggleHelp),
-            K::Char('q') | K::Esc => Some(A::Back),
-            K::Char('e') => Some(A::Edit),
-            K::Char('p') => Some(A::Preview),
-            K::Char('r') => Some(A::Reload),
-            K::Char('h') => Some(A::History),
-            _ => None,
-        },
-        Context::Preflight => match key.code {
-            K::Enter | K::Char(' ') => Some(A::Open),
-            K::Char('?') => Some(A::ToggleHelp),
-            K::Char('q') | K::Esc | K::Backspace => Some(A::Back),
-            _ => None,
-        },
-        Context::Session => match key.code {
-            K::Char(' ') | K::Char('p') => Some(A::Session(Msg::TogglePause)),
-            K::Right | K::Char('n') => Some(A::Session(Msg::Next)),
-            K::Left | K::Char('b') => Some(A::Session(Msg::Back)),
-            K::Char('+') | K::Char('=') => Some(A::Session(Msg::AddTime)),
-            K::Char('-') | K::Char('_') => Some(A::Session(Msg::TakeTime)),
-            K::Char('m') | K::Char('M') => Some(A::ToggleMute),
-            K::Char('?') => Some(A::ToggleHelp),
-            K::Char('q') | K::Esc => Some(A::AskQuit),
-            _ => None,
-        },
-        Context::ConfirmQuit => match key.code {
-            K::Char('y') | K::Char('Y') | K::Char('q') | K::Enter => Some(A::ConfirmQuit),
-            K::Char('n') | K::Char('N') | K::Esc => Some(A::CancelQuit),
-            _ => None,
-        },
-        Context::Tension => match key.code {
-            K::Char(c @ '0'..='9') => Some(A::Tension(Some(c as u8 - b'0'))),
-            K::Char('t') | K::Char('T') => Some(A::Tension(Some(10))),
-            K::Enter | K::Char('s') => Some(A::Tension(None)),
-            K::Esc => Some(A::CancelQuestion),
-            _ => None,
-        },
-        Context::History => match key.code {
-            K::Enter | K::Esc | K::Backspace | K::Char('h') | K::Left => Some(A::Back),
-            K::Char('q') => Some(A::Quit),
-            K::Char('?') => Some(A::ToggleHelp),
-            _ => None,
-        },
-        Context::Done => match key.code {
-            K::Enter | K::Esc | K::Backspace | K::Char(' ') => Some(A::Back),
-            K::Char('q') => Some(A::Quit),
-            K::Char('?') => Some(A::ToggleHelp),
-            _ => None,
-        },
+    let binding = bindings(context).find(|b| b.keys.iter().any(|k| k.matches(key.code)))?;
+    match (binding.does, key.code) {
+        (Does::Fixed(action), _) => Some(action),
+        (Does::Type, KeyCode::Char(c)) => Some(Action::FilterChar(c)),
+        (Does::Answer, KeyCode::Char(c)) => c.to_digit(10).map(|d| Action::Tension(Some(d as u8))),
+        _ => None,
     }
+}
+
+/// A key as help and the hint line show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyHelp {
+    /// All the keys help names ("→ / n").
+    pub keys: String,
+    /// The one key the hint line names ("→").
+    pub key: &'static str,
+    /// What help says it does.
+    pub label: &'static str,
+    /// Whether the hint line shows it, and how it says it there.
+    pub hint: Option<(Hint, &'static str)>,
+}
+
+/// The keys of `context` for help and hints, labelled for `mode`.
+pub fn help(context: Context, mode: Mode) -> Vec<KeyHelp> {
+    bindings(context)
+        .map(|b| KeyHelp {
+            keys: b.key_names(),
+            key: b.keys[0].name(),
+            label: b.label(mode),
+            hint: b.hint.map(|(h, short)| match (mode, b.direct) {
+                (Mode::Direct, Some(direct)) => (h, direct),
+                _ => (h, short),
+            }),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -180,13 +436,7 @@ mod tests {
 
     #[test]
     fn ctrl_c_quits_and_ctrl_z_suspends_everywhere() {
-        for context in [
-            Context::Picker,
-            Context::Filtering,
-            Context::Session,
-            Context::Help,
-            Context::Done,
-        ] {
+        for context in Context::ALL {
             let c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
             let z = KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL);
             assert_eq!(action(context, c), Some(Action::Interrupt));
@@ -207,6 +457,18 @@ mod tests {
         assert_eq!(
             action(Context::Picker, key(KeyCode::Char('/'))),
             Some(Action::StartFilter)
+        );
+    }
+
+    #[test]
+    fn tension_digits_are_answers() {
+        assert_eq!(
+            action(Context::Tension, key(KeyCode::Char('7'))),
+            Some(Action::Tension(Some(7)))
+        );
+        assert_eq!(
+            action(Context::Tension, key(KeyCode::Char('t'))),
+            Some(Action::Tension(Some(10)))
         );
     }
 
@@ -232,5 +494,51 @@ mod tests {
         let mut release = key(KeyCode::Char(' '));
         release.kind = KeyEventKind::Release;
         assert_eq!(action(Context::Session, release), None);
+    }
+
+    #[test]
+    fn no_key_means_two_things_on_one_screen() {
+        let codes = [
+            KeyCode::Enter,
+            KeyCode::Esc,
+            KeyCode::Backspace,
+            KeyCode::Left,
+            KeyCode::Right,
+            KeyCode::Up,
+            KeyCode::Down,
+        ]
+        .into_iter()
+        .chain((' '..='~').map(KeyCode::Char));
+        for context in Context::ALL {
+            for code in codes.clone() {
+                let rows = bindings(context)
+                    .filter(|b| {
+                        b.keys
+                            .iter()
+                            .any(|k| !matches!(k, Key::Text | Key::Any) && k.matches(code))
+                    })
+                    .count();
+                assert!(rows <= 1, "{code:?} has {rows} rows on {context:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_shown_key_has_a_name() {
+        for b in KEYMAP {
+            assert!(!b.key_names().is_empty());
+            assert!(!b.key_names().contains('?') || b.keys[0] == Key::Char('?'));
+        }
+    }
+
+    #[test]
+    fn leaving_is_labelled_by_how_the_program_started() {
+        let done = help(Context::Done, Mode::Direct);
+        assert!(done.iter().any(|k| k.keys == "enter" && k.label == "leave"));
+        let done = help(Context::Done, Mode::Picker);
+        assert!(
+            done.iter()
+                .any(|k| k.keys == "enter" && k.label == "back to the routines")
+        );
     }
 }

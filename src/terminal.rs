@@ -7,10 +7,12 @@ use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::{cursor, execute, terminal};
-use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{ClearType, CrosstermBackend, WindowSize};
+use ratatui::buffer::Cell;
+use ratatui::layout::{Position, Size};
 
-pub type Tui = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+pub type Backend = CrosstermBackend<BufWriter<Stdout>>;
+pub type Tui = ratatui::Terminal<Capped<Backend>>;
 
 /// Whether the terminal is currently taken over, so restoring twice (a
 /// panic during a restore, a guard dropped after a signal) is harmless.
@@ -19,15 +21,22 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// One frame is written in one go.
 const FRAME_BUFFER: usize = 64 * 1024;
 
+/// The largest screen drawn. A terminal may claim any size up to
+/// 65535×65535, and a buffer that size would need hundreds of gigabytes;
+/// past this the rest of the window is left blank.
+pub const MAX_WIDTH: u16 = 1000;
+pub const MAX_HEIGHT: u16 = 400;
+
 /// Take the terminal: raw mode, the alternate screen, no cursor.
 pub fn enter() -> io::Result<Tui> {
     install_panic_hook();
     take()?;
     let backend = CrosstermBackend::new(BufWriter::with_capacity(FRAME_BUFFER, io::stdout()));
-    Terminal::new(backend).inspect_err(|_| restore())
+    ratatui::Terminal::new(Capped(backend)).inspect_err(|_| restore())
 }
 
-fn take() -> io::Result<()> {
+/// Raw mode, the alternate screen, no cursor (again, after a suspend).
+pub fn take() -> io::Result<()> {
     terminal::enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     let entered = execute!(io::stdout(), terminal::EnterAlternateScreen, cursor::Hide);
@@ -38,7 +47,8 @@ fn take() -> io::Result<()> {
 }
 
 /// Give the terminal back: leave the alternate screen, show the cursor,
-/// cooked mode. Safe to call any number of times.
+/// cooked mode. Safe to call any number of times; a terminal that went
+/// away is not an error.
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let mut out = io::stdout();
@@ -46,17 +56,6 @@ pub fn restore() {
         let _ = terminal::disable_raw_mode();
         let _ = out.flush();
     }
-}
-
-/// Back after a suspend: take the terminal again and redraw everything.
-///
-/// `Terminal::clear` would ask the terminal where its cursor is, and the
-/// answer would race the input thread; a resize to the current size clears
-/// the screen and the back buffer without asking anything.
-pub fn resume(tui: &mut Tui) -> io::Result<()> {
-    take()?;
-    let size = tui.size()?;
-    tui.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
 }
 
 /// Restores the terminal when dropped, whatever path leaves the loop.
@@ -79,4 +78,73 @@ fn install_panic_hook() {
             previous(info);
         }));
     });
+}
+
+/// A backend whose size is capped at `MAX_WIDTH`×`MAX_HEIGHT`.
+pub struct Capped<B>(pub B);
+
+fn cap(size: Size) -> Size {
+    Size::new(size.width.min(MAX_WIDTH), size.height.min(MAX_HEIGHT))
+}
+
+impl<B: ratatui::backend::Backend> ratatui::backend::Backend for Capped<B> {
+    type Error = B::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        self.0.draw(content)
+    }
+
+    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+        self.0.hide_cursor()
+    }
+
+    fn show_cursor(&mut self) -> Result<(), Self::Error> {
+        self.0.show_cursor()
+    }
+
+    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+        self.0.get_cursor_position()
+    }
+
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
+        self.0.set_cursor_position(position)
+    }
+
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.0.clear()
+    }
+
+    fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
+        self.0.clear_region(clear_type)
+    }
+
+    fn size(&self) -> Result<Size, Self::Error> {
+        self.0.size().map(cap)
+    }
+
+    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
+        let mut size = self.0.window_size()?;
+        size.columns_rows = cap(size.columns_rows);
+        Ok(size)
+    }
+
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        self.0.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::backend::{Backend as _, TestBackend};
+
+    use super::*;
+
+    #[test]
+    fn a_huge_window_is_drawn_at_the_capped_size() {
+        let backend = Capped(TestBackend::new(u16::MAX, 3));
+        assert_eq!(backend.size().unwrap(), Size::new(MAX_WIDTH, 3));
+    }
 }

@@ -1,27 +1,30 @@
-//! The application: which screen is up, what each key does to it, and (in
-//! `event_loop`) the only place that owns the terminal and the clock.
+//! The application: which screen is up and what each message does to it.
 //!
-//! `App` itself is pure like the session: it takes actions with `now` and
-//! returns the session's effects for the loop to apply.
+//! `App::update(msg, now)` is pure like the session core: it never reads
+//! the clock or touches a file, the terminal or the sound. It changes its
+//! own state and returns `Command`s, which the driver (`crate::driver`)
+//! carries out; their results come back as `Msg`s.
 
-pub mod event_loop;
 mod history;
 mod library;
+mod msg;
 mod picker;
+mod prompts;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::clock::Scaled;
-use crate::input::{Action, Context};
+use crate::input::{self, Action, Context, Mode};
 use crate::routine::{Library, Routine};
-use crate::session::{Effect, Msg, Session, Summary};
+use crate::session::{self, Effect, Session, Summary};
 use crate::ui::{DoneView, ScreenView, Theme, View};
 
-pub use history::{Recorder, Tension, When};
-pub use library::LibrarySource;
+pub use history::{Tension, When};
+pub use msg::{Command, Edited, Msg, RecordRequest};
 pub use picker::Picker;
+pub use prompts::{Heard, Prompts};
 
 /// How the program ends, and so its exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +36,9 @@ pub enum Exit {
     Terminated,
     /// SIGHUP, or the terminal went away: 129.
     HungUp,
+    /// Another signal whose default action ends the process: 128 + its
+    /// number.
+    Signal(i32),
 }
 
 impl Exit {
@@ -42,6 +48,7 @@ impl Exit {
             Exit::Interrupted => 130,
             Exit::Terminated => 143,
             Exit::HungUp => 129,
+            Exit::Signal(n) => u8::try_from(128 + n.clamp(1, 127)).unwrap_or(255),
         }
     }
 }
@@ -67,47 +74,52 @@ pub enum Screen {
     },
 }
 
+/// How the app was set up: by the settings and the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Skip the preflight screen (a setting): the session starts at once.
+    pub autostart: bool,
+    pub reduced_motion: bool,
+    /// Ask how tense the user feels before and after each session.
+    pub ask_tension: bool,
+    /// Where `e` copies a built-in routine before editing it.
+    pub user_dir: Option<PathBuf>,
+    /// `--plain`: no screens to go back to; the program ends with the
+    /// session.
+    pub plain: bool,
+    /// Which optional sounds the settings turn on.
+    pub prompts: Prompts,
+}
+
 pub struct App {
     pub library: Library,
     pub picker: Picker,
     pub screen: Screen,
     pub help: bool,
     pub status: Option<String>,
-    pub reduced_motion: bool,
-    /// Opened with `knotless run`: leaving preflight or the done screen
-    /// ends the program instead of going to the picker.
-    pub direct: bool,
-    /// Skip the preflight screen (a setting): the session starts at once.
-    pub autostart: bool,
+    pub mode: Mode,
+    pub options: Options,
     pub theme: Theme,
-    /// Where the routines came from, to read them again.
-    pub source: LibrarySource,
     /// A preview from the picker runs faster than the clock.
     pub preview: Option<Scaled>,
-    /// A routine file the loop should open in the user's editor.
-    pub edit_request: Option<PathBuf>,
     /// Routine files changed while the picker was not shown.
     pub stale: bool,
     /// The editor opened with `e` owns the terminal.
     pub editing: bool,
-    /// The practice history file, when there is a data directory.
-    pub history_file: Option<PathBuf>,
     /// The streak and today's minutes after the last recorded session.
     pub glance: Option<crate::history::Glance>,
-    /// Ask how tense the user feels before and after each session (a setting).
-    pub ask_tension: bool,
     pub tension: Tension,
     /// The end of a session, held back until the "after" answer is in so
     /// that its history line carries both answers.
-    pub deferred: Option<Effect>,
+    pub deferred: Option<RecordRequest>,
+    pub muted: bool,
+    /// What the session has sounded so far.
+    pub heard: Heard,
     pub exit: Option<Exit>,
 }
 
 /// How often the pacer is redrawn while it grows or shrinks: 25 frames a
-/// second of wall time. Smooth to the eye, and it keeps a whole-screen
-/// redraw per frame inside the CPU budget (0.5 CPU-s a minute) with room to
-/// spare; at 30 frames it sat right at the budget. On holds it stands still
-/// and is not redrawn at all.
+/// second of wall time. On holds it stands still and is not redrawn.
 pub const PACER_FRAME: Duration = Duration::from_millis(40);
 
 impl App {
@@ -119,37 +131,44 @@ impl App {
             screen: Screen::Picker,
             help: false,
             status: None,
-            reduced_motion: false,
-            direct: false,
-            autostart: false,
+            mode: Mode::Picker,
+            options: Options::default(),
             theme: Theme::from_env(),
-            source: LibrarySource::default(),
             preview: None,
-            edit_request: None,
             stale: false,
             editing: false,
-            history_file: None,
             glance: None,
-            ask_tension: false,
             tension: Tension::default(),
             deferred: None,
+            muted: false,
+            heard: Heard::default(),
             exit: None,
         }
     }
 
     /// Straight to the preflight of one routine (`knotless run`).
-    pub fn direct(routine: Arc<Routine>, library: Library) -> Self {
+    pub fn direct(routine: Arc<Routine>) -> Self {
         Self {
             screen: Screen::Preflight(routine),
-            direct: true,
-            ..Self::picker(library)
+            mode: Mode::Direct,
+            ..Self::picker(Library::default())
         }
+    }
+
+    pub fn with_options(mut self, options: Options) -> Self {
+        self.options = options;
+        self
     }
 
     pub fn context(&self) -> Context {
         if self.help {
             return Context::Help;
         }
+        self.screen_context()
+    }
+
+    /// The keys of the screen itself, as if help were closed.
+    fn screen_context(&self) -> Context {
         if self.tension.asking.is_some() {
             return Context::Tension;
         }
@@ -182,6 +201,11 @@ impl App {
         }
     }
 
+    /// The session's instant for the clock's `now` (faster in a preview).
+    fn inner(&self, now: Instant) -> Instant {
+        self.preview.map_or(now, |p| p.inner(now))
+    }
+
     /// What to draw at `now`.
     pub fn view(&self, now: Instant) -> View<'_> {
         let screen = match &self.screen {
@@ -204,18 +228,31 @@ impl App {
                 note: note.as_deref(),
             },
         };
+        // Help lists the keys of the screen under it; the pause key says
+        // what it will do.
+        let paused = self.session().is_some_and(Session::is_paused);
+        let mut keys = input::help(self.screen_context(), self.mode);
+        for k in keys.iter_mut().filter(|k| k.label == "pause / resume") {
+            if let (Some(hint), true) = (&mut k.hint, paused) {
+                hint.1 = "resume";
+            }
+        }
         View {
             screen,
             help: self.help,
             status: self.status.as_deref(),
-            reduced_motion: self.reduced_motion,
+            reduced_motion: self.options.reduced_motion,
             question: self.tension.asking.map(When::question),
+            keys,
         }
     }
 
     /// When the app next needs to wake by itself; `None` when only a key
     /// can change anything.
     pub fn next_wake(&self, now: Instant) -> Option<Instant> {
+        if self.options.autostart && matches!(self.screen, Screen::Preflight(_)) {
+            return Some(now);
+        }
         let at = self.session()?.next_wake(self.inner(now))?;
         Some(self.preview.map_or(at, |p| p.outer(at)))
     }
@@ -231,12 +268,13 @@ impl App {
                     ..
                 }
             );
-        !self.reduced_motion
+        !self.options.reduced_motion
+            && !self.options.plain
             && !covered
             && self.session().is_some_and(|s| {
                 // On a hold the shape stands still: the session's own wakes
                 // (each second, the phase's end) are enough.
-                let moving = |b: &crate::session::BreathView| {
+                let moving = |b: &session::BreathView| {
                     matches!(
                         b.state.kind,
                         crate::breath::PhaseKind::In | crate::breath::PhaseKind::Out
@@ -248,54 +286,78 @@ impl App {
             })
     }
 
-    /// Let time pass.
-    pub fn tick(&mut self, now: Instant) -> Vec<Effect> {
-        if self.autostart && matches!(self.screen, Screen::Preflight(_)) {
-            self.autostart = false;
-            return self.open(now);
+    /// The one way in: a message, at `now`.
+    pub fn update(&mut self, msg: Msg, now: Instant) -> Vec<Command> {
+        let mut out = Vec::new();
+        match msg {
+            Msg::Tick | Msg::Resize | Msg::Continue => {}
+            Msg::Key(key) => {
+                if let Some(action) = input::action(self.context(), key) {
+                    self.act(action, now, &mut out);
+                }
+            }
+            Msg::Stop(exit) => self.stop(exit, now, &mut out),
+            Msg::Suspend => self.act(Action::Suspend, now, &mut out),
+            Msg::RoutinesChanged => self.routines_changed(&mut out),
+            Msg::Library(library) => self.library_loaded(library),
+            Msg::History(loaded, today) => self.history_loaded(loaded, &today),
+            Msg::Edited(edited) => self.edited(edited, &mut out),
+            Msg::Recorded(Ok(glance)) => self.glance = Some(glance),
+            Msg::Recorded(Err(why)) => self.status = Some(why),
+            Msg::SoundNews(news) => self.status = Some(news),
+            Msg::Muted(muted) => {
+                self.muted = muted;
+                self.status = muted.then(|| crate::sound::MUTED_STATUS.to_owned());
+            }
         }
-        self.send_to_session(Msg::Tick, now)
+        if self.options.autostart && matches!(self.screen, Screen::Preflight(_)) {
+            self.options.autostart = false;
+            self.open(now, &mut out);
+        }
+        self.send_to_session(session::Msg::Tick, now, &mut out);
+        self.flush_deferred(&mut out);
+        if let Some(exit) = self.exit
+            && !out.iter().any(|c| matches!(c, Command::Exit(_)))
+        {
+            out.push(Command::Exit(exit));
+        }
+        out
     }
 
-    /// Stop at once (Ctrl-C, a signal): the session, if any, is stopped so
-    /// that it can still be recorded.
-    pub fn stop(&mut self, exit: Exit, now: Instant) -> Vec<Effect> {
-        let effects = self.send_to_session(Msg::Quit, now);
-        self.exit = Some(exit);
-        effects
-    }
-
-    /// Pause the session, if one runs (before suspending).
-    pub fn pause(&mut self, now: Instant) -> Vec<Effect> {
-        self.send_to_session(Msg::Pause, now)
-    }
-
-    pub fn update(&mut self, action: Action, now: Instant) -> Vec<Effect> {
+    fn act(&mut self, action: Action, now: Instant, out: &mut Vec<Command>) {
         match action {
-            Action::Interrupt => return self.stop(Exit::Interrupted, now),
-            Action::Suspend => {}
+            Action::Interrupt => self.stop(Exit::Interrupted, now, out),
+            Action::Suspend => {
+                self.send_to_session(session::Msg::Pause, now, out);
+                out.push(Command::Suspend);
+            }
             Action::ToggleHelp => self.help = !self.help,
-            // The event loop owns the sound and handles `m` itself.
-            Action::ToggleMute => {}
-            Action::Session(msg) => return self.send_to_session(msg, now),
+            Action::ToggleMute => out.push(Command::ToggleMute),
+            Action::Session(msg) => self.send_to_session(msg, now, out),
             Action::AskQuit => self.set_confirm(true),
             Action::CancelQuit => self.set_confirm(false),
-            Action::ConfirmQuit => return self.send_to_session(Msg::Quit, now),
-            Action::Back => self.back(),
+            Action::ConfirmQuit => self.send_to_session(session::Msg::Quit, now, out),
+            Action::Back => self.back(out),
             Action::Quit => self.exit = Some(Exit::Normal),
-            Action::Open => return self.open(now),
-            Action::Edit => self.request_edit(),
-            Action::Preview => return self.start_preview(now),
-            Action::Reload => self.reload(),
-            Action::History => self.open_history(),
-            Action::Tension(answer) => return self.answer_tension(answer, now),
+            Action::Open => self.open(now, out),
+            Action::Edit => self.request_edit(out),
+            Action::Preview => self.start_preview(now, out),
+            Action::Reload => out.push(Command::LoadLibrary),
+            Action::History => out.push(Command::LoadHistory),
+            Action::Tension(answer) => self.answer_tension(answer, now, out),
             Action::CancelQuestion if self.tension.asking == Some(When::Before) => {
                 self.tension.asking = None;
             }
-            Action::CancelQuestion => return self.answer_tension(None, now),
+            Action::CancelQuestion => self.answer_tension(None, now, out),
             other => self.picker.update(other, &self.library),
         }
-        Vec::new()
+    }
+
+    /// Stop at once (Ctrl-C, a signal, a lost terminal): the session, if
+    /// any, is stopped so that it can still be recorded.
+    fn stop(&mut self, exit: Exit, now: Instant, out: &mut Vec<Command>) {
+        self.exit = Some(exit);
+        self.send_to_session(session::Msg::Quit, now, out);
     }
 
     fn set_confirm(&mut self, on: bool) {
@@ -304,43 +366,41 @@ impl App {
         }
     }
 
-    fn back(&mut self) {
+    fn back(&mut self, out: &mut Vec<Command>) {
         match self.screen {
             Screen::Picker => self.exit = Some(Exit::Normal),
-            _ if self.direct => self.exit = Some(Exit::Normal),
+            _ if self.mode == Mode::Direct => self.exit = Some(Exit::Normal),
             _ => {
                 self.screen = Screen::Picker;
                 if std::mem::take(&mut self.stale) {
-                    self.reload();
+                    out.push(Command::LoadLibrary);
                 }
             }
         }
     }
 
-    fn open(&mut self, now: Instant) -> Vec<Effect> {
+    fn open(&mut self, now: Instant, out: &mut Vec<Command>) {
         match &self.screen {
             Screen::Picker => {
                 if let Some(Ok(routine)) = self.picker.selected(&self.library).map(|e| &e.routine) {
                     self.screen = Screen::Preflight(Arc::new(routine.clone()));
                 }
-                Vec::new()
             }
-            Screen::Preflight(_) if self.ask_tension => {
+            Screen::Preflight(_) if self.options.ask_tension => {
                 self.tension = Tension {
                     asking: Some(When::Before),
                     ..Tension::default()
                 };
-                Vec::new()
             }
-            Screen::Preflight(_) => self.start_session(now),
-            _ => Vec::new(),
+            Screen::Preflight(_) => self.start_session(now, out),
+            _ => {}
         }
     }
 
     /// From preflight into the session.
-    pub(super) fn start_session(&mut self, now: Instant) -> Vec<Effect> {
+    fn start_session(&mut self, now: Instant, out: &mut Vec<Command>) {
         let Screen::Preflight(routine) = &self.screen else {
-            return Vec::new();
+            return;
         };
         // A session from preflight runs at the clock's own speed.
         self.preview = None;
@@ -349,27 +409,42 @@ impl App {
             session,
             confirm_quit: false,
         };
-        self.after(effects)
+        out.push(Command::SessionStarted);
+        self.after(effects, out);
     }
 
-    fn send_to_session(&mut self, msg: Msg, now: Instant) -> Vec<Effect> {
+    fn send_to_session(&mut self, msg: session::Msg, now: Instant, out: &mut Vec<Command>) {
+        let inner = self.inner(now);
         let Screen::Session {
             session,
             confirm_quit,
         } = &mut self.screen
         else {
-            return Vec::new();
+            return;
         };
-        if msg == Msg::Quit {
+        if msg == session::Msg::Quit {
             *confirm_quit = false;
         }
-        let now = self.preview.map_or(now, |p| p.inner(now));
-        let effects = session.handle(msg, now);
-        self.after(effects)
+        let effects = session.handle(msg, inner);
+        self.after(effects, out);
     }
 
-    /// Move to the done screen once the session is over.
-    fn after(&mut self, effects: Vec<Effect>) -> Vec<Effect> {
+    /// Hand the effects on, record a session that ended, and move to the
+    /// done screen.
+    fn after(&mut self, effects: Vec<Effect>, out: &mut Vec<Command>) {
+        for e in effects {
+            if let Effect::Finished(summary) | Effect::Stopped(summary) = &e {
+                self.session_ended(summary.clone());
+            }
+            if let Screen::Session { session, .. } = &self.screen {
+                let (prepare, play) = self
+                    .heard
+                    .next(&e, session.routine(), &self.options.prompts);
+                out.extend(prepare.map(Command::PrepareSounds));
+                out.extend(play.map(Command::Play));
+            }
+            out.push(Command::Show(e));
+        }
         if let Screen::Session { session, .. } = &self.screen
             && let Some(summary) = session.outcome()
         {
@@ -378,8 +453,10 @@ impl App {
                 routine,
                 summary: summary.clone(),
             };
+            if self.options.plain {
+                self.exit.get_or_insert(Exit::Normal);
+            }
         }
-        effects
     }
 }
 

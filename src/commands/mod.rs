@@ -20,9 +20,10 @@ use clap::CommandFactory;
 
 use std::sync::Arc;
 
-use crate::app::{App, Exit, Recorder, event_loop};
+use crate::app::{App, Exit, Options};
 use crate::cli::{Cli, Command, RunArgs};
 use crate::clock::SystemClock;
+use crate::driver::{self, FullScreen, LibrarySource, Outside, Plain, TerminalEvents};
 use crate::paths::Paths;
 use crate::routine::library::looks_like_path;
 use crate::routine::load::load_file;
@@ -135,21 +136,15 @@ fn picker(env: &Env) -> Result<ExitCode> {
             "the routine picker needs a terminal; try `knotless list`, or `knotless run ROUTINE --plain`"
         );
     }
-    let clock = SystemClock::new(1.0);
-    let mut app = App::picker(env.library());
-    app.source = crate::app::LibrarySource {
+    let source = LibrarySource {
         user_dir: env.paths.as_ref().map(Paths::user_routines),
         extra_dirs: env.extra_dirs.clone(),
         transition: env.settings.session.transition,
     };
-    apply_display(&mut app, env, false);
+    let mut app = App::picker(env.library()).with_options(options(env, false, false));
+    app.status = env.settings_status();
     let mut sound = Player::start(sound_settings(env, false, None));
-    app.history_file = env.history_file();
-    let recorder = Recorder {
-        file: env.history_file(),
-        speed: 1.0,
-    };
-    let exit = event_loop::run(app, &clock, &mut sound, &recorder)?;
+    let exit = full_screen(app, env, 1.0, &mut sound, source)?;
     finish_sound(sound, exit);
     Ok(ExitCode::from(exit.code()))
 }
@@ -166,46 +161,88 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
 
 /// Start `routine` as `run` does, on the full screen or as plain lines.
 fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
-    let routine = Arc::new(routine);
-    let clock = SystemClock::new(args.speed);
+    let resume_note = today::resume_note(&routine);
+    let plain = args.plain || !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal();
+    let mut app =
+        App::direct(Arc::new(routine)).with_options(options(env, args.reduced_motion, plain));
     // Connects on its own thread: never delays the first frame.
     let mut sound = Player::start(sound_settings(env, args.mute, args.volume));
-    let plain = args.plain || !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal();
-    let recorder = Recorder {
-        file: env.history_file(),
-        speed: args.speed,
-    };
     let exit = if plain {
         if let Some(problems) = &env.settings_problems {
             eprint!("{}", problems.render(color_for(&std::io::stderr())));
             eprintln!("(using the default settings)");
         }
-        if let Some(note) = today::resume_note(&routine) {
+        if let Some(note) = resume_note {
             print(&note)?;
         }
-        let heard = routine.clone();
-        let exit = crate::plain::run(routine, &clock, &mut std::io::stdout(), |e| {
-            sound.on_effect(e, &heard);
-            if let Some(status) = sound.status() {
-                let _ = print(&format!("{status}\n"));
-            }
-            if let Some(Err(why)) = recorder.effect(e, &heard, None, Default::default()) {
-                eprintln!("{why}");
-            }
-        })?;
-        if let Some(status) = sound.status() {
-            print(&format!("{status}\n"))?;
-        }
-        exit
+        let clock = SystemClock::new(args.speed);
+        let mut events = TerminalEvents::start(false, &[]).context("cannot listen for signals")?;
+        let mut out = Plain::new(std::io::stdout());
+        driver::run(
+            app,
+            &clock,
+            &mut out,
+            &mut events,
+            outside(env, &mut sound, args.speed, LibrarySource::default()),
+        )
     } else {
-        let mut app = App::direct(routine, Library::default());
-        app.autostart = !env.settings.session.preflight;
-        apply_display(&mut app, env, args.reduced_motion);
-        app.history_file = env.history_file();
-        event_loop::run(app, &clock, &mut sound, &recorder)?
+        app.status = env.settings_status();
+        full_screen(app, env, args.speed, &mut sound, LibrarySource::default())?
     };
     finish_sound(sound, exit);
     Ok(ExitCode::from(exit.code()))
+}
+
+/// Run `app` on the full screen, and always give the terminal back.
+fn full_screen(
+    app: App,
+    env: &Env,
+    speed: f64,
+    sound: &mut Player,
+    source: LibrarySource,
+) -> Result<Exit> {
+    let clock = SystemClock::new(speed);
+    let mut events = TerminalEvents::start(true, &source.watched())
+        .context("cannot listen for keys and signals")?;
+    let mut screen = FullScreen::enter(Theme::new(env.settings.display.theme))
+        .context("cannot take over the terminal")?;
+    let _guard = crate::terminal::Guard;
+    // After the terminal's own panic hook: a sound thread's panic must not
+    // give the terminal back mid-session.
+    crate::sound::guard_panics();
+    let exit = driver::run(
+        app,
+        &clock,
+        &mut screen,
+        &mut events,
+        outside(env, sound, speed, source),
+    );
+    crate::terminal::restore();
+    Ok(exit)
+}
+
+fn outside<'a>(env: &Env, sound: &'a mut Player, speed: f64, source: LibrarySource) -> Outside<'a> {
+    Outside {
+        sound,
+        history: env.history_file(),
+        speed,
+        source,
+    }
+}
+
+/// The app's options from the settings and flags.
+fn options(env: &Env, reduced_motion_flag: bool, plain: bool) -> Options {
+    Options {
+        autostart: plain || !env.settings.session.preflight,
+        reduced_motion: reduced_motion_flag || env.settings.display.reduced_motion,
+        ask_tension: env.settings.session.ask_tension && !plain,
+        user_dir: env.paths.as_ref().map(Paths::user_routines),
+        plain,
+        prompts: crate::app::Prompts {
+            breath_tones: env.settings.sound.breath_tones,
+            last_seconds_ticks: env.settings.session.last_seconds_ticks,
+        },
+    }
 }
 
 /// Sound settings from the command line. (Merge the settings file here.)
@@ -227,14 +264,6 @@ fn finish_sound(sound: Player, exit: Exit) {
         Exit::Normal => sound.finish(),
         _ => drop(sound),
     }
-}
-
-/// Theme, motion and the settings warning, from the settings and flags.
-fn apply_display(app: &mut App, env: &Env, reduced_motion_flag: bool) {
-    app.theme = Theme::new(env.settings.display.theme);
-    app.reduced_motion = reduced_motion_flag || env.settings.display.reduced_motion;
-    app.ask_tension = env.settings.session.ask_tension;
-    app.status = env.settings_status();
 }
 
 /// A routine named on the command line, by path or by id.

@@ -1,6 +1,7 @@
 //! `knotless sounds`: the built-in sounds and the output in use (or why
 //! sound is off, in words a user can act on); `play` one; `--export` them.
 
+use crate::routine::SoundChoice;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
@@ -8,9 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 
 use crate::cli::{SoundsAction, SoundsArgs};
-use crate::sound::{
-    self, BUILT_WITH_SOUND, Builtin, OutputReport, Play, SoundChoice, SoundSettings,
-};
+use crate::sound::{self, BUILT_WITH_SOUND, Builtin, OutputReport, Play, SoundSettings};
 use crate::text::escape_inline;
 
 pub fn sounds(args: &SoundsArgs, settings: &SoundSettings) -> Result<ExitCode> {

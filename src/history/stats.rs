@@ -243,25 +243,9 @@ pub fn recent(records: &[Record], n: usize) -> Vec<&Record> {
     order.into_iter().take(n).map(|(_, r)| r).collect()
 }
 
-/// Whole minutes, rounded, but never 0 for time that was practised.
-pub fn minutes(seconds: u64) -> u64 {
-    match seconds {
-        0 => 0,
-        s => ((s + 30) / 60).max(1),
-    }
-}
-
-/// "0 min", "12 min", "3 h 5 min".
-pub fn duration_words(seconds: u64) -> String {
-    let m = minutes(seconds);
-    match (m / 60, m % 60) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m} min"),
-    }
-}
+pub use crate::format::{minutes, minutes_words as duration_words};
 
 /// "1 day", "12 days".
 pub fn days_words(n: u32) -> String {
-    format!("{n} {}", if n == 1 { "day" } else { "days" })
+    crate::format::plural(n, "day", "days")
 }

@@ -27,25 +27,7 @@ pub fn parse(text: &str) -> Result<Duration, String> {
     humantime::parse_duration(trimmed).map_err(|_| "cannot read this as a duration".into())
 }
 
-/// "1:05", "12:00", "1:02:03": how lengths and times are shown.
-pub fn clock(d: Duration) -> String {
-    let s = d.as_secs() + u64::from(d.subsec_millis() >= 500);
-    if s >= 3600 {
-        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
-    } else {
-        format!("{}:{:02}", s / 60, s % 60)
-    }
-}
-
-/// "45 s", "2 min", "1 min 30 s": lengths in running text.
-pub fn words(d: Duration) -> String {
-    let s = d.as_secs() + u64::from(d.subsec_millis() >= 500);
-    match (s / 60, s % 60) {
-        (0, sec) => format!("{sec} s"),
-        (min, 0) => format!("{min} min"),
-        (min, sec) => format!("{min} min {sec} s"),
-    }
-}
+pub use crate::format::{clock, words};
 
 /// A duration read from a routine file: a string with a unit, or an
 /// integer number of seconds.

@@ -9,6 +9,7 @@ pub mod model;
 pub mod parse;
 mod raw;
 pub mod schema;
+mod sound_choice;
 mod validate;
 pub mod write;
 
@@ -16,4 +17,5 @@ pub use diagnostic::{FileProblems, Problem};
 pub use library::{Entry, Library};
 pub use model::{Area, Cue, Origin, Pressure, Routine, Side, Sides, Step, StepKind};
 pub use model::{Fitted, Resumes, RunNote};
+pub use sound_choice::SoundChoice;
 pub use validate::MAX_STEPS;

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+pub use super::sound_choice::SoundChoice;
 use crate::breath::BreathPattern;
-pub use crate::sound::SoundChoice;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Routine {

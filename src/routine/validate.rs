@@ -13,9 +13,10 @@ use super::duration::{Length, MAX_STEP, clock, words};
 use super::model::{Area, Cue, Pressure, Routine, Side, SideChoice, Sides, Step, StepKind};
 use super::parse::StepsFound;
 use super::raw::{RawBreath, RawCustomBreath, RawHeader, RawStep};
+use super::sound_choice::SoundChoice;
 use crate::breath::{BreathPattern, NAMED_PATTERNS};
+use crate::sound::Builtin;
 use crate::sound::file::{Refused, extensions};
-use crate::sound::{Builtin, SoundChoice};
 
 /// Finds a sound file named by a routine (as written) and checks it: the
 /// path to play, or why it cannot be used. Reading from disk resolves it

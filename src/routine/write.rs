@@ -8,9 +8,9 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use super::SoundChoice;
 use super::model::{Routine, Sides, Step, StepKind};
 use crate::breath::{BreathPattern, PhaseKind};
-use crate::sound::SoundChoice;
 
 /// The routine as the text of a routine file.
 pub fn to_toml(routine: &Routine) -> String {

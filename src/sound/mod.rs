@@ -1,8 +1,10 @@
-//! Soft audio prompts: which moment of a session plays which sound, the
-//! sounds themselves, and the output that plays them.
+//! Soft audio prompts: the sounds themselves, and the output that plays
+//! them. A leaf: it knows nothing of sessions or routines (which moment
+//! plays which sound is the app's, in `app/prompts.rs`).
 //!
-//! - `names`, `volume`, `choose`, `file`, `player`: always built; pure, or
-//!   plain file checks, used by routine files and the settings.
+//! - `names`, `volume`, `file`, `player`: always built; pure, or plain
+//!   file checks (what a sound file may hold), used by routine files and
+//!   the settings.
 //! - `synth`: the built-in sounds, made by rodio from decaying partials and
 //!   rendered offline into samples (pure, testable without a sound card).
 //! - `player`: the handle the app uses; `worker`: the sound thread it
@@ -14,7 +16,6 @@
 //! - Built without the `sound` feature, `Player` is a silent twin with the
 //!   same interface: no thread, no output, no rodio.
 
-mod choose;
 pub mod file;
 mod names;
 mod player;
@@ -37,8 +38,7 @@ pub mod wav;
 #[cfg(feature = "sound")]
 mod worker;
 
-pub use choose::{Play, breath_tones_for, files_of, sound_for};
-pub use names::{Builtin, FILE_EXTENSIONS, SoundChoice, looks_like_file};
+pub use names::{Builtin, FILE_EXTENSIONS, Play};
 pub use player::{DRAIN_LIMIT, Player, QUEUE, Recording};
 pub use volume::Volume;
 

@@ -1,4 +1,4 @@
-//! The names of the built-in sounds, and what a routine's `sound` key says.
+//! The names of the built-in sounds, and what can be played.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -74,45 +74,15 @@ impl fmt::Display for Builtin {
     }
 }
 
-/// What a routine or one of its steps asks to hear with its `sound` key.
+/// A sound to play now: a built-in one, or a file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SoundChoice {
-    /// `sound = "none"`: silence.
-    None,
-    /// `sound = "bell"`.
+pub enum Play {
     Builtin(Builtin),
-    /// `sound = "sounds/gong.ogg"`: a file, relative to the routine file
-    /// (already resolved when the routine was read from disk).
     File(PathBuf),
 }
 
 /// The extensions of the files rodio decodes for knotless.
 pub const FILE_EXTENSIONS: &[&str] = &["wav", "ogg", "oga", "flac", "mp3"];
-
-impl SoundChoice {
-    /// Read what a `sound` key says, before any file is looked at: a
-    /// built-in name, "none", or a file path. `None` when it is a name
-    /// that is not a built-in one.
-    pub fn parse(text: &str) -> Option<SoundChoice> {
-        let t = text.trim();
-        if t == "none" {
-            return Some(SoundChoice::None);
-        }
-        if let Some(b) = Builtin::from_name(t) {
-            return Some(SoundChoice::Builtin(b));
-        }
-        looks_like_file(t).then(|| SoundChoice::File(PathBuf::from(t)))
-    }
-}
-
-/// A path rather than a name: it has a separator or a file extension.
-pub fn looks_like_file(text: &str) -> bool {
-    text.contains('/')
-        || text.contains('\\')
-        || text.rsplit_once('.').is_some_and(|(stem, ext)| {
-            !stem.is_empty() && !ext.is_empty() && ext.chars().all(|c| c.is_ascii_alphanumeric())
-        })
-}
 
 #[cfg(test)]
 mod tests {
@@ -122,22 +92,7 @@ mod tests {
     fn every_name_reads_back() {
         for b in Builtin::ALL {
             assert_eq!(Builtin::from_name(b.name()), Some(*b));
-            assert_eq!(SoundChoice::parse(b.name()), Some(SoundChoice::Builtin(*b)));
         }
-        assert_eq!(SoundChoice::parse("none"), Some(SoundChoice::None));
-    }
-
-    #[test]
-    fn paths_and_unknown_names() {
-        assert_eq!(
-            SoundChoice::parse("gong.ogg"),
-            Some(SoundChoice::File("gong.ogg".into()))
-        );
-        assert_eq!(
-            SoundChoice::parse("sounds/gong"),
-            Some(SoundChoice::File("sounds/gong".into()))
-        );
-        assert_eq!(SoundChoice::parse("bel"), None);
-        assert_eq!(SoundChoice::parse(".hidden"), None);
+        assert_eq!(Builtin::from_name("bel"), None);
     }
 }

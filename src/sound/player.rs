@@ -10,10 +10,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::choose::{Play, files_of, sound_for};
+use super::names::Play;
 use super::{MUTED_STATUS, SoundSettings};
-use crate::routine::Routine;
-use crate::session::Effect;
 
 /// Sounds waiting for the sound thread; more are dropped.
 pub const QUEUE: usize = 16;
@@ -42,6 +40,8 @@ enum Link {
 }
 
 pub struct Player {
+    /// Read when the output is opened (never, in a build without sound).
+    #[cfg_attr(not(feature = "sound"), allow(dead_code))]
     settings: SoundSettings,
     muted: bool,
     link: Link,
@@ -49,9 +49,6 @@ pub struct Player {
     prepared: Vec<PathBuf>,
     /// Sounds dropped because the queue was full.
     dropped: u64,
-    /// The step whose start (or side switch) was the last effect: its
-    /// first breath tone would only cut its bell short.
-    just_started: Option<usize>,
 }
 
 impl Player {
@@ -65,7 +62,6 @@ impl Player {
             link: Link::None,
             prepared: Vec::new(),
             dropped: 0,
-            just_started: None,
         };
         if !player.muted {
             player.connect();
@@ -82,7 +78,6 @@ impl Player {
             link: Link::Record(heard.clone()),
             prepared: Vec::new(),
             dropped: 0,
-            just_started: None,
         };
         (player, heard)
     }
@@ -92,35 +87,29 @@ impl Player {
         if matches!(self.link, Link::None) {
             self.link = Link::Thread(super::worker::Worker::spawn(self.settings.volume));
             // A new thread has read no files yet.
-            self.prepared.clear();
+            let files = std::mem::take(&mut self.prepared);
+            self.prepare(files);
         }
     }
 
     #[cfg(not(feature = "sound"))]
     fn connect(&mut self) {}
 
-    /// Play what `effect` calls for in `routine`, unless muted.
-    pub fn on_effect(&mut self, effect: &Effect, routine: &Routine) {
-        let after_start = self.just_started.take();
-        match effect {
-            Effect::StepStarted { step, .. } | Effect::SideSwitch { step, .. } => {
-                self.just_started = Some(*step);
-            }
-            Effect::BreathPhase { step, .. } if after_start == Some(*step) => return,
-            _ => {}
+    /// Play `play` now, unless muted.
+    pub fn play(&mut self, play: Play) {
+        if !self.muted {
+            self.send(Command::Play(play));
         }
-        if self.muted {
-            return;
-        }
-        let files = files_of(routine);
+    }
+
+    /// Read `files` now, so they are ready when they are due. Muted, the
+    /// files are read once sound is turned on.
+    pub fn prepare(&mut self, files: Vec<PathBuf>) {
         if files != self.prepared {
             self.prepared = files.clone();
-            if !files.is_empty() {
+            if !self.muted && !files.is_empty() {
                 self.send(Command::Prepare(files));
             }
-        }
-        if let Some(play) = sound_for(effect, routine, &self.settings) {
-            self.send(Command::Play(play));
         }
     }
 
@@ -205,100 +194,8 @@ impl Drop for Player {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-    use std::time::Instant;
-
     use super::*;
-    use crate::routine::parse::parse_routine;
-    use crate::session::{Msg, Session};
     use crate::sound::Builtin;
-
-    fn routine() -> Arc<Routine> {
-        Arc::new(
-            parse_routine(
-                "t",
-                "t.toml",
-                r#"
-name = "Two steps"
-[defaults]
-transition = "0s"
-[[steps]]
-kind = "kneading"
-title = "Shoulder"
-duration = "10s"
-area = "shoulders"
-sides = "both"
-cues = [{ at = "5s", text = "Slower" }]
-[[steps]]
-kind = "breathing"
-title = "Box"
-breath = "box"
-cycles = 2
-"#,
-            )
-            .unwrap(),
-        )
-    }
-
-    /// Run the whole routine through the session, handing every effect to
-    /// `player`; `at` says when to press `m`.
-    fn run(player: &mut Player, mute_at: Option<u64>) {
-        let r = routine();
-        let t0 = Instant::now();
-        let (mut session, first) = Session::start(r.clone(), t0);
-        for e in &first {
-            player.on_effect(e, &r);
-        }
-        let mut now = t0;
-        while let Some(at) = session.next_wake(now) {
-            if let Some(m) = mute_at
-                && now < t0 + Duration::from_secs(m)
-                && at >= t0 + Duration::from_secs(m)
-            {
-                player.toggle_mute();
-            }
-            now = at;
-            for e in session.handle(Msg::Tick, now) {
-                player.on_effect(&e, &r);
-            }
-        }
-    }
-
-    #[test]
-    fn a_session_sounds_its_steps_switches_cues_and_end() {
-        let (mut player, heard) = Player::recording(SoundSettings::default());
-        run(&mut player, None);
-        let b = Play::Builtin;
-        assert_eq!(
-            *heard.lock().unwrap(),
-            vec![
-                b(Builtin::Bell),  // step 1, left
-                b(Builtin::Chime), // cue
-                b(Builtin::Chime), // switch to the right
-                b(Builtin::Chime), // cue
-                b(Builtin::Bell),  // step 2
-                b(Builtin::End),
-            ]
-        );
-    }
-
-    #[test]
-    fn breath_tones_and_ticks_when_asked() {
-        let settings = SoundSettings {
-            breath_tones: true,
-            last_seconds_ticks: true,
-            ..SoundSettings::default()
-        };
-        let (mut player, heard) = Player::recording(settings);
-        run(&mut player, None);
-        let heard = heard.lock().unwrap();
-        let count = |s| heard.iter().filter(|p| **p == Play::Builtin(s)).count();
-        // The first breath in comes with the step's bell, which says it.
-        assert_eq!(count(Builtin::BreatheIn), 1);
-        assert_eq!(count(Builtin::BreatheOut), 2);
-        // Three per side of step 1, three in step 2.
-        assert_eq!(count(Builtin::Tick), 9);
-    }
 
     #[test]
     fn muted_players_play_nothing_until_unmuted() {
@@ -308,16 +205,10 @@ cycles = 2
         };
         let (mut player, heard) = Player::recording(settings);
         assert!(player.is_muted());
-        // `m` pressed 12 s in: the side switch has passed; step 2 has not.
-        run(&mut player, Some(12));
-        assert_eq!(
-            *heard.lock().unwrap(),
-            vec![
-                Play::Builtin(Builtin::Chime),
-                Play::Builtin(Builtin::Bell),
-                Play::Builtin(Builtin::End)
-            ]
-        );
+        player.play(Play::Builtin(Builtin::Bell));
+        assert!(!player.toggle_mute());
+        player.play(Play::Builtin(Builtin::Chime));
+        assert_eq!(*heard.lock().unwrap(), vec![Play::Builtin(Builtin::Chime)]);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use rodio::buffer::SamplesBuffer;
 use rodio::{ChannelCount, Sample, SampleRate, Source};
 
-use super::choose::Play;
+use super::names::Play;
 use super::output::{self, Off, Output, Voice};
 use super::player::{Command, QUEUE};
 use super::{Builtin, Volume, guard, synth};

@@ -8,22 +8,26 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::Theme;
+use crate::input::{Hint, KeyHelp};
 use crate::text::escape_inline;
 
-/// `[("space", "pause"), ("?", "help")]` as "space pause · ? help", with
-/// `status` (if any) right-aligned. When the line is too narrow, hints are
-/// dropped from the middle: the first (the main action) and the last two
-/// (help and quit) are the ones a user must always be able to find.
+/// The keys' hints as "space pause · ? help", with `status` (if any)
+/// right-aligned. When the line is too narrow, the least useful hints go
+/// first (`Hint::Low`, then `Mid`); the keys that begin or leave stay.
 pub fn key_hints(
     frame: &mut Frame,
     area: Rect,
-    hints: &[(&str, &str)],
+    keys: &[KeyHelp],
     status: Option<&str>,
     theme: &Theme,
 ) {
+    let hints: Vec<(Hint, &str, &str)> = keys
+        .iter()
+        .filter_map(|k| k.hint.map(|(h, short)| (h, k.key, short)))
+        .collect();
     let status = status.map(|s| escape_inline(s).into_owned());
     let room = (area.width as usize).saturating_sub(status.as_deref().map_or(0, |s| s.width() + 2));
-    let kept = fitting(hints, room);
+    let kept = fitting(&hints, room);
     let mut spans = Vec::new();
     for (i, (key, what)) in kept.iter().enumerate() {
         if i > 0 {
@@ -41,20 +45,30 @@ pub fn key_hints(
     }
 }
 
-/// The hints that fit in `room` columns, dropping from the middle first.
-fn fitting<'a>(hints: &[(&'a str, &'a str)], room: usize) -> Vec<(&'a str, &'a str)> {
-    let width = |list: &[(&str, &str)]| -> usize {
-        let cells: usize = list.iter().map(|(k, w)| k.width() + 1 + w.width()).sum();
+/// The hints that fit in `room` columns: the least useful go first, the
+/// later of equals before the earlier. Keys that begin or leave are never
+/// dropped.
+fn fitting<'a>(hints: &[(Hint, &'a str, &'a str)], room: usize) -> Vec<(&'a str, &'a str)> {
+    let width = |list: &[(Hint, &str, &str)]| -> usize {
+        let cells: usize = list.iter().map(|(_, k, w)| k.width() + 1 + w.width()).sum();
         cells + 3 * list.len().saturating_sub(1)
     };
     let mut kept = hints.to_vec();
-    while width(&kept) > room && kept.len() > 3 {
-        kept.remove(kept.len() - 3);
+    while width(&kept) > room {
+        let drop = kept
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.0 != Hint::Keep)
+            .min_by_key(|(i, h)| (h.0, std::cmp::Reverse(*i)))
+            .map(|(i, _)| i);
+        match drop {
+            Some(i) => {
+                kept.remove(i);
+            }
+            None => break,
+        }
     }
-    while width(&kept) > room && !kept.is_empty() {
-        kept.remove(0);
-    }
-    kept
+    kept.into_iter().map(|(_, k, w)| (k, w)).collect()
 }
 
 #[cfg(test)]
@@ -62,20 +76,21 @@ mod tests {
     use super::fitting;
 
     #[test]
-    fn narrow_lines_keep_the_main_action_help_and_quit() {
+    fn narrow_lines_drop_the_least_useful_hints_first_and_keep_leaving() {
+        use crate::input::Hint::{Keep, Low, Mid};
         let hints = [
-            ("space", "pause"),
-            ("→", "next"),
-            ("←", "back"),
-            ("?", "help"),
-            ("q", "quit"),
+            (Keep, "space", "pause"),
+            (Mid, "→", "next"),
+            (Low, "←", "back"),
+            (Keep, "?", "help"),
+            (Keep, "q", "quit"),
         ];
         assert_eq!(fitting(&hints, 80).len(), 5);
         let kept: Vec<_> = fitting(&hints, 38).iter().map(|h| h.0).collect();
         assert_eq!(kept, vec!["space", "→", "?", "q"]);
         let kept: Vec<_> = fitting(&hints, 30).iter().map(|h| h.0).collect();
         assert_eq!(kept, vec!["space", "?", "q"]);
-        let kept: Vec<_> = fitting(&hints, 15).iter().map(|h| h.0).collect();
-        assert_eq!(kept, vec!["?", "q"]);
+        let kept: Vec<_> = fitting(&hints, 5).iter().map(|h| h.0).collect();
+        assert_eq!(kept, vec!["space", "?", "q"], "leaving is never dropped");
     }
 }

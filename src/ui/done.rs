@@ -1,5 +1,6 @@
 //! After a session: how it went, in a few quiet lines.
 
+use crate::input::KeyHelp;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -14,10 +15,16 @@ const MAX_COLUMN: u16 = 60;
 /// Room for "Time practised" and a gap.
 const LABEL: u16 = 16;
 
-pub fn draw(frame: &mut Frame, area: Rect, view: &DoneView, status: Option<&str>, theme: &Theme) {
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    view: &DoneView,
+    status: Option<&str>,
+    keys: &[KeyHelp],
+    theme: &Theme,
+) {
     let (body, hints) = fit::split_last_row(area);
-    let keys = [("enter", "back to routines"), ("q", "quit")];
-    common::key_hints(frame, hints, &keys, status, theme);
+    common::key_hints(frame, hints, keys, status, theme);
 
     let parts = parts(view, theme);
     let column = fit::column(body, MAX_COLUMN);

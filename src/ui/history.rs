@@ -5,6 +5,7 @@
 //! flow under it, and on a smaller one the calendar keeps fewer weeks and
 //! the less important parts are left out, in a fixed order.
 
+use crate::input::KeyHelp;
 use jiff::civil::Date;
 use jiff::{Span, ToSpan};
 use ratatui::Frame;
@@ -32,10 +33,16 @@ const FACTS_WIDTH: u16 = FACTS_LABEL + 14;
 const GUTTER: u16 = 4;
 const MAX_COLUMN: u16 = 76;
 
-pub fn draw(frame: &mut Frame, area: Rect, stats: &Stats, status: Option<&str>, theme: &Theme) {
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    stats: &Stats,
+    status: Option<&str>,
+    keys: &[KeyHelp],
+    theme: &Theme,
+) {
     let (body, hints) = split_last_row(area);
-    let keys = [("esc", "back"), ("?", "help"), ("q", "quit")];
-    key_hints(frame, hints, &keys, status, theme);
+    key_hints(frame, hints, keys, status, theme);
     let body = column(body, MAX_COLUMN);
     if body.is_empty() {
         return;
@@ -533,7 +540,7 @@ mod tests {
     fn render(stats: &Stats, width: u16, height: u16) -> String {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal
-            .draw(|f| draw(f, f.area(), stats, None, &Theme::MONO))
+            .draw(|f| draw(f, f.area(), stats, None, &[], &Theme::MONO))
             .unwrap();
         crate::ui::testing::buffer_text(terminal.backend().buffer())
     }

@@ -7,6 +7,7 @@ mod digits;
 mod done;
 mod help;
 pub mod history;
+mod kit;
 mod pacer;
 mod picker;
 mod preflight;
@@ -36,27 +37,36 @@ pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) {
         return;
     }
     match &view.screen {
-        ScreenView::Picker(p) => picker::draw(frame, area, p, view.status, theme),
-        ScreenView::Preflight(r) => preflight::draw(frame, area, r, view.status, theme),
+        ScreenView::Picker(p) => picker::draw(frame, area, p, view.status, &view.keys, theme),
+        ScreenView::Preflight(r) => preflight::draw(frame, area, r, view.status, &view.keys, theme),
         ScreenView::Session {
             view: s,
             confirm_quit,
         } => {
-            session::draw(frame, area, s, view.reduced_motion, view.status, theme);
+            let status = view.status;
+            session::draw(
+                frame,
+                area,
+                s,
+                view.reduced_motion,
+                status,
+                &view.keys,
+                theme,
+            );
             if *confirm_quit {
                 confirm::draw(frame, area, theme);
             }
         }
-        ScreenView::Done(d) => done::draw(frame, area, d, view.status, theme),
+        ScreenView::Done(d) => done::draw(frame, area, d, view.status, &view.keys, theme),
         ScreenView::History { stats, note } => {
-            history::draw(frame, area, stats, view.status.or(*note), theme)
+            history::draw(frame, area, stats, view.status.or(*note), &view.keys, theme)
         }
     }
     if let Some(question) = view.question {
         question::draw(frame, area, question, theme);
     }
     if view.help {
-        help::draw(frame, area, &view.screen, theme);
+        help::draw(frame, area, &view.keys, theme);
     }
 }
 
@@ -113,14 +123,37 @@ pub(crate) mod testing {
         out
     }
 
-    /// A view with no overlays.
+    /// A view with no overlays, with the keys of its screen (started from
+    /// the picker).
     pub fn plain(screen: ScreenView<'_>) -> View<'_> {
+        let context = match &screen {
+            ScreenView::Picker(p) if p.filtering => crate::input::Context::Filtering,
+            ScreenView::Picker(_) => crate::input::Context::Picker,
+            ScreenView::Preflight(_) => crate::input::Context::Preflight,
+            ScreenView::Session {
+                confirm_quit: true, ..
+            } => crate::input::Context::ConfirmQuit,
+            ScreenView::Session { .. } => crate::input::Context::Session,
+            ScreenView::Done(_) => crate::input::Context::Done,
+            ScreenView::History { .. } => crate::input::Context::History,
+        };
+        let mut keys = crate::input::help(context, crate::input::Mode::Picker);
+        if let ScreenView::Session { view, .. } = &screen
+            && view.paused
+        {
+            for k in keys.iter_mut().filter(|k| k.label == "pause / resume") {
+                if let Some(hint) = &mut k.hint {
+                    hint.1 = "resume";
+                }
+            }
+        }
         View {
             screen,
             help: false,
             status: None,
             reduced_motion: false,
             question: None,
+            keys,
         }
     }
 }

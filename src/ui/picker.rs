@@ -2,6 +2,7 @@
 //! details on the right (under the list on narrow terminals), and `/` to
 //! filter.
 
+use crate::input::KeyHelp;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -25,28 +26,15 @@ const MAX_DETAILS: u16 = 76;
 /// Room for the facts' labels ("Length", "Source") and a gap.
 const LABEL: u16 = 8;
 
-pub fn draw(frame: &mut Frame, area: Rect, view: &PickerView, status: Option<&str>, theme: &Theme) {
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    view: &PickerView,
+    status: Option<&str>,
+    keys: &[KeyHelp],
+    theme: &Theme,
+) {
     let (body, hints) = fit::split_last_row(area);
-    let keys: &[(&str, &str)] = if view.filtering {
-        &[("enter", "keep filter"), ("esc", "clear")]
-    } else if area.width >= 51 {
-        &[
-            ("↑↓", "choose"),
-            ("enter", "open"),
-            ("/", "filter"),
-            ("?", "help"),
-            ("q", "quit"),
-        ]
-    } else {
-        // The arrows explain themselves; quitting and help must not be
-        // the hints that fall off the end.
-        &[
-            ("enter", "open"),
-            ("/", "filter"),
-            ("?", "help"),
-            ("q", "quit"),
-        ]
-    };
     common::key_hints(frame, hints, keys, status, theme);
 
     let selected = view

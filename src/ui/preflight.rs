@@ -4,6 +4,7 @@
 //! Also home to `fit`, the few helpers that lay long wrapped text out in a
 //! fixed number of rows; the picker and done screens use them too.
 
+use crate::input::KeyHelp;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -20,10 +21,16 @@ use fit::{Part, text_height};
 /// Wider lines are hard to follow from arm's length.
 const MAX_COLUMN: u16 = 72;
 
-pub fn draw(frame: &mut Frame, area: Rect, routine: &Routine, status: Option<&str>, theme: &Theme) {
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    routine: &Routine,
+    status: Option<&str>,
+    keys: &[KeyHelp],
+    theme: &Theme,
+) {
     let (body, hints) = fit::split_last_row(area);
-    let keys = [("enter", "begin"), ("esc", "back"), ("?", "help")];
-    common::key_hints(frame, hints, &keys, status, theme);
+    common::key_hints(frame, hints, keys, status, theme);
 
     let column = fit::column(body, MAX_COLUMN);
     let safety = fit::wrapped(

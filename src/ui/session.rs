@@ -10,12 +10,15 @@
 //! from whole seconds, so a second that ticks rewrites only a few cells
 //! (the bytes budget of PRODUCT.md section 9).
 
+use super::kit::layout::{Part, plan};
+use super::kit::text::{fit, truncate, wrap, wrap_parts};
+use crate::format::clock_secs;
+use crate::input::KeyHelp;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::Theme;
 use super::common::key_hints;
@@ -45,6 +48,7 @@ pub fn draw(
     view: &SessionView,
     reduced_motion: bool,
     status: Option<&str>,
+    keys: &[KeyHelp],
     theme: &Theme,
 ) {
     let area = area.intersection(frame.area());
@@ -59,7 +63,7 @@ pub fn draw(
     for (part, height) in parts.iter().zip(heights) {
         if height > 0 {
             let rect = Rect::new(content.x, y, content.width, height);
-            screen.draw_piece(frame, part.piece, rect, status);
+            screen.draw_piece(frame, part.piece, rect, (status, keys));
             y += height;
         }
     }
@@ -134,82 +138,8 @@ mod rank {
     pub const LAST: u8 = u8::MAX;
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Part {
-    piece: Piece,
-    /// Rows without which the part is not drawn at all.
-    min: u16,
-    /// Rows it would like.
-    want: u16,
-    /// Rank of the first `min` rows, and of the rest.
-    keep: u8,
-    grow: u8,
-    /// The rows beyond `min` are of no use unless all of them are given
-    /// (big digits need all three rows).
-    whole: bool,
-}
-
-impl Part {
-    fn new(piece: Piece, min: u16, want: u16, keep: u8, grow: u8) -> Self {
-        Self {
-            piece,
-            min,
-            want: want.max(min),
-            keep,
-            grow,
-            whole: false,
-        }
-    }
-
-    fn whole(self) -> Self {
-        Self {
-            whole: true,
-            ..self
-        }
-    }
-
-    /// A part of a fixed height.
-    fn fixed(piece: Piece, rows: u16, keep: u8) -> Self {
-        Self::new(piece, rows, rows, keep, keep)
-    }
-
-    fn gap(rank: u8) -> Self {
-        Self::new(Piece::Gap, 0, 1, rank, rank)
-    }
-}
-
-/// Rows for each part, handed out by rank: first every part's `min` (all
-/// or nothing), then the rows beyond it (as many as are left).
-fn plan(parts: &[Part], height: u16) -> Vec<u16> {
-    let mut asks: Vec<(u8, bool, usize)> = parts
-        .iter()
-        .enumerate()
-        .flat_map(|(i, p)| [(p.keep, false, i), (p.grow, true, i)])
-        .collect();
-    asks.sort_by_key(|&(rank, extra, i)| (rank, extra, i));
-    let mut rows = vec![0u16; parts.len()];
-    let mut left = height;
-    for (_, extra, i) in asks {
-        let part = &parts[i];
-        if !extra {
-            if part.min <= left {
-                rows[i] = part.min;
-                left -= part.min;
-            }
-        } else if rows[i] > 0 || part.min == 0 {
-            let mut more = (part.want - rows[i]).min(left);
-            if part.whole && rows[i] + more < part.want {
-                more = 0;
-            }
-            rows[i] += more;
-            left -= more;
-        }
-    }
-    rows
-}
-
 /// Rows for text that wraps to `lines`: one at `keep`, the rest at `grow`.
-fn text_part(piece: Piece, lines: usize, keep: u8, grow: u8) -> Option<Part> {
+fn text_part(piece: Piece, lines: usize, keep: u8, grow: u8) -> Option<Part<Piece>> {
     let lines = lines.min(MAX_TEXT_ROWS) as u16;
     (lines > 0).then(|| Part::new(piece, 1, lines, keep, grow))
 }
@@ -290,11 +220,14 @@ impl<'a> Screen<'a> {
     }
 
     /// The parts of this screen, top to bottom, with their ranks.
-    fn parts(&self) -> Vec<Part> {
+    fn parts(&self) -> Vec<Part<Piece>> {
         use Piece::*;
         let view = self.view;
         let instructions = self.instruction_lines().len();
-        let mut parts = vec![Part::fixed(Top, 1, rank::TOP), Part::gap(rank::MORE_AIR)];
+        let mut parts = vec![
+            Part::fixed(Top, 1, rank::TOP),
+            Part::gap(Piece::Gap, rank::MORE_AIR),
+        ];
         parts.extend(text_part(
             StepLine,
             self.step_line.len(),
@@ -308,12 +241,12 @@ impl<'a> Screen<'a> {
             rank::GLANCE,
         ));
         parts.extend([
-            Part::gap(rank::AIR),
+            Part::gap(Piece::Gap, rank::AIR),
             Part::new(Countdown, 1, digits::HEIGHT, rank::ALWAYS, rank::ALWAYS).whole(),
-            Part::gap(rank::AIR),
+            Part::gap(Piece::Gap, rank::AIR),
             Part::fixed(StepBar, 1, rank::STEP_BAR),
             Part::fixed(TotalBar, 1, rank::TOTAL_BAR),
-            Part::gap(rank::AIR),
+            Part::gap(Piece::Gap, rank::AIR),
         ]);
         if self.beside() {
             let want = pacer::FULL_HEIGHT.max(instructions.min(MAX_TEXT_ROWS) as u16);
@@ -332,7 +265,7 @@ impl<'a> Screen<'a> {
                 rank::PACER,
                 rank::GLANCE,
             ));
-            parts.push(Part::gap(rank::MORE_AIR));
+            parts.push(Part::gap(Piece::Gap, rank::MORE_AIR));
             // The pacer says what to do; the words are for reading ahead.
             parts.extend(text_part(
                 Instructions,
@@ -348,12 +281,12 @@ impl<'a> Screen<'a> {
                 rank::READ,
             ));
             if view.breath.is_some() {
-                parts.push(Part::gap(rank::MORE_AIR));
+                parts.push(Part::gap(Piece::Gap, rank::MORE_AIR));
                 parts.push(Part::fixed(CompactPacer, 1, rank::PACER));
             }
         }
         if !self.caution.is_empty() {
-            parts.push(Part::gap(rank::MORE_AIR));
+            parts.push(Part::gap(Piece::Gap, rank::MORE_AIR));
             parts.extend(text_part(
                 Caution,
                 self.caution.len(),
@@ -362,7 +295,7 @@ impl<'a> Screen<'a> {
             ));
         }
         if !self.cue.is_empty() {
-            parts.push(Part::gap(rank::MORE_AIR));
+            parts.push(Part::gap(Piece::Gap, rank::MORE_AIR));
             parts.extend(text_part(Cue, self.cue.len(), rank::GLANCE, rank::READ));
         }
         // Leftover rows go here rather than being spread about, so the
@@ -376,7 +309,13 @@ impl<'a> Screen<'a> {
         parts
     }
 
-    fn draw_piece(&self, frame: &mut Frame, piece: Piece, area: Rect, status: Option<&str>) {
+    fn draw_piece(
+        &self,
+        frame: &mut Frame,
+        piece: Piece,
+        area: Rect,
+        (status, keys): (Option<&str>, &[KeyHelp]),
+    ) {
         let theme = self.theme;
         let view = self.view;
         match piece {
@@ -395,7 +334,7 @@ impl<'a> Screen<'a> {
                     theme.accent()
                 }
                 .remove_modifier(Modifier::BOLD);
-                frame.render_widget(BigDigits::new(&clock(view.left_secs), style), area);
+                frame.render_widget(BigDigits::new(&clock_secs(view.left_secs), style), area);
             }
             Piece::StepBar => self.draw_bar(frame, area, "step", view.step_ratio()),
             Piece::TotalBar => self.draw_bar(frame, area, "routine", view.total_ratio()),
@@ -422,7 +361,7 @@ impl<'a> Screen<'a> {
                 let text = truncate(&format!("Next: {}", escape_inline(next)), area.width);
                 frame.render_widget(Paragraph::new(Line::styled(text, theme.dim())), area);
             }
-            Piece::Hints => key_hints(frame, area, &self.hints(), status, theme),
+            Piece::Hints => key_hints(frame, area, keys, status, theme),
             Piece::Gap | Piece::Flex => {}
         }
     }
@@ -441,7 +380,7 @@ impl<'a> Screen<'a> {
         // The ticking digits in the plain style: a second then costs no
         // colour change on the wire.
         right.push(Span::styled(
-            clock_long(self.view.total_left_secs),
+            clock_secs(self.view.total_left_secs),
             theme.text(),
         ));
         right.push(Span::styled(" left", theme.dim()));
@@ -543,18 +482,6 @@ impl<'a> Screen<'a> {
             );
         }
     }
-
-    fn hints(&self) -> [(&'static str, &'static str); 6] {
-        let pause = if self.view.paused { "resume" } else { "pause" };
-        [
-            ("space", pause),
-            ("→", "next"),
-            ("←", "back"),
-            ("+/-", "15 s"),
-            ("?", "help"),
-            ("q", "quit"),
-        ]
-    }
 }
 
 /// "Step 3 of 10", kind, area, side, pressure: the parts of the step line.
@@ -572,118 +499,10 @@ fn step_line_parts(view: &SessionView) -> Vec<String> {
     parts
 }
 
-/// m:ss, minutes uncapped: "0:45", "12:05", "120:00".
-fn clock(secs: u64) -> String {
-    format!("{}:{:02}", secs / 60, secs % 60)
-}
-
-/// h:mm:ss from an hour on, else m:ss.
-fn clock_long(secs: u64) -> String {
-    if secs >= 3600 {
-        format!("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
-    } else {
-        clock(secs)
-    }
-}
-
 // --- text that fits ---------------------------------------------------------
 
 fn styled(lines: Vec<String>, style: ratatui::style::Style) -> Vec<Line<'static>> {
     lines.into_iter().map(|l| Line::styled(l, style)).collect()
-}
-
-/// Greedy word wrap by display width. A word wider than the line, or a run
-/// of CJK (which has no spaces), is broken between characters, never
-/// before a zero-width one (a combining mark stays with its letter).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    if width == 0 {
-        return lines;
-    }
-    for paragraph in text.lines() {
-        let mut line = String::new();
-        let mut used = 0;
-        for word in paragraph.split_whitespace() {
-            let w = word.width();
-            if used > 0 && used + 1 + w <= width {
-                line.push(' ');
-                line.push_str(word);
-                used += 1 + w;
-                continue;
-            }
-            if used > 0 {
-                lines.push(std::mem::take(&mut line));
-                used = 0;
-            }
-            for c in word.chars() {
-                let cw = c.width().unwrap_or(0);
-                if used > 0 && cw > 0 && used + cw > width {
-                    lines.push(std::mem::take(&mut line));
-                    used = 0;
-                }
-                line.push(c);
-                used += cw;
-            }
-        }
-        lines.push(line);
-    }
-    lines
-}
-
-/// Parts joined by " · ", wrapped between parts rather than inside one.
-fn wrap_parts(parts: &[String], width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for part in parts {
-        if !line.is_empty() && line.width() + 3 + part.width() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push_str(" · ");
-        }
-        line.push_str(part);
-    }
-    lines.push(line);
-    lines
-}
-
-/// At most `rows` lines; when some are cut, the last one kept ends in "…".
-fn fit(mut lines: Vec<String>, rows: u16, width: u16) -> Vec<String> {
-    let rows = usize::from(rows);
-    if lines.len() > rows {
-        lines.truncate(rows);
-        if let Some(last) = lines.last_mut() {
-            *last = with_ellipsis(last, width);
-        }
-    }
-    lines.into_iter().map(|l| truncate(&l, width)).collect()
-}
-
-/// `s` as it is if it fits `width` cells, else cut and ended with "…".
-fn truncate(s: &str, width: u16) -> String {
-    if s.width() <= usize::from(width) {
-        s.to_owned()
-    } else {
-        with_ellipsis(s, width)
-    }
-}
-
-/// `s` cut to leave room for "…" within `width` cells, and the "…".
-fn with_ellipsis(s: &str, width: u16) -> String {
-    let room = usize::from(width).saturating_sub(1);
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let cw = c.width().unwrap_or(0);
-        if used + cw > room {
-            break;
-        }
-        out.push(c);
-        used += cw;
-    }
-    let mut out = out.trim_end().to_owned();
-    out.push('…');
-    out
 }
 
 #[cfg(test)]
@@ -1123,7 +942,7 @@ instructions = "目を閉じて、呼吸を感じます。"
             view.paused = paused;
             let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
             terminal
-                .draw(|f| draw(f, f.area(), &view, reduced_motion, status.as_deref(), &Theme::CALM))
+                .draw(|f| draw(f, f.area(), &view, reduced_motion, status.as_deref(), &[], &Theme::CALM))
                 .unwrap();
             let v = View {
                 reduced_motion,
@@ -1165,10 +984,9 @@ instructions = "目を閉じて、呼吸を感じます。"
 
     #[test]
     fn clocks() {
-        assert_eq!(clock(45), "0:45");
-        assert_eq!(clock(7200), "120:00");
-        assert_eq!(clock_long(632), "10:32");
-        assert_eq!(clock_long(3723), "1:02:03");
+        assert_eq!(clock_secs(45), "0:45");
+        assert_eq!(clock_secs(7200), "2:00:00");
+        assert_eq!(clock_secs(632), "10:32");
     }
 
     #[test]

@@ -17,6 +17,9 @@ pub struct View<'a> {
     pub reduced_motion: bool,
     /// A one-key question over the screen ("How tense do you feel?").
     pub question: Option<&'a str>,
+    /// The keys of the screen (under help, when it is open), from the
+    /// keymap: help lists them all, the hint line the most useful.
+    pub keys: Vec<crate::input::KeyHelp>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,18 +1,63 @@
 //! Which moment of a session plays which sound: pure, so every rule is
-//! tested without any output.
+//! tested without any output. The sound module only plays what it is
+//! given; the rules of the routine format and the settings live here.
 
 use std::path::PathBuf;
 
-use super::{Builtin, SoundChoice, SoundSettings};
 use crate::breath::PhaseKind;
-use crate::routine::Routine;
+use crate::routine::{Routine, SoundChoice};
 use crate::session::Effect;
+use crate::sound::{Builtin, Play};
 
-/// A sound to play now.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Play {
-    Builtin(Builtin),
-    File(PathBuf),
+/// What the settings say about optional sounds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Prompts {
+    /// Rising and falling tones for breathing in and out, on every step
+    /// with a breathing pattern (a routine or step may ask for them too).
+    pub breath_tones: bool,
+    /// A soft tick in each of the last three seconds of a step.
+    pub last_seconds_ticks: bool,
+}
+
+/// What has been sounded so far in a session, so the next effect's sound
+/// fits with it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Heard {
+    /// The step whose start (or side switch) was the last effect: its
+    /// first breath tone would only cut its bell short.
+    just_started: Option<usize>,
+    /// The files last asked to be read ahead, so a routine's files are
+    /// read once.
+    prepared: Vec<PathBuf>,
+}
+
+impl Heard {
+    /// The files to read ahead (the first time a routine is met) and the
+    /// sound to play for `effect`.
+    pub fn next(
+        &mut self,
+        effect: &Effect,
+        routine: &Routine,
+        prompts: &Prompts,
+    ) -> (Option<Vec<PathBuf>>, Option<Play>) {
+        let after_start = self.just_started.take();
+        match effect {
+            Effect::StepStarted { step, .. } | Effect::SideSwitch { step, .. } => {
+                self.just_started = Some(*step);
+            }
+            Effect::BreathPhase { step, .. } if after_start == Some(*step) => return (None, None),
+            _ => {}
+        }
+        let files = files_of(routine);
+        let prepare = (files != self.prepared).then(|| {
+            self.prepared = files.clone();
+            files
+        });
+        (
+            prepare.filter(|f| !f.is_empty()),
+            sound_for(effect, routine, prompts),
+        )
+    }
 }
 
 /// The sound for `effect` in `routine`, if any. Muting is the player's
@@ -24,7 +69,7 @@ pub enum Play {
 ///   on (the step's `breath_tones`, else the routine's, else the settings);
 /// - one of the last three seconds: the tick, when the settings ask;
 /// - the routine ran to its end: three bells. Stopping early is silent.
-pub fn sound_for(effect: &Effect, routine: &Routine, settings: &SoundSettings) -> Option<Play> {
+pub fn sound_for(effect: &Effect, routine: &Routine, prompts: &Prompts) -> Option<Play> {
     let builtin = |b| Some(Play::Builtin(b));
     match effect {
         Effect::GetReady { .. } | Effect::Stopped(_) => None,
@@ -43,7 +88,7 @@ pub fn sound_for(effect: &Effect, routine: &Routine, settings: &SoundSettings) -
         }
         Effect::SideSwitch { .. } | Effect::Cue { .. } => builtin(Builtin::Chime),
         Effect::BreathPhase { step, kind, .. } => {
-            if !breath_tones_for(routine, *step, settings) {
+            if !breath_tones_for(routine, *step, prompts) {
                 return None;
             }
             match kind {
@@ -52,20 +97,20 @@ pub fn sound_for(effect: &Effect, routine: &Routine, settings: &SoundSettings) -
                 PhaseKind::Hold | PhaseKind::HoldOut => None,
             }
         }
-        Effect::LastSeconds { .. } if settings.last_seconds_ticks => builtin(Builtin::Tick),
+        Effect::LastSeconds { .. } if prompts.last_seconds_ticks => builtin(Builtin::Tick),
         Effect::LastSeconds { .. } => None,
         Effect::Finished(_) => builtin(Builtin::End),
     }
 }
 
 /// Whether step `step` of `routine` sounds its breathing phases.
-pub fn breath_tones_for(routine: &Routine, step: usize, settings: &SoundSettings) -> bool {
+pub fn breath_tones_for(routine: &Routine, step: usize, prompts: &Prompts) -> bool {
     routine
         .steps
         .get(step)
         .and_then(|s| s.breath_tones)
         .or(routine.breath_tones)
-        .unwrap_or(settings.breath_tones)
+        .unwrap_or(prompts.breath_tones)
 }
 
 /// Every file `routine` may play, so they can be read before they are due.
@@ -92,7 +137,7 @@ mod tests {
     use super::*;
     use crate::routine::Side;
     use crate::routine::parse::parse_routine;
-    use crate::session::Summary;
+    use crate::session::{Msg, Session, Summary};
 
     fn routine(text: &str) -> Routine {
         parse_routine("t", "t.toml", text).unwrap()
@@ -127,7 +172,7 @@ cycles = 2
     #[test]
     fn default_sounds_follow_the_product_spec() {
         let r = routine(PLAIN);
-        let s = SoundSettings::default();
+        let s = Prompts::default();
         let play = |e: Effect| sound_for(&e, &r, &s);
         assert_eq!(play(Effect::GetReady { step: 0 }), None);
         assert_eq!(
@@ -175,10 +220,9 @@ cycles = 2
     #[test]
     fn settings_turn_on_breath_tones_and_ticks() {
         let r = routine(PLAIN);
-        let s = SoundSettings {
+        let s = Prompts {
             breath_tones: true,
             last_seconds_ticks: true,
-            ..SoundSettings::default()
         };
         let phase = |kind| Effect::BreathPhase {
             step: 1,
@@ -234,7 +278,7 @@ breath = "box"
 cycles = 1
 "#,
         );
-        let s = SoundSettings::default();
+        let s = Prompts::default();
         let start = |step| Effect::StepStarted { step, side: None };
         assert_eq!(
             sound_for(&start(0), &r, &s),
@@ -248,5 +292,76 @@ cycles = 1
         assert!(!breath_tones_for(&r, 2, &s), "the step says no");
         assert!(breath_tones_for(&r, 3, &s), "the routine says yes");
         assert_eq!(files_of(&r), vec![PathBuf::from("gong.ogg")]);
+    }
+
+    /// Every sound a whole run of `r` asks for, in order.
+    fn whole_run(r: &Routine, prompts: &Prompts) -> Vec<Play> {
+        let r = std::sync::Arc::new(r.clone());
+        let t0 = std::time::Instant::now();
+        let (mut session, first) = Session::start(r.clone(), t0);
+        let mut heard = Heard::default();
+        let mut played = Vec::new();
+        let mut hear = |effects: Vec<Effect>, played: &mut Vec<Play>| {
+            for e in &effects {
+                played.extend(heard.next(e, &r, prompts).1);
+            }
+        };
+        hear(first, &mut played);
+        let mut now = t0;
+        while let Some(at) = session.next_wake(now) {
+            now = at;
+            hear(session.handle(Msg::Tick, now), &mut played);
+        }
+        played
+    }
+
+    const TWO_STEPS: &str = r#"
+name = "Two steps"
+[defaults]
+transition = "0s"
+[[steps]]
+kind = "kneading"
+title = "Shoulder"
+duration = "10s"
+area = "shoulders"
+sides = "both"
+cues = [{ at = "5s", text = "Slower" }]
+[[steps]]
+kind = "breathing"
+title = "Box"
+breath = "box"
+cycles = 2
+"#;
+
+    #[test]
+    fn a_session_sounds_its_steps_switches_cues_and_end() {
+        let b = Play::Builtin;
+        let played = whole_run(&routine(TWO_STEPS), &Prompts::default());
+        assert_eq!(
+            played,
+            vec![
+                b(Builtin::Bell),  // step 1, left
+                b(Builtin::Chime), // cue
+                b(Builtin::Chime), // switch to the right
+                b(Builtin::Chime), // cue
+                b(Builtin::Bell),  // step 2
+                b(Builtin::End),
+            ]
+        );
+    }
+
+    #[test]
+    fn breath_tones_and_ticks_when_asked() {
+        let prompts = Prompts {
+            breath_tones: true,
+            last_seconds_ticks: true,
+        };
+        let played = whole_run(&routine(TWO_STEPS), &prompts);
+        let count = |s| played.iter().filter(|p| **p == Play::Builtin(s)).count();
+        // The first breath in comes with the step's bell, which says it.
+        assert_eq!(count(Builtin::BreatheIn), 1);
+        assert_eq!(count(Builtin::BreatheOut), 2);
+        // Three per side of step 1, three in step 2.
+        assert_eq!(count(Builtin::Tick), 9);
     }
 }

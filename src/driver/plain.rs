@@ -1,98 +1,87 @@
-//! `--plain`: the session as lines of text, printed as they happen, for
-//! screen readers, logs and pipes. The same pure session drives it.
+//! The `--plain` renderer: the session as lines of text, printed as they
+//! happen, for screen readers, logs and pipes. The same driver and the same
+//! pure session drive it.
 
-use std::io::Write;
+use std::io::{self, Write};
 use std::sync::Arc;
-use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Instant;
 
-use anyhow::{Context as _, Result};
-use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-use signal_hook::iterator::Signals;
-
-use crate::app::Exit;
-use crate::clock::Clock;
+use super::Renderer;
+use crate::app::App;
 use crate::routine::duration::{clock as mmss, words};
 use crate::routine::{Routine, StepKind};
 use crate::session::{Effect, Msg, Session, Summary};
 use crate::text::{escape_inline, escape_multiline};
 use crate::timeline::Timeline;
 
-/// Run `routine` to its end (or a signal), printing to `out`.
-pub fn run(
-    routine: Arc<Routine>,
-    clock: &dyn Clock,
-    out: &mut dyn Write,
-    mut on_effect: impl FnMut(&Effect),
-) -> Result<Exit> {
-    let (tx, rx) = mpsc::channel();
-    let mut signals =
-        Signals::new([SIGINT, SIGTERM, SIGHUP]).context("cannot listen for signals")?;
-    let handle = signals.handle();
-    std::thread::spawn(move || {
-        for s in signals.forever() {
-            if tx.send(s).is_err() {
-                return;
-            }
-        }
-    });
-    let mut printer = Printer::new(&routine);
-    // Nobody reads a closed pipe (`| head`): the session stops there and
-    // is recorded as stopped, rather than running on unseen.
-    let mut reader_gone = !write(out, &printer.header())?;
-    let start = clock.now();
-    let (mut session, effects) = Session::start(routine.clone(), start);
-    let mut exit = Exit::Normal;
-    let mut pending = effects;
-    loop {
-        let now = clock.now();
-        for e in &pending {
-            on_effect(e);
-            reader_gone |= !write(out, &printer.line(e, now - start))?;
-        }
-        if session.outcome().is_some() {
-            break;
-        }
-        if reader_gone {
-            exit = Exit::HungUp;
-            pending = session.handle(Msg::Quit, clock.now());
-            continue;
-        }
-        let wait = session.next_wake(now).map(|at| clock.wait_until(at));
-        let signal = match wait {
-            Some(wait) => match rx.recv_timeout(wait) {
-                Ok(s) => Some(s),
-                Err(RecvTimeoutError::Timeout) => None,
-                Err(RecvTimeoutError::Disconnected) => Some(SIGHUP),
-            },
-            None => rx.recv().ok(),
-        };
-        let now = clock.now();
-        pending = match signal {
-            None => session.handle(Msg::Tick, now),
-            Some(s) => {
-                exit = match s {
-                    SIGTERM => Exit::Terminated,
-                    SIGHUP => Exit::HungUp,
-                    _ => Exit::Interrupted,
-                };
-                session.handle(Msg::Quit, now)
-            }
-        };
-    }
-    handle.close();
-    Ok(exit)
+/// Prints to `out` (standard output, or a buffer in tests).
+pub struct Plain<W: Write> {
+    out: W,
+    /// When the session started, for the `[m:ss]` at each line.
+    start: Option<Instant>,
+    /// The breathing cycle last printed, per step run.
+    last_cycle: Option<(usize, u32)>,
+    /// The status line last printed, so news is printed once.
+    status: Option<String>,
 }
 
-/// Write a line; `Ok(false)` when the reader has gone (a closed pipe).
-fn write(out: &mut dyn Write, text: &str) -> Result<bool> {
-    if text.is_empty() {
-        return Ok(true);
+impl<W: Write> Plain<W> {
+    pub fn new(out: W) -> Self {
+        Self {
+            out,
+            start: None,
+            last_cycle: None,
+            status: None,
+        }
     }
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => Ok(true),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
-        Err(e) => Err(e).context("cannot write the session"),
+
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+
+    fn write(&mut self, text: &str) -> io::Result<()> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.out.write_all(text.as_bytes())?;
+        self.out.flush()
+    }
+}
+
+impl<W: Write> Renderer for Plain<W> {
+    /// Only news on the status line (why sound is off) is printed here;
+    /// time passing prints nothing.
+    fn frame(&mut self, app: &App, _: Instant, _: bool) -> io::Result<()> {
+        if app.status != self.status {
+            self.status = app.status.clone();
+            if let Some(status) = &app.status {
+                let line = format!("{}\n", escape_inline(status));
+                self.write(&line)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn effect(&mut self, app: &App, effect: &Effect, now: Instant) -> io::Result<()> {
+        let Some(routine) = app.routine() else {
+            return Ok(());
+        };
+        let mut printer = Printer {
+            routine,
+            total: Timeline::new(routine).total,
+            last_cycle: self.last_cycle,
+        };
+        let mut text = String::new();
+        let start = match self.start {
+            Some(start) => start,
+            None => {
+                text += &printer.header();
+                *self.start.insert(now)
+            }
+        };
+        text += &printer.line(effect, now.saturating_duration_since(start));
+        self.last_cycle = printer.last_cycle;
+        self.write(&text)
     }
 }
 

@@ -1,0 +1,100 @@
+//! What goes into the app (`Msg`: keys, time, signals, and the results of
+//! the driver's work) and what comes out (`Command`: work only the driver
+//! may do, because it touches the terminal, files, sound or the clock).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crossterm::event::KeyEvent;
+use jiff::Zoned;
+
+use super::Exit;
+use crate::history::{Glance, Loaded};
+use crate::routine::{Library, Routine};
+use crate::session::{Effect, Summary};
+use crate::sound::Play;
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// Time passed (the wait for the next deadline ended).
+    Tick,
+    /// The terminal changed size: draw again.
+    Resize,
+    /// End the program now, stopping (and so recording) any session: a
+    /// signal, or the terminal that went away.
+    Stop(Exit),
+    /// SIGTSTP: pause, then suspend.
+    Suspend,
+    /// SIGCONT after a stop the app did not ask for: draw again.
+    Continue,
+    /// A watched routine directory changed.
+    RoutinesChanged,
+    /// The routines, read again.
+    Library(Library),
+    /// The history file, read for its screen, with the local time it was
+    /// read at.
+    History(Result<Loaded, String>, Zoned),
+    /// The editor opened from the picker closed.
+    Edited(Edited),
+    /// A session's history line was written (the streak and today's
+    /// minutes) or could not be.
+    Recorded(Result<Glance, String>),
+    /// The sound output has news for the status line (why it is off).
+    SoundNews(String),
+    /// Sound is now muted (true) or not.
+    Muted(bool),
+}
+
+/// How an edit from the picker went.
+#[derive(Debug)]
+pub struct Edited {
+    pub path: PathBuf,
+    /// `Ok(false)`: no editor is set. `Err`: the editor could not run, or
+    /// a built-in could not be copied.
+    pub ran: Result<bool, String>,
+    /// The routine's name when the file now reads cleanly, or how many
+    /// problems it has.
+    pub check: Option<Result<String, usize>>,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum Command {
+    /// A session's effect, for the renderer (plain prints it).
+    Show(Effect),
+    /// Play a sound now.
+    Play(Play),
+    /// Read these sound files now, before they are due.
+    PrepareSounds(Vec<PathBuf>),
+    ToggleMute,
+    /// A session started now: its recorded start is this instant.
+    SessionStarted,
+    /// Write the session's history line.
+    Record(Box<RecordRequest>),
+    /// Read the routines again.
+    LoadLibrary,
+    /// Read the history for its screen.
+    LoadHistory,
+    /// Open a routine file in the user's editor, copying the built-in `id`
+    /// into the routines directory first when `copy` is set.
+    Edit {
+        path: PathBuf,
+        copy: Option<String>,
+    },
+    /// Ctrl-Z: give the terminal back and stop until `fg`.
+    Suspend,
+    /// Leave the program.
+    Exit(Exit),
+}
+
+/// Everything a history line needs that the app knows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordRequest {
+    pub routine: Arc<Routine>,
+    pub summary: Summary,
+    /// How much faster than real time a preview from the picker ran (1 for
+    /// a real session); the driver multiplies in `--speed`.
+    pub preview_speed: f64,
+    pub tension_before: Option<u8>,
+    pub tension_after: Option<u8>,
+}

@@ -1,0 +1,161 @@
+//! Where the driver's events come from: keys and resizes from the
+//! terminal, signals, changes to watched routine directories, and the
+//! editor closing. The real source reads them on threads of its own; a
+//! test's source (`Script`) hands them out at set instants of a fake clock.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread;
+use std::time::Duration;
+
+use crossterm::event::{self, KeyEvent};
+
+use super::signals;
+
+#[derive(Debug)]
+pub enum Event {
+    Key(KeyEvent),
+    Resize,
+    Signal(i32),
+    /// The terminal's input closed: nobody is there any more.
+    InputGone,
+    /// A watched routine directory changed.
+    Reload,
+    /// The editor closed (whether it could run).
+    Edited(PathBuf, Result<bool, String>),
+}
+
+pub trait Events {
+    /// The next event, waiting at most `timeout` of wall time (for ever
+    /// when `None`); `None` when the time ran out first.
+    fn next(&mut self, timeout: Option<Duration>) -> Option<Event>;
+    /// The last key has been handled; `edit`: open this file in the
+    /// editor before any more keys are read.
+    fn key_done(&mut self, edit: Option<PathBuf>);
+}
+
+/// The loop's answer to each key, so that the input thread never reads the
+/// terminal while an editor opened from the picker owns it.
+enum Ack {
+    Continue,
+    Edit(PathBuf),
+}
+
+/// Events from the real terminal, signals and file watcher.
+pub struct Terminal {
+    rx: Receiver<Event>,
+    acks: Option<Sender<Ack>>,
+    signals: signal_hook::iterator::Handle,
+    /// Kept alive for the whole run; dropping it stops the watching.
+    _watcher: Option<notify::RecommendedWatcher>,
+}
+
+impl Terminal {
+    /// Listen for signals, and also read keys when `keys` (the full
+    /// screen) and watch `dirs` for changed routine files.
+    pub fn start(keys: bool, dirs: &[PathBuf]) -> std::io::Result<Self> {
+        let (tx, rx) = mpsc::channel();
+        let signals = signals::listen(tx.clone(), keys)?;
+        let acks = keys.then(|| listen_for_input(tx.clone()));
+        let watcher = watch(dirs, tx);
+        Ok(Self {
+            rx,
+            acks,
+            signals,
+            _watcher: watcher,
+        })
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        self.signals.close();
+    }
+}
+
+impl Events for Terminal {
+    fn next(&mut self, timeout: Option<Duration>) -> Option<Event> {
+        match timeout {
+            Some(t) => match self.rx.recv_timeout(t) {
+                Ok(e) => Some(e),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => Some(Event::InputGone),
+            },
+            None => Some(self.rx.recv().unwrap_or(Event::InputGone)),
+        }
+    }
+
+    fn key_done(&mut self, edit: Option<PathBuf>) {
+        if let Some(acks) = &self.acks {
+            let _ = acks.send(edit.map_or(Ack::Continue, Ack::Edit));
+        }
+    }
+}
+
+/// Read the terminal on a thread of its own. After each key it waits for
+/// the loop's answer: the key may have asked for the editor, which must
+/// have the terminal to itself, so the editor runs here, between reads.
+fn listen_for_input(tx: Sender<Event>) -> Sender<Ack> {
+    let (acks, ack_rx) = mpsc::channel();
+    let spawned = thread::Builder::new().name("input".into()).spawn(move || {
+        loop {
+            let wake = match event::read() {
+                Ok(event::Event::Key(key)) => Event::Key(key),
+                Ok(event::Event::Resize(..)) => Event::Resize,
+                Ok(_) => continue,
+                Err(_) => Event::InputGone,
+            };
+            let (gone, key) = (
+                matches!(wake, Event::InputGone),
+                matches!(wake, Event::Key(_)),
+            );
+            if tx.send(wake).is_err() || gone {
+                return;
+            }
+            if key {
+                match ack_rx.recv() {
+                    Ok(Ack::Continue) => {}
+                    Ok(Ack::Edit(path)) => {
+                        let result = crate::editor::open(&path).map_err(|e| format!("{e:#}"));
+                        if tx.send(Event::Edited(path, result)).is_err() {
+                            return;
+                        }
+                    }
+                    Err(_) => return,
+                }
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::error!("cannot read keys: {e}");
+    }
+    acks
+}
+
+/// Watch the routine directories; a change to a `.toml` file wakes the
+/// loop to read the routines again. No directories, or no watcher on this
+/// system: nothing is watched, and `r` still reloads by hand.
+fn watch(dirs: &[PathBuf], tx: Sender<Event>) -> Option<notify::RecommendedWatcher> {
+    use notify::{EventKind, RecursiveMode, Watcher};
+    if dirs.is_empty() {
+        return None;
+    }
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let Ok(event) = event else { return };
+        let routine_file = event
+            .paths
+            .iter()
+            .any(|p| p.extension().is_some_and(|e| e == "toml"));
+        if routine_file && !matches!(event.kind, EventKind::Access(_)) {
+            let _ = tx.send(Event::Reload);
+        }
+    })
+    .inspect_err(|e| tracing::info!("routine directories are not watched: {e}"))
+    .ok()?;
+    for dir in dirs {
+        if let Err(e) = watcher.watch(dir, RecursiveMode::NonRecursive) {
+            tracing::info!("cannot watch {}: {e}", dir.display());
+        }
+    }
+    Some(watcher)
+}

@@ -1,0 +1,284 @@
+//! The driver: the only owner of the terminal, the clock, the sound and
+//! the files. It waits until something is due (a key, a signal, the
+//! session's next moment, a pacer frame), hands it to the pure app as a
+//! `Msg`, carries out the `Command`s that come back, and has the renderer
+//! draw what changed.
+//!
+//! One driver serves both outputs: the full screen and `--plain` are two
+//! `Renderer`s. It is generic over the clock and over where events come
+//! from, so a test runs the whole app on ratatui's `TestBackend` with a
+//! fake clock, a two-hour routine in well under a second.
+
+mod events;
+mod full_screen;
+mod plain;
+mod record;
+mod script;
+mod signals;
+
+use std::collections::VecDeque;
+use std::io;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use jiff::Zoned;
+
+use crate::app::{App, Command, Edited, Exit, Msg, PACER_FRAME};
+use crate::clock::Clock;
+use crate::routine::Library;
+use crate::session::Effect;
+use crate::sound::Player;
+
+pub use events::{Event, Events, Terminal as TerminalEvents};
+pub use full_screen::FullScreen;
+pub use plain::{Plain, Printer, transcript};
+pub use script::Script;
+pub use signals::exit_for;
+
+/// Draws the app, or prints it.
+pub trait Renderer {
+    /// Draw what `app` shows at `now`. `changed`: something besides time
+    /// moved, so draw even if the session looks the same. An error means
+    /// nobody can see the output any more.
+    fn frame(&mut self, app: &App, now: Instant, changed: bool) -> io::Result<()>;
+    /// A session effect, as it happens.
+    fn effect(&mut self, app: &App, effect: &Effect, now: Instant) -> io::Result<()>;
+    /// Give the terminal to someone else (the editor).
+    fn release(&mut self) {}
+    /// Take the terminal back and draw it all again.
+    fn reclaim(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    /// Ctrl-Z: give the terminal back, stop until `fg`, take it again.
+    fn suspend(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Where the routines are read from, to read them again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LibrarySource {
+    pub user_dir: Option<PathBuf>,
+    pub extra_dirs: Vec<PathBuf>,
+    /// The `session.transition` setting, given to every routine.
+    pub transition: Option<Duration>,
+}
+
+impl LibrarySource {
+    pub fn discover(&self) -> Library {
+        Library::discover(self.user_dir.as_deref(), &self.extra_dirs)
+            .with_transition(self.transition)
+    }
+
+    /// The directories worth watching for changes (those that exist).
+    pub fn watched(&self) -> Vec<PathBuf> {
+        self.user_dir
+            .iter()
+            .chain(&self.extra_dirs)
+            .filter(|d| d.is_dir())
+            .cloned()
+            .collect()
+    }
+}
+
+/// The world outside the app that commands act on.
+pub struct Outside<'a> {
+    pub sound: &'a mut Player,
+    /// The history file, when there is a data directory.
+    pub history: Option<PathBuf>,
+    /// `--speed`: how much faster than real time the clock runs.
+    pub speed: f64,
+    pub source: LibrarySource,
+}
+
+/// Run `app` until it exits.
+pub fn run<C: Clock, R: Renderer, E: Events>(
+    mut app: App,
+    clock: &C,
+    renderer: &mut R,
+    events: &mut E,
+    outside: Outside<'_>,
+) -> Exit {
+    let mut driver = Driver {
+        outside,
+        started: None,
+        output_gone: false,
+        edit: None,
+    };
+    driver.run(&mut app, clock, renderer, events)
+}
+
+struct Driver<'a> {
+    outside: Outside<'a>,
+    /// When the driver saw the running session start (its recorded start).
+    started: Option<Zoned>,
+    /// The renderer failed: nobody sees the output any more.
+    output_gone: bool,
+    /// A file to open in the editor once the key that asked is handled.
+    edit: Option<PathBuf>,
+}
+
+impl Driver<'_> {
+    fn run<C: Clock, R: Renderer, E: Events>(
+        &mut self,
+        app: &mut App,
+        clock: &C,
+        renderer: &mut R,
+        events: &mut E,
+    ) -> Exit {
+        let mut inbox = VecDeque::from([Msg::Tick]);
+        let mut changed = true;
+        // A key was handled and the input thread waits to hear so.
+        let mut key = false;
+        loop {
+            while let Some(msg) = inbox.pop_front() {
+                key |= matches!(msg, Msg::Key(_));
+                let now = clock.now();
+                for command in app.update(msg, now) {
+                    if let Command::Exit(exit) = command {
+                        return exit;
+                    }
+                    self.carry_out(app, command, now, renderer, &mut inbox);
+                }
+                if self.output_gone && app.exit.is_none() {
+                    inbox.push_back(Msg::Stop(Exit::HungUp));
+                }
+            }
+            // Why sound is off, once; read when the loop wakes anyway.
+            if let Some(news) = self.outside.sound.status() {
+                tracing::warn!("{news}");
+                inbox.push_back(Msg::SoundNews(news));
+                continue;
+            }
+            let now = clock.now();
+            if !app.editing
+                && !self.output_gone
+                && let Err(e) = renderer.frame(app, now, changed)
+            {
+                tracing::warn!("the output went away: {e}");
+                self.output_gone = true;
+                inbox.push_back(Msg::Stop(Exit::HungUp));
+                continue;
+            }
+            if std::mem::take(&mut key) {
+                events.key_done(self.edit.take());
+            }
+            let due = app.next_wake(now).map(|at| clock.wait_until(at));
+            let frame = app.animating(now).then_some(PACER_FRAME);
+            let timeout = match (due, frame) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            changed = true;
+            match events.next(timeout) {
+                None => {
+                    changed = false;
+                    inbox.push_back(Msg::Tick);
+                }
+                Some(event) => {
+                    if let Some(msg) = self.event(app, event, renderer) {
+                        inbox.push_back(msg);
+                    }
+                }
+            }
+        }
+    }
+
+    /// An event from outside, as a message for the app (if it is one).
+    fn event<R: Renderer>(&mut self, app: &App, event: Event, renderer: &mut R) -> Option<Msg> {
+        match event {
+            Event::Key(key) => Some(Msg::Key(key)),
+            Event::Resize => Some(Msg::Resize),
+            Event::InputGone => Some(Msg::Stop(Exit::HungUp)),
+            Event::Reload => Some(Msg::RoutinesChanged),
+            Event::Signal(signals::SIGTSTP) if app.editing => None,
+            Event::Signal(signals::SIGTSTP) => Some(Msg::Suspend),
+            // Job control while the editor runs is the editor's business.
+            Event::Signal(signals::SIGCONT) if app.editing => None,
+            Event::Signal(signals::SIGCONT) => {
+                if renderer.reclaim().is_err() {
+                    self.output_gone = true;
+                }
+                Some(Msg::Continue)
+            }
+            Event::Signal(n) => Some(Msg::Stop(exit_for(n))),
+            Event::Edited(path, ran) => {
+                if renderer.reclaim().is_err() {
+                    self.output_gone = true;
+                }
+                let check = matches!(ran, Ok(true)).then(|| {
+                    crate::routine::load::load_file(&path)
+                        .map(|r| r.name)
+                        .map_err(|p| p.problems.len())
+                });
+                Some(Msg::Edited(Edited { path, ran, check }))
+            }
+        }
+    }
+
+    fn carry_out<R: Renderer>(
+        &mut self,
+        app: &App,
+        command: Command,
+        now: Instant,
+        renderer: &mut R,
+        inbox: &mut VecDeque<Msg>,
+    ) {
+        match command {
+            Command::Play(play) => self.outside.sound.play(play),
+            Command::PrepareSounds(files) => self.outside.sound.prepare(files),
+            Command::Show(effect) => {
+                if !self.output_gone && renderer.effect(app, &effect, now).is_err() {
+                    self.output_gone = true;
+                }
+            }
+            Command::ToggleMute => inbox.push_back(Msg::Muted(self.outside.sound.toggle_mute())),
+            Command::SessionStarted => self.started = Some(Zoned::now()),
+            Command::Record(request) => {
+                let result = record::write(
+                    self.outside.history.as_deref(),
+                    &request,
+                    self.started.take(),
+                    self.outside.speed,
+                );
+                if let Some(result) = result {
+                    inbox.push_back(Msg::Recorded(result));
+                }
+            }
+            Command::LoadLibrary => inbox.push_back(Msg::Library(self.outside.source.discover())),
+            Command::LoadHistory => inbox.push_back(Msg::History(
+                record::read(self.outside.history.as_deref()),
+                Zoned::now(),
+            )),
+            Command::Edit { path, copy } => {
+                let copied = match (copy, path.parent()) {
+                    (Some(id), Some(dir)) => crate::commands::edit::copy_builtin(dir, &id)
+                        .map(|_| ())
+                        .map_err(|e| format!("Cannot edit: {e:#}")),
+                    _ => Ok(()),
+                };
+                match copied {
+                    Ok(()) => {
+                        renderer.release();
+                        self.edit = Some(path);
+                    }
+                    Err(why) => inbox.push_back(Msg::Edited(Edited {
+                        path,
+                        ran: Err(why),
+                        check: None,
+                    })),
+                }
+            }
+            Command::Suspend => {
+                if renderer.suspend().is_err() {
+                    self.output_gone = true;
+                }
+            }
+            // Handled by the loop before it gets here.
+            Command::Exit(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

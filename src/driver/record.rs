@@ -1,0 +1,66 @@
+//! The history file, as the driver meets it: writing a session's line when
+//! it ends, and reading the file for the history screen.
+
+use std::path::Path;
+use std::time::Duration;
+
+use jiff::Zoned;
+
+use crate::app::RecordRequest;
+use crate::history::{self, Glance, Loaded, Record};
+
+/// Write the line for `request`; returns the streak and today's minutes
+/// for the done screen, or why it could not be written. `None` when there
+/// is no history file (no data directory).
+///
+/// `started` is when the driver saw the session start; without it (it
+/// cannot happen, but a history line must never be lost) the start is
+/// taken as now minus the session's length.
+pub fn write(
+    file: Option<&Path>,
+    request: &RecordRequest,
+    started: Option<Zoned>,
+    speed: f64,
+) -> Option<Result<Glance, String>> {
+    let file = file?;
+    let now = Zoned::now();
+    // The session's own time ran `speed` times faster than the wall clock.
+    let speed = speed * request.preview_speed;
+    let summary = &request.summary;
+    let started = started.unwrap_or_else(|| {
+        let wall = (summary.practised + summary.paused).div_f64(speed.max(1.0));
+        now.checked_sub(Duration::from_secs(wall.as_secs()))
+            .unwrap_or_else(|_| now.clone())
+    });
+    let mut record = Record::from_summary(&request.routine, summary, &started, speed);
+    record.tension_before = request.tension_before;
+    record.tension_after = request.tension_after;
+    if let Err(e) = history::append(file, &record) {
+        tracing::error!("history not saved to {}: {e}", file.display());
+        return Some(Err(format!("History not saved: {e}")));
+    }
+    let records = match history::load(file) {
+        Ok(loaded) => {
+            log_warnings(file, &loaded);
+            loaded.records
+        }
+        Err(_) => vec![record],
+    };
+    Some(Ok(history::glance(&records, &now)))
+}
+
+/// Read the history for its screen (nothing yet: an empty history).
+pub fn read(file: Option<&Path>) -> Result<Loaded, String> {
+    let Some(file) = file else {
+        return Ok(Loaded::default());
+    };
+    let loaded = history::load(file).map_err(|e| e.to_string())?;
+    log_warnings(file, &loaded);
+    Ok(loaded)
+}
+
+fn log_warnings(file: &Path, loaded: &Loaded) {
+    for w in &loaded.warnings {
+        tracing::warn!("{}: {w}", file.display());
+    }
+}

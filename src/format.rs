@@ -1,0 +1,78 @@
+//! The one way lengths, counts and times are written, everywhere: screens,
+//! plain output, tables and messages.
+
+use std::time::Duration;
+
+/// "1:05", "12:00", "1:02:03": how lengths and times are shown.
+pub fn clock(d: Duration) -> String {
+    clock_secs(d.as_secs() + u64::from(d.subsec_millis() >= 500))
+}
+
+/// `clock` for whole seconds.
+pub fn clock_secs(s: u64) -> String {
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+/// "45 s", "2 min", "1 min 30 s": lengths in running text.
+pub fn words(d: Duration) -> String {
+    let s = d.as_secs() + u64::from(d.subsec_millis() >= 500);
+    match (s / 60, s % 60) {
+        (0, sec) => format!("{sec} s"),
+        (min, 0) => format!("{min} min"),
+        (min, sec) => format!("{min} min {sec} s"),
+    }
+}
+
+/// Whole minutes, rounded, but never 0 for time that was practised.
+pub fn minutes(seconds: u64) -> u64 {
+    match seconds {
+        0 => 0,
+        s => (s.saturating_add(30) / 60).max(1),
+    }
+}
+
+/// "0 min", "12 min", "3 h 5 min": time practised, to the minute.
+pub fn minutes_words(seconds: u64) -> String {
+    let m = minutes(seconds);
+    match (m / 60, m % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// "1 step", "10 steps", "0 days".
+pub fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clocks_words_and_counts() {
+        let s = Duration::from_secs;
+        assert_eq!(clock(s(65)), "1:05");
+        assert_eq!(clock(s(3723)), "1:02:03");
+        assert_eq!(clock(Duration::from_millis(59_500)), "1:00");
+        assert_eq!(words(s(45)), "45 s");
+        assert_eq!(words(s(120)), "2 min");
+        assert_eq!(words(s(90)), "1 min 30 s");
+        assert_eq!(minutes_words(0), "0 min");
+        assert_eq!(minutes_words(20), "1 min");
+        assert_eq!(minutes_words(3900), "1 h 5 min");
+        assert_eq!(
+            minutes_words(u64::MAX),
+            "5124095576030431 h",
+            "never overflows"
+        );
+        assert_eq!(plural(1u32, "day", "days"), "1 day");
+        assert_eq!(plural(0u32, "day", "days"), "0 days");
+    }
+}
