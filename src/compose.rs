@@ -291,11 +291,12 @@ pub fn compose(request: &Request, pool: &[Candidate]) -> Result<Routine, Compose
         return Err(ComposeError::NoSteps(request.focus.clone()));
     }
     Rng(request.seed).shuffle(&mut usable);
-    let picks = pick(&usable, request);
+    let (picks, essential) = pick(&usable, request);
     let target = Duration::from_secs(u64::from(request.minutes) * 60);
-    // Drop the least important picks until the rest fit; the first picks
-    // (a warm-up and a step per focus area) are always kept.
-    for keep in (1..=picks.len()).rev() {
+    // Drop the least important picks until the rest fit; the essential
+    // ones (a warm-up and a step per focus area) are always kept.
+    let essential = essential.clamp(1, picks.len());
+    for keep in (essential..=picks.len()).rev() {
         let chosen = &picks[..keep];
         let written = routine_for(chosen, request, posture);
         let fitted = fit_to_within(&written, target, &stretch);
@@ -306,7 +307,7 @@ pub fn compose(request: &Request, pool: &[Candidate]) -> Result<Routine, Compose
         if total < target {
             return Err(ComposeError::TooShort { longest: total });
         }
-        if keep == 1 {
+        if keep == essential {
             return Err(ComposeError::TooLong { shortest: total });
         }
     }
@@ -347,8 +348,9 @@ fn likelier_posture(usable: &[&Candidate], focus: &[Area]) -> Posture {
 /// middle of the arc per focus area, the rest and (from six minutes) the
 /// breathing that close it, a stretch per focus area, then more middle
 /// steps area by area, while their written lengths stay near the minutes
-/// (fitting stretches or shortens them afterwards).
-fn pick<'a>(usable: &[&'a Candidate], request: &Request) -> Vec<&'a Candidate> {
+/// (fitting stretches or shortens them afterwards). Also says how many of
+/// the first picks are essential.
+fn pick<'a>(usable: &[&'a Candidate], request: &Request) -> (Vec<&'a Candidate>, usize) {
     let target = Duration::from_secs(u64::from(request.minutes) * 60);
     let mut chosen: Vec<&Candidate> = Vec::new();
     let mut used = vec![false; usable.len()];
@@ -374,6 +376,7 @@ fn pick<'a>(usable: &[&'a Candidate], request: &Request) -> Vec<&'a Candidate> {
             take(&|c| is_focus_work(c, &[a]), &mut chosen);
         }
     }
+    let essential = chosen.len();
     take(&|c| c.step.kind == StepKind::Rest, &mut chosen);
     if request.minutes >= BREATHING_FROM_MINUTES {
         take(&|c| c.step.kind == StepKind::Breathing, &mut chosen);
@@ -406,7 +409,7 @@ fn pick<'a>(usable: &[&'a Candidate], request: &Request) -> Vec<&'a Candidate> {
             );
         }
     }
-    chosen
+    (chosen, essential)
 }
 
 /// The routine of `picks`, in arc order, at their written lengths.

@@ -194,6 +194,14 @@ mod tests {
             r#","stopped_at_step":0"#,
         );
         assert!(resume_point(&[at_start], &daily(), &at).is_none());
+        // A fitted session resumes fitted the same way.
+        let fitted = line(
+            "2026-03-10T07:30:00+01:00",
+            "stopped",
+            r#","stopped_at_step":3,"fitted_minutes":8,"written_seconds":729"#,
+        );
+        let p = resume_point(&[fitted], &daily(), &at).unwrap();
+        assert_eq!((p.step, p.fitted_minutes), (3, Some(8)));
         // An older line without the field: steps done and skipped.
         let old = line("2026-03-10T07:30:00+01:00", "stopped", "");
         assert_eq!(resume_point(&[old], &daily(), &at).unwrap().step, 4);
