@@ -267,3 +267,17 @@ fn without_a_seed_each_day_has_its_own() {
         seed_for(jiff::civil::date(2026, 12, 2))
     );
 }
+
+#[test]
+fn every_area_composes_for_five_and_ten_minutes_with_hands_alone() {
+    let pool = pool();
+    for &area in Area::ALL.iter().filter(|a| **a != Area::WholeBody) {
+        for minutes in [5, 10] {
+            let req = request(minutes, &[area]);
+            match compose(&req, &pool) {
+                Ok(r) => assert_composed_well(&req, &pool, &r),
+                Err(e) => panic!("{area} for {minutes} min: {e}"),
+            }
+        }
+    }
+}
