@@ -29,10 +29,16 @@ pub enum Command {
     /// Check routine files and print every problem; exit 1 on any error.
     ///
     /// With no argument, checks the built-in routines and your own.
+    /// Authoring warnings (instructions too long to read in time, a long
+    /// glance line, ...) are printed but pass, unless `--strict`.
     Check {
         /// Routine files or directories of routine files.
         #[arg(value_name = "FILE|DIR")]
         paths: Vec<PathBuf>,
+
+        /// Treat authoring warnings as errors (exit 1).
+        #[arg(long)]
+        strict: bool,
     },
     /// Print a routine's timeline: each step with its start time and length.
     Show {

@@ -11,7 +11,7 @@
 //! | arc: warm-up, gliding, kneading/circles/pressure (pressure rising), tapping, stretch, breathing, rest | `phase`, `arc_key` |
 //! | areas: the focus areas, plus whole-body (or no area) warm-up, breathing and rest; never an avoided area | `area_fits` |
 //! | tools: a step needs a tool of its file when its text names it; hands and furniture are always at hand | `gear_needed`, `has_gear` |
-//! | position: floor steps (lying, on your back, a foam roller) never mix with upright ones | `posture_of` |
+//! | position: upright (chair, standing, wall), floor and bed steps never mix (a step without `position` is on the floor when it has you lying or on a roller); a change of position gets a 15 s get-ready | `posture_of`, `time_to_move` |
 //! | no step twice (by title); each keeps its caution; the safety note names the risks of the steps chosen | `candidates`, `safety_for` |
 //! | length: picked by priority while the written total stays under 1.2× the minutes, then fitted to within 15 s: 15 s a side at least, 2× at most (1.5× for warm-up, breathing, rest) | `pick`, `stretch`, `compose` |
 //! | variety: the seed shuffles the order candidates are tried in; the same seed gives the same routine | `Rng` |
@@ -21,33 +21,49 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::fit::fit_to_within;
-use crate::routine::{Area, Pressure, Routine, Step, StepKind};
+use crate::routine::{Area, Position, Pressure, Routine, Sides, Step, StepKind};
 use crate::timeline::Timeline;
 
 /// How close to the minutes asked a composed routine lands.
 pub const TOLERANCE: Duration = Duration::from_secs(15);
 /// The get-ready pause of a composed routine.
 pub const TRANSITION: Duration = Duration::from_secs(5);
+/// The pause between sides of a composed routine's one-sided steps (which
+/// never use it): one value, so the file can say it once.
+pub const SWITCH: Duration = Duration::from_secs(5);
+/// The get-ready before a step in another position than the one before:
+/// time to get down to the floor or over to the wall.
+pub const MOVE: Duration = Duration::from_secs(15);
 /// From this many minutes a routine closes with breathing before the rest.
 const BREATHING_FROM_MINUTES: u32 = 6;
 
-/// How the body is placed: composed routines never mix the two.
+/// Where the body is, in the classes a composed routine never mixes:
+/// no floor step in a chair routine, no wall step in bed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Posture {
-    /// Sitting, standing, against a wall.
+    /// Sitting on a chair, standing, against a wall.
     Upright,
-    /// On the floor or in bed.
+    /// On the floor.
     Floor,
+    /// In bed.
+    Bed,
 }
 
 impl Posture {
-    /// `--position` words: chair, standing, wall are upright; floor and bed
-    /// are not.
+    /// `--position` words: chair, standing and wall are upright.
     pub fn from_position(word: &str) -> Option<Self> {
-        match word.trim().to_ascii_lowercase().as_str() {
-            "chair" | "standing" | "wall" => Some(Posture::Upright),
-            "floor" | "bed" => Some(Posture::Floor),
-            _ => None,
+        let word = word.trim().to_ascii_lowercase();
+        Position::ALL
+            .iter()
+            .find(|p| p.word() == word)
+            .map(|&p| Self::of_position(p))
+    }
+
+    pub fn of_position(p: Position) -> Self {
+        match p {
+            Position::Chair | Position::Standing | Position::Wall => Posture::Upright,
+            Position::Floor => Posture::Floor,
+            Position::Bed => Posture::Bed,
         }
     }
 }
@@ -194,9 +210,13 @@ pub fn has_gear(gear: &str, user_tools: &[String]) -> bool {
     })
 }
 
-/// Floor steps: lying down, on your back, on the floor, or on a foam
-/// roller. Everything else is done upright.
+/// Where a step is done: its `position`; for a step that does not say,
+/// on the floor when it has you lying down, on your back or on a foam
+/// roller, else upright.
 pub fn posture_of(step: &Step, gear: &[String]) -> Posture {
+    if let Some(p) = step.position {
+        return Posture::of_position(p);
+    }
     let text = format!("{} {}", step.title, step.instructions).to_lowercase();
     let lying = text
         .split(|c: char| !c.is_alphanumeric())
@@ -220,7 +240,8 @@ pub struct Candidate {
     pub posture: Posture,
 }
 
-/// Every step of `files`, tagged, each title once (the first file wins).
+/// Every step of `files`, tagged; a title once per posture (the first
+/// file wins), so no routine has a step twice.
 pub fn candidates(files: &[Routine]) -> Vec<Candidate> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -228,14 +249,23 @@ pub fn candidates(files: &[Routine]) -> Vec<Candidate> {
         for step in &file.steps {
             let title = step.title.trim().to_lowercase();
             // "4-7-8, once more" only makes sense where it was written.
-            let follows_another = title.contains("once more") || title.contains("again");
-            if follows_another || !seen.insert(title) {
+            if title.contains("once more") || title.contains("again") {
                 continue;
             }
             let gear = gear_needed(step, &file.tools);
+            let posture = posture_of(step, &gear);
+            if !seen.insert((title, posture)) {
+                continue;
+            }
+            let mut step = step.clone();
+            // The pause between sides is the step's own; a one-sided step
+            // holds the composed routine's default, which it never uses.
+            if step.sides != Sides::Both {
+                step.switch = SWITCH;
+            }
             out.push(Candidate {
-                posture: posture_of(step, &gear),
-                step: step.clone(),
+                posture,
+                step,
                 gear,
             });
         }
@@ -328,8 +358,8 @@ fn is_focus_work(c: &Candidate, focus: &[Area]) -> bool {
     (1..=4).contains(&phase(c.step.kind)) && c.step.area.is_some_and(|a| focus.contains(&a))
 }
 
-/// Without `--position`: the posture with more steps for the focus areas,
-/// upright on a tie.
+/// Without `--position`: the posture with the most steps for the focus
+/// areas, upright on a tie.
 fn likelier_posture(usable: &[&Candidate], focus: &[Area]) -> Posture {
     let count = |p: Posture| {
         usable
@@ -337,11 +367,11 @@ fn likelier_posture(usable: &[&Candidate], focus: &[Area]) -> Posture {
             .filter(|c| c.posture == p && is_focus_work(c, focus))
             .count()
     };
-    if count(Posture::Floor) > count(Posture::Upright) {
-        Posture::Floor
-    } else {
-        Posture::Upright
-    }
+    [Posture::Upright, Posture::Floor, Posture::Bed]
+        .into_iter()
+        .rev()
+        .max_by_key(|&p| count(p))
+        .unwrap_or(Posture::Upright)
 }
 
 /// The steps to use, most important first: a warm-up, one step of the
@@ -421,7 +451,9 @@ fn routine_for(picks: &[&Candidate], request: &Request, posture: Posture) -> Rou
             .and_then(|a| request.focus.iter().position(|f| *f == a))
             .unwrap_or(usize::MAX)
     };
-    ordered.sort_by_key(|(i, c)| (arc_key(&c.step), area_rank(c), *i));
+    // Within a place in the arc, steps done in one position come together.
+    let place = |c: &Candidate| c.step.position.map_or(0, |p| p as u8 + 1);
+    ordered.sort_by_key(|(i, c)| (arc_key(&c.step), place(c), area_rank(c), *i));
     let mut tools = vec!["hands".to_owned()];
     for (_, c) in &ordered {
         for g in &c.gear {
@@ -430,7 +462,8 @@ fn routine_for(picks: &[&Candidate], request: &Request, posture: Posture) -> Rou
             }
         }
     }
-    let steps: Vec<Step> = ordered.iter().map(|(_, c)| c.step.clone()).collect();
+    let mut steps: Vec<Step> = ordered.iter().map(|(_, c)| c.step.clone()).collect();
+    time_to_move(&mut steps);
     let safety = safety_for(&steps, tools.len() > 1);
     let areas = area_list(&request.focus);
     let mut prepare = vec![
@@ -439,6 +472,7 @@ fn routine_for(picks: &[&Candidate], request: &Request, posture: Posture) -> Rou
                 "Sit on a firm chair with your feet flat, a clear patch of wall nearby"
             }
             Posture::Floor => "Lay a mat or rug on the floor, with room to lie down",
+            Posture::Bed => "Sit up in bed, ready to lie down for the end",
         }
         .to_owned(),
     ];
@@ -462,7 +496,22 @@ fn routine_for(picks: &[&Candidate], request: &Request, posture: Posture) -> Rou
         steps,
         sound: None,
         breath_tones: None,
+        voice: true,
         run: Default::default(),
+    }
+}
+
+/// A step in another position than the step before it gets a get-ready
+/// long enough to move (`MOVE`), as `knotless check` asks.
+fn time_to_move(steps: &mut [Step]) {
+    let mut last = None;
+    for step in steps {
+        if let Some(p) = step.position {
+            if last.is_some_and(|l| l != p) {
+                step.get_ready = Some(step.get_ready.unwrap_or(TRANSITION).max(MOVE));
+            }
+            last = Some(p);
+        }
     }
 }
 

@@ -2,10 +2,12 @@
 //!
 //! The rules, each in one place below:
 //! - a massage step (anything but breathing) scales in proportion, in whole
-//!   seconds per side, never under 15 s per side (nor under its written
-//!   length, when that is shorter) and never over three times as written;
-//! - a breathing step changes by whole cycles, at least one (and at least
-//!   15 s when written longer), at most three times as written;
+//!   seconds per side, never under 15 s per side nor under three times the
+//!   time its instructions take to read (so they are read in the first
+//!   third, as `knotless check --strict` asks), nor under its written
+//!   length when that is shorter; never over three times as written;
+//! - a breathing step changes by whole cycles, with the same floor, at
+//!   most three times as written; 4-7-8 breathing never grows;
 //! - cues move with their step, in proportion;
 //! - get-ready and switch pauses stay as written (whatever the timeline
 //!   adds besides the steps' own lengths is kept as it is).
@@ -19,6 +21,7 @@ use std::fmt;
 use std::ops::RangeInclusive;
 use std::time::Duration;
 
+use crate::routine::lint::reading_seconds;
 use crate::routine::{Cue, Fitted, Routine, Step, StepKind};
 use crate::timeline::Timeline;
 
@@ -170,14 +173,21 @@ struct Knob {
 
 impl Knob {
     fn new(step: &Step, stretch: f64) -> Self {
-        let stretch = stretch.clamp(1.0, f64::from(MAX_STRETCH));
+        // 4-7-8 breathing never grows: beginners keep to a few cycles in a
+        // row, and the routine as written already has as many as it should.
+        let stretch = if is_478(step) {
+            1.0
+        } else {
+            stretch.clamp(1.0, f64::from(MAX_STRETCH))
+        };
+        let shortest = shortest(step);
         match (step.kind, &step.breath, step.cycles) {
             (StepKind::Breathing, Some(pattern), Some(cycles)) => {
                 let cycle = pattern.cycle_length().max(Duration::from_millis(1));
-                let for_min_side = MIN_SIDE.as_nanos().div_ceil(cycle.as_nanos()) as u32;
+                let low = shortest.as_nanos().div_ceil(cycle.as_nanos()) as u32;
                 Knob {
                     written: f64::from(cycles),
-                    low: cycles.min(for_min_side.max(1)),
+                    low: low.clamp(1, cycles),
                     high: ((f64::from(cycles) * stretch).floor() as u32).max(cycles),
                     unit: cycle,
                 }
@@ -185,12 +195,12 @@ impl Knob {
             _ => {
                 let side = step.duration.as_secs_f64();
                 // Whole seconds: a written 10.5 s may become 11 s, never 10.
-                let low = step.duration.min(MIN_SIDE).as_secs_f64().ceil() as u32;
+                let low = (shortest.as_secs_f64().ceil() as u32).max(1);
                 let high = (side * stretch).floor() as u32;
                 Knob {
                     written: side,
-                    low: low.max(1),
-                    high: high.max(low.max(1)),
+                    low,
+                    high: high.max(low),
                     unit: Duration::from_secs(1) * step.sides.count(),
                 }
             }
@@ -337,6 +347,21 @@ impl Plan {
         }
         out
     }
+}
+
+/// The shortest a step (a side of it) is fitted to: 15 s, and long
+/// enough to read its instructions in the first third (as `knotless check`
+/// asks), but never shorter than written.
+fn shortest(step: &Step) -> Duration {
+    let reading = Duration::from_secs_f64(3.0 * reading_seconds(&step.instructions));
+    MIN_SIDE.max(reading).min(step.duration)
+}
+
+fn is_478(step: &Step) -> bool {
+    step.breath.as_ref().is_some_and(|b| {
+        b.name == Some("4-7-8")
+            || crate::breath::BreathPattern::named("4-7-8").is_some_and(|n| n.phases == b.phases)
+    })
 }
 
 /// Cues keep their place in proportion, in whole seconds, and stay inside

@@ -1,6 +1,7 @@
-//! A routine laid out in time: a flat list of segments (get-ready pauses,
-//! one segment per side of each step), each with its start, length, cues and
-//! breathing pattern. The session plays it; `knotless show` prints it.
+//! A routine laid out in time: a flat list of segments (get-ready pauses
+//! before steps and between sides, one segment per side of each step), each
+//! with its start, length, cues and breathing pattern. The session plays it;
+//! `knotless show` prints it.
 
 use std::time::Duration;
 
@@ -9,7 +10,8 @@ use crate::routine::{Cue, Routine, Side};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SegmentKind {
-    /// The pause before a step: time to get into position.
+    /// The pause before a step, time to get into position; or, between the
+    /// two sides of a step, time to move the hands to the other side.
     GetReady,
     /// The step itself (one side of it, for two-sided steps).
     Work,
@@ -27,19 +29,45 @@ pub struct Segment {
     /// Offsets from the start of this segment.
     pub cues: Vec<Cue>,
     pub breath: Option<BreathPattern>,
-    /// The second side of a two-sided step: it starts with a switch.
+    /// The first segment of the second side of a two-sided step (the pause
+    /// between sides, or the side itself when there is no pause): the side
+    /// switch is announced when it begins.
     pub switches_side: bool,
 }
 
 impl Segment {
+    fn pause(
+        step: usize,
+        side: Option<Side>,
+        start: Duration,
+        length: Duration,
+        switches_side: bool,
+    ) -> Self {
+        Self {
+            kind: SegmentKind::GetReady,
+            step,
+            side,
+            start,
+            length,
+            cues: Vec::new(),
+            breath: None,
+            switches_side,
+        }
+    }
+
     pub fn end(&self) -> Duration {
         self.start + self.length
     }
 
-    /// True for the second side of a two-sided step (not for a step done on
-    /// the right side only, which starts like any other step).
+    /// True where the second side of a two-sided step begins (not for a
+    /// step done on the right side only, which starts like any other step).
     pub fn is_side_switch(&self) -> bool {
         self.switches_side
+    }
+
+    /// True for the get-ready pause between the two sides of a step.
+    pub fn is_switch_pause(&self) -> bool {
+        self.switches_side && self.kind == SegmentKind::GetReady
     }
 }
 
@@ -54,20 +82,18 @@ impl Timeline {
         let mut segments = Vec::with_capacity(routine.steps.len() * 2);
         let mut at = Duration::ZERO;
         for (index, step) in routine.steps.iter().enumerate() {
-            if !routine.transition.is_zero() {
-                segments.push(Segment {
-                    kind: SegmentKind::GetReady,
-                    step: index,
-                    side: step.sides.list()[0],
-                    start: at,
-                    length: routine.transition,
-                    cues: Vec::new(),
-                    breath: None,
-                    switches_side: false,
-                });
-                at += routine.transition;
+            let sides = step.sides.list();
+            let ready = routine.get_ready_before(index);
+            if !ready.is_zero() {
+                segments.push(Segment::pause(index, sides[0], at, ready, false));
+                at += ready;
             }
-            for (n, side) in step.sides.list().into_iter().enumerate() {
+            for (n, side) in sides.into_iter().enumerate() {
+                let switch = n > 0;
+                if switch && !step.switch.is_zero() {
+                    segments.push(Segment::pause(index, side, at, step.switch, true));
+                    at += step.switch;
+                }
                 segments.push(Segment {
                     kind: SegmentKind::Work,
                     step: index,
@@ -76,7 +102,7 @@ impl Timeline {
                     length: step.duration,
                     cues: step.cues.clone(),
                     breath: step.breath.clone(),
-                    switches_side: n > 0,
+                    switches_side: switch && step.switch.is_zero(),
                 });
                 at += step.duration;
             }
@@ -92,12 +118,21 @@ impl Timeline {
         self.segments.iter().position(|s| s.step == step)
     }
 
-    /// Number of get-ready pauses.
+    /// Number of get-ready pauses before steps.
     pub fn get_ready_count(&self) -> usize {
-        self.segments
-            .iter()
-            .filter(|s| s.kind == SegmentKind::GetReady)
-            .count()
+        self.pauses(false).count()
+    }
+
+    /// Number of pauses between the sides of a step.
+    pub fn switch_count(&self) -> usize {
+        self.pauses(true).count()
+    }
+
+    /// All get-ready pauses before steps (`false`) or between sides (`true`).
+    pub fn pauses(&self, between_sides: bool) -> impl Iterator<Item = &Segment> {
+        self.segments.iter().filter(move |s| {
+            s.kind == SegmentKind::GetReady && s.is_switch_pause() == between_sides
+        })
     }
 }
 
@@ -120,6 +155,7 @@ title = "Shoulder"
 duration = "45s"
 area = "shoulders"
 sides = "both"
+switch = "0s"
 cues = [{ at = "30s", text = "Slower" }]
 [[steps]]
 kind = "breathing"
@@ -163,10 +199,70 @@ cycles = 3
 
     #[test]
     fn a_step_on_the_right_side_only_is_not_a_switch() {
-        let text = TWO_STEPS.replace("sides = \"both\"", "sides = \"right\"");
+        let text = TWO_STEPS
+            .replace("sides = \"both\"", "sides = \"right\"")
+            .replace("switch = \"0s\"\n", "");
         let t = Timeline::new(&routine(&text));
         assert_eq!(t.segments[1].side, Some(Side::Right));
         assert!(!t.segments.iter().any(Segment::is_side_switch));
+    }
+
+    #[test]
+    fn a_pause_between_sides_is_a_get_ready_that_announces_the_switch() {
+        // The routine's default switch pause: 5 s, unless [defaults] says.
+        let text = TWO_STEPS.replace("switch = \"0s\"\n", "");
+        let t = Timeline::new(&routine(&text));
+        let shape: Vec<_> = t.segments[..4]
+            .iter()
+            .map(|s| (s.kind, s.side, s.start.as_secs(), s.length.as_secs()))
+            .collect();
+        use SegmentKind::*;
+        assert_eq!(
+            shape,
+            vec![
+                (GetReady, Some(Side::Left), 0, 5),
+                (Work, Some(Side::Left), 5, 45),
+                (GetReady, Some(Side::Right), 50, 5),
+                (Work, Some(Side::Right), 55, 45),
+            ]
+        );
+        assert!(t.segments[2].is_switch_pause() && t.segments[2].is_side_switch());
+        assert!(!t.segments[3].is_side_switch());
+        assert_eq!(t.total, Duration::from_secs(153));
+        assert_eq!((t.get_ready_count(), t.switch_count()), (2, 1));
+
+        let longer = text.replace("[defaults]\n", "[defaults]\nswitch = \"8s\"\n");
+        let t = Timeline::new(&routine(&longer));
+        assert_eq!(t.segments[2].length, Duration::from_secs(8));
+        assert_eq!(t.total, Duration::from_secs(156));
+
+        // A step's own `switch` wins over the routine's.
+        let own = longer.replace("sides = \"both\"\n", "sides = \"both\"\nswitch = \"12s\"\n");
+        let t = Timeline::new(&routine(&own));
+        assert_eq!(t.segments[2].length, Duration::from_secs(12));
+        assert_eq!(t.segments[3].start, Duration::from_secs(62));
+    }
+
+    #[test]
+    fn a_step_with_its_own_get_ready_waits_that_long_before_it_only() {
+        let text = TWO_STEPS.replace("cycles = 3", "cycles = 3\nget_ready = \"20s\"");
+        let t = Timeline::new(&routine(&text));
+        let ready: Vec<_> = t
+            .pauses(false)
+            .map(|s| (s.step, s.length.as_secs()))
+            .collect();
+        assert_eq!(ready, vec![(0, 5), (1, 20)]);
+        assert_eq!(t.segments[4].start, Duration::from_secs(115));
+        assert_eq!(t.total, Duration::from_secs(163));
+
+        // Even with no get-ready between steps, a step that asks for one has it.
+        let none = text.replace("transition = \"5s\"", "transition = \"0s\"");
+        let t = Timeline::new(&routine(&none));
+        let ready: Vec<_> = t
+            .pauses(false)
+            .map(|s| (s.step, s.length.as_secs()))
+            .collect();
+        assert_eq!(ready, vec![(1, 20)]);
     }
 
     #[test]
@@ -186,7 +282,8 @@ cycles = 3
                 t.segments.iter().map(|s| s.length).sum::<Duration>()
             );
             let steps: Duration = r.steps.iter().map(|s| s.total()).sum();
-            assert_eq!(t.total, steps + r.transition * r.steps.len() as u32);
+            let ready: Duration = (0..r.steps.len()).map(|i| r.get_ready_before(i)).sum();
+            assert_eq!(t.total, steps + ready);
             for pair in t.segments.windows(2) {
                 assert_eq!(pair[0].end(), pair[1].start);
             }

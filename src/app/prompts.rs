@@ -342,7 +342,8 @@ cycles = 2
             vec![
                 b(Builtin::Bell),  // step 1, left
                 b(Builtin::Chime), // cue
-                b(Builtin::Chime), // switch to the right
+                b(Builtin::Chime), // switch to the right: the pause begins
+                b(Builtin::Bell),  // the right side begins
                 b(Builtin::Chime), // cue
                 b(Builtin::Bell),  // step 2
                 b(Builtin::End),

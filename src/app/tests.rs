@@ -76,11 +76,12 @@ fn picker_to_preflight_to_session_to_done_and_back() {
     let out = press(&mut app, KeyCode::Char('y'), t0 + s(3));
     assert!(matches!(effects(&out).last(), Some(Effect::Stopped(_))));
     let request = recorded(&out).expect("the stopped session is recorded");
-    assert_eq!(request.summary.practised, s(3));
+    // Stopped during the 5 s get-ready: nothing practised yet.
+    assert_eq!(request.summary.practised, s(0));
     let Screen::Done { summary, .. } = &app.screen else {
         panic!("not done")
     };
-    assert_eq!(summary.practised, s(3));
+    assert_eq!(summary.practised, s(0));
     press(&mut app, KeyCode::Enter, t0 + s(4));
     assert!(matches!(app.screen, Screen::Picker));
     assert_eq!(app.exit, None);
@@ -106,7 +107,8 @@ fn ctrl_c_stops_the_session_so_it_can_still_be_recorded() {
     let Some(Effect::Stopped(summary)) = effects(&out).last().copied() else {
         panic!("{out:?}")
     };
-    assert_eq!(summary.practised, s(10));
+    // Ten seconds in, five of them the get-ready.
+    assert_eq!(summary.practised, s(5));
     assert!(recorded(&out).is_some());
     assert_eq!(out.last(), Some(&Command::Exit(Exit::Interrupted)));
     assert_eq!(app.exit.map(Exit::code), Some(130));

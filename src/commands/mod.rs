@@ -98,8 +98,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match command {
         Command::Run(args) => return run_routine(&args, &env),
         Command::List => print(&list(&library()))?,
-        Command::Check { paths } => {
-            let report = check(&paths, library, color_for(&std::io::stdout()));
+        Command::Check { paths, strict } => {
+            let report = check(&paths, library, strict, color_for(&std::io::stdout()));
             print(&report.text)?;
             if !report.clean {
                 return Ok(ExitCode::FAILURE);

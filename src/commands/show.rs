@@ -1,43 +1,21 @@
 //! `knotless show ROUTINE`: the timeline as a table.
 
+use std::time::Duration;
+
 use crate::routine::duration::{clock, words};
 use crate::routine::{Origin, Routine, StepKind};
 use crate::text::escape_inline;
-use crate::timeline::{SegmentKind, Timeline};
+use crate::timeline::{Segment, SegmentKind, Timeline};
 
 use super::table::{Align, render};
 
 pub fn show(routine: &Routine, origin: &Origin) -> String {
     let timeline = Timeline::new(routine);
     let mut rows = Vec::new();
-    for seg in timeline
-        .segments
-        .iter()
-        .filter(|s| s.kind == SegmentKind::Work)
-    {
-        let step = &routine.steps[seg.step];
-        let mut title = escape_inline(&step.title).into_owned();
-        if let Some(b) = &step.breath {
-            let name = b.name.map_or_else(|| b.to_string(), str::to_owned);
-            title = match (step.kind, step.cycles) {
-                (StepKind::Breathing, Some(n)) => format!("{title} · {name} × {n}"),
-                _ => format!("{title} · {name}"),
-            };
-        }
-        rows.push(vec![
-            clock(seg.start),
-            clock(seg.length),
-            step.kind.word().to_owned(),
-            title,
-            step.area.map(|a| a.word().to_owned()).unwrap_or_default(),
-            seg.side.map(|s| s.word().to_owned()).unwrap_or_default(),
-        ]);
-        for cue in &seg.cues {
-            rows.push(vec![
-                clock(seg.start + cue.at),
-                String::new(),
-                format!("  cue: {}", escape_inline(&cue.text)),
-            ]);
+    for seg in &timeline.segments {
+        match seg.kind {
+            SegmentKind::GetReady => rows.extend(pause_row(routine, seg)),
+            SegmentKind::Work => work_rows(routine, seg, &mut rows),
         }
     }
     let mut out = format!(
@@ -65,21 +43,124 @@ pub fn show(routine: &Routine, origin: &Origin) -> String {
             ("TITLE", Align::Left),
             ("AREA", Align::Left),
             ("SIDE", Align::Left),
+            ("POSITION", Align::Left),
         ],
         &rows,
     ));
-    let pauses = timeline.get_ready_count();
-    let pause = words(routine.transition);
-    let pause_note = match pauses {
-        0 => String::new(),
-        1 => format!(", with a get-ready pause of {pause}"),
-        n => format!(", with {n} get-ready pauses of {pause}"),
-    };
     let steps = match routine.steps.len() {
         1 => "1 step".to_owned(),
         n => format!("{n} steps"),
     };
     let total = clock(timeline.total);
-    out.push_str(&format!("\nTotal {total}: {steps}{pause_note}\n"));
+    out.push_str(&format!(
+        "\nTotal {total}: {steps}{}\n",
+        pause_note(routine, &timeline)
+    ));
     out
+}
+
+/// A step's own get-ready and the pause between sides get a row; the
+/// routine's usual get-ready is only counted in the total.
+fn pause_row(routine: &Routine, seg: &Segment) -> Option<Vec<String>> {
+    let step = &routine.steps[seg.step];
+    let what = if seg.is_switch_pause() {
+        let side = seg.side.map_or("other", |s| s.word());
+        format!("  switch to the {side} side")
+    } else if step.get_ready.is_some() {
+        let to = step
+            .position
+            .map(|p| format!(": {}", p.word()))
+            .unwrap_or_default();
+        format!("  get ready{to}")
+    } else {
+        return None;
+    };
+    Some(vec![clock(seg.start), clock(seg.length), what])
+}
+
+fn work_rows(routine: &Routine, seg: &Segment, rows: &mut Vec<Vec<String>>) {
+    let step = &routine.steps[seg.step];
+    let mut title = escape_inline(&step.title).into_owned();
+    if let Some(b) = &step.breath {
+        let name = b.name.map_or_else(|| b.to_string(), str::to_owned);
+        title = match (step.kind, step.cycles) {
+            (StepKind::Breathing, Some(n)) => format!("{title} · {name} × {n}"),
+            _ => format!("{title} · {name}"),
+        };
+    }
+    rows.push(vec![
+        clock(seg.start),
+        clock(seg.length),
+        step.kind.word().to_owned(),
+        title,
+        step.area.map(|a| a.word().to_owned()).unwrap_or_default(),
+        seg.side.map(|s| s.word().to_owned()).unwrap_or_default(),
+        step.position
+            .map(|p| p.word().to_owned())
+            .unwrap_or_default(),
+    ]);
+    // The glance line once per step, under its first side.
+    if let Some(glance) = step
+        .glance
+        .as_ref()
+        .filter(|_| !seg.switches_side && !second_side(routine, seg))
+    {
+        rows.push(vec![
+            String::new(),
+            String::new(),
+            format!("  glance: {}", escape_inline(glance)),
+        ]);
+    }
+    for cue in &seg.cues {
+        rows.push(vec![
+            clock(seg.start + cue.at),
+            String::new(),
+            format!("  cue: {}", escape_inline(&cue.text)),
+        ]);
+    }
+}
+
+fn second_side(routine: &Routine, seg: &Segment) -> bool {
+    routine.steps[seg.step].sides == crate::routine::Sides::Both
+        && seg.side == Some(crate::routine::Side::Right)
+}
+
+/// ", with 9 get-ready pauses (0:45) and 3 pauses between sides (0:15)".
+fn pause_note(routine: &Routine, timeline: &Timeline) -> String {
+    let sum = |between: bool| -> (usize, Duration) {
+        timeline
+            .pauses(between)
+            .fold((0, Duration::ZERO), |(n, d), s| (n + 1, d + s.length))
+    };
+    let (ready, ready_len) = sum(false);
+    let (switches, switch_len) = sum(true);
+    let mut parts = Vec::new();
+    let all_alike = timeline
+        .pauses(false)
+        .all(|s| s.length == routine.transition);
+    match ready {
+        0 => {}
+        1 => parts.push(format!("a get-ready pause of {}", words(ready_len))),
+        n if all_alike => parts.push(format!(
+            "{n} get-ready pauses of {}",
+            words(routine.transition)
+        )),
+        n => parts.push(format!(
+            "{n} get-ready pauses ({} in all)",
+            words(ready_len)
+        )),
+    }
+    match switches {
+        0 => {}
+        1 => parts.push(format!("a pause of {} between sides", words(switch_len))),
+        n => parts.push(format!(
+            "{n} pauses between sides ({} in all)",
+            words(switch_len)
+        )),
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(", with {}", parts.join(" and "))
+    }
 }

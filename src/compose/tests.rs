@@ -1,8 +1,7 @@
 use std::time::Duration;
 
 use super::*;
-use crate::routine::parse::parse_routine;
-use crate::routine::write::to_toml;
+use crate::routine::write::{read_back_strict, to_toml};
 
 fn pool() -> Vec<Candidate> {
     candidates(&shipped_files())
@@ -24,8 +23,7 @@ fn request(minutes: u32, focus: &[Area]) -> Request {
 fn assert_composed_well(req: &Request, pool: &[Candidate], routine: &Routine) {
     let what = format!("{req:?}");
     let text = to_toml(routine);
-    let back = parse_routine("composed", "composed.toml", &text)
-        .unwrap_or_else(|e| panic!("{what}: {e}\n{text}"));
+    let back = read_back_strict(routine).unwrap_or_else(|e| panic!("{what}: {e}\n{text}"));
     assert_eq!(back.steps, routine.steps, "{what}");
     let target = Duration::from_secs(u64::from(req.minutes) * 60);
     let total = Timeline::new(&back).total;
@@ -50,7 +48,7 @@ fn assert_composed_well(req: &Request, pool: &[Candidate], routine: &Routine) {
         );
         let source = pool
             .iter()
-            .find(|c| c.step.title == step.title)
+            .find(|c| c.step.title == step.title && c.step.position == step.position)
             .expect("every step comes from the pool");
         assert!(
             source.gear.iter().all(|g| has_gear(g, &req.tools)),
@@ -82,7 +80,7 @@ fn assert_composed_well(req: &Request, pool: &[Candidate], routine: &Routine) {
         .iter()
         .map(|s| {
             pool.iter()
-                .find(|c| c.step.title == s.title)
+                .find(|c| c.step.title == s.title && c.step.position == s.position)
                 .unwrap()
                 .posture
         })
@@ -116,9 +114,16 @@ fn the_shipped_step_library_parses_and_is_tagged() {
     assert_eq!(rolls.posture, Posture::Upright);
     let knees = pool
         .iter()
-        .find(|c| c.step.title == "Knees to chest")
+        .find(|c| c.step.title == "One knee to chest")
         .unwrap();
     assert_eq!(knees.posture, Posture::Floor);
+    // The same title in bed and on a chair: one of each.
+    let warm: Vec<Posture> = pool
+        .iter()
+        .filter(|c| c.step.title == "Warm your hands")
+        .map(|c| c.posture)
+        .collect();
+    assert_eq!(warm, vec![Posture::Upright, Posture::Bed]);
 }
 
 #[test]
@@ -150,7 +155,12 @@ fn the_grid_of_requests_gives_valid_routines() {
     ];
     let tools: &[&[&str]] = &[&[], &["ball"], &["ball", "roller"]];
     let avoids: &[&[Area]] = &[&[], &[Area::LowerBack], &[Area::Neck, Area::WholeBody]];
-    let postures = [None, Some(Posture::Upright), Some(Posture::Floor)];
+    let postures = [
+        None,
+        Some(Posture::Upright),
+        Some(Posture::Floor),
+        Some(Posture::Bed),
+    ];
     let (mut made, mut refused) = (0, 0);
     for minutes in [3, 5, 8, 12, 20, 30, 45] {
         for focus in focuses {
@@ -182,7 +192,7 @@ fn the_grid_of_requests_gives_valid_routines() {
                                 assert!(!overlap, "{req:?}: {e}");
                                 // Refused only where the library is thin:
                                 // never an everyday request.
-                                let everyday = posture != Some(Posture::Floor)
+                                let everyday = posture.is_none_or(|p| p == Posture::Upright)
                                     && ((focus.contains(&Area::Neck) && minutes <= 20)
                                         || (focus == &[Area::LowerBack] && minutes <= 12));
                                 assert!(!everyday, "{req:?}: {e}");

@@ -256,7 +256,7 @@ cycles = 2
         .unwrap();
         let text = transcript(&r);
         let expected = "\
-Tiny · 1:22 · 2 steps
+Tiny · 1:27 · 2 steps
 Safety: Gently.
 Stop if anything hurts.
 
@@ -265,13 +265,15 @@ Stop if anything hurts.
     Squeeze and release.
 [0:15] Slower now
 [0:25] Switch to the right side
-[0:35] Slower now
-[0:45] Get ready: Box (step 2 of 2)
-[0:50] Step 2 of 2: Box (breathing, 32 s)
+[0:30] Step 1 of 2: Shoulder (kneading, shoulders, right side, light pressure, 20 s)
+    Squeeze and release.
+[0:40] Slower now
+[0:50] Get ready: Box (step 2 of 2)
+[0:55] Step 2 of 2: Box (breathing, 32 s)
     Breathe: in 4 · hold 4 · out 4 · hold out 4
-[0:50]   cycle 1 of 2
-[1:06]   cycle 2 of 2
-[1:22] Finished: 1:22 practised, 2 of 2 steps done.
+[0:55]   cycle 1 of 2
+[1:11]   cycle 2 of 2
+[1:27] Finished: 1:12 practised, 2 of 2 steps done.
 ";
         assert_eq!(text, expected);
     }

@@ -306,15 +306,16 @@ mod tests {
 
     #[test]
     fn a_fitted_and_resumed_run_says_so_and_old_lines_still_read() {
-        let mut routine = crate::fit::fit(&daily_back(), 8).unwrap();
+        let mut routine = crate::fit::fit(&daily_back(), 10).unwrap();
         routine.run.resumes = Some(crate::routine::Resumes {
             record: "2026-03-10T07:30:05+01:00".into(),
             step: 4,
         });
         let started = berlin("2026-03-10T09:00");
         let record = Record::from_summary(&routine, &stopped(), &started, 1.0);
-        assert_eq!(record.fitted_minutes, Some(8));
-        assert_eq!(record.written_seconds, Some(729));
+        assert_eq!(record.fitted_minutes, Some(10));
+        let written = crate::timeline::Timeline::new(&daily_back()).total;
+        assert_eq!(record.written_seconds, Some(seconds(written)));
         assert_eq!(
             record.continues.as_deref(),
             Some("2026-03-10T07:30:05+01:00")

@@ -7,10 +7,20 @@ pub const BUILTINS: &[(&str, &str)] = &[
     ("calm-down", include_str!("../../routines/calm-down.toml")),
     ("daily-back", include_str!("../../routines/daily-back.toml")),
     ("desk-break", include_str!("../../routines/desk-break.toml")),
+    ("desk-reset", include_str!("../../routines/desk-reset.toml")),
+    (
+        "hands-forearms",
+        include_str!("../../routines/hands-forearms.toml"),
+    ),
+    ("jaw-face", include_str!("../../routines/jaw-face.toml")),
     ("lower-back", include_str!("../../routines/lower-back.toml")),
     (
         "roller-and-ball",
         include_str!("../../routines/roller-and-ball.toml"),
+    ),
+    (
+        "seated-gentle",
+        include_str!("../../routines/seated-gentle.toml"),
     ),
     (
         "sleep-wind-down",
@@ -36,8 +46,167 @@ pub fn file_name(id: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
+    use crate::routine::model::{Position, Routine};
     use crate::routine::parse::parse_routine;
+    use crate::timeline::Timeline;
+
+    /// Every built-in routine's safety note begins with this paragraph.
+    const SHARED_SAFETY: &str = "Do not massage over an injury, inflammation, infection, a rash or a wound, \
+and skip the session if you have a fever. Have any new lump checked by a clinician and keep away \
+from it. On blood thinners, keep every touch light. With osteoporosis, press nothing firmly on the \
+spine and avoid deep bends and twists. In pregnancy, skip breath holds, and from mid-pregnancy do \
+not lie flat on your back. Stop if pain sharpens, and see a clinician about numbness or tingling.";
+
+    fn all() -> Vec<Routine> {
+        BUILTINS.iter().map(|(id, _)| routine(id)).collect()
+    }
+
+    fn word_count(s: &str) -> usize {
+        s.split_whitespace().count()
+    }
+
+    fn minutes(r: &Routine) -> f64 {
+        Timeline::new(r).total.as_secs_f64() / 60.0
+    }
+
+    #[test]
+    fn every_step_can_be_taken_in_at_a_glance() {
+        for r in all() {
+            for step in &r.steps {
+                let at = format!("{} / {}", r.id, step.title);
+                let glance = step
+                    .glance
+                    .as_deref()
+                    .unwrap_or_else(|| panic!("{at}: no glance"));
+                assert!(word_count(glance) <= 8, "{at}: glance {glance:?}");
+                assert!(word_count(&step.instructions) <= 35, "{at}: instructions");
+                assert!(!step.instructions.is_empty(), "{at}: no instructions");
+                if let Some(c) = &step.caution {
+                    assert!(word_count(c) <= 20, "{at}: caution {c:?}");
+                }
+                assert!(step.position.is_some(), "{at}: no position");
+            }
+        }
+    }
+
+    #[test]
+    fn every_routine_carries_the_shared_safety_paragraph() {
+        for r in all() {
+            let safety = r.safety.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(safety.starts_with(SHARED_SAFETY), "{}: {safety}", r.id);
+            assert!(
+                safety.len() > SHARED_SAFETY.len() + 20,
+                "{}: nothing of its own",
+                r.id
+            );
+        }
+    }
+
+    #[test]
+    fn there_are_routines_for_a_few_minutes_and_for_a_daily_habit() {
+        let routines = all();
+        assert!(routines.len() >= 11);
+        let daily = routines
+            .iter()
+            .filter(|r| (10.0..=15.0).contains(&minutes(r)))
+            .count();
+        assert!(daily >= 4, "{daily} routines of 10-15 minutes");
+        let around = |id: &str, low: f64, high: f64| {
+            let m = minutes(&routine(id));
+            assert!((low..=high).contains(&m), "{id}: {m:.1} min");
+        };
+        around("desk-reset", 2.5, 3.5);
+        around("hands-forearms", 6.0, 8.0);
+        around("jaw-face", 4.0, 6.0);
+        around("seated-gentle", 9.0, 12.0);
+    }
+
+    #[test]
+    fn the_seated_routine_never_leaves_the_chair() {
+        assert_eq!(routine("seated-gentle").positions(), [Position::Chair]);
+        assert_eq!(
+            routine("daily-back").positions(),
+            [Position::Chair, Position::Wall]
+        );
+        let r = routine("seated-gentle");
+        assert!(r.steps.iter().all(|s| s.position == Some(Position::Chair)));
+        assert!(
+            !r.tools
+                .iter()
+                .any(|t| t.contains("ball") || t.contains("roller"))
+        );
+    }
+
+    #[test]
+    fn the_jaw_step_warns_about_the_jaw_joint() {
+        let r = routine("jaw-face");
+        let jaw = r
+            .steps
+            .iter()
+            .find(|s| {
+                s.area == Some(crate::routine::Area::Jaw)
+                    && s.kind == crate::routine::StepKind::Circles
+            })
+            .unwrap();
+        assert!(jaw.caution.as_deref().unwrap_or("").contains("joint"));
+    }
+
+    #[test]
+    fn routines_that_end_on_the_floor_end_with_sitting_up_slowly_and_water() {
+        for r in all() {
+            let last = r.steps.last().unwrap();
+            if last.position != Some(Position::Floor) {
+                continue;
+            }
+            let said = last
+                .cues
+                .iter()
+                .map(|c| c.text.to_lowercase())
+                .collect::<Vec<_>>()
+                .join(" ");
+            for words in ["open your eyes", "sit up slowly", "water"] {
+                assert!(said.contains(words), "{}: {said}", r.id);
+            }
+        }
+    }
+
+    #[test]
+    fn calm_routines_turn_breath_tones_on() {
+        for r in all() {
+            if r.tags.iter().any(|t| t == "calm" || t == "sleep") {
+                assert_eq!(r.breath_tones, Some(true), "{}", r.id);
+            }
+        }
+    }
+
+    #[test]
+    fn getting_to_the_floor_or_a_wall_has_time_to_do_it() {
+        for r in all() {
+            for (i, step) in r.steps.iter().enumerate().skip(1) {
+                let moved = r.steps[i - 1].position != step.position;
+                if moved && matches!(step.position, Some(Position::Floor | Position::Wall)) {
+                    assert!(
+                        r.get_ready_before(i) >= Duration::from_secs(15),
+                        "{} / {}",
+                        r.id,
+                        step.title
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_builtin_passes_check_strict() {
+        for entry in crate::routine::Library::builtins().entries {
+            if let Some(report) = crate::routine::lint::report_entry(&entry, true) {
+                panic!("{report}");
+            }
+        }
+    }
 
     #[test]
     fn every_builtin_parses_and_validates() {

@@ -11,9 +11,19 @@ use codespan_reporting::term::{self, termcolor};
 
 use crate::text::{VisibleSource, escape_inline, escape_multiline};
 
+/// How bad a problem is: an error stops the file from being used; a
+/// warning is advice to the routine's author (`check --strict` refuses it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
+}
+
 /// One thing wrong in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    pub severity: Severity,
     /// Byte range in the file's text, when the problem has a place.
     pub span: Option<Range<usize>>,
     /// What is wrong.
@@ -27,6 +37,7 @@ pub struct Problem {
 impl Problem {
     pub fn at(span: Range<usize>, message: impl Into<String>) -> Self {
         Self {
+            severity: Severity::Error,
             span: Some(span),
             message: message.into(),
             label: None,
@@ -34,8 +45,21 @@ impl Problem {
         }
     }
 
+    /// Advice to the author at `span`: the file still works.
+    pub fn warning(span: Range<usize>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::at(span, message)
+        }
+    }
+
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
+    }
+
     pub fn whole_file(message: impl Into<String>) -> Self {
         Self {
+            severity: Severity::Error,
             span: None,
             message: message.into(),
             label: None,
@@ -71,6 +95,19 @@ impl FileProblems {
             source,
             problems,
         }
+    }
+
+    /// The problems that are errors (not warnings).
+    pub fn error_count(&self) -> usize {
+        self.problems.iter().filter(|p| !p.is_warning()).count()
+    }
+
+    /// Every warning made an error: `check --strict`.
+    pub fn strict(mut self) -> Self {
+        for p in &mut self.problems {
+            p.severity = Severity::Error;
+        }
+        self
     }
 
     /// 1-based line and column (in characters) of a problem.
@@ -111,7 +148,10 @@ impl FileProblems {
         let visible = VisibleSource::new(self.source.as_deref().unwrap_or(""));
         let file = SimpleFile::new(name.clone(), visible.text.as_str());
         for problem in &self.problems {
-            let mut diagnostic = Diagnostic::error();
+            let mut diagnostic = match problem.severity {
+                Severity::Error => Diagnostic::error(),
+                Severity::Warning => Diagnostic::warning(),
+            };
             let message = escape_multiline(&problem.message);
             match (&problem.span, &self.source) {
                 (Some(span), Some(source)) => {
@@ -189,8 +229,28 @@ pub enum Table {
 /// Turn a message from toml/serde into a problem a routine author can act
 /// on: unknown keys and values get a "did you mean", missing keys a hint.
 pub fn from_toml_error(err: &toml::de::Error, fallback: Range<usize>, table: Table) -> Problem {
+    from_toml_error_in(err, fallback, table, None)
+}
+
+/// As `from_toml_error`, knowing the key whose whole value is wrong, so the
+/// message can name that key's allowed values or form.
+pub fn from_toml_error_in(
+    err: &toml::de::Error,
+    fallback: Range<usize>,
+    table: Table,
+    key: Option<&str>,
+) -> Problem {
     let span = err.span().unwrap_or(fallback);
     let message = err.message().trim_end();
+    let wrong_type = message.starts_with("invalid type")
+        || message.starts_with("invalid value")
+        || message.contains("wanted string or table");
+    if let Some((expects, example)) = key.filter(|_| wrong_type).and_then(expected_form) {
+        let key = key.unwrap_or_default();
+        return Problem::at(span, format!("`{key}` takes {expects}"))
+            .label("not a value this key takes")
+            .help(format!("for example: {example}"));
+    }
     if let Some((word, allowed)) = parse_unknown(message, "unknown field `") {
         let mut p = Problem::at(span, format!("unknown key `{word}`"));
         p = match did_you_mean(&word, allowed.iter().map(String::as_str)) {
@@ -259,6 +319,12 @@ pub fn from_syntax_error(err: &toml::de::Error, source: &str) -> Problem {
     )
 }
 
+/// For an unknown key close to an allowed one, the key that was meant.
+pub fn meant_key(err: &toml::de::Error) -> Option<String> {
+    let (word, allowed) = parse_unknown(err.message().trim_end(), "unknown field `")?;
+    did_you_mean(&word, allowed.iter().map(String::as_str)).map(str::to_owned)
+}
+
 /// "unknown field `x`, expected one of `a`, `b`" -> ("x", ["a", "b"]).
 fn parse_unknown(message: &str, prefix: &str) -> Option<(String, Vec<String>)> {
     let rest = message.strip_prefix(prefix)?;
@@ -270,6 +336,74 @@ fn parse_unknown(message: &str, prefix: &str) -> Option<(String, Vec<String>)> {
         .map(str::to_owned)
         .collect::<Vec<_>>();
     Some((word.to_owned(), allowed))
+}
+
+/// What a key takes, and an example line: for values of the wrong type.
+pub fn expected_form(key: &str) -> Option<(String, String)> {
+    use super::model::{Area, Position, Pressure, StepKind};
+    fn list<T: Copy>(all: &[T], word: fn(T) -> &'static str) -> String {
+        let words: Vec<String> = all.iter().map(|w| format!("\"{}\"", word(*w))).collect();
+        format!("one of {}", words.join(", "))
+    }
+    let duration = || "a duration, like \"45s\", \"1m30s\" or \"2 min\", or whole seconds like 90";
+    let text = "text in double quotes";
+    Some(match key {
+        "kind" => (
+            list(StepKind::ALL, StepKind::word),
+            "kind = \"kneading\"".into(),
+        ),
+        "area" => (list(Area::ALL, Area::word), "area = \"shoulders\"".into()),
+        "pressure" => (
+            list(Pressure::ALL, Pressure::word),
+            "pressure = \"medium\"".into(),
+        ),
+        "position" => (
+            list(Position::ALL, Position::word),
+            "position = \"chair\"".into(),
+        ),
+        "sides" => (
+            "\"both\" (left, then right), \"left\" or \"right\"".into(),
+            "sides = \"both\"".into(),
+        ),
+        "cycles" => (
+            "a whole number of 1 or more, without quotes".into(),
+            "cycles = 6".into(),
+        ),
+        "duration" | "transition" | "switch" | "get_ready" | "at" => {
+            (duration().into(), format!("{key} = \"30s\""))
+        }
+        "name" | "title" | "summary" | "safety" | "instructions" | "caution" | "glance"
+        | "text" | "sound" => (text.into(), format!("{key} = \"...\"")),
+        "tags" | "tools" | "prepare" => (
+            "a list of text in square brackets".into(),
+            format!("{key} = [\"hands\", \"tennis ball\"]"),
+        ),
+        "breath" => (
+            format!(
+                "a pattern name ({}) or seconds for each phase",
+                crate::breath::NAMED_PATTERNS.join(", ")
+            ),
+            "breath = \"box\" or breath = { in = 4, out = 6 }".into(),
+        ),
+        "in" | "hold" | "out" | "hold_out" => (
+            "a number of seconds without quotes; fractions are fine".into(),
+            "breath = { in = 4, hold = 2, out = 5.5 }".into(),
+        ),
+        "breath_tones" | "voice" => ("true or false".into(), format!("{key} = true")),
+        "say" => (
+            "the words to say in double quotes, or false for silence".into(),
+            "say = \"Lie down on your back\"".into(),
+        ),
+        "cues" => (
+            "a list of cues, each with `at` and `text`".into(),
+            "cues = [{ at = \"30s\", text = \"Now the other way\" }]".into(),
+        ),
+        "defaults" => (
+            "a table of pressure, transition and switch".into(),
+            "[defaults] then transition = \"5s\" on the next line".into(),
+        ),
+        _ => return None,
+    })
 }
 
 fn missing_key_help(key: &str) -> String {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::diagnostic::{FileProblems, Problem};
 use super::model::Routine;
-use super::parse::parse_routine_with;
+use super::parse::parse_routine_linted;
 
 /// Routine files larger than this are refused unread.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -23,6 +23,11 @@ pub fn id_of(path: &Path) -> String {
 /// Read and check one routine file, and the sound files it names (a path
 /// in a `sound` key is relative to the routine file).
 pub fn load_file(path: &Path) -> Result<Routine, FileProblems> {
+    load_file_linted(path).map(|(routine, _)| routine)
+}
+
+/// As `load_file`, with the routine's authoring warnings.
+pub fn load_file_linted(path: &Path) -> Result<(Routine, FileProblems), FileProblems> {
     let name = path.display().to_string();
     let text = read_text(path)?;
     let dir = path.parent().unwrap_or(Path::new(""));
@@ -30,7 +35,7 @@ pub fn load_file(path: &Path) -> Result<Routine, FileProblems> {
         let resolved = dir.join(written);
         crate::sound::file::check(&resolved, written).map(|()| resolved)
     };
-    parse_routine_with(&id_of(path), &name, &text, &files)
+    parse_routine_linted(&id_of(path), &name, &text, &files)
 }
 
 /// The text of a file that should be a routine, or why it cannot be one.

@@ -4,6 +4,7 @@ pub mod builtin;
 pub mod diagnostic;
 pub mod duration;
 pub mod library;
+pub mod lint;
 pub mod load;
 pub mod model;
 pub mod parse;
@@ -15,7 +16,7 @@ pub mod write;
 
 pub use diagnostic::{FileProblems, Problem};
 pub use library::{Entry, Library};
-pub use model::{Area, Cue, Origin, Pressure, Routine, Side, Sides, Step, StepKind};
+pub use model::{Area, Cue, Origin, Position, Pressure, Routine, Say, Side, Sides, Step, StepKind};
 pub use model::{Fitted, Resumes, RunNote};
 pub use sound_choice::SoundChoice;
 pub use validate::MAX_STEPS;

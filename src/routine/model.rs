@@ -27,6 +27,8 @@ pub struct Routine {
     pub sound: Option<SoundChoice>,
     /// Breath tones on steps with a breathing pattern (else the settings).
     pub breath_tones: Option<bool>,
+    /// False when the routine asks for nothing to be spoken.
+    pub voice: bool,
     /// How this run differs from the file (fitted, resumed); never read
     /// from a file, so a routine cannot claim it.
     pub run: RunNote,
@@ -76,6 +78,8 @@ pub struct Step {
     pub area: Option<Area>,
     pub sides: Sides,
     pub pressure: Pressure,
+    /// The one thing to do now, in a few words.
+    pub glance: Option<String>,
     pub instructions: String,
     pub caution: Option<String>,
     pub cues: Vec<Cue>,
@@ -86,12 +90,64 @@ pub struct Step {
     pub sound: Option<SoundChoice>,
     /// Breath tones during this step (else the routine's choice).
     pub breath_tones: Option<bool>,
+    /// Where the body is during the step, when the routine says.
+    pub position: Option<Position>,
+    /// This step's own get-ready pause, instead of the routine's transition.
+    pub get_ready: Option<Duration>,
+    /// The get-ready pause between the two sides (two-sided steps only).
+    pub switch: Duration,
+    /// What is spoken as the step starts.
+    pub say: Say,
+}
+
+/// What the voice says as a step starts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Say {
+    /// The step's title, side and glance line.
+    #[default]
+    Default,
+    /// These words instead.
+    Text(String),
+    /// Nothing.
+    Silent,
 }
 
 impl Step {
-    /// The step's whole length, all sides included.
+    /// The step's whole length, all sides included, with the pause between
+    /// sides (not the get-ready before the step).
     pub fn total(&self) -> Duration {
-        self.duration * self.sides.count()
+        self.duration * self.sides.count() + self.switch_pause()
+    }
+
+    /// The get-ready between sides that the timeline runs: none for a step
+    /// done once.
+    pub fn switch_pause(&self) -> Duration {
+        match self.sides {
+            Sides::Both => self.switch,
+            _ => Duration::ZERO,
+        }
+    }
+}
+
+impl Routine {
+    /// Every position the routine's steps name, each once, in the order
+    /// they first come: for filtering routines by where they are done.
+    pub fn positions(&self) -> Vec<Position> {
+        let mut out = Vec::new();
+        for p in self.steps.iter().filter_map(|s| s.position) {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    /// The get-ready pause the timeline runs before step `index`.
+    pub fn get_ready_before(&self, index: usize) -> Duration {
+        self.steps
+            .get(index)
+            .and_then(|s| s.get_ready)
+            .unwrap_or(self.transition)
     }
 }
 
@@ -170,6 +226,17 @@ words_enum!(
         Light = "light",
         Medium = "medium",
         Firm = "firm",
+    }
+);
+
+words_enum!(
+    /// Where the body is during a step.
+    Position {
+        Chair = "chair",
+        Standing = "standing",
+        Floor = "floor",
+        Wall = "wall",
+        Bed = "bed",
     }
 );
 

@@ -7,7 +7,7 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use toml::Spanned;
 
 use super::duration::Length;
-use super::model::{Area, Pressure, SideChoice, StepKind};
+use super::model::{Area, Position, Pressure, SideChoice, StepKind};
 
 /// Everything but the steps, which are read one at a time so that a mistake
 /// in one step does not hide the mistakes in the others.
@@ -41,6 +41,14 @@ pub struct RawHeader {
     /// breathing pattern.
     #[schemars(with = "Option<bool>")]
     pub breath_tones: Option<Spanned<bool>>,
+    /// false: nothing of this routine is spoken (the bell and chimes stay).
+    #[schemars(with = "Option<bool>")]
+    pub voice: Option<Spanned<bool>>,
+    /// Keys that could not be read (already reported); their checks are
+    /// left out rather than reported again as missing.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
     // Taken out before the header is read; named here so that a misspelt
     // `step` is told "did you mean `steps`".
     #[serde(default)]
@@ -60,6 +68,10 @@ pub struct RawDefaults {
     /// The get-ready pause before each step; "0s" for none.
     #[schemars(with = "Option<Length>")]
     pub transition: Option<Spanned<Length>>,
+    /// The get-ready pause between the two sides of a `sides = "both"`
+    /// step, so the hand can move; "5s" unless set, "0s" for none.
+    #[schemars(with = "Option<Length>")]
+    pub switch: Option<Spanned<Length>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -79,8 +91,31 @@ pub struct RawStep {
     #[schemars(with = "Option<SideChoice>")]
     pub sides: Option<Spanned<SideChoice>>,
     pub pressure: Option<Pressure>,
-    pub instructions: Option<String>,
-    pub caution: Option<String>,
+    /// The one thing to do now, in at most 8 words (60 characters): drawn
+    /// large under the title and spoken.
+    #[schemars(with = "Option<String>", length(max = 60))]
+    pub glance: Option<Spanned<String>>,
+    /// Start with the action; about 35 words at most, so it can be read in
+    /// a glance.
+    #[schemars(with = "Option<String>")]
+    pub instructions: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
+    pub caution: Option<Spanned<String>>,
+    /// Where the body is during the step.
+    #[schemars(with = "Option<Position>")]
+    pub position: Option<Spanned<Position>>,
+    /// This step's own get-ready pause (time to get into position),
+    /// instead of the routine's `transition`.
+    #[schemars(with = "Option<Length>")]
+    pub get_ready: Option<Spanned<Length>>,
+    /// The get-ready pause between the sides of a `sides = "both"` step,
+    /// instead of the routine's `[defaults] switch`.
+    #[schemars(with = "Option<Length>")]
+    pub switch: Option<Spanned<Length>>,
+    /// What is spoken as the step starts (instead of its title and glance),
+    /// or false for nothing.
+    #[schemars(with = "Option<RawSay>")]
+    pub say: Option<Spanned<RawSay>>,
     #[serde(default)]
     pub cues: Vec<RawCue>,
     /// A breathing pattern: required on breathing steps, a pacer laid over
@@ -98,6 +133,66 @@ pub struct RawStep {
     /// (it needs a breathing pattern).
     #[schemars(with = "Option<bool>")]
     pub breath_tones: Option<Spanned<bool>>,
+    /// Keys that could not be read (already reported).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub unreadable: Vec<String>,
+}
+
+impl RawStep {
+    /// True when `key` was written but could not be read.
+    pub fn unreadable_key(&self, key: &str) -> bool {
+        self.unreadable.iter().any(|k| k == key)
+    }
+}
+
+/// `say = "words"` or `say = false`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawSay {
+    Text(String),
+    Silent,
+    /// `say = true`: refused by validation (say the default by leaving it out).
+    True,
+}
+
+impl JsonSchema for RawSay {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Say".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "The words spoken as the step starts, or false for silence.",
+            "oneOf": [
+                { "type": "string" },
+                { "const": false }
+            ]
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for RawSay {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(SayVisitor)
+    }
+}
+
+struct SayVisitor;
+
+impl Visitor<'_> for SayVisitor {
+    type Value = RawSay;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("the words to say in quotes, or false")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<RawSay, E> {
+        Ok(RawSay::Text(v.to_owned()))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawSay, E> {
+        Ok(if v { RawSay::True } else { RawSay::Silent })
+    }
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

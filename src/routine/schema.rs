@@ -49,6 +49,42 @@ mod tests {
     }
 
     #[test]
+    fn the_new_routine_template_shows_every_key_with_a_comment() {
+        let schema = schema();
+        let template = crate::commands::edit::TEMPLATE;
+        let keys = |props: &serde_json::Value| -> Vec<String> {
+            props.as_object().unwrap().keys().cloned().collect()
+        };
+        let mut all = keys(&schema["properties"]);
+        for def in ["RawDefaults", "RawStep"] {
+            all.extend(keys(&schema["$defs"][def]["properties"]));
+        }
+        assert!(all.contains(&"glance".to_owned()) && all.contains(&"switch".to_owned()));
+        for key in all {
+            let line = template
+                .lines()
+                .find(|l| {
+                    l.starts_with(&format!("{key} ="))
+                        || l.starts_with(&format!("[{key}]"))
+                        || l.starts_with(&format!("[[{key}]]"))
+                })
+                .unwrap_or_else(|| panic!("the template does not show `{key}`"));
+            let commented = line.contains('#')
+                || [
+                    "name",
+                    "kind",
+                    "title",
+                    "duration",
+                    "instructions",
+                    "cycles",
+                    "steps",
+                ]
+                .contains(&key.as_str());
+            assert!(commented, "`{key}` has no comment: {line}");
+        }
+    }
+
+    #[test]
     fn type_errors_are_rejected_by_the_schema_too() {
         let validator = jsonschema::validator_for(&schema()).unwrap();
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/invalid/");

@@ -10,9 +10,10 @@ use toml::Spanned;
 
 use super::diagnostic::{Problem, did_you_mean};
 use super::duration::{Length, MAX_STEP, clock, words};
-use super::model::{Area, Cue, Pressure, Routine, Side, SideChoice, Sides, Step, StepKind};
+use super::lint::{self, StepSpans};
+use super::model::{Area, Cue, Pressure, Routine, Say, Side, SideChoice, Sides, Step, StepKind};
 use super::parse::StepsFound;
-use super::raw::{RawBreath, RawCustomBreath, RawHeader, RawStep};
+use super::raw::{RawBreath, RawCustomBreath, RawHeader, RawSay, RawStep};
 use super::sound_choice::SoundChoice;
 use crate::breath::{BreathPattern, NAMED_PATTERNS};
 use crate::sound::Builtin;
@@ -25,18 +26,24 @@ pub type SoundFiles<'a> = &'a dyn Fn(&str) -> Result<PathBuf, Refused>;
 
 pub const MAX_STEPS: usize = 500;
 const DEFAULT_TRANSITION: Duration = Duration::from_secs(5);
+/// The pause between the sides of a two-sided step, unless the file says.
+pub const DEFAULT_SWITCH: Duration = Duration::from_secs(5);
+/// The longest get-ready pause of any kind.
 const MAX_TRANSITION: Duration = Duration::from_secs(60);
+/// The longest glance line, in characters.
+pub const MAX_GLANCE_CHARS: usize = 60;
 /// The longest any one breathing phase may be.
 const MAX_PHASE: f64 = 60.0;
 /// The shortest breathing phase that is not left out.
 const MIN_PHASE: f64 = 0.5;
 
+/// The routine, with its authoring warnings; or every problem in it.
 pub fn routine(
     id: &str,
     header: RawHeader,
     steps: StepsFound,
     files: SoundFiles,
-) -> Result<Routine, Vec<Problem>> {
+) -> Result<(Routine, Vec<Problem>), Vec<Problem>> {
     let mut problems = Vec::new();
     if header.name.get_ref().trim().is_empty() {
         problems.push(
@@ -44,20 +51,9 @@ pub fn routine(
                 .help("give it a name people will recognise in the list, like name = \"Evening neck release\""),
         );
     }
-    let transition = match &header.defaults.transition {
-        Some(t) if t.get_ref().0 > MAX_TRANSITION => {
-            problems.push(
-                Problem::at(
-                    t.span(),
-                    format!("a get-ready pause of {} is too long", words(t.get_ref().0)),
-                )
-                .help("use at most \"60s\"; \"0s\" turns the pause off"),
-            );
-            DEFAULT_TRANSITION
-        }
-        Some(t) => t.get_ref().0,
-        None => DEFAULT_TRANSITION,
-    };
+    let transition =
+        pause(header.defaults.transition.as_ref(), &mut problems).unwrap_or(DEFAULT_TRANSITION);
+    let switch = pause(header.defaults.switch.as_ref(), &mut problems).unwrap_or(DEFAULT_SWITCH);
     let pressure = header.defaults.pressure.unwrap_or(Pressure::Light);
     let sound = header
         .sound
@@ -94,15 +90,19 @@ pub fn routine(
     }
 
     let mut out = Vec::with_capacity(steps.steps.len());
+    let mut spans = Vec::with_capacity(steps.steps.len());
     for (span, raw) in steps.steps {
-        if let Some(step) = step(span, raw, pressure, files, &mut problems) {
+        let defaults = StepDefaults { pressure, switch };
+        let at = StepSpans::of(&span, &raw);
+        if let Some(step) = step(span, raw, defaults, files, &mut problems) {
             out.push(step);
+            spans.push(at);
         }
     }
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok(Routine {
+    let routine = Routine {
         id: id.to_owned(),
         name: header.name.into_inner().trim().to_owned(),
         summary: header.summary.trim().to_owned(),
@@ -114,14 +114,41 @@ pub fn routine(
         steps: out,
         sound,
         breath_tones: header.breath_tones.map(Spanned::into_inner),
+        voice: header.voice.is_none_or(Spanned::into_inner),
         run: Default::default(),
-    })
+    };
+    let warnings = lint::warnings(&routine, &spans);
+    Ok((routine, warnings))
+}
+
+/// A get-ready pause as written: at most a minute, "0s" for none.
+fn pause(t: Option<&Spanned<Length>>, problems: &mut Vec<Problem>) -> Option<Duration> {
+    let t = t?;
+    let value = t.get_ref().0;
+    if value > MAX_TRANSITION {
+        problems.push(
+            Problem::at(
+                t.span(),
+                format!("a get-ready pause of {} is too long", words(value)),
+            )
+            .help("use at most \"60s\"; \"0s\" turns the pause off"),
+        );
+        return None;
+    }
+    Some(value)
+}
+
+/// What a step takes from the routine when it does not say.
+#[derive(Clone, Copy)]
+struct StepDefaults {
+    pressure: Pressure,
+    switch: Duration,
 }
 
 fn step(
     span: Range<usize>,
     raw: RawStep,
-    pressure: Pressure,
+    defaults: StepDefaults,
     files: SoundFiles,
     problems: &mut Vec<Problem>,
 ) -> Option<Step> {
@@ -145,6 +172,7 @@ fn step(
     if let Some(tones) = &raw.breath_tones
         && *tones.get_ref()
         && raw.breath.is_none()
+        && !raw.unreadable_key("breath")
     {
         problems.push(
             Problem::at(
@@ -154,6 +182,21 @@ fn step(
             .help("add a pattern like breath = \"long-exhale\", or remove `breath_tones`"),
         );
     }
+    let glance = raw.glance.as_ref().and_then(|g| glance(g, problems));
+    let get_ready = pause(raw.get_ready.as_ref(), problems);
+    let switch = pause(raw.switch.as_ref(), problems);
+    if let Some(w) = &raw.switch
+        && sides != Sides::Both
+    {
+        problems.push(
+            Problem::at(
+                w.span(),
+                "`switch` is the pause between the two sides of a step; this step has only one",
+            )
+            .help("remove `switch`, or add sides = \"both\""),
+        );
+    }
+    let say = raw.say.as_ref().and_then(|s| say(s, problems));
     if problems.len() > before {
         return None;
     }
@@ -163,18 +206,77 @@ fn step(
         duration: duration?,
         area: raw.area.map(Spanned::into_inner),
         sides,
-        pressure: raw.pressure.unwrap_or(pressure),
-        instructions: raw.instructions.unwrap_or_default().trim().to_owned(),
+        pressure: raw.pressure.unwrap_or(defaults.pressure),
+        glance,
+        instructions: raw
+            .instructions
+            .map(Spanned::into_inner)
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
         caution: raw
             .caution
-            .map(|c| c.trim().to_owned())
+            .map(|c| c.into_inner().trim().to_owned())
             .filter(|c| !c.is_empty()),
         cues,
         breath,
         cycles,
         sound,
         breath_tones: raw.breath_tones.map(Spanned::into_inner),
+        position: raw.position.map(Spanned::into_inner),
+        get_ready,
+        switch: switch.unwrap_or(defaults.switch),
+        say: say.unwrap_or_default(),
     })
+}
+
+fn glance(g: &Spanned<String>, problems: &mut Vec<Problem>) -> Option<String> {
+    let text = g.get_ref().trim();
+    let chars = text.chars().count();
+    if text.is_empty() {
+        problems.push(Problem::at(g.span(), "the glance line is empty").help(
+            "name the action in a few words, like glance = \"Squeeze and release\", or remove it",
+        ));
+    } else if text.contains('\n') {
+        problems.push(
+            Problem::at(g.span(), "the glance line must be one line")
+                .help("keep it to a few words on one line; the full text goes in `instructions`"),
+        );
+    } else if chars > MAX_GLANCE_CHARS {
+        problems.push(
+            Problem::at(
+                g.span(),
+                format!(
+                    "the glance line is {chars} characters; it may have at most {MAX_GLANCE_CHARS}"
+                ),
+            )
+            .help("name only the action, in 8 words at most; the details go in `instructions`"),
+        );
+    } else {
+        return Some(text.to_owned());
+    }
+    None
+}
+
+fn say(s: &Spanned<RawSay>, problems: &mut Vec<Problem>) -> Option<Say> {
+    match s.get_ref() {
+        RawSay::Silent => Some(Say::Silent),
+        RawSay::Text(t) if !t.trim().is_empty() => Some(Say::Text(t.trim().to_owned())),
+        RawSay::Text(_) => {
+            problems.push(
+                Problem::at(s.span(), "`say` is empty")
+                    .help("write the words to say, like say = \"Lie down on your back\", or say = false for silence"),
+            );
+            None
+        }
+        RawSay::True => {
+            problems.push(
+                Problem::at(s.span(), "`say` takes the words to say, or false")
+                    .help("leave `say` out to hear the step's title and glance line; say = false for silence"),
+            );
+            None
+        }
+    }
 }
 
 /// `sound = "bell"`, `"none"`, or a file (checked by `files`).
@@ -238,6 +340,7 @@ fn massage_length(
     }
     match &raw.duration {
         Some(d) => checked_length(d, problems),
+        None if raw.unreadable_key("duration") => None,
         None => {
             problems.push(
                 Problem::at(
@@ -289,7 +392,7 @@ fn breathing_length(
     breath: Option<&BreathPattern>,
     problems: &mut Vec<Problem>,
 ) -> (Option<Duration>, Option<u32>) {
-    if raw.breath.is_none() {
+    if raw.breath.is_none() && !raw.unreadable_key("breath") {
         problems.push(
             Problem::at(raw.kind.span(), "a breathing step needs a pattern")
                 .label("this breathing step")
@@ -324,6 +427,9 @@ fn breathing_length(
             (Some(len), Some(b)) => b.cycles_for(len),
             _ => return (None, None),
         },
+        (None, None) if raw.unreadable_key("cycles") || raw.unreadable_key("duration") => {
+            return (None, None);
+        }
         (None, None) => {
             problems.push(
                 Problem::at(

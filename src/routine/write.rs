@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::SoundChoice;
-use super::model::{Routine, Sides, Step, StepKind};
+use super::model::{Routine, Say, Sides, Step, StepKind};
 use crate::breath::{BreathPattern, PhaseKind};
 
 /// The routine as the text of a routine file.
@@ -38,16 +38,30 @@ pub fn to_toml(routine: &Routine) -> String {
     if let Some(tones) = routine.breath_tones {
         let _ = writeln!(out, "breath_tones = {tones}");
     }
+    if !routine.voice {
+        out.push_str("voice = false\n");
+    }
+    // Every step holds its pause between sides, one-sided ones too (the
+    // default, which a file may only set in [defaults]).
+    let switch = routine
+        .steps
+        .iter()
+        .find(|s| s.sides != Sides::Both)
+        .or(routine.steps.first())
+        .map(|s| s.switch);
     out.push_str("\n[defaults]\n");
     let _ = writeln!(out, "transition = {}", length(routine.transition));
+    if let Some(switch) = switch {
+        let _ = writeln!(out, "switch = {}", length(switch));
+    }
     for step in &routine.steps {
         out.push('\n');
-        write_step(&mut out, step);
+        write_step(&mut out, step, switch);
     }
     out
 }
 
-fn write_step(out: &mut String, step: &Step) {
+fn write_step(out: &mut String, step: &Step, default_switch: Option<Duration>) {
     out.push_str("[[steps]]\n");
     let _ = writeln!(out, "kind = {}", string(step.kind.word()));
     let _ = writeln!(out, "title = {}", string(&step.title));
@@ -69,7 +83,26 @@ fn write_step(out: &mut String, step: &Step) {
             let _ = writeln!(out, "sides = {}", string(side.word()));
         }
     }
+    if step.sides == Sides::Both && Some(step.switch) != default_switch {
+        let _ = writeln!(out, "switch = {}", length(step.switch));
+    }
     let _ = writeln!(out, "pressure = {}", string(step.pressure.word()));
+    if let Some(position) = step.position {
+        let _ = writeln!(out, "position = {}", string(position.word()));
+    }
+    if let Some(ready) = step.get_ready {
+        let _ = writeln!(out, "get_ready = {}", length(ready));
+    }
+    if let Some(glance) = &step.glance {
+        let _ = writeln!(out, "glance = {}", string(glance));
+    }
+    match &step.say {
+        Say::Default => {}
+        Say::Text(words) => {
+            let _ = writeln!(out, "say = {}", string(words));
+        }
+        Say::Silent => out.push_str("say = false\n"),
+    }
     if let Some(breath) = &step.breath {
         let _ = writeln!(out, "breath = {}", pattern(breath));
     }
@@ -138,6 +171,21 @@ fn pattern(b: &BreathPattern) -> String {
         }
     }
     format!("{{ {} }}", parts.join(", "))
+}
+
+/// For tests: `routine` written out and read back the way `knotless check
+/// --strict` reads a file, authoring warnings counting as problems.
+#[cfg(test)]
+pub fn read_back_strict(routine: &Routine) -> Result<Routine, super::FileProblems> {
+    let text = to_toml(routine);
+    let file = format!("{}.toml", routine.id);
+    let written = |w: &str| Ok(std::path::PathBuf::from(w));
+    let (back, warnings) = super::parse::parse_routine_linted(&routine.id, &file, &text, &written)?;
+    if warnings.problems.is_empty() {
+        Ok(back)
+    } else {
+        Err(warnings.strict())
+    }
 }
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ pub enum Effect {
 pub struct Summary {
     /// The routine's length as planned.
     pub planned: Duration,
-    /// Time spent in the session, pauses excluded.
+    /// Time spent in steps: get-ready pauses and pauses left out.
     pub practised: Duration,
     /// Time spent paused.
     pub paused: Duration,

@@ -26,6 +26,8 @@ pub const ADJUST_STEP: Duration = Duration::from_secs(15);
 pub const MIN_LEFT_AFTER_TAKE: Duration = Duration::from_secs(5);
 /// "Back" within this much of a step's start goes to the previous step.
 pub const BACK_RESTART_AFTER: Duration = Duration::from_secs(3);
+/// What the screen says when `-` can take no more.
+pub const AT_THE_FLOOR: &str = "5 s is the least a step can keep";
 /// The last-seconds count covers this many seconds.
 pub const LAST_SECONDS: u32 = 3;
 
@@ -48,7 +50,6 @@ pub enum Msg {
 pub struct Session {
     routine: Arc<Routine>,
     timeline: Timeline,
-    started: Instant,
     /// Index of the current segment.
     seg: usize,
     /// The current segment's length, after any `+`/`-`.
@@ -61,6 +62,12 @@ pub struct Session {
     paused_total: Duration,
     fired: Fired,
     latest_cue: Option<String>,
+    /// A word from the session itself ("5 s is the least"), until the
+    /// segment ends.
+    note: Option<&'static str>,
+    /// Time spent in steps (get-ready pauses and pauses left out), up to
+    /// the start of the current segment.
+    worked: Duration,
     completed: BTreeSet<usize>,
     skipped: BTreeSet<usize>,
     outcome: Option<Summary>,
@@ -100,7 +107,6 @@ impl Session {
                 .get(first)
                 .map_or(Duration::ZERO, |s| s.length),
             timeline,
-            started: now,
             seg: first,
             acc: Duration::ZERO,
             since: Some(now),
@@ -108,6 +114,8 @@ impl Session {
             paused_total: Duration::ZERO,
             fired: Fired::default(),
             latest_cue: None,
+            note: None,
+            worked: Duration::ZERO,
             completed: BTreeSet::new(),
             skipped: BTreeSet::new(),
             outcome: None,
@@ -160,7 +168,7 @@ impl Session {
                 // The step now ends later: its last seconds come again.
                 self.fired.last_seconds = None;
             }
-            Msg::TakeTime => self.take_time(now),
+            Msg::TakeTime => self.take_time(now, &mut effects),
             Msg::Next => self.next(now, &mut effects),
             Msg::Back => self.back(now, &mut effects),
             Msg::Quit => self.finish(now, false, &mut effects),
@@ -243,7 +251,9 @@ impl Session {
                 break;
             }
             let ended_at = since + self.length.saturating_sub(self.acc);
-            self.fire_cues(self.length, effects);
+            // Every cue of the segment, even one that time taken pushed
+            // past its end: its words are never lost.
+            self.fire_cues(Duration::MAX, effects);
             let (kind, step) = (self.segment().kind, self.segment().step);
             let last_of_step = self
                 .timeline
@@ -265,6 +275,7 @@ impl Session {
 
     /// Start segment `index` at `at`, running unless paused.
     fn enter(&mut self, index: usize, at: Instant, effects: &mut Vec<Effect>) {
+        self.count_work(at);
         self.seg = index;
         self.length = self.timeline.segments[index].length;
         self.acc = Duration::ZERO;
@@ -273,13 +284,16 @@ impl Session {
         }
         self.fired = Fired::default();
         self.latest_cue = None;
+        self.note = None;
         let seg = self.segment();
+        // The switch is announced as soon as the second side begins: at the
+        // start of the pause between sides, so the hand has that pause to move.
         effects.push(match (seg.kind, seg.is_side_switch()) {
-            (SegmentKind::GetReady, _) => Effect::GetReady { step: seg.step },
-            (SegmentKind::Work, true) => Effect::SideSwitch {
+            (_, true) => Effect::SideSwitch {
                 step: seg.step,
-                side: crate::routine::Side::Right,
+                side: seg.side.unwrap_or(crate::routine::Side::Right),
             },
+            (SegmentKind::GetReady, false) => Effect::GetReady { step: seg.step },
             (SegmentKind::Work, false) => Effect::StepStarted {
                 step: seg.step,
                 side: seg.side,
@@ -363,11 +377,34 @@ impl Session {
         }
     }
 
-    fn take_time(&mut self, now: Instant) {
+    /// Time spent in the current segment up to `at` counts as practised
+    /// when it is a step (not a get-ready).
+    fn count_work(&mut self, at: Instant) {
+        if self.segment().kind == SegmentKind::Work {
+            self.worked += self.elapsed(at).min(self.length);
+        }
+    }
+
+    /// `-`: take 15 s, never leaving less than 5 s. A cue that no longer
+    /// fits fires now rather than never; at the floor, the screen says so.
+    fn take_time(&mut self, now: Instant, effects: &mut Vec<Effect>) {
         let e = self.elapsed(now);
         let floor = e + MIN_LEFT_AFTER_TAKE;
-        if self.length > floor {
-            self.length = self.length.saturating_sub(ADJUST_STEP).max(floor);
+        if self.length <= floor {
+            self.note = Some(AT_THE_FLOOR);
+            return;
+        }
+        self.length = self.length.saturating_sub(ADJUST_STEP).max(floor);
+        if self.length == floor {
+            self.note = Some(AT_THE_FLOOR);
+        }
+        let seg = &self.timeline.segments[self.seg];
+        if seg
+            .cues
+            .get(self.fired.cues)
+            .is_some_and(|c| c.at >= self.length)
+        {
+            self.fire_cues(Duration::MAX, effects);
         }
     }
 
@@ -389,35 +426,39 @@ impl Session {
         }
     }
 
+    /// `b`: restart the current side or step; within its first 3 s, go to
+    /// the previous side or step. During a get-ready, go back to the step
+    /// before (or, between two sides, to the first side): never forward.
     fn back(&mut self, now: Instant, effects: &mut Vec<Effect>) {
         let seg = self.segment();
         let step = seg.step;
-        let into_step = if seg.kind == SegmentKind::GetReady {
-            Duration::ZERO
-        } else {
-            let earlier_sides: Duration = self.timeline.segments[..self.seg]
-                .iter()
-                .filter(|s| s.step == step && s.kind == SegmentKind::Work)
-                .map(|s| s.length)
-                .sum();
-            earlier_sides + self.elapsed(now)
+        let segments = &self.timeline.segments;
+        let previous_of_step = segments[..self.seg]
+            .iter()
+            .rposition(|s| s.step == step && s.kind == SegmentKind::Work);
+        let previous_step = |step: usize| {
+            step.checked_sub(1)
+                .and_then(|p| self.timeline.first_segment_of(p))
         };
-        let first_work = |s: &Self, step: usize| {
-            s.timeline
-                .segments
-                .iter()
-                .position(|g| g.step == step && g.kind == SegmentKind::Work)
-                .unwrap_or(0)
-        };
-        let target = if into_step > BACK_RESTART_AFTER || step == 0 {
-            first_work(self, step)
-        } else {
-            self.timeline.first_segment_of(step - 1).unwrap_or(0)
+        let target = match seg.kind {
+            SegmentKind::GetReady => match previous_of_step {
+                // The pause between two sides: back to the first side.
+                Some(first_side) => first_side,
+                None => previous_step(step).unwrap_or(self.seg),
+            },
+            SegmentKind::Work if self.elapsed(now) > BACK_RESTART_AFTER => self.seg,
+            SegmentKind::Work => match previous_of_step {
+                Some(side) => side,
+                None => previous_step(step).unwrap_or(self.seg),
+            },
         };
         self.enter(target, now, effects);
     }
 
     fn finish(&mut self, now: Instant, finished: bool, effects: &mut Vec<Effect>) {
+        if !self.timeline.segments.is_empty() {
+            self.count_work(now);
+        }
         if let Some(at) = self.paused_at.take() {
             self.paused_total += now.saturating_duration_since(at);
         }
@@ -426,9 +467,7 @@ impl Session {
         }
         let summary = Summary {
             planned: self.timeline.total,
-            practised: now
-                .saturating_duration_since(self.started)
-                .saturating_sub(self.paused_total),
+            practised: self.worked,
             paused: self.paused_total,
             completed_steps: self.completed.len(),
             skipped: self.skipped.iter().copied().collect(),

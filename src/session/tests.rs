@@ -105,12 +105,20 @@ fn a_whole_routine_fires_everything_once_in_order_and_ends_exactly() {
         }),
         Some(s(90))
     );
+    // The pause between the sides (5 s by default) ends with the right side.
+    assert_eq!(
+        at(&Effect::StepStarted {
+            step: 1,
+            side: Some(Side::Right)
+        }),
+        Some(s(95))
+    );
     assert_eq!(
         at(&Effect::StepStarted {
             step: 2,
             side: None
         }),
-        Some(s(115))
+        Some(s(120))
     );
     assert_eq!(
         at(&Effect::BreathPhase {
@@ -119,7 +127,7 @@ fn a_whole_routine_fires_everything_once_in_order_and_ends_exactly() {
             kind: PhaseKind::Out,
             cycle: 2
         }),
-        Some(s(115 + 16 + 8))
+        Some(s(120 + 16 + 8))
     );
     assert_eq!(
         at(&Effect::LastSeconds {
@@ -130,12 +138,13 @@ fn a_whole_routine_fires_everything_once_in_order_and_ends_exactly() {
         Some(s(62))
     );
     let (end, last) = fired.last().unwrap();
-    assert_eq!(*end, s(147));
+    assert_eq!(*end, s(152));
     let Effect::Finished(summary) = last else {
         panic!("{last:?}")
     };
-    assert_eq!(summary.practised, s(147));
-    assert_eq!(summary.planned, s(147));
+    // Three 5 s get-ready pauses and the 5 s switch pause are not practice.
+    assert_eq!(summary.practised, s(132));
+    assert_eq!(summary.planned, s(152));
     assert_eq!(summary.completed_steps, 3);
     assert!(summary.skipped.is_empty());
     assert_eq!(session.next_wake(t0 + s(200)), None);
@@ -210,7 +219,8 @@ fn pause_excludes_paused_time_to_the_millisecond() {
         panic!()
     };
     assert_eq!(summary.paused, s(60));
-    assert_eq!(summary.practised, s(70));
+    // 70 s, less two 5 s get-ready pauses.
+    assert_eq!(summary.practised, s(60));
     assert!(!summary.finished);
 }
 
@@ -256,11 +266,105 @@ fn back_restarts_after_three_seconds_and_goes_to_the_previous_step_before() {
 }
 
 #[test]
+fn the_side_switch_is_announced_as_the_pause_between_sides_begins() {
+    let t0 = Instant::now();
+    let (mut session, _) = Session::start(routine(), t0);
+    run_to(&mut session, t0, s(89));
+    let v = session.view(t0 + s(89));
+    assert_eq!(
+        (v.side, v.switch_to, v.second_side),
+        (Some(Side::Left), None, false)
+    );
+    let fx = session.handle(Msg::Tick, t0 + s(90));
+    assert_eq!(
+        fx,
+        vec![Effect::SideSwitch {
+            step: 1,
+            side: Side::Right
+        }]
+    );
+    let v = session.view(t0 + s(91));
+    assert_eq!(v.phase, ViewPhase::GetReady);
+    assert_eq!(v.switch_to, Some(Side::Right));
+    assert_eq!((v.left_secs, v.step_number), (4, 2));
+    let fx = session.handle(Msg::Tick, t0 + s(95));
+    assert_eq!(
+        fx,
+        vec![Effect::StepStarted {
+            step: 1,
+            side: Some(Side::Right)
+        }]
+    );
+    let v = session.view(t0 + s(96));
+    assert_eq!(
+        (v.phase, v.switch_to, v.second_side),
+        (ViewPhase::Work, None, true)
+    );
+    assert_eq!(v.left_secs, 19);
+}
+
+#[test]
+fn with_no_pause_between_sides_the_switch_comes_with_the_second_side() {
+    let text = ROUTINE.replace("sides = \"both\"", "sides = \"both\"\nswitch = \"0s\"");
+    let r = Arc::new(parse_routine("three", "three.toml", &text).unwrap());
+    let t0 = Instant::now();
+    let (mut session, _) = Session::start(r, t0);
+    run_to(&mut session, t0, s(89));
+    let fx = session.handle(Msg::Tick, t0 + s(90));
+    assert_eq!(
+        fx,
+        vec![Effect::SideSwitch {
+            step: 1,
+            side: Side::Right
+        }]
+    );
+    let v = session.view(t0 + s(90));
+    assert_eq!(
+        (v.phase, v.switch_to, v.second_side),
+        (ViewPhase::Work, None, true)
+    );
+    assert_eq!(v.left_secs, 20);
+}
+
+#[test]
+fn back_between_the_sides_restarts_the_first_side() {
+    let t0 = Instant::now();
+    let (mut session, _) = Session::start(routine(), t0);
+    run_to(&mut session, t0, s(91)); // 1 s into the pause between sides
+    let fx = session.handle(Msg::Back, t0 + s(91));
+    assert_eq!(
+        fx,
+        vec![Effect::StepStarted {
+            step: 1,
+            side: Some(Side::Left)
+        }]
+    );
+}
+
+#[test]
+fn a_step_with_its_own_get_ready_waits_that_long() {
+    let text = ROUTINE.replace("cycles = 2", "cycles = 2\nget_ready = \"20s\"");
+    let r = Arc::new(parse_routine("three", "three.toml", &text).unwrap());
+    let t0 = Instant::now();
+    let (mut session, _) = Session::start(r, t0);
+    let fired = run_to(&mut session, t0, s(3600));
+    let at = |want: &Effect| fired.iter().find(|(_, e)| e == want).map(|(t, _)| *t);
+    assert_eq!(at(&Effect::GetReady { step: 2 }), Some(s(115)));
+    assert_eq!(
+        at(&Effect::StepStarted {
+            step: 2,
+            side: None
+        }),
+        Some(s(135))
+    );
+}
+
+#[test]
 fn back_on_the_second_side_restarts_the_whole_step() {
     let t0 = Instant::now();
     let (mut session, _) = Session::start(routine(), t0);
-    run_to(&mut session, t0, s(91)); // 1 s into the right side
-    let fx = session.handle(Msg::Back, t0 + s(91));
+    run_to(&mut session, t0, s(96)); // 1 s into the right side
+    let fx = session.handle(Msg::Back, t0 + s(96));
     assert_eq!(
         fx,
         vec![Effect::StepStarted {
@@ -296,7 +400,74 @@ fn next_skips_and_remembers_the_skipped_step() {
     };
     assert_eq!(summary.skipped, vec![0, 1, 2]);
     assert_eq!(summary.completed_steps, 0);
-    assert_eq!(summary.practised, s(6));
+    // One second in each of the three steps; get-readies are not practice.
+    assert_eq!(summary.practised, s(3));
+}
+
+#[test]
+fn back_during_the_first_get_ready_never_goes_forward() {
+    let t0 = Instant::now();
+    let (mut session, _) = Session::start(routine(), t0);
+    let fx = session.handle(Msg::Back, t0 + s(2));
+    assert_eq!(fx, vec![Effect::GetReady { step: 0 }]);
+    assert_eq!(session.view(t0 + s(2)).phase, ViewPhase::GetReady);
+    assert_eq!(session.view(t0 + s(2)).left_secs, 5, "the get-ready again");
+}
+
+#[test]
+fn back_during_a_later_get_ready_goes_to_the_step_before() {
+    let t0 = Instant::now();
+    let (mut session, _) = Session::start(routine(), t0);
+    run_to(&mut session, t0, s(67)); // 2 s into the get-ready of step 2
+    let fx = session.handle(Msg::Back, t0 + s(67));
+    assert_eq!(fx, vec![Effect::GetReady { step: 0 }]);
+}
+
+#[test]
+fn back_seven_seconds_into_the_right_side_restarts_the_right_side() {
+    let t0 = Instant::now();
+    let (mut session, _) = Session::start(routine(), t0);
+    // 5 + 60 + 5 + 20 + a 5 s switch pause: the right side starts at 95.
+    run_to(&mut session, t0, s(102)); // 7 s into the right side
+    let fx = session.handle(Msg::Back, t0 + s(102));
+    assert_eq!(
+        fx,
+        vec![Effect::StepStarted {
+            step: 1,
+            side: Some(Side::Right)
+        }]
+    );
+    assert_eq!(session.view(t0 + s(102)).side, Some(Side::Right));
+    assert_eq!(session.view(t0 + s(102)).left_secs, 20);
+}
+
+#[test]
+fn taking_time_fires_a_cue_that_no_longer_fits_and_says_when_it_can_take_no_more() {
+    let t0 = Instant::now();
+    let (mut session, _) = Session::start(routine(), t0);
+    session.handle(Msg::Tick, t0 + s(5));
+    // 10 s into a 60 s step whose cue is at 30 s: two takes leave 15 s,
+    // so the cue would never come.
+    session.handle(Msg::TakeTime, t0 + s(15));
+    let fx = session.handle(Msg::TakeTime, t0 + s(15));
+    assert_eq!(
+        fx,
+        vec![Effect::Cue {
+            step: 0,
+            side: None,
+            text: "Forwards now".into()
+        }],
+        "the cue fires as the time is taken"
+    );
+    assert_eq!(session.view(t0 + s(15)).note, None);
+    let fx = session.handle(Msg::TakeTime, t0 + s(15));
+    assert!(fx.is_empty());
+    assert_eq!(session.view(t0 + s(15)).left_secs, 5);
+    assert_eq!(session.view(t0 + s(15)).note, Some(AT_THE_FLOOR));
+    // Never twice, and the note goes with its step.
+    let fx = run_to(&mut session, t0, s(25));
+    assert!(!fx.iter().any(|(_, e)| matches!(e, Effect::Cue { .. })));
+    assert_eq!(session.view(t0 + s(25)).note, None);
 }
 
 #[test]
@@ -306,7 +477,7 @@ fn time_can_be_added_and_taken_but_never_below_five_seconds() {
     session.handle(Msg::Tick, t0 + s(5));
     session.handle(Msg::AddTime, t0 + s(6));
     assert_eq!(session.view(t0 + s(6)).left_secs, 74);
-    assert_eq!(session.view(t0 + s(6)).total_left_secs, 74 + 82);
+    assert_eq!(session.view(t0 + s(6)).total_left_secs, 74 + 87);
     session.handle(Msg::TakeTime, t0 + s(6));
     session.handle(Msg::TakeTime, t0 + s(6));
     assert_eq!(session.view(t0 + s(6)).left_secs, 44);
@@ -417,9 +588,8 @@ proptest! {
                 if let Some(since) = paused_since.take() { paused += now - since; }
                 // Finished by running out of segments ends at the plan's
                 // instant, which may be earlier than `now`.
-                if !summary.finished || matches!(msg, Msg::Next | Msg::Quit) {
-                    prop_assert_eq!(summary.practised, (now - t0) - paused);
-                }
+                // Practice leaves out pauses and get-readies.
+                prop_assert!(summary.practised <= (now - t0) - paused);
                 prop_assert_eq!(summary.paused, paused);
                 break;
             }

@@ -5,12 +5,13 @@ use std::time::{Duration, Instant};
 
 use super::Session;
 use crate::breath::BreathState;
-use crate::routine::{Area, Pressure, Side, StepKind};
+use crate::routine::{Area, Position, Pressure, Side, Sides, StepKind};
 use crate::timeline::SegmentKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ViewPhase {
-    /// The pause before a step: the step shown is the one coming.
+    /// The pause before a step (the step shown is the one coming), or
+    /// between its two sides (then `switch_to` says which side comes).
     GetReady,
     Work,
 }
@@ -26,10 +27,23 @@ pub struct SessionView {
     pub title: String,
     pub area: Option<Area>,
     pub side: Option<Side>,
+    /// During the get-ready pause between the two sides of a step: the side
+    /// that comes next. `None` at any other moment.
+    pub switch_to: Option<Side>,
+    /// True during the second side of a two-sided step (the work itself,
+    /// after any pause): the screen may keep a "switched" banner for its
+    /// first seconds, counted from `length_secs - left_secs`.
+    pub second_side: bool,
     pub pressure: Pressure,
+    /// The one thing to do now, in a few words: drawn large.
+    pub glance: Option<String>,
+    /// Where the body is during the step, when the routine says.
+    pub position: Option<Position>,
     pub instructions: String,
     pub caution: Option<String>,
     pub latest_cue: Option<String>,
+    /// A word from the session itself, such as why `-` took nothing.
+    pub note: Option<&'static str>,
     /// Title of the step after this one.
     pub next_title: Option<String>,
     /// Whole seconds left in the current segment, rounded up.
@@ -119,10 +133,17 @@ impl Session {
             title: step.title.clone(),
             area: step.area,
             side: seg.side,
+            switch_to: seg.is_switch_pause().then_some(seg.side).flatten(),
+            second_side: seg.kind == SegmentKind::Work
+                && step.sides == Sides::Both
+                && seg.side == Some(Side::Right),
             pressure: step.pressure,
+            glance: step.glance.clone(),
+            position: step.position,
             instructions: step.instructions.clone(),
             caution: step.caution.clone(),
             latest_cue: self.latest_cue.clone(),
+            note: self.note,
             next_title: self
                 .routine()
                 .steps

@@ -179,11 +179,12 @@ impl<'a> Screen<'a> {
             .as_deref()
             .map(|c| wrap(&format!("{CAREFUL}{}", escape_multiline(c.trim())), w))
             .unwrap_or_default();
-        let cue = view
-            .latest_cue
-            .as_deref()
-            .map(|c| wrap(&format!("{CUE_MARK}{}", escape_inline(c)), w))
-            .unwrap_or_default();
+        // The session's own word (why `-` took nothing) outranks the cue.
+        let cue = match (view.note, view.latest_cue.as_deref()) {
+            (Some(note), _) => wrap(&format!("{CUE_MARK}{note}"), w),
+            (None, Some(c)) => wrap(&format!("{CUE_MARK}{}", escape_inline(c)), w),
+            (None, None) => Vec::new(),
+        };
         Self {
             view,
             theme,
@@ -730,7 +731,7 @@ instructions = "目を閉じて、呼吸を感じます。"
     #[test]
     fn massage_step_with_a_breath_overlay() {
         // calm-down: "Slow arm strokes", long-exhale laid over gliding.
-        let v = work("calm-down", 2, ms(31_500));
+        let v = work("calm-down", 5, ms(31_500));
         assert!(v.breath.is_some());
         snap_both("breath_overlay", &v);
     }

@@ -259,7 +259,7 @@ const INVALID: &[Invalid] = &[
         "tools-not-a-list.toml",
         2,
         9,
-        "write a list in square brackets",
+        "`tools` takes a list of text in square brackets",
     ),
     bad("unterminated-string.toml", 5, 24, "string"),
     bad("duplicate-key.toml", 7, 1, "is set twice in this table"),
@@ -276,6 +276,49 @@ const INVALID: &[Invalid] = &[
         "a routine may have at most 500 steps; this one has 501",
     ),
     bad("not-utf8.toml", 5, 20, "this file is not UTF-8 text"),
+    bad(
+        "glance-too-long.toml",
+        7,
+        10,
+        "the glance line is 69 characters; it may have at most 60",
+    ),
+    bad(
+        "say-true.toml",
+        7,
+        7,
+        "`say` takes the words to say, or false",
+    ),
+    bad(
+        "switch-on-one-sided-step.toml",
+        8,
+        10,
+        "`switch` is the pause between the two sides of a step; this step has only one",
+    ),
+    bad(
+        "get-ready-over-a-minute.toml",
+        8,
+        13,
+        "a get-ready pause of 2 min is too long",
+    ),
+    bad(
+        "sides-not-a-word.toml",
+        8,
+        9,
+        "`sides` takes \"both\" (left, then right), \"left\" or \"right\"",
+    ),
+    bad(
+        "cycles-in-quotes.toml",
+        7,
+        10,
+        "`cycles` takes a whole number of 1 or more, without quotes",
+    ),
+    bad_with_hint(
+        "unknown-position.toml",
+        7,
+        12,
+        "`flor` is not one of the allowed values",
+        "did you mean `floor`?",
+    ),
 ];
 
 /// The `*.toml` entries of a fixture directory (files and directories).
@@ -308,6 +351,87 @@ fn every_invalid_fixture_is_covered_by_the_table() {
     in_table.sort();
     assert_eq!(toml_entries(&fixtures().join("invalid")), in_table);
     assert!(INVALID.len() >= 24);
+}
+
+#[test]
+fn five_different_mistakes_are_reported_in_one_run() {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.knotless();
+    cmd.current_dir(fixtures().join("many"))
+        .args(["check", "five-mistakes.toml"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1));
+    for (at, message) in [
+        ("6:1", "unknown key `duraton`"),
+        ("11:12", "cannot read this as a duration"),
+        (
+            "17:9",
+            "`sides` takes \"both\" (left, then right), \"left\" or \"right\"",
+        ),
+        (
+            "23:16",
+            "this cue at 0:45 is at or past the end of its step",
+        ),
+        ("25:1", "missing key `title`"),
+    ] {
+        assert!(
+            out.stdout.contains(&format!("five-mistakes.toml:{at}\n")),
+            "no {at}\n{}",
+            out.stdout
+        );
+        assert!(out.stdout.contains(message), "no {message}\n{}", out.stdout);
+    }
+    assert_eq!(out.stdout.matches("error: ").count(), 5, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("5 problems in 1 of 1 file"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn authoring_warnings_pass_unless_strict() {
+    let sandbox = Sandbox::new();
+    for fixture in [
+        "long-instructions",
+        "long-glance",
+        "long-hold-without-caution",
+        "too-many-4-7-8",
+        "floor-without-get-ready",
+    ] {
+        let file = format!("{fixture}.toml");
+        let mut cmd = sandbox.knotless();
+        cmd.current_dir(fixtures().join("warnings"))
+            .args(["check", &file]);
+        let out = run(cmd);
+        assert_eq!(out.code, Some(0), "{fixture}\n{}", out.stdout);
+        assert_eq!(out.stdout.matches("warning: ").count(), 1, "{}", out.stdout);
+        assert!(
+            out.stdout
+                .contains("1 warning (`--strict` makes warnings errors)")
+        );
+
+        let mut cmd = sandbox.knotless();
+        cmd.current_dir(fixtures().join("warnings"))
+            .args(["check", "--strict", &file]);
+        let out = run(cmd);
+        assert_eq!(out.code, Some(1), "{fixture}\n{}", out.stdout);
+        assert!(
+            out.stdout.contains("1 problem in 1 of 1 file"),
+            "{}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn every_built_in_passes_check_strict() {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.knotless();
+    cmd.args(["check", "--strict"]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
+    assert!(!out.stdout.contains("warning"), "{}", out.stdout);
 }
 
 #[test]
@@ -528,7 +652,7 @@ fn check_with_no_arguments_checks_the_built_ins() {
     cmd.arg("check");
     let out = run(cmd);
     assert_eq!(out.code, Some(0), "{}", out.stdout);
-    assert_eq!(out.stdout, "All 7 routine files are fine.\n");
+    assert_eq!(out.stdout, "All 11 routine files are fine.\n");
 }
 
 #[test]
@@ -545,7 +669,7 @@ fn check_with_no_arguments_also_checks_the_users_routines() {
     assert_eq!(out.code, Some(1), "{}", out.stdout);
     assert!(out.stdout.contains("mine.toml:7:1\n"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("1 problem in 1 of 8 files"),
+        out.stdout.contains("1 problem in 1 of 12 files"),
         "{}",
         out.stdout
     );
@@ -554,12 +678,16 @@ fn check_with_no_arguments_also_checks_the_users_routines() {
 /// (id, length) of every built-in routine.
 const BUILTINS: &[(&str, &str)] = &[
     ("breathe-5", "5:00"),
-    ("calm-down", "15:05"),
-    ("daily-back", "12:09"),
-    ("desk-break", "4:55"),
-    ("lower-back", "10:00"),
-    ("roller-and-ball", "10:05"),
-    ("sleep-wind-down", "10:02"),
+    ("calm-down", "14:30"),
+    ("daily-back", "13:04"),
+    ("desk-break", "5:05"),
+    ("desk-reset", "3:11"),
+    ("hands-forearms", "7:22"),
+    ("jaw-face", "5:15"),
+    ("lower-back", "10:50"),
+    ("roller-and-ball", "11:45"),
+    ("seated-gentle", "10:55"),
+    ("sleep-wind-down", "10:06"),
 ];
 
 /// The cells of a table row, split on runs of two or more spaces.
@@ -577,7 +705,7 @@ fn row<'a>(table: &'a str, id: &str) -> Option<&'a str> {
 }
 
 #[test]
-fn list_shows_the_seven_built_ins_with_their_lengths() {
+fn list_shows_the_eleven_built_ins_with_their_lengths() {
     let sandbox = Sandbox::new();
     let mut cmd = sandbox.knotless();
     cmd.arg("list");
@@ -610,10 +738,10 @@ fn list_with_routines_dir_shows_the_valid_fixtures_beside_the_built_ins() {
         (
             "two-sided-with-cues",
             "Hips and legs after a run",
-            "8:15",
+            "8:25",
             "3",
         ),
-        ("肩こり-evening", "肩こり 夜のケア 🌙", "4:21", "4"),
+        ("肩こり-evening", "肩こり 夜のケア 🌙", "4:26", "4"),
     ];
     for (id, name, length, steps) in expected {
         let line = row(&out.stdout, id).unwrap_or_else(|| panic!("{id} not listed"));
@@ -715,16 +843,39 @@ fn show_prints_the_timeline_with_a_total() {
             .starts_with("Daily back reset (daily-back, built-in)\n")
     );
     assert!(
-        out.stdout
-            .lines()
-            .any(|l| cells(l) == ["START", "LENGTH", "KIND", "TITLE", "AREA", "SIDE"]),
+        out.stdout.lines().any(|l| cells(l)
+            == [
+                "START", "LENGTH", "KIND", "TITLE", "AREA", "SIDE", "POSITION"
+            ]),
         "{}",
         out.stdout
     );
     assert!(out.stdout.contains("Shoulder rolls"));
     assert!(out.stdout.contains("cue: Now roll them forwards"));
+    // The glance line, the position, a step's own get-ready and the pauses
+    // between sides are all in the timeline.
     assert!(
-        out.stdout.contains("\nTotal 12:09: 10 steps"),
+        out.stdout
+            .contains("  glance: Roll both shoulders slowly back\n")
+    );
+    assert!(
+        out.stdout.contains(" 4:25    0:20    get ready: wall\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains(" 5:45    0:10    switch to the right side\n")
+    );
+    let ball = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("Ball between the blades") && l.contains("left"))
+        .unwrap();
+    assert_eq!(cells(ball).last(), Some(&"wall"), "{ball}");
+    assert!(out.stdout.contains("5 pauses between sides (30 s in all)"));
+    assert!(
+        out.stdout.contains("\nTotal 13:04: 10 steps"),
         "{}",
         out.stdout
     );
@@ -783,7 +934,7 @@ fn show_by_path_works_and_wide_titles_line_up() {
         out.stdout
     );
     assert!(
-        out.stdout.contains("\nTotal 4:21: 4 steps"),
+        out.stdout.contains("\nTotal 4:26: 4 steps"),
         "{}",
         out.stdout
     );
@@ -842,7 +993,7 @@ fn show_counts_both_sides_and_fractional_breaths() {
         .find(|l| l.contains("Ball under the glute") && l.ends_with("right"))
         .unwrap();
     assert_eq!(cells(left)[..2], ["0:10", "2:00"]);
-    assert_eq!(cells(right)[..2], ["2:10", "2:00"]);
+    assert_eq!(cells(right)[..2], ["2:15", "2:00"]);
     // Cues are sorted by time within each side.
     assert!(
         out.stdout
@@ -850,10 +1001,10 @@ fn show_counts_both_sides_and_fractional_breaths() {
     );
     assert!(
         out.stdout
-            .contains(" 2:40            cue: Breathe out and let the weight sink\n")
+            .contains(" 2:45            cue: Breathe out and let the weight sink\n")
     );
     assert!(
-        out.stdout.contains("\nTotal 8:15: 3 steps"),
+        out.stdout.contains("\nTotal 8:25: 3 steps"),
         "{}",
         out.stdout
     );
