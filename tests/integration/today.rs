@@ -244,7 +244,7 @@ fn compose_prints_a_routine_that_check_accepts_and_saves_without_overwriting() {
     );
     let scratch = home.dir.path().join("composed.toml");
     fs::write(&scratch, &text).unwrap();
-    let (code, out, err) = home.output(&["check", scratch.to_str().unwrap()]);
+    let (code, out, err) = home.output(&["check", "--strict", scratch.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}{err}\n{text}");
 
     let mut save = args.to_vec();
