@@ -16,12 +16,15 @@ pub enum PhaseKind {
 }
 
 impl PhaseKind {
-    /// The words shown and spoken for the phase.
+    /// The words shown and spoken for the phase. The two holds are told
+    /// apart: after breathing in the lungs are full, after breathing out
+    /// they are empty.
     pub fn words(self) -> &'static str {
         match self {
             PhaseKind::In => "Breathe in",
-            PhaseKind::Hold | PhaseKind::HoldOut => "Hold",
+            PhaseKind::Hold => "Hold, full",
             PhaseKind::Out => "Breathe out",
+            PhaseKind::HoldOut => "Hold, empty",
         }
     }
 
@@ -130,16 +133,36 @@ impl BreathPattern {
         let cycle_ns = cycle.as_nanos().max(1);
         let done = elapsed.as_nanos() / cycle_ns;
         let mut into = Duration::from_nanos((elapsed.as_nanos() % cycle_ns) as u64);
+        let (inhaled, exhaled) = (self.total(PhaseKind::In), self.total(PhaseKind::Out));
+        // How full the lungs are, from 0 to 1: each breath in adds its share
+        // of all the breathing in of a cycle, so a second, short inhale (the
+        // physiological sigh's top-up) carries on from where the first
+        // stopped; each breath out takes its share away.
+        let mut level = 0.0;
         for (index, phase) in self.phases.iter().enumerate() {
+            let change = match phase.kind {
+                PhaseKind::In => share(phase.length, inhaled),
+                PhaseKind::Out => -share(phase.length, exhaled),
+                PhaseKind::Hold | PhaseKind::HoldOut => 0.0,
+            };
+            let to = (level + change).clamp(0.0, 1.0);
             if into < phase.length {
+                let top_up = phase.kind == PhaseKind::In
+                    && index > 0
+                    && self.phases[index - 1].kind == PhaseKind::In;
                 return BreathState {
                     cycle: done as u32 + 1,
                     phase_index: index,
                     kind: phase.kind,
                     progress: into.as_secs_f64() / phase.length.as_secs_f64(),
                     left: phase.length - into,
+                    length: phase.length,
+                    fill_from: level,
+                    fill_to: to,
+                    words: if top_up { "Top up" } else { phase.kind.words() },
                 };
             }
+            level = to;
             into -= phase.length;
         }
         // Only reachable for an empty pattern, which validation refuses.
@@ -149,12 +172,34 @@ impl BreathPattern {
             kind: PhaseKind::In,
             progress: 0.0,
             left: Duration::ZERO,
+            length: Duration::ZERO,
+            fill_from: 0.0,
+            fill_to: 0.0,
+            words: PhaseKind::In.words(),
         }
+    }
+
+    /// How long a cycle spends in phases of `kind`.
+    fn total(&self, kind: PhaseKind) -> Duration {
+        self.phases
+            .iter()
+            .filter(|p| p.kind == kind)
+            .map(|p| p.length)
+            .sum()
     }
 
     /// When, from the pattern's start, the phase after `elapsed` begins.
     pub fn next_boundary(&self, elapsed: Duration) -> Duration {
         elapsed + self.at(elapsed).left
+    }
+}
+
+/// `part` as a share of `whole`, 0 to 1.
+fn share(part: Duration, whole: Duration) -> f64 {
+    if whole.is_zero() {
+        0.0
+    } else {
+        part.as_secs_f64() / whole.as_secs_f64()
     }
 }
 
@@ -188,6 +233,22 @@ pub struct BreathState {
     pub progress: f64,
     /// Time left in the phase.
     pub left: Duration,
+    /// The whole phase's length.
+    pub length: Duration,
+    /// How full the breath is (0 to 1) when the phase starts and ends.
+    pub fill_from: f64,
+    pub fill_to: f64,
+    /// What to do, in words: "Breathe in", "Top up", "Hold, full"...
+    pub words: &'static str,
+}
+
+impl BreathState {
+    /// Whole seconds left in the phase as shown: rounded up, but never more
+    /// than the phase's own whole seconds (a 5.5 s phase never shows 6).
+    pub fn shown_secs(&self) -> u64 {
+        let up = self.left.as_secs() + u64::from(self.left.subsec_nanos() > 0);
+        up.min(self.length.as_secs().max(1))
+    }
 }
 
 #[cfg(test)]
@@ -241,12 +302,32 @@ mod tests {
     }
 
     #[test]
-    fn physiological_sigh_has_two_inhales() {
+    fn physiological_sigh_has_two_inhales_the_second_a_top_up() {
         let p = BreathPattern::named("physiological-sigh").unwrap();
         assert_eq!(p.at(ms(1_999)).phase_index, 0);
         assert_eq!(p.at(ms(2_000)).phase_index, 1);
         assert_eq!(p.at(ms(2_000)).kind, PhaseKind::In);
         assert_eq!(p.at(ms(3_000)).kind, PhaseKind::Out);
+        let (first, second, out) = (p.at(ms(0)), p.at(ms(2_000)), p.at(ms(3_000)));
+        assert_eq!((first.words, second.words), ("Breathe in", "Top up"));
+        // The top-up carries on from where the first breath in stopped.
+        assert_eq!(first.fill_from, 0.0);
+        assert!((first.fill_to - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!(second.fill_from, first.fill_to);
+        assert_eq!(second.fill_to, 1.0);
+        assert_eq!((out.fill_from, out.fill_to), (1.0, 0.0));
+    }
+
+    #[test]
+    fn shown_seconds_never_exceed_the_phase() {
+        let p = BreathPattern::named("coherent").unwrap();
+        assert_eq!(p.at(ms(0)).shown_secs(), 5, "5.5 s never shows 6");
+        assert_eq!(p.at(ms(600)).shown_secs(), 5);
+        assert_eq!(p.at(ms(4_600)).shown_secs(), 1);
+        let b = BreathPattern::named("box").unwrap();
+        assert_eq!(b.at(ms(0)).shown_secs(), 4);
+        assert_eq!(b.at(ms(4_000)).words, "Hold, full");
+        assert_eq!(b.at(ms(12_000)).words, "Hold, empty");
     }
 
     /// Just before, at and just after every phase change of every named

@@ -85,6 +85,10 @@ pub enum Command {
     /// Steps come from the built-in routines, the step library shipped with
     /// knotless, and your own library files in <config dir>/steps/*.toml.
     Compose(ComposeArgs),
+    /// The speech engine in use (or why there is none); `say TEXT` speaks
+    /// a sentence; `--export ROUTINE DIR` writes what a routine says as
+    /// numbered WAV files and a text index.
+    Voice(VoiceArgs),
     /// Print shell completions.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
@@ -126,6 +130,46 @@ pub struct RunArgs {
     /// from the start of the step where it stopped.
     #[arg(long)]
     pub resume: bool,
+
+    /// Speak each step, side switch and cue (the default when a speech
+    /// engine is found; `v` turns it off during the session).
+    #[arg(long, overrides_with = "no_voice")]
+    pub voice: bool,
+
+    /// Do not speak (`v` turns voice on during the session).
+    #[arg(long, overrides_with = "voice")]
+    pub no_voice: bool,
+}
+
+impl RunArgs {
+    /// `--voice` or `--no-voice`, whichever came last; `None`: the settings.
+    pub fn voice_choice(&self) -> Option<bool> {
+        match (self.voice, self.no_voice) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VoiceArgs {
+    #[command(subcommand)]
+    pub action: Option<VoiceAction>,
+
+    /// Write what ROUTINE says into DIR as numbered WAV files, with
+    /// index.txt listing each one's moment and words.
+    #[arg(long, num_args = 2, value_names = ["ROUTINE", "DIR"])]
+    pub export: Option<Vec<String>>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VoiceAction {
+    /// Speak TEXT with the engine in use, through the sound output.
+    Say {
+        /// The words to say.
+        text: String,
+    },
 }
 
 #[derive(Debug, clap::Args)]

@@ -79,6 +79,8 @@ pub enum Action {
     ToggleHelp,
     /// `m`: sound off or on at once.
     ToggleMute,
+    /// `v`: spoken guidance off or on.
+    ToggleVoice,
     /// Open the highlighted routine in the user's editor.
     Edit,
     /// Run the highlighted routine at 10× speed.
@@ -312,6 +314,7 @@ pub const KEYMAP: &[Binding] = &[
     row(C::Session, &[K::Char('+'), K::Char('=')], A::Session(Msg::AddTime), "15 s more", Some((Low, "15 s more")), 1),
     row(C::Session, &[K::Char('-'), K::Char('_')], A::Session(Msg::TakeTime), "15 s less", Some((Low, "15 s less")), 1),
     row(C::Session, &[K::Char('m'), K::Char('M')], A::ToggleMute, "sound off / on", Some((Low, "mute")), 1),
+    row(C::Session, &[K::Char('v'), K::Char('V')], A::ToggleVoice, "voice off / on", None, 1),
     row(C::Session, &[K::Char('?')], A::ToggleHelp, "help", Some((Keep, "help")), 1),
     row(C::Session, &[K::Char('q'), K::Esc], A::AskQuit, "quit (asks first)", Some((Keep, "quit")), 2),
     // "Quit this session?"

@@ -4,6 +4,7 @@
 //! - `timeline`: a routine laid out in time.
 //! - `breath`: breathing patterns, pure.
 //! - `commands`: what each subcommand prints.
+//! - `voice`: spoken guidance, rendered ahead by a speech engine.
 
 pub mod app;
 pub mod breath;
@@ -27,3 +28,4 @@ pub mod terminal;
 pub mod text;
 pub mod timeline;
 pub mod ui;
+pub mod voice;

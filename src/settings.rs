@@ -23,6 +23,7 @@ pub struct Settings {
     pub sound: SoundSettings,
     pub session: SessionSettings,
     pub display: DisplaySettings,
+    pub voice: VoiceSettings,
     /// Extra directories of routine files, after the user routines directory.
     pub routine_dirs: Vec<PathBuf>,
 }
@@ -34,6 +35,24 @@ pub struct SoundSettings {
     pub volume: u8,
     /// Rising and falling tones for breathing in and out.
     pub breath_tones: bool,
+}
+
+/// `[voice]`: spoken guidance through a speech engine found at run time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VoiceSettings {
+    /// Speak (when an engine is found); `v` turns it on and off.
+    pub enabled: bool,
+    /// 0 to 100, apart from the bells' volume.
+    pub volume: u8,
+    /// Words per minute.
+    pub rate: u16,
+    /// The engine's voice, e.g. "en-gb" for espeak-ng.
+    pub name: Option<String>,
+    /// A command that writes a WAV file to {wav}, with {text} or the words
+    /// on its standard input; used in place of any engine found.
+    pub command: Option<String>,
+    /// "Breathe in", "Hold", "Breathe out" at each breathing phase.
+    pub breath_words: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -83,6 +102,14 @@ impl Default for Settings {
                 theme: ThemeName::Calm,
                 reduced_motion: false,
             },
+            voice: VoiceSettings {
+                enabled: true,
+                volume: 80,
+                rate: crate::voice::engine::DEFAULT_RATE,
+                name: None,
+                command: None,
+                breath_words: false,
+            },
             routine_dirs: Vec::new(),
         }
     }
@@ -108,6 +135,8 @@ struct RawSettings {
     display: RawDisplay,
     #[serde(default)]
     routines: RawRoutines,
+    #[serde(default)]
+    voice: RawVoice,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -132,6 +161,17 @@ struct RawSession {
 struct RawDisplay {
     theme: Option<ThemeName>,
     reduced_motion: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVoice {
+    enabled: Option<bool>,
+    volume: Option<Spanned<i64>>,
+    rate: Option<Spanned<i64>>,
+    name: Option<Spanned<String>>,
+    command: Option<Spanned<String>>,
+    breath_words: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -214,10 +254,70 @@ impl Settings {
         settings.display.theme = raw.display.theme.unwrap_or_default();
         settings.display.reduced_motion = raw.display.reduced_motion.unwrap_or(false);
         settings.routine_dirs = raw.routines.dirs.iter().map(|d| expand(d, base)).collect();
+        read_voice(raw.voice, &mut settings.voice, &mut problems);
         if problems.is_empty() {
             Ok(settings)
         } else {
             Err(fail(problems))
+        }
+    }
+}
+
+/// `[voice]`, checked: a broken command is found here, not mid-session.
+fn read_voice(raw: RawVoice, v: &mut VoiceSettings, problems: &mut Vec<Problem>) {
+    v.enabled = raw.enabled.unwrap_or(v.enabled);
+    v.breath_words = raw.breath_words.unwrap_or(v.breath_words);
+    if let Some(level) = raw.volume {
+        match u8::try_from(*level.get_ref()) {
+            Ok(n) if n <= 100 => v.volume = n,
+            _ => problems.push(
+                Problem::at(
+                    level.span(),
+                    format!("the volume must be from 0 to 100, not {}", level.get_ref()),
+                )
+                .help("write a whole number like volume = 80"),
+            ),
+        }
+    }
+    if let Some(rate) = raw.rate {
+        let rates = crate::voice::engine::RATES;
+        match u16::try_from(*rate.get_ref()) {
+            Ok(n) if rates.contains(&n) => v.rate = n,
+            _ => problems.push(
+                Problem::at(
+                    rate.span(),
+                    format!(
+                        "a rate of {} words a minute is out of reach: use {} to {}",
+                        rate.get_ref(),
+                        rates.start(),
+                        rates.end()
+                    ),
+                )
+                .help(format!(
+                    "the default is rate = {}",
+                    crate::voice::engine::DEFAULT_RATE
+                )),
+            ),
+        }
+    }
+    if let Some(name) = raw.name {
+        let n = name.get_ref();
+        if n.chars().any(char::is_control) || n.chars().count() > 100 {
+            problems.push(
+                Problem::at(
+                    name.span(),
+                    "this voice name has control characters or is too long",
+                )
+                .help("name one of the engine's voices, e.g. name = \"en-gb\""),
+            );
+        } else if !n.trim().is_empty() {
+            v.name = Some(n.trim().to_owned());
+        }
+    }
+    if let Some(command) = raw.command {
+        match crate::voice::CommandTemplate::parse(command.get_ref()) {
+            Ok(_) => v.command = Some(command.get_ref().clone()),
+            Err((what, how)) => problems.push(Problem::at(command.span(), what).help(how)),
         }
     }
 }
@@ -270,9 +370,27 @@ theme = "high-contrast"
 reduced_motion = true
 [routines]
 dirs = ["shared", "/abs"]
+[voice]
+enabled = false
+volume = 55
+rate = 140
+name = "en-gb"
+command = "piper --model ~/v/en.onnx --output_file {wav}"
+breath_words = true
 "#,
         )
         .unwrap();
+        assert_eq!(
+            s.voice,
+            VoiceSettings {
+                enabled: false,
+                volume: 55,
+                rate: 140,
+                name: Some("en-gb".into()),
+                command: Some("piper --model ~/v/en.onnx --output_file {wav}".into()),
+                breath_words: true,
+            }
+        );
         assert!(!s.sound.enabled && s.sound.breath_tones);
         assert_eq!(s.sound.volume, 40);
         assert_eq!(s.session.transition, Some(Duration::from_secs(10)));
@@ -293,6 +411,24 @@ dirs = ["shared", "/abs"]
         assert!(text.contains("did you mean `volume`?"), "{text}");
         let e = parse("[sound]\nvolume = 300\n").unwrap_err();
         assert!(e.render(false).contains("from 0 to 100"));
+        let e = parse("[voice]\nrate = 160\ncommand = \"piper --out x.wav\"\n").unwrap_err();
+        let text = e.render(false);
+        assert!(text.contains("config.toml:3:11"), "{text}");
+        assert!(text.contains("never names {wav}"), "{text}");
+        let e = parse("[voice]\ncommand = \"piper '{wav}\"\n").unwrap_err();
+        assert!(e.render(false).contains("never closed"));
+        let e = parse("[voice]\nrate = 20\nvolume = 101\n").unwrap_err();
+        let text = e.render(false);
+        assert!(
+            text.contains("config.toml:2:8") && text.contains("80 to 400"),
+            "{text}"
+        );
+        assert!(
+            text.contains("config.toml:3:10") && text.contains("from 0 to 100"),
+            "{text}"
+        );
+        let e = parse("[voice]\nbreath_word = true\n").unwrap_err();
+        assert!(e.render(false).contains("did you mean `breath_words`?"));
         let e = parse("[display]\ntheme = \"dark\"\n").unwrap_err();
         assert!(
             e.render(false).contains("calm, high-contrast, mono"),

@@ -114,6 +114,14 @@ impl Timeline {
     }
 
     /// Index of the first segment of `step` (its get-ready, if any).
+    /// Whether the first step begins the moment the session does (no
+    /// get-ready before it).
+    pub fn starts_at_once(&self) -> bool {
+        self.segments
+            .first()
+            .is_some_and(|s| s.kind == SegmentKind::Work)
+    }
+
     pub fn first_segment_of(&self, step: usize) -> Option<usize> {
         self.segments.iter().position(|s| s.step == step)
     }

@@ -92,6 +92,7 @@ impl App {
             return;
         };
         let routine = Arc::new(routine.clone());
+        out.push(Command::Prepare(routine.clone()));
         self.preview = Some(Scaled {
             origin: now,
             speed: PREVIEW_SPEED,

@@ -89,6 +89,8 @@ pub struct Options {
     pub plain: bool,
     /// Which optional sounds the settings turn on.
     pub prompts: Prompts,
+    /// `--speed`: the clock runs this many times faster than real time.
+    pub speed: f64,
 }
 
 pub struct App {
@@ -113,6 +115,9 @@ pub struct App {
     /// that its history line carries both answers.
     pub deferred: Option<RecordRequest>,
     pub muted: bool,
+    /// The session was paused by help or the quit question opening over
+    /// it, and resumes when they close.
+    pub paused_by_overlay: bool,
     /// What the session has sounded so far.
     pub heard: Heard,
     pub exit: Option<Exit>,
@@ -141,6 +146,7 @@ impl App {
             tension: Tension::default(),
             deferred: None,
             muted: false,
+            paused_by_overlay: false,
             heard: Heard::default(),
             exit: None,
         }
@@ -244,7 +250,15 @@ impl App {
             reduced_motion: self.options.reduced_motion,
             question: self.tension.asking.map(When::question),
             keys,
+            speed: self.speed(),
         }
+    }
+
+    /// How much faster than real time the session runs (`--speed`, or a
+    /// preview from the picker), when it does.
+    pub fn speed(&self) -> Option<f64> {
+        let speed = self.options.speed.max(1.0) * self.preview.map_or(1.0, |p| p.speed);
+        (speed > 1.0).then_some(speed)
     }
 
     /// When the app next needs to wake by itself; `None` when only a key
@@ -309,6 +323,7 @@ impl App {
                 self.muted = muted;
                 self.status = muted.then(|| crate::sound::MUTED_STATUS.to_owned());
             }
+            Msg::VoiceOn(on) => self.status = crate::voice::Voice::toggle_status(on),
         }
         if self.options.autostart && matches!(self.screen, Screen::Preflight(_)) {
             self.options.autostart = false;
@@ -331,11 +346,21 @@ impl App {
                 self.send_to_session(session::Msg::Pause, now, out);
                 out.push(Command::Suspend);
             }
-            Action::ToggleHelp => self.help = !self.help,
+            Action::ToggleHelp => {
+                self.help = !self.help;
+                self.cover(self.help, now, out);
+            }
             Action::ToggleMute => out.push(Command::ToggleMute),
+            Action::ToggleVoice => out.push(Command::ToggleVoice),
             Action::Session(msg) => self.send_to_session(msg, now, out),
-            Action::AskQuit => self.set_confirm(true),
-            Action::CancelQuit => self.set_confirm(false),
+            Action::AskQuit => {
+                self.set_confirm(true);
+                self.cover(true, now, out);
+            }
+            Action::CancelQuit => {
+                self.set_confirm(false);
+                self.cover(false, now, out);
+            }
             Action::ConfirmQuit => self.send_to_session(session::Msg::Quit, now, out),
             Action::Back => self.back(out),
             Action::Quit => self.exit = Some(Exit::Normal),
@@ -358,6 +383,21 @@ impl App {
     fn stop(&mut self, exit: Exit, now: Instant, out: &mut Vec<Command>) {
         self.exit = Some(exit);
         self.send_to_session(session::Msg::Quit, now, out);
+    }
+
+    /// Help or the quit question opened (`on`) or closed over the session:
+    /// time does not run on unseen, and it runs again on closing unless the
+    /// user had paused it already.
+    fn cover(&mut self, on: bool, now: Instant, out: &mut Vec<Command>) {
+        let Some(session) = self.session() else {
+            return;
+        };
+        if on && !session.is_paused() {
+            self.paused_by_overlay = true;
+            self.send_to_session(session::Msg::Pause, now, out);
+        } else if !on && std::mem::take(&mut self.paused_by_overlay) {
+            self.send_to_session(session::Msg::Resume, now, out);
+        }
     }
 
     fn set_confirm(&mut self, on: bool) {
@@ -383,7 +423,9 @@ impl App {
         match &self.screen {
             Screen::Picker => {
                 if let Some(Ok(routine)) = self.picker.selected(&self.library).map(|e| &e.routine) {
-                    self.screen = Screen::Preflight(Arc::new(routine.clone()));
+                    let routine = Arc::new(routine.clone());
+                    out.push(Command::Prepare(routine.clone()));
+                    self.screen = Screen::Preflight(routine);
                 }
             }
             Screen::Preflight(_) if self.options.ask_tension => {

@@ -44,6 +44,8 @@ pub enum Msg {
     SoundNews(String),
     /// Sound is now muted (true) or not.
     Muted(bool),
+    /// Voice is now on (true) or off.
+    VoiceOn(bool),
 }
 
 /// How an edit from the picker went.
@@ -67,6 +69,9 @@ pub enum Command {
     /// Read these sound files now, before they are due.
     PrepareSounds(Vec<PathBuf>),
     ToggleMute,
+    ToggleVoice,
+    /// A routine's preflight is up: get ready to run it (render its words).
+    Prepare(Arc<Routine>),
     /// A session started now: its recorded start is this instant.
     SessionStarted,
     /// Write the session's history line.

@@ -445,3 +445,32 @@ fn every_hinted_key_does_what_its_label_says_on_every_screen_in_both_modes() {
         }
     }
 }
+
+#[test]
+fn help_and_the_quit_question_pause_the_session_while_open() {
+    let t0 = Instant::now();
+    let mut app = desk_break();
+    press(&mut app, KeyCode::Enter, t0);
+    press(&mut app, KeyCode::Char('?'), t0 + s(10));
+    assert!(app.session().unwrap().is_paused(), "help pauses");
+    let left = app.session().unwrap().view(t0 + s(10)).total_left_secs;
+    assert_eq!(
+        app.session().unwrap().view(t0 + s(40)).total_left_secs,
+        left,
+        "time stands still behind help"
+    );
+    press(&mut app, KeyCode::Char('x'), t0 + s(40));
+    assert!(!app.session().unwrap().is_paused(), "closing help resumes");
+    press(&mut app, KeyCode::Char('q'), t0 + s(41));
+    assert!(
+        app.session().unwrap().is_paused(),
+        "the quit question pauses"
+    );
+    press(&mut app, KeyCode::Char('n'), t0 + s(60));
+    assert!(!app.session().unwrap().is_paused(), "and no resumes");
+    // Paused by the user first: closing help leaves it paused.
+    press(&mut app, KeyCode::Char(' '), t0 + s(61));
+    press(&mut app, KeyCode::Char('?'), t0 + s(62));
+    press(&mut app, KeyCode::Char('x'), t0 + s(63));
+    assert!(app.session().unwrap().is_paused());
+}

@@ -55,6 +55,8 @@ pub fn compose(args: &ComposeArgs, env: &Env) -> Result<ExitCode> {
         volume: None,
         minutes: None,
         resume: false,
+        voice: false,
+        no_voice: false,
     };
     if let Some(t) = env.settings.session.transition {
         routine.transition = t;

@@ -43,6 +43,7 @@ pub fn config(env: &Env, init: bool) -> Result<ExitCode> {
                 sound: &settings.sound,
                 session: &settings.session,
                 display: &settings.display,
+                voice: &settings.voice,
                 routines: Routines {
                     dirs: &settings.routine_dirs,
                 },
@@ -60,6 +61,7 @@ struct AsWritten<'a> {
     sound: &'a crate::settings::SoundSettings,
     session: &'a crate::settings::SessionSettings,
     display: &'a crate::settings::DisplaySettings,
+    voice: &'a crate::settings::VoiceSettings,
     routines: Routines<'a>,
 }
 

@@ -10,6 +10,7 @@ mod show;
 pub mod sounds;
 pub mod table;
 mod today;
+pub mod voice;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -117,6 +118,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Schema => print(&crate::routine::schema::json())?,
         Command::History { json } => history(env.paths.as_ref(), json)?,
         Command::Sounds(args) => return sounds::sounds(&args, &sound_settings(&env, false, None)),
+        Command::Voice(args) => return voice::voice(&args, &env),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -141,10 +143,10 @@ fn picker(env: &Env) -> Result<ExitCode> {
         extra_dirs: env.extra_dirs.clone(),
         transition: env.settings.session.transition,
     };
-    let mut app = App::picker(env.library()).with_options(options(env, false, false));
+    let mut app = App::picker(env.library()).with_options(options(env, false, false, 1.0));
     app.status = env.settings_status();
     let mut sound = Player::start(sound_settings(env, false, None));
-    let exit = full_screen(app, env, 1.0, &mut sound, source)?;
+    let exit = full_screen(app, env, 1.0, &mut sound, source, None)?;
     finish_sound(sound, exit);
     Ok(ExitCode::from(exit.code()))
 }
@@ -163,8 +165,13 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
 fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
     let resume_note = today::resume_note(&routine);
     let plain = args.plain || !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal();
-    let mut app =
-        App::direct(Arc::new(routine)).with_options(options(env, args.reduced_motion, plain));
+    let routine = Arc::new(routine);
+    let mut app = App::direct(routine.clone()).with_options(options(
+        env,
+        args.reduced_motion,
+        plain,
+        args.speed,
+    ));
     // Connects on its own thread: never delays the first frame.
     let mut sound = Player::start(sound_settings(env, args.mute, args.volume));
     let exit = if plain {
@@ -178,16 +185,31 @@ fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
         let clock = SystemClock::new(args.speed);
         let mut events = TerminalEvents::start(false, &[]).context("cannot listen for signals")?;
         let mut out = Plain::new(std::io::stdout());
-        driver::run(
-            app,
-            &clock,
-            &mut out,
-            &mut events,
-            outside(env, &mut sound, args.speed, LibrarySource::default()),
-        )
+        let mut outside = outside(env, &mut sound, args.speed, LibrarySource::default());
+        // Plain lines are what screen readers read: speech only when asked.
+        if args.voice_choice() == Some(true) {
+            outside.voice = voice::session_voice(env, &routine, Some(true));
+            if let Some(v) = &outside.voice
+                && crate::timeline::Timeline::new(&routine).starts_at_once()
+            {
+                // The first step starts at once: its words must be ready.
+                v.wait_first(std::time::Duration::from_secs(3));
+            }
+        }
+        outside.voice_settings = None;
+        driver::run(app, &clock, &mut out, &mut events, outside)
     } else {
         app.status = env.settings_status();
-        full_screen(app, env, args.speed, &mut sound, LibrarySource::default())?
+        // Rendering starts now, while the preflight screen is read.
+        let voice = voice::session_voice(env, &routine, args.voice_choice());
+        full_screen(
+            app,
+            env,
+            args.speed,
+            &mut sound,
+            LibrarySource::default(),
+            voice,
+        )?
     };
     finish_sound(sound, exit);
     Ok(ExitCode::from(exit.code()))
@@ -200,6 +222,7 @@ fn full_screen(
     speed: f64,
     sound: &mut Player,
     source: LibrarySource,
+    voice: Option<crate::voice::Voice>,
 ) -> Result<Exit> {
     let clock = SystemClock::new(speed);
     let mut events = TerminalEvents::start(true, &source.watched())
@@ -210,13 +233,9 @@ fn full_screen(
     // After the terminal's own panic hook: a sound thread's panic must not
     // give the terminal back mid-session.
     crate::sound::guard_panics();
-    let exit = driver::run(
-        app,
-        &clock,
-        &mut screen,
-        &mut events,
-        outside(env, sound, speed, source),
-    );
+    let mut outside = outside(env, sound, speed, source);
+    outside.voice = voice;
+    let exit = driver::run(app, &clock, &mut screen, &mut events, outside);
     crate::terminal::restore();
     Ok(exit)
 }
@@ -227,11 +246,19 @@ fn outside<'a>(env: &Env, sound: &'a mut Player, speed: f64, source: LibrarySour
         history: env.history_file(),
         speed,
         source,
+        voice: None,
+        // For routines chosen in the picker: a voice is made for each.
+        voice_settings: env.paths.as_ref().map(|p| {
+            (
+                voice::voice_settings(&env.settings, None),
+                p.cache_dir.clone(),
+            )
+        }),
     }
 }
 
 /// The app's options from the settings and flags.
-fn options(env: &Env, reduced_motion_flag: bool, plain: bool) -> Options {
+fn options(env: &Env, reduced_motion_flag: bool, plain: bool, speed: f64) -> Options {
     Options {
         autostart: plain || !env.settings.session.preflight,
         reduced_motion: reduced_motion_flag || env.settings.display.reduced_motion,
@@ -242,6 +269,7 @@ fn options(env: &Env, reduced_motion_flag: bool, plain: bool) -> Options {
             breath_tones: env.settings.sound.breath_tones,
             last_seconds_ticks: env.settings.session.last_seconds_ticks,
         },
+        speed,
     }
 }
 

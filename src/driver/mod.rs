@@ -89,6 +89,11 @@ pub struct Outside<'a> {
     /// `--speed`: how much faster than real time the clock runs.
     pub speed: f64,
     pub source: LibrarySource,
+    /// The running session's voice, rendering its words ahead.
+    pub voice: Option<crate::voice::Voice>,
+    /// How to make a voice for a routine chosen later (in the picker), and
+    /// where its speech is cached; `None`: no voice for those.
+    pub voice_settings: Option<(crate::voice::VoiceSettings, PathBuf)>,
 }
 
 /// Run `app` until it exits.
@@ -104,6 +109,7 @@ pub fn run<C: Clock, R: Renderer, E: Events>(
         started: None,
         output_gone: false,
         edit: None,
+        due: None,
     };
     driver.run(&mut app, clock, renderer, events)
 }
@@ -116,6 +122,9 @@ struct Driver<'a> {
     output_gone: bool,
     /// A file to open in the editor once the key that asked is handled.
     edit: Option<PathBuf>,
+    /// When, in real time, the wait that just ended was due to end: a
+    /// spoken prompt later than this by more than a moment is skipped.
+    due: Option<std::time::Instant>,
 }
 
 impl Driver<'_> {
@@ -144,8 +153,14 @@ impl Driver<'_> {
                     inbox.push_back(Msg::Stop(Exit::HungUp));
                 }
             }
-            // Why sound is off, once; read when the loop wakes anyway.
-            if let Some(news) = self.outside.sound.status() {
+            // Why sound or voice is off, once; read when the loop wakes
+            // anyway.
+            let news = self
+                .outside
+                .sound
+                .status()
+                .or_else(|| self.outside.voice.as_mut().and_then(|v| v.status()));
+            if let Some(news) = news {
                 tracing::warn!("{news}");
                 inbox.push_back(Msg::SoundNews(news));
                 continue;
@@ -170,12 +185,15 @@ impl Driver<'_> {
                 (a, b) => a.or(b),
             };
             changed = true;
+            let due = timeout.map(|t| std::time::Instant::now() + t);
             match events.next(timeout) {
                 None => {
                     changed = false;
+                    self.due = due;
                     inbox.push_back(Msg::Tick);
                 }
                 Some(event) => {
+                    self.due = None;
                     if let Some(msg) = self.event(app, event, renderer) {
                         inbox.push_back(msg);
                     }
@@ -216,6 +234,27 @@ impl Driver<'_> {
         }
     }
 
+    /// Say what `effect` calls for, if its words are ready now; a prompt
+    /// is never late, so one that is not ready is skipped.
+    fn speak(&mut self, effect: &Effect) {
+        let now = std::time::Instant::now();
+        let due = self.due.unwrap_or(now).min(now);
+        if let Some(voice) = &mut self.outside.voice
+            && let Some(speech) = voice.prompt_for(effect, due, now)
+        {
+            self.outside.sound.speak(speech);
+        }
+    }
+
+    /// A routine is about to run (its preflight is up): start rendering
+    /// its words, so they are ready when its steps begin.
+    fn prepare(&mut self, routine: &crate::routine::Routine) {
+        if let Some((settings, cache)) = &self.outside.voice_settings {
+            let script = crate::voice::Script::for_routine(routine, settings.breath_words);
+            self.outside.voice = Some(crate::voice::Voice::start(settings, script, cache));
+        }
+    }
+
     fn carry_out<R: Renderer>(
         &mut self,
         app: &App,
@@ -228,11 +267,18 @@ impl Driver<'_> {
             Command::Play(play) => self.outside.sound.play(play),
             Command::PrepareSounds(files) => self.outside.sound.prepare(files),
             Command::Show(effect) => {
+                self.speak(&effect);
                 if !self.output_gone && renderer.effect(app, &effect, now).is_err() {
                     self.output_gone = true;
                 }
             }
             Command::ToggleMute => inbox.push_back(Msg::Muted(self.outside.sound.toggle_mute())),
+            Command::ToggleVoice => {
+                if let Some(voice) = &mut self.outside.voice {
+                    inbox.push_back(Msg::VoiceOn(voice.toggle()));
+                }
+            }
+            Command::Prepare(routine) => self.prepare(&routine),
             Command::SessionStarted => self.started = Some(Zoned::now()),
             Command::Record(request) => {
                 let result = record::write(

@@ -9,7 +9,7 @@ use std::time::Instant;
 use super::Renderer;
 use crate::app::App;
 use crate::routine::duration::{clock as mmss, words};
-use crate::routine::{Routine, StepKind};
+use crate::routine::{Routine, Side, Sides, StepKind};
 use crate::session::{Effect, Msg, Session, Summary};
 use crate::text::{escape_inline, escape_multiline};
 use crate::timeline::Timeline;
@@ -132,6 +132,15 @@ impl<'a> Printer<'a> {
                     escape_inline(&s.title),
                     step + 1
                 )
+            }
+            Effect::StepStarted {
+                step,
+                side: Some(Side::Right),
+            } if self.routine.steps[*step].sides == Sides::Both => {
+                // Just after "Switch to the right side": the step's words
+                // were printed for its first side.
+                let s = &self.routine.steps[*step];
+                format!("{at} Right side: {}\n", escape_inline(&s.title))
             }
             Effect::StepStarted { step, side } => {
                 let s = &self.routine.steps[*step];
@@ -265,8 +274,7 @@ Stop if anything hurts.
     Squeeze and release.
 [0:15] Slower now
 [0:25] Switch to the right side
-[0:30] Step 1 of 2: Shoulder (kneading, shoulders, right side, light pressure, 20 s)
-    Squeeze and release.
+[0:30] Right side: Shoulder
 [0:40] Slower now
 [0:50] Get ready: Box (step 2 of 2)
 [0:55] Step 2 of 2: Box (breathing, 32 s)

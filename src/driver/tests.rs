@@ -67,6 +67,8 @@ fn a_two_hour_routine_runs_from_the_picker_to_the_history_without_waiting() {
             history: Some(history.clone()),
             speed: 1.0,
             source: LibrarySource::default(),
+            voice: None,
+            voice_settings: None,
         },
     );
 
@@ -135,6 +137,8 @@ sides = "both"
             history: None,
             speed: 1.0,
             source: LibrarySource::default(),
+            voice: None,
+            voice_settings: None,
         },
     );
     assert_eq!(exit, Exit::Normal);
@@ -211,6 +215,8 @@ fn a_terminal_that_fails_to_draw_ends_the_run_as_hung_up_and_records_it() {
             history: Some(history.clone()),
             speed: 1.0,
             source: LibrarySource::default(),
+            voice: None,
+            voice_settings: None,
         },
     );
     assert_eq!(exit.code(), 129);

@@ -114,7 +114,7 @@ impl Session {
                 let state = b.at(e);
                 Some(BreathView {
                     pattern: b.to_string(),
-                    phase_left_secs: ceil_secs(state.left),
+                    phase_left_secs: state.shown_secs(),
                     state,
                     cycles: step.cycles,
                 })

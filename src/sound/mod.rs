@@ -11,6 +11,8 @@
 //!   feeds through a bounded queue that drops rather than blocks; `output`:
 //!   the native PulseAudio protocol on Linux (`pulse`), or rodio's own
 //!   playback (`device`) on macOS, Windows and with the `alsa` feature.
+//! - `speech`: a speech engine's WAV file played like a prompt, at the
+//!   voice's own volume, never overlapping other speech.
 //! - `block`: waiting on the PulseAudio crate's futures, never past a time
 //!   limit; `guard`: a panic on a sound thread never reaches the screen.
 //! - Built without the `sound` feature, `Player` is a silent twin with the
@@ -19,6 +21,7 @@
 pub mod file;
 mod names;
 mod player;
+pub mod speech;
 mod volume;
 
 #[cfg(feature = "sound")]
@@ -40,6 +43,7 @@ mod worker;
 
 pub use names::{Builtin, FILE_EXTENSIONS, Play};
 pub use player::{DRAIN_LIMIT, Player, QUEUE, Recording};
+pub use speech::Speech;
 pub use volume::Volume;
 
 #[cfg(feature = "sound")]
@@ -70,6 +74,15 @@ pub fn describe_output() -> OutputReport {
         ),
     }
 }
+
+/// A build without sound cannot speak.
+#[cfg(not(feature = "sound"))]
+pub fn speak_and_wait(_: &Speech) -> Result<String, String> {
+    Err(describe_output().off.unwrap_or_default())
+}
+
+#[cfg(feature = "sound")]
+pub use speech::speak_and_wait;
 
 /// A build without sound cannot play.
 #[cfg(not(feature = "sound"))]

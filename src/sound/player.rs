@@ -25,6 +25,8 @@ pub enum Command {
     Play(Play),
     /// Read these files now, before they are due.
     Prepare(Vec<PathBuf>),
+    /// Say this, a moment after the sound before it (see `speech`).
+    Speak(super::speech::Speech),
 }
 
 /// What a recording twin heard: every sound it was asked to play.
@@ -128,7 +130,18 @@ impl Player {
                 {
                     heard.push(play);
                 }
+                // Speech is not written down: tests of what is said read
+                // the voice's script.
             }
+        }
+    }
+
+    /// Say `speech` through the same output as the bells, a moment after
+    /// the sound just played, unless muted. It fades out whatever plays
+    /// when it starts, and a newer speech or prompt fades it out.
+    pub fn speak(&mut self, speech: super::speech::Speech) {
+        if !self.muted {
+            self.send(Command::Speak(speech));
         }
     }
 

@@ -37,6 +37,8 @@ pub struct Worker {
     news: Receiver<String>,
     done: Receiver<()>,
     hush: Arc<AtomicU32>,
+    /// Moved on by every speech and by muting (see `speech`).
+    speeches: Arc<AtomicU32>,
 }
 
 impl Worker {
@@ -46,6 +48,8 @@ impl Worker {
         let (done_tx, done) = mpsc::channel();
         let hush = Arc::new(AtomicU32::new(0));
         let hushed = hush.clone();
+        let speeches = Arc::new(AtomicU32::new(0));
+        let spoken = speeches.clone();
         // Should the thread fail to start, the closure and its end of the
         // queue are dropped: every send then fails quietly, and the session
         // goes on in silence.
@@ -53,7 +57,7 @@ impl Worker {
             // Dropped when the thread ends, however it ends.
             let _done = done_tx;
             let news = news_tx.clone();
-            if guard::quietly(|| run(rx, news_tx, volume, hushed)).is_none() {
+            if guard::quietly(|| run(rx, news_tx, volume, hushed, spoken)).is_none() {
                 let _ = news.send("the sound output failed".into());
             }
         });
@@ -62,6 +66,7 @@ impl Worker {
             news,
             done,
             hush,
+            speeches,
         }
     }
 
@@ -82,6 +87,7 @@ impl Worker {
     /// Fade out everything playing now (muting).
     pub fn hush(&self) {
         self.hush.fetch_add(1, Ordering::Relaxed);
+        self.speeches.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Close the queue and wait (at most `limit` and a little) for the
@@ -92,7 +98,13 @@ impl Worker {
     }
 }
 
-fn run(rx: Receiver<Command>, news: Sender<String>, volume: Volume, hush: Arc<AtomicU32>) {
+fn run(
+    rx: Receiver<Command>,
+    news: Sender<String>,
+    volume: Volume,
+    hush: Arc<AtomicU32>,
+    speeches: Arc<AtomicU32>,
+) {
     let out = match output::open() {
         Ok(out) => out,
         Err(off) => {
@@ -104,6 +116,7 @@ fn run(rx: Receiver<Command>, news: Sender<String>, volume: Volume, hush: Arc<At
         out,
         bank: Bank::new(volume),
         hush,
+        speeches,
         awake_until: None,
         sounding_until: Instant::now(),
     };
@@ -120,6 +133,7 @@ struct SoundThread {
     out: Box<dyn Output>,
     bank: Bank,
     hush: Arc<AtomicU32>,
+    speeches: Arc<AtomicU32>,
     /// When the output may rest (`None`: it rests).
     awake_until: Option<Instant>,
     /// When the last sound's samples end.
@@ -189,6 +203,17 @@ impl SoundThread {
                     return Ok(());
                 };
                 self.sounding_until = Instant::now() + length;
+                let rest = self.sounding_until + self.out.latency() + IDLE_GRACE;
+                self.awake_until = Some(self.awake_until.map_or(rest, |a| a.max(rest)));
+                self.out.play(voice)
+            }
+            Command::Speak(speech) => {
+                let spoken = super::speech::voice_for(&speech, &self.hush, &self.speeches);
+                let Some((voice, length)) = spoken else {
+                    tracing::warn!("speech {} could not be played", speech.wav.display());
+                    return Ok(());
+                };
+                self.sounding_until = self.sounding_until.max(Instant::now() + length);
                 let rest = self.sounding_until + self.out.latency() + IDLE_GRACE;
                 self.awake_until = Some(self.awake_until.map_or(rest, |a| a.max(rest)));
                 self.out.play(voice)

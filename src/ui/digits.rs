@@ -1,9 +1,11 @@
-//! A compact big-digit font for the countdown: three rows tall, each digit
-//! three cells wide, drawn with half blocks so it reads from arm's length.
+//! A big-digit font for the countdown, in three sizes that grow with the
+//! terminal: a 3×5 pixel font drawn with half blocks, at scale 1 (three
+//! rows tall, each digit three cells wide), 2 (five rows) or 3 (eight
+//! rows), so it reads from arm's length on any screen.
 //!
 //! Our own rather than a big-text crate because of the bytes budget
 //! (PRODUCT.md section 9): when one second ticks, only the glyphs that
-//! changed are rewritten, and a 3×3 digit changes at most 9 cells.
+//! changed are rewritten, and a compact digit changes at most 9 cells.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -11,10 +13,13 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
-/// Rows the big digits take.
-pub const HEIGHT: u16 = 3;
+/// Rows the digits take at `scale` (1, 2 or 3): five pixel rows, two to a
+/// cell.
+pub const fn height(scale: u16) -> u16 {
+    (5 * scale).div_ceil(2)
+}
 
-/// Cells between two glyphs.
+/// Cells between two glyphs, at scale 1.
 const GAP: u16 = 1;
 
 /// A 3×5 pixel font, two pixel rows per cell row (the sixth pixel row is
@@ -42,11 +47,32 @@ fn glyph_width(c: char) -> u16 {
     glyph(c)[0].chars().count() as u16
 }
 
-/// Cells `text` takes when drawn big, gaps included.
-pub fn width(text: &str) -> u16 {
+/// Cells `text` takes at `scale`.
+pub fn scaled_width(text: &str, scale: u16) -> u16 {
     let glyphs: u16 = text.chars().map(glyph_width).sum();
     let gaps = (text.chars().count() as u16).saturating_sub(1) * GAP;
-    glyphs + gaps
+    (glyphs + gaps) * scale
+}
+
+/// Whether pixel (`row` 0..6, `col`) of `c` is lit, read back from the
+/// half-block glyph so the three sizes can never disagree.
+fn pixel(c: char, row: u16, col: u16) -> bool {
+    let cell = glyph(c)[usize::from(row / 2)]
+        .chars()
+        .nth(usize::from(col))
+        .unwrap_or(' ');
+    matches!((cell, row % 2), ('█', _) | ('▀', 0) | ('▄', 1))
+}
+
+/// The cell at (`row`, `col`) of `c` drawn at `scale`.
+fn scaled_cell(c: char, scale: u16, row: u16, col: u16) -> char {
+    let lit = |half: u16| pixel(c, half / scale, col / scale);
+    match (lit(2 * row), lit(2 * row + 1)) {
+        (true, true) => '█',
+        (true, false) => '▀',
+        (false, true) => '▄',
+        (false, false) => ' ',
+    }
 }
 
 /// `text` ("12:05") in big digits, centred in the area. When the area is
@@ -56,11 +82,24 @@ pub fn width(text: &str) -> u16 {
 pub struct BigDigits<'a> {
     text: &'a str,
     style: Style,
+    scale: u16,
 }
 
 impl<'a> BigDigits<'a> {
     pub fn new(text: &'a str, style: Style) -> Self {
-        Self { text, style }
+        Self {
+            text,
+            style,
+            scale: 1,
+        }
+    }
+
+    /// Drawn `scale` times larger (1 to 3).
+    pub fn scale(self, scale: u16) -> Self {
+        Self {
+            scale: scale.clamp(1, 3),
+            ..self
+        }
     }
 }
 
@@ -70,8 +109,9 @@ impl Widget for BigDigits<'_> {
         if area.is_empty() {
             return;
         }
-        let w = width(self.text);
-        if area.width < w || area.height < HEIGHT {
+        let k = self.scale;
+        let (w, h) = (scaled_width(self.text, k), height(k));
+        if area.width < w || area.height < h {
             let middle = Rect::new(area.x, area.y + area.height / 2, area.width, 1);
             Line::styled(self.text, self.style)
                 .centered()
@@ -79,19 +119,20 @@ impl Widget for BigDigits<'_> {
             return;
         }
         let mut x = area.x + (area.width - w) / 2;
-        let y = area.y + (area.height - HEIGHT) / 2;
+        let y = area.y + (area.height - h) / 2;
         for (i, c) in self.text.chars().enumerate() {
             if i > 0 {
-                x += GAP;
+                x += GAP * k;
             }
-            for (row, cells) in glyph(c).iter().enumerate() {
-                for (col, symbol) in cells.chars().enumerate() {
-                    if let Some(cell) = buf.cell_mut((x + col as u16, y + row as u16)) {
-                        cell.set_char(symbol).set_style(self.style);
+            for row in 0..h {
+                for col in 0..glyph_width(c) * k {
+                    if let Some(cell) = buf.cell_mut((x + col, y + row)) {
+                        cell.set_char(scaled_cell(c, k, row, col))
+                            .set_style(self.style);
                     }
                 }
             }
-            x += glyph_width(c);
+            x += glyph_width(c) * k;
         }
     }
 }
@@ -120,7 +161,7 @@ mod tests {
 
     #[test]
     fn a_time_has_a_narrow_colon_and_is_centred() {
-        assert_eq!(width("12:05"), 17);
+        assert_eq!(scaled_width("12:05", 1), 17);
         assert_eq!(
             draw("12:05", 21, 5),
             Buffer::with_lines([
@@ -151,6 +192,37 @@ mod tests {
             .filter(|(x, y)| x != y)
             .count();
         assert!(changed <= 9, "{changed}");
+    }
+
+    #[test]
+    fn larger_sizes_are_the_same_font_scaled() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 6, 5));
+        BigDigits::new("0", Style::new())
+            .scale(2)
+            .render(buf.area, &mut buf);
+        assert_eq!(
+            buf,
+            Buffer::with_lines(["██████", "██  ██", "██  ██", "██  ██", "██████"])
+        );
+        assert_eq!(height(3), 8);
+        assert_eq!(scaled_width("12:05", 3), 51);
+        let mut buf = Buffer::empty(Rect::new(0, 0, 9, 8));
+        BigDigits::new("7", Style::new())
+            .scale(3)
+            .render(buf.area, &mut buf);
+        assert_eq!(
+            buf,
+            Buffer::with_lines([
+                "█████████",
+                "▀▀▀▀▀▀███",
+                "      ███",
+                "      ███",
+                "      ███",
+                "      ███",
+                "      ███",
+                "      ▀▀▀",
+            ])
+        );
     }
 
     #[test]

@@ -43,16 +43,8 @@ pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) {
             view: s,
             confirm_quit,
         } => {
-            let status = view.status;
-            session::draw(
-                frame,
-                area,
-                s,
-                view.reduced_motion,
-                status,
-                &view.keys,
-                theme,
-            );
+            let bottom = (view.status, view.keys.as_slice(), view.speed);
+            session::draw(frame, area, s, view.reduced_motion, bottom, theme);
             if *confirm_quit {
                 confirm::draw(frame, area, theme);
             }
@@ -154,6 +146,7 @@ pub(crate) mod testing {
             reduced_motion: false,
             question: None,
             keys,
+            speed: None,
         }
     }
 }

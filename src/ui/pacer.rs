@@ -22,7 +22,12 @@ use crate::session::BreathView;
 /// Rows the full pacer needs at the least (a one-row shape and one line of
 /// words) and at the most (a three-row shape, a gap, words, cycle count).
 pub const FULL_MIN_HEIGHT: u16 = 2;
-pub const FULL_HEIGHT: u16 = 6;
+
+/// Rows the full pacer would like at `scale` (1 to 3): its shape grows
+/// with the countdown, three rows at a time.
+pub const fn full_height(scale: u16) -> u16 {
+    3 * scale + 3
+}
 
 /// The widest the full shape grows, in cells: wide enough to see the breath
 /// move, narrow enough to stay calm on a big terminal.
@@ -41,6 +46,8 @@ pub struct FullPacer<'a> {
     pub breath: &'a BreathView,
     pub reduced_motion: bool,
     pub theme: &'a Theme,
+    /// 1 to 3: how much larger than the compact size the shape grows.
+    pub scale: u16,
 }
 
 /// One line ("──▐███▌──  Breathe in · 3") for a breath laid over a
@@ -66,9 +73,13 @@ impl Widget for FullPacer<'_> {
             .render(area, buf);
             return;
         }
-        let layout = FullLayout::for_height(area.height);
+        let layout = FullLayout::for_height(area.height, self.scale);
         let top = area.y + (area.height - layout.height()) / 2;
-        let track = even(area.width.saturating_sub(2).min(FULL_MAX_WIDTH));
+        let track = even(
+            area.width
+                .saturating_sub(2)
+                .min(FULL_MAX_WIDTH * self.scale),
+        );
         let shape = Rect::new(
             area.x + (area.width - track) / 2,
             top,
@@ -125,13 +136,14 @@ struct FullLayout {
 }
 
 impl FullLayout {
-    fn for_height(height: u16) -> Self {
+    fn for_height(height: u16, scale: u16) -> Self {
         let (shape_rows, gap, cycle_line) = match height {
             0..=2 => (1, 0, false),
             3 => (1, 0, true),
             4 => (2, 0, true),
             5 => (3, 0, true),
-            _ => (3, 1, true),
+            // A bigger screen: the shape takes the rows the scale allows.
+            h => ((h - 3).min(3 * scale.max(1)), 1, true),
         };
         Self {
             shape_rows,
@@ -148,7 +160,7 @@ impl FullLayout {
 /// "Breathe in · 3": what to do, and for how many more seconds.
 fn words(breath: &BreathView, theme: &Theme) -> Line<'static> {
     Line::from(vec![
-        Span::styled(breath.state.kind.words(), theme.accent()),
+        Span::styled(breath.state.words, theme.accent()),
         Span::styled(" · ", theme.dim()),
         Span::styled(breath.phase_left_secs.to_string(), theme.text()),
     ])
@@ -188,7 +200,8 @@ fn ease(p: f64) -> f64 {
     (1.0 - (PI * p).cos()) / 2.0
 }
 
-/// How full the shape is, 0.0 to 1.0, at this moment of the phase.
+/// How full the shape is, 0.0 to 1.0, at this moment of the phase: from
+/// where the phase starts to where it ends, eased.
 fn smooth_fill(breath: &BreathView) -> f64 {
     let p = breath.state.progress;
     let p = if p.is_finite() {
@@ -196,12 +209,8 @@ fn smooth_fill(breath: &BreathView) -> f64 {
     } else {
         0.0
     };
-    match breath.state.kind {
-        PhaseKind::In => ease(p),
-        PhaseKind::Hold => 1.0,
-        PhaseKind::Out => 1.0 - ease(p),
-        PhaseKind::HoldOut => 0.0,
-    }
+    let (from, to) = (breath.state.fill_from, breath.state.fill_to);
+    (from + (to - from) * ease(p)).clamp(0.0, 1.0)
 }
 
 /// A bar `fill` full, growing out from the centre of `area`. With three rows
@@ -274,37 +283,31 @@ struct Steps {
     of: u32,
 }
 
-/// Lit segments from whole seconds only, so the bar changes once a second:
-/// breathing in lights one more each second (all lit in the last one),
-/// breathing out darkens one each second (none lit in the last one).
+/// Lit segments from whole seconds only, so the bar changes once a second,
+/// and always in step with the words: breathing in lights one more each
+/// second (all lit in its last second), breathing out darkens one each
+/// second (one still lit in its last second, none once it is over).
 fn steps(breath: &BreathView) -> Steps {
     let of = phase_seconds(breath);
     let left = (breath.phase_left_secs.clamp(1, u64::from(of))) as u32;
+    let full = |level: f64| (level * f64::from(of)).round() as u32;
     let lit = match breath.state.kind {
-        PhaseKind::In => of - left + 1,
-        PhaseKind::Hold => of,
-        PhaseKind::Out => left - 1,
-        PhaseKind::HoldOut => 0,
+        PhaseKind::In => {
+            let (from, to) = (full(breath.state.fill_from), full(breath.state.fill_to));
+            from + (to - from) * (of - left + 1) / of
+        }
+        PhaseKind::Out => full(breath.state.fill_from) * left / of,
+        PhaseKind::Hold | PhaseKind::HoldOut => full(breath.state.fill_from),
     };
-    Steps { lit, of }
+    Steps {
+        lit: lit.min(of),
+        of,
+    }
 }
 
-/// The phase's length in whole seconds, rounded up.
-///
-/// `BreathView` does not carry the phase length, so it is recovered from
-/// the time left and the share done, rounded to the millisecond (patterns
-/// are kept in milliseconds) so that it is the same on every frame.
+/// The phase's length in whole seconds (at least one).
 fn phase_seconds(breath: &BreathView) -> u32 {
-    let left = breath.phase_left_secs.max(1);
-    let p = breath.state.progress;
-    let length_ms = if (0.0..1.0).contains(&p) {
-        (breath.state.left.as_secs_f64() / (1.0 - p) * 1000.0).round()
-    } else {
-        0.0
-    };
-    let secs = (length_ms / 1000.0).ceil() as u64;
-    // Capped so that the arithmetic on segments stays small.
-    secs.max(left).min(3600) as u32
+    breath.state.length.as_secs().clamp(1, 3600) as u32
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -402,6 +405,7 @@ mod tests {
             breath: b,
             reduced_motion,
             theme,
+            scale: 1,
         }
         .render(buf.area, &mut buf);
         buf
@@ -469,13 +473,14 @@ mod tests {
 
     #[test]
     fn full_pacer_on_each_hold() {
-        let hold = full(&breath("box", 5_000, None), false, 12, 3);
+        let hold = full(&breath("box", 5_000, None), false, 16, 3);
         assert_eq!(
             symbols(&hold),
-            [" ██████████ ", "  Hold · 3  ", "  cycle 1   "]
+            [" ██████████████ ", " Hold, full · 3 ", "    cycle 1     "]
         );
-        let hold_out = full(&breath("box", 13_000, None), false, 12, 3);
-        assert_eq!(symbols(&hold_out)[0], " ────██──── ");
+        let hold_out = full(&breath("box", 13_000, None), false, 16, 3);
+        assert_eq!(symbols(&hold_out)[0], " ──────██────── ");
+        assert_eq!(symbols(&hold_out)[1], "Hold, empty · 3 ");
     }
 
     #[test]
@@ -491,16 +496,45 @@ mod tests {
         assert_eq!(lit("box", 2_300), Steps { lit: 3, of: 4 });
         assert_eq!(lit("box", 3_999), Steps { lit: 4, of: 4 });
         assert_eq!(lit("box", 6_000), Steps { lit: 4, of: 4 });
-        assert_eq!(lit("box", 8_000), Steps { lit: 3, of: 4 });
-        assert_eq!(lit("box", 11_500), Steps { lit: 0, of: 4 });
+        // Breathing out starts full and darkens a segment a second; its
+        // last second still shows one, as the words say "Breathe out · 1".
+        assert_eq!(lit("box", 8_000), Steps { lit: 4, of: 4 });
+        assert_eq!(lit("box", 9_000), Steps { lit: 3, of: 4 });
+        assert_eq!(lit("box", 11_500), Steps { lit: 1, of: 4 });
         assert_eq!(lit("box", 14_000), Steps { lit: 0, of: 4 });
-        // 5.5 s phases: six slots, the last a half second.
-        assert_eq!(lit("coherent", 5_499), Steps { lit: 6, of: 6 });
+        // 5.5 s phases: five slots, as the seconds shown never pass 5.
+        assert_eq!(lit("coherent", 0), Steps { lit: 1, of: 5 });
+        assert_eq!(lit("coherent", 5_499), Steps { lit: 5, of: 5 });
         assert_eq!(lit("4-7-8", 4_001), Steps { lit: 7, of: 7 });
         // The same all through a whole second, whatever the frame.
         for ms in (2_000..3_000).step_by(33) {
             assert_eq!(lit("box", ms), Steps { lit: 3, of: 4 }, "{ms}");
         }
+    }
+
+    /// The physiological sigh's shape never shrinks through its two
+    /// breaths in: the top-up carries on from where the first stopped.
+    #[test]
+    fn the_second_breath_in_continues_from_the_first() {
+        let width = |ms: u64| {
+            let buf = full(&breath("physiological-sigh", ms, None), false, 40, 3);
+            symbols(&buf)[0]
+                .chars()
+                .filter(|c| *c != ' ' && *c != '─')
+                .count()
+        };
+        let mut last = 0;
+        for ms in (0..3_000).step_by(100) {
+            let w = width(ms);
+            assert!(w >= last, "{ms} ms: {w} cells after {last}");
+            last = w;
+        }
+        assert!(
+            width(2_999) >= 38,
+            "full at the end of the top-up: the track is 38 cells"
+        );
+        let top_up = breath("physiological-sigh", 2_500, None);
+        assert_eq!(top_up.state.words, "Top up");
     }
 
     #[test]

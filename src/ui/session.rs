@@ -38,6 +38,11 @@ const BAR_LABEL_WIDTH: usize = 8;
 /// Cells in a progress bar. Short, so that it moves by a cell only every
 /// second or two (each change costs bytes) and stays calm.
 const BAR_CELLS: usize = 32;
+/// Running text (instructions, glance, caution, cue) keeps to a column
+/// this wide, so the eye finds the next line on a wide screen.
+const MAX_TEXT_WIDTH: u16 = 72;
+/// How long the side-change banner stays once the new side has begun.
+const BANNER_SECS: u64 = 5;
 /// Instructions, caution and cue never wrap past this many lines; the
 /// rest is cut with "…".
 const MAX_TEXT_ROWS: usize = 8;
@@ -47,8 +52,7 @@ pub fn draw(
     area: Rect,
     view: &SessionView,
     reduced_motion: bool,
-    status: Option<&str>,
-    keys: &[KeyHelp],
+    (status, keys, speed): (Option<&str>, &[KeyHelp], Option<f64>),
     theme: &Theme,
 ) {
     let area = area.intersection(frame.area());
@@ -56,16 +60,47 @@ pub fn draw(
         return;
     }
     let content = content_area(area);
-    let screen = Screen::new(view, reduced_motion, theme, content.width);
-    let parts = screen.parts();
-    let heights = plan(&parts, content.height);
+    // The largest countdown the screen has rows for: a bigger font that
+    // would squeeze out the title or the hints steps down a size.
+    let mut scale = scale_for(area);
+    let (screen, parts, heights) = loop {
+        let screen = Screen::new(view, reduced_motion, theme, content.width, scale, speed);
+        let parts = screen.parts();
+        let heights = plan(&parts, content.height);
+        let fits = parts
+            .iter()
+            .zip(&heights)
+            .all(|(p, h)| p.piece != Piece::Countdown || *h >= digits::height(scale));
+        if fits || scale == 1 {
+            break (screen, parts, heights);
+        }
+        scale -= 1;
+    };
+    let lift = screen.lift(content.height);
     let mut y = content.y;
     for (part, height) in parts.iter().zip(heights) {
+        // Half the spare rows go above the body, so it sits in the middle
+        // of the screen: the top line stays on top, the hints at the bottom.
+        let height = match part.piece {
+            Piece::Lift => lift,
+            Piece::Flex => height.saturating_sub(lift),
+            _ => height,
+        };
         if height > 0 {
             let rect = Rect::new(content.x, y, content.width, height);
             screen.draw_piece(frame, part.piece, rect, (status, keys));
             y += height;
         }
+    }
+}
+
+/// The countdown's font size for the terminal's size: compact up to about
+/// 80×24, five rows from about 100×30, eight rows from about 160×45.
+fn scale_for(area: Rect) -> u16 {
+    match (area.width, area.height) {
+        (160.., 45..) => 3,
+        (100.., 30..) => 2,
+        _ => 1,
     }
 }
 
@@ -108,6 +143,12 @@ enum Piece {
     Next,
     /// A blank line between groups.
     Gap,
+    /// The one thing to do now, large, under the title.
+    Glance,
+    /// "Switch to the right side", full width, at a side change.
+    Banner,
+    /// Spare rows above the body, to centre it.
+    Lift,
     /// Whatever rows are left over, so that "Next" and the key hints sit
     /// at the bottom.
     Flex,
@@ -152,6 +193,13 @@ struct Screen<'a> {
     theme: &'a Theme,
     reduced_motion: bool,
     width: u16,
+    /// The countdown's font size (1 to 3); the pacer grows with it.
+    scale: u16,
+    /// How much faster than real time a preview runs.
+    speed: Option<f64>,
+    glance: Vec<String>,
+    /// "Switch to the right side", while a side change is under way.
+    banner: Option<String>,
     step_line: Vec<String>,
     /// "Get ready: " during a get-ready.
     title_prefix: &'static str,
@@ -166,8 +214,16 @@ const CAREFUL: &str = "Careful: ";
 const CUE_MARK: &str = "› ";
 
 impl<'a> Screen<'a> {
-    fn new(view: &'a SessionView, reduced_motion: bool, theme: &'a Theme, width: u16) -> Self {
+    fn new(
+        view: &'a SessionView,
+        reduced_motion: bool,
+        theme: &'a Theme,
+        width: u16,
+        scale: u16,
+        speed: Option<f64>,
+    ) -> Self {
         let w = usize::from(width);
+        let text_w = usize::from(width.min(MAX_TEXT_WIDTH));
         let title_prefix = if view.phase == ViewPhase::GetReady {
             GET_READY
         } else {
@@ -177,19 +233,38 @@ impl<'a> Screen<'a> {
         let caution = view
             .caution
             .as_deref()
-            .map(|c| wrap(&format!("{CAREFUL}{}", escape_multiline(c.trim())), w))
+            .map(|c| wrap(&format!("{CAREFUL}{}", escape_multiline(c.trim())), text_w))
             .unwrap_or_default();
         // The session's own word (why `-` took nothing) outranks the cue.
         let cue = match (view.note, view.latest_cue.as_deref()) {
-            (Some(note), _) => wrap(&format!("{CUE_MARK}{note}"), w),
-            (None, Some(c)) => wrap(&format!("{CUE_MARK}{}", escape_inline(c)), w),
+            (Some(note), _) => wrap(&format!("{CUE_MARK}{note}"), text_w),
+            (None, Some(c)) => wrap(&format!("{CUE_MARK}{}", escape_inline(c)), text_w),
             (None, None) => Vec::new(),
         };
+        // The banner stays for the first seconds of the new side, so a
+        // glance from the floor still catches it.
+        let fresh_side =
+            view.second_side && view.length_secs.saturating_sub(view.left_secs) < BANNER_SECS;
+        let banner = match (view.switch_to, view.side) {
+            (Some(side), _) => Some(side),
+            (None, Some(side)) if fresh_side => Some(side),
+            _ => None,
+        }
+        .map(|side| format!("Switch to the {} side", side.word()));
+        let glance = view
+            .glance
+            .as_deref()
+            .map(|g| wrap(&escape_inline(g), text_w))
+            .unwrap_or_default();
         Self {
             view,
             theme,
             reduced_motion,
             width,
+            scale,
+            speed,
+            glance,
+            banner,
             step_line: wrap_parts(&step_line_parts(view), w),
             title_prefix,
             title: wrap(&title, w),
@@ -207,13 +282,36 @@ impl<'a> Screen<'a> {
         self.is_breathing() && self.width >= BESIDE_MIN_WIDTH
     }
 
-    /// Width of the instructions column.
+    /// Width of the instructions column: half the screen beside the
+    /// pacer, else a column narrow enough to read without losing the line.
     fn text_width(&self) -> u16 {
         if self.beside() {
             self.width / 2 - 1
         } else {
-            self.width
+            self.width.min(MAX_TEXT_WIDTH)
         }
+    }
+
+    /// Rows above the body that centre it: half of what would be left if
+    /// every text were as long as it may be, so the countdown keeps its
+    /// row from one step to the next.
+    fn lift(&self, height: u16) -> u16 {
+        let longest: Vec<Part<Piece>> = self
+            .parts()
+            .into_iter()
+            .map(|p| match p.piece {
+                Piece::Instructions | Piece::Caution | Piece::Cue | Piece::Glance => {
+                    p.wanting(MAX_TEXT_ROWS as u16 / 2)
+                }
+                _ => p,
+            })
+            .collect();
+        let heights = plan(&longest, height);
+        longest
+            .iter()
+            .zip(heights)
+            .find(|(p, _)| p.piece == Piece::Flex)
+            .map_or(0, |(_, h)| h / 2)
     }
 
     fn instruction_lines(&self) -> Vec<String> {
@@ -228,6 +326,7 @@ impl<'a> Screen<'a> {
         let mut parts = vec![
             Part::fixed(Top, 1, rank::TOP),
             Part::gap(Piece::Gap, rank::MORE_AIR),
+            Part::new(Lift, 0, 0, rank::LAST, rank::LAST),
         ];
         parts.extend(text_part(
             StepLine,
@@ -241,16 +340,29 @@ impl<'a> Screen<'a> {
             rank::ALWAYS,
             rank::GLANCE,
         ));
+        parts.extend(text_part(
+            Glance,
+            self.glance.len(),
+            rank::ALWAYS,
+            rank::GLANCE,
+        ));
+        parts.push(Part::gap(Piece::Gap, rank::AIR));
+        if self.banner.is_some() {
+            let rows = if self.scale > 1 { 3 } else { 1 };
+            parts.push(Part::new(Banner, 1, rows, rank::ALWAYS, rank::PACER));
+            parts.push(Part::gap(Piece::Gap, rank::AIR));
+        }
+        let digits = digits::height(self.scale);
         parts.extend([
-            Part::gap(Piece::Gap, rank::AIR),
-            Part::new(Countdown, 1, digits::HEIGHT, rank::ALWAYS, rank::ALWAYS).whole(),
+            Part::new(Countdown, 1, digits, rank::ALWAYS, rank::ALWAYS).whole(),
             Part::gap(Piece::Gap, rank::AIR),
             Part::fixed(StepBar, 1, rank::STEP_BAR),
             Part::fixed(TotalBar, 1, rank::TOTAL_BAR),
             Part::gap(Piece::Gap, rank::AIR),
         ]);
+        let pacer_rows = pacer::full_height(self.scale);
         if self.beside() {
-            let want = pacer::FULL_HEIGHT.max(instructions.min(MAX_TEXT_ROWS) as u16);
+            let want = pacer_rows.max(instructions.min(MAX_TEXT_ROWS) as u16);
             parts.push(Part::new(
                 Beside,
                 pacer::FULL_MIN_HEIGHT,
@@ -262,7 +374,7 @@ impl<'a> Screen<'a> {
             parts.push(Part::new(
                 FullPacer,
                 pacer::FULL_MIN_HEIGHT,
-                pacer::FULL_HEIGHT,
+                pacer_rows,
                 rank::PACER,
                 rank::GLANCE,
             ));
@@ -326,6 +438,21 @@ impl<'a> Screen<'a> {
                 frame.render_widget(Paragraph::new(styled(lines, theme.dim())).centered(), area);
             }
             Piece::Title => self.draw_title(frame, area),
+            Piece::Glance => {
+                let column = centred(area, MAX_TEXT_WIDTH);
+                let lines = fit(self.glance.clone(), column.height, column.width);
+                let style = theme.text().add_modifier(Modifier::BOLD);
+                frame.render_widget(Paragraph::new(styled(lines, style)).centered(), column);
+            }
+            Piece::Banner => {
+                let text = self.banner.as_deref().unwrap_or_default();
+                let style = theme.accent().add_modifier(Modifier::REVERSED);
+                // The whole width, every row, so it cannot be missed.
+                frame.render_widget(Paragraph::new("").style(style), area);
+                let middle = Rect::new(area.x, area.y + area.height / 2, area.width, 1);
+                let line = Line::styled(truncate(text, area.width), style);
+                frame.render_widget(Paragraph::new(line).centered(), middle);
+            }
             Piece::Countdown => {
                 // Not bold: block glyphs look the same, and turning bold on
                 // and off costs bytes every second.
@@ -335,7 +462,8 @@ impl<'a> Screen<'a> {
                     theme.accent()
                 }
                 .remove_modifier(Modifier::BOLD);
-                frame.render_widget(BigDigits::new(&clock_secs(view.left_secs), style), area);
+                let text = clock_secs(view.left_secs);
+                frame.render_widget(BigDigits::new(&text, style).scale(self.scale), area);
             }
             Piece::StepBar => self.draw_bar(frame, area, "step", view.step_ratio()),
             Piece::TotalBar => self.draw_bar(frame, area, "routine", view.total_ratio()),
@@ -353,6 +481,7 @@ impl<'a> Screen<'a> {
             Piece::FullPacer => self.draw_pacer(frame, area, true),
             Piece::CompactPacer => self.draw_pacer(frame, area, false),
             Piece::Caution => {
+                let area = centred(area, MAX_TEXT_WIDTH);
                 let lines = fit(self.caution.clone(), area.height, area.width);
                 frame.render_widget(Paragraph::new(styled(lines, theme.caution())), area);
             }
@@ -363,7 +492,7 @@ impl<'a> Screen<'a> {
                 frame.render_widget(Paragraph::new(Line::styled(text, theme.dim())), area);
             }
             Piece::Hints => key_hints(frame, area, keys, status, theme),
-            Piece::Gap | Piece::Flex => {}
+            Piece::Gap | Piece::Flex | Piece::Lift => {}
         }
     }
 
@@ -371,6 +500,13 @@ impl<'a> Screen<'a> {
     fn draw_top(&self, frame: &mut Frame, area: Rect) {
         let theme = self.theme;
         let mut right = Vec::new();
+        if let Some(speed) = self.speed {
+            right.push(Span::styled(
+                format!("preview ×{}", trim_speed(speed)),
+                theme.caution(),
+            ));
+            right.push(Span::raw("  "));
+        }
         if self.view.paused {
             right.push(Span::styled(
                 " paused ",
@@ -437,11 +573,13 @@ impl<'a> Screen<'a> {
     }
 
     fn draw_instructions(&self, frame: &mut Frame, area: Rect) {
+        let area = centred(area, self.text_width());
         let lines = fit(self.instruction_lines(), area.height, area.width);
         frame.render_widget(Paragraph::new(styled(lines, self.theme.text())), area);
     }
 
     fn draw_cue(&self, frame: &mut Frame, area: Rect) {
+        let area = centred(area, MAX_TEXT_WIDTH);
         let theme = self.theme;
         let lines = fit(self.cue.clone(), area.height, area.width);
         let lines: Vec<Line> = lines
@@ -469,6 +607,7 @@ impl<'a> Screen<'a> {
                     breath,
                     reduced_motion,
                     theme,
+                    scale: self.scale,
                 },
                 area,
             );
@@ -501,6 +640,22 @@ fn step_line_parts(view: &SessionView) -> Vec<String> {
 }
 
 // --- text that fits ---------------------------------------------------------
+
+/// A column at most `width` wide, centred in `area`.
+fn centred(area: Rect, width: u16) -> Rect {
+    let width = width.min(area.width);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        width,
+        ..area
+    }
+}
+
+/// "20", "2.5": a speed without trailing zeros.
+fn trim_speed(speed: f64) -> String {
+    let text = format!("{speed:.1}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
 
 fn styled(lines: Vec<String>, style: ratatui::style::Style) -> Vec<Line<'static>> {
     lines.into_iter().map(|l| Line::styled(l, style)).collect()
@@ -621,6 +776,75 @@ instructions = "目を閉じて、呼吸を感じます。"
     fn snap_both(name: &str, view: &SessionView) {
         assert_snapshot!(format!("{name}_80x24"), screen(view, 80, 24));
         assert_snapshot!(format!("{name}_40x12"), screen(view, 40, 12));
+    }
+
+    /// Big terminals: the countdown and the pacer grow, the body is centred.
+    fn snap_large(name: &str, view: &SessionView) {
+        assert_snapshot!(format!("{name}_120x40"), screen(view, 120, 40));
+        assert_snapshot!(format!("{name}_200x60"), screen(view, 200, 60));
+    }
+
+    /// The countdown's rows: the lines drawn with block glyphs.
+    fn countdown_rows(text: &str) -> usize {
+        text.lines()
+            .filter(|l| l.contains(['█', '▀', '▄']) && !l.contains(['━', '─']))
+            .count()
+    }
+
+    #[test]
+    fn the_countdown_grows_with_the_terminal_and_the_body_is_centred() {
+        let v = work("daily-back", 0, ms(35_000));
+        snap_large("massage_cue", &v);
+        assert_eq!(countdown_rows(&screen(&v, 80, 24)), 3);
+        assert_eq!(countdown_rows(&screen(&v, 120, 40)), 5);
+        assert_eq!(countdown_rows(&screen(&v, 200, 60)), 8);
+        // Centred: the title is nowhere near the top of a tall screen, and
+        // about as far from the top as the last text is from the hints.
+        let text = screen(&v, 200, 60);
+        let title = text
+            .lines()
+            .position(|l| l.contains("Shoulder rolls"))
+            .unwrap();
+        assert!(title > 10, "{text}");
+        // Instructions keep to a readable column.
+        let widest = text
+            .lines()
+            .filter(|l| l.contains("shoulders slowly"))
+            .map(|l| l.trim().chars().count())
+            .max()
+            .unwrap();
+        assert!(widest <= 72, "{widest}");
+        snap_large("breath_in", &box_breath(2_000));
+    }
+
+    #[test]
+    fn a_side_change_shows_a_banner_you_cannot_miss() {
+        // The pause between the two sides of "Ball between the blades".
+        let v = view_in(
+            "daily-back",
+            3,
+            SegmentKind::GetReady,
+            Some(Side::Right),
+            ms(1_000),
+        );
+        assert_eq!(v.switch_to, Some(Side::Right));
+        snap_both("side_switch", &v);
+        snap_large("side_switch", &v);
+        let text = screen(&v, 80, 24);
+        let banner = text
+            .lines()
+            .find(|l| l.contains("Switch to the right side"))
+            .expect(&text);
+        assert!(banner.contains("Switch to the right side"));
+        // Still there in the first seconds of the new side, gone after.
+        let early = work_side("daily-back", 3, Side::Right, ms(2_000));
+        assert!(screen(&early, 80, 24).contains("Switch to the right side"));
+        let later = work_side("daily-back", 3, Side::Right, ms(8_000));
+        assert!(!screen(&later, 80, 24).contains("Switch to the right side"));
+    }
+
+    fn work_side(id: &str, step: usize, side: Side, into: Duration) -> SessionView {
+        view_in(id, step, SegmentKind::Work, Some(side), into)
     }
 
     #[test]
@@ -943,7 +1167,7 @@ instructions = "目を閉じて、呼吸を感じます。"
             view.paused = paused;
             let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
             terminal
-                .draw(|f| draw(f, f.area(), &view, reduced_motion, status.as_deref(), &[], &Theme::CALM))
+                .draw(|f| draw(f, f.area(), &view, reduced_motion, (status.as_deref(), &[], None), &Theme::CALM))
                 .unwrap();
             let v = View {
                 reduced_motion,

@@ -20,6 +20,8 @@ pub struct View<'a> {
     /// The keys of the screen (under help, when it is open), from the
     /// keymap: help lists them all, the hint line the most useful.
     pub keys: Vec<crate::input::KeyHelp>,
+    /// How much faster than real time the session runs, in a preview.
+    pub speed: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

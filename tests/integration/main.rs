@@ -6,3 +6,4 @@ mod history;
 mod pty;
 mod sound;
 mod today;
+mod voice;

@@ -333,7 +333,7 @@ fn m_mutes_and_unmutes_at_once() {
 }
 
 #[cfg(feature = "sound")]
-mod real_server {
+pub mod real_server {
     //! Against a private PulseAudio daemon with a null sink.
 
     use std::io::{BufRead, BufReader, Read};

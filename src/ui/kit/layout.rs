@@ -7,9 +7,9 @@
 pub struct Part<P> {
     pub piece: P,
     /// Rows without which the part is not drawn at all.
-    min: u16,
+    pub min: u16,
     /// Rows it would like.
-    want: u16,
+    pub want: u16,
     /// Rank of the first `min` rows, and of the rest.
     keep: u8,
     grow: u8,
@@ -27,6 +27,14 @@ impl<P: Copy> Part<P> {
             keep,
             grow,
             whole: false,
+        }
+    }
+
+    /// The same part, wanting at least `rows`.
+    pub fn wanting(self, rows: u16) -> Self {
+        Self {
+            want: self.want.max(rows),
+            ..self
         }
     }
 
