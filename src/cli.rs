@@ -54,6 +54,10 @@ pub enum Command {
         /// Print one JSON object, for scripts.
         #[arg(long)]
         json: bool,
+
+        /// Fit the routine to N minutes (3 to 60).
+        #[arg(long, value_name = "N")]
+        minutes: Option<u32>,
     },
     /// Write a new routine, documented key by key, and open it in your
     /// editor ($VISUAL or $EDITOR).
@@ -86,6 +90,12 @@ pub enum Command {
     /// The built-in sounds, and the sound output in use (or why sound is
     /// off); `play NAME` plays one, `--export DIR` writes them as WAV files.
     Sounds(SoundsArgs),
+    /// Compose a routine for today from tagged steps, and print it as a
+    /// routine file.
+    ///
+    /// Steps come from the built-in routines, the step library shipped with
+    /// knotless, and your own library files in <config dir>/steps/*.toml.
+    Compose(ComposeArgs),
     /// The speech engine in use (or why there is none); `say TEXT` speaks
     /// a sentence; `--export ROUTINE DIR` writes what a routine says as
     /// numbered WAV files and a text index.
@@ -140,6 +150,15 @@ pub struct RunArgs {
     #[arg(long, value_name = "0-100")]
     pub volume: Option<crate::sound::Volume>,
 
+    /// Fit the routine to N minutes (3 to 60).
+    #[arg(long, value_name = "N")]
+    pub minutes: Option<u32>,
+
+    /// Continue the session of this routine stopped in the last 12 hours,
+    /// from the start of the step where it stopped.
+    #[arg(long)]
+    pub resume: bool,
+
     /// Speak each step, side switch and cue (the default when a speech
     /// engine is found; `v` turns it off during the session).
     #[arg(long, overrides_with = "no_voice")]
@@ -184,6 +203,64 @@ pub enum VoiceAction {
         /// The words to say.
         text: String,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ComposeArgs {
+    /// How long, in minutes (3 to 60).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub minutes: u32,
+
+    /// The areas to work on, like neck,shoulders.
+    #[arg(long, value_name = "AREAS", value_delimiter = ',', required = true, value_parser = parse_area)]
+    pub focus: Vec<crate::routine::Area>,
+
+    /// Tools at hand besides your hands, like ball,roller.
+    #[arg(long, value_name = "TOOLS", value_delimiter = ',')]
+    pub tools: Vec<String>,
+
+    /// chair, standing, wall (upright) or floor, bed: never mixed.
+    #[arg(long, value_name = "WHERE", value_parser = parse_position)]
+    pub position: Option<crate::compose::Posture>,
+
+    /// Areas to leave out, like lower-back.
+    #[arg(long, value_name = "AREAS", value_delimiter = ',', value_parser = parse_area)]
+    pub avoid: Vec<crate::routine::Area>,
+
+    /// The same seed gives the same routine; without it, today's date.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+
+    /// Save it to your routines directory as NAME (never over an existing
+    /// file).
+    #[arg(long, value_name = "NAME")]
+    pub save: Option<String>,
+
+    /// Start it at once (after saving, with --save).
+    #[arg(long)]
+    pub run: bool,
+
+    /// With --run: print each step as a line of text.
+    #[arg(long, requires = "run")]
+    pub plain: bool,
+}
+
+fn parse_area(s: &str) -> Result<crate::routine::Area, String> {
+    use crate::routine::Area;
+    let word = s.trim().to_ascii_lowercase();
+    Area::ALL
+        .iter()
+        .copied()
+        .find(|a| a.word() == word)
+        .ok_or_else(|| {
+            let all: Vec<&str> = Area::ALL.iter().map(|a| a.word()).collect();
+            format!("`{s}` is not an area: use {}", all.join(", "))
+        })
+}
+
+fn parse_position(s: &str) -> Result<crate::compose::Posture, String> {
+    crate::compose::Posture::from_position(s)
+        .ok_or_else(|| format!("`{s}` is not a position: use chair, standing, wall, floor or bed"))
 }
 
 #[derive(Debug, clap::Args)]

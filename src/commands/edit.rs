@@ -118,7 +118,7 @@ fn write_new(dir: &Path, path: &Path, text: &str) -> Result<()> {
 
 /// Editors that read `#:schema ./routine.schema.json` find it beside the
 /// routines. Refreshed each time, so it follows the installed version.
-fn write_schema_beside(dir: &Path) {
+pub(super) fn write_schema_beside(dir: &Path) {
     let _ = fs::write(
         dir.join("routine.schema.json"),
         crate::routine::schema::json(),

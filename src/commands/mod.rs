@@ -1,6 +1,7 @@
 //! What each subcommand does, given the parsed command line.
 
 mod check;
+mod compose;
 mod config;
 mod doctor;
 pub mod edit;
@@ -11,6 +12,7 @@ mod show;
 pub mod sounds;
 mod status;
 pub mod table;
+mod today;
 pub mod voice;
 
 use std::io::{IsTerminal, Write};
@@ -110,13 +112,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Show { routine, json } => {
+        Command::Show {
+            routine,
+            json,
+            minutes,
+        } => {
             let (routine, origin) = resolve(&routine, &env)?;
+            let routine = today::fitted(routine, minutes)?;
             match json {
                 true => print(&show_json(&routine, &origin)?)?,
                 false => print(&show(&routine, &origin))?,
             }
         }
+        Command::Compose(args) => return compose::compose(&args, &env),
         Command::Config { init } => return config::config(&env, init),
         Command::New { name } => return edit::new(&env, &name),
         Command::Edit { routine } => return edit::edit(&env, &routine),
@@ -185,6 +193,13 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
     if let Some(t) = env.settings.session.transition {
         routine.transition = t;
     }
+    let routine = today::for_run(routine, args.minutes, args.resume, env)?;
+    start_run(routine, args, env)
+}
+
+/// Start `routine` as `run` does, on the full screen or as plain lines.
+fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
+    let resume_note = today::resume_note(&routine);
     let plain = args.plain || !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal();
     let routine = Arc::new(routine);
     let mut app = App::direct(routine.clone()).with_options(options(
@@ -204,6 +219,9 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
         if let Some(problems) = &env.settings_problems {
             eprint!("{}", problems.render(color_for(&std::io::stderr())));
             eprintln!("(using the default settings)");
+        }
+        if let Some(note) = resume_note {
+            print(&note)?;
         }
         let clock = SystemClock::new(args.speed);
         let mut events = TerminalEvents::start(false, &[]).context("cannot listen for signals")?;

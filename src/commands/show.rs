@@ -27,6 +27,13 @@ pub fn show(routine: &Routine, origin: &Origin) -> String {
     if !routine.summary.is_empty() {
         out.push_str(&format!("{}\n", escape_inline(&routine.summary)));
     }
+    if let Some(f) = routine.run.fitted {
+        out.push_str(&format!(
+            "Fitted to {} minutes (written: {})\n",
+            f.minutes,
+            clock(f.written)
+        ));
+    }
     out.push('\n');
     out.push_str(&render(
         &[

@@ -23,6 +23,7 @@
 
 mod hosts;
 mod record;
+mod resume;
 mod stats;
 mod store;
 
@@ -35,6 +36,7 @@ use crate::paths::Paths;
 
 pub use hosts::{Merged, host, is_history_file, load, load_dir};
 pub use record::{FORMAT, Outcome, Record, SkippedStep};
+pub use resume::{RESUME_WITHIN, ResumePoint, resume_point};
 pub use stats::{
     Glance, RoutineStats, Stats, TensionChange, Total, days_words, duration_words, glance, minutes,
     recent,

@@ -70,6 +70,22 @@ pub struct Record {
     pub tension_before: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tension_after: Option<u8>,
+    /// A stopped session: the step (from 0) it was in, where `--resume`
+    /// picks it up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_at_step: Option<usize>,
+    /// A resumed session: the `started` of the line it continues.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continues: Option<String>,
+    /// A resumed session: the step (from 0) it began at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_step: Option<usize>,
+    /// A routine fitted to other minutes: the minutes asked (then
+    /// `planned_seconds` is the fitted length) and its length as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fitted_minutes: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_seconds: Option<u64>,
 }
 
 impl Record {
@@ -109,7 +125,20 @@ impl Record {
             speed: preview.then_some(speed),
             tension_before: None,
             tension_after: None,
+            stopped_at_step: (!summary.finished).then(|| stopped_at(routine, summary)),
+            continues: routine.run.resumes.as_ref().map(|r| r.record.clone()),
+            first_step: routine.run.resumes.as_ref().map(|r| r.step),
+            fitted_minutes: routine.run.fitted.map(|f| f.minutes),
+            written_seconds: routine.run.fitted.map(|f| seconds(f.written)),
         }
+    }
+
+    /// `started` exactly as the line writes it: what `continues` names.
+    pub fn started_text(&self) -> String {
+        self.started
+            .timestamp()
+            .display_with_offset(self.started.offset())
+            .to_string()
     }
 
     pub fn finished(&self) -> bool {
@@ -141,6 +170,14 @@ impl Record {
         }
         Ok(())
     }
+}
+
+/// The step a stopped session was in. The session runs its steps in
+/// order, so the steps done and skipped since it began come before it; a
+/// step gone back to and stopped in again counts as reached.
+fn stopped_at(routine: &Routine, summary: &Summary) -> usize {
+    let reached = routine.run.first_step() + summary.completed_steps + summary.skipped.len();
+    reached.min(routine.steps.len().saturating_sub(1))
 }
 
 pub(super) fn version_problem(v: u32) -> String {
@@ -233,7 +270,8 @@ mod tests {
                     r#"{{"v":1,"started":"2026-03-10T07:30:05+01:00","routine_id":"daily-back","#,
                     r#""routine_name":"Daily back reset","planned_seconds":729,"practised_seconds":313,"#,
                     r#""paused_seconds":40,"outcome":"stopped","steps":10,"steps_done":3,"#,
-                    r#""skipped":[{{"index":1,"title":"{title}"}},{{"index":42,"title":""}}],"preview":false}}"#
+                    r#""skipped":[{{"index":1,"title":"{title}"}},{{"index":42,"title":""}}],"preview":false,"#,
+                    r#""stopped_at_step":5}}"#
                 ),
                 title = title
             )
@@ -264,6 +302,37 @@ mod tests {
         assert!(rfc3339::parse("2026-03-10T07:30:05-04:00").is_ok());
         assert!(rfc3339::parse("2026-03-10T07:30:05").is_err());
         assert!(rfc3339::parse("yesterday").is_err());
+    }
+
+    #[test]
+    fn a_fitted_and_resumed_run_says_so_and_old_lines_still_read() {
+        let mut routine = crate::fit::fit(&daily_back(), 10).unwrap();
+        routine.run.resumes = Some(crate::routine::Resumes {
+            record: "2026-03-10T07:30:05+01:00".into(),
+            step: 4,
+        });
+        let started = berlin("2026-03-10T09:00");
+        let record = Record::from_summary(&routine, &stopped(), &started, 1.0);
+        assert_eq!(record.fitted_minutes, Some(10));
+        let written = crate::timeline::Timeline::new(&daily_back()).total;
+        assert_eq!(record.written_seconds, Some(seconds(written)));
+        assert_eq!(
+            record.continues.as_deref(),
+            Some("2026-03-10T07:30:05+01:00")
+        );
+        assert_eq!(record.first_step, Some(4));
+        // From step 4, three done and two skipped: stopped in the last step.
+        assert_eq!(record.stopped_at_step, Some(9));
+        let line = serde_json::to_string(&record).unwrap();
+        assert_eq!(serde_json::from_str::<Record>(&line).unwrap(), record);
+        assert_eq!(record.started_text(), "2026-03-10T09:00:00+01:00");
+
+        let old = r#"{"v":1,"started":"2026-03-10T07:30:00+01:00","routine_id":"r","routine_name":"R","planned_seconds":60,"practised_seconds":60,"outcome":"finished","steps":1,"steps_done":1}"#;
+        let old: Record = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            (old.continues, old.fitted_minutes, old.stopped_at_step),
+            (None, None, None)
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ use jiff::Zoned;
 use jiff::civil::Date;
 
 use super::record::Record;
+use super::resume::Chains;
 
 /// Sessions and time practised in some period.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -53,7 +54,8 @@ pub struct RoutineStats {
 ///
 /// Previews (sped-up runs) count nowhere but in `previews`. Stopped
 /// sessions count in the totals, the days and the routines, since that time
-/// was practised; only finished ones make a streak.
+/// was practised; only finished ones make a streak
+/// (a routine finished across parts on one day counts as finished).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stats {
     /// The date of "now".
@@ -94,6 +96,7 @@ impl Stats {
             days: BTreeMap::new(),
         };
         let mut finished_days = BTreeSet::new();
+        let chains = Chains::new(records);
         let mut routines: HashMap<&str, (RoutineStats, &Record, i64)> = HashMap::new();
         for record in records {
             if !record.counts() {
@@ -114,7 +117,8 @@ impl Stats {
             }
             let seconds = stats.days.entry(day).or_default();
             *seconds = seconds.saturating_add(record.practised_seconds);
-            if record.finished() {
+            // A routine finished across parts on one day counts that day.
+            if chains.finishes_routine(record) {
                 finished_days.insert(day);
             }
             if stats

@@ -29,6 +29,44 @@ pub struct Routine {
     pub breath_tones: Option<bool>,
     /// False when the routine asks for nothing to be spoken.
     pub voice: bool,
+    /// How this run differs from the file (fitted, resumed); never read
+    /// from a file, so a routine cannot claim it.
+    pub run: RunNote,
+}
+
+/// How one run of a routine differs from the routine as written. `fit`
+/// and `run --resume` set it; the session starts where it says, and the
+/// history line records it, so both stay right whoever starts the run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunNote {
+    /// Fitted to other minutes than written.
+    pub fitted: Option<Fitted>,
+    /// Continues a stopped session.
+    pub resumes: Option<Resumes>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fitted {
+    /// The minutes asked for.
+    pub minutes: u32,
+    /// The routine's length as written, get-ready pauses included.
+    pub written: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resumes {
+    /// The `started` of the history line this run continues, as written
+    /// there: it names that line.
+    pub record: String,
+    /// The step (from 0) the run starts at.
+    pub step: usize,
+}
+
+impl RunNote {
+    /// The step a run starts at: 0 unless it resumes.
+    pub fn first_step(&self) -> usize {
+        self.resumes.as_ref().map_or(0, |r| r.step)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -115,6 +115,7 @@ pub fn routine(
         sound,
         breath_tones: header.breath_tones.map(Spanned::into_inner),
         voice: header.voice.is_none_or(Spanned::into_inner),
+        run: Default::default(),
     };
     let warnings = lint::warnings(&routine, &spans);
     Ok((routine, warnings))

@@ -85,18 +85,29 @@ struct Fired {
 }
 
 impl Session {
-    /// Begin `routine` at `now`; the effects are those of its first moment.
+    /// Begin `routine` at `now`, at its first step or, for a resumed run,
+    /// at the step its run note names; the effects are those of its first
+    /// moment.
     pub fn start(routine: Arc<Routine>, now: Instant) -> (Self, Vec<Effect>) {
+        let step = routine.run.first_step();
+        Self::start_at(routine, step, now)
+    }
+
+    /// Begin `routine` at `now` from the start of `step` (its get-ready
+    /// pause, if any). A step past the end starts at the last one.
+    pub fn start_at(routine: Arc<Routine>, step: usize, now: Instant) -> (Self, Vec<Effect>) {
         let timeline = Timeline::new(&routine);
+        let first = timeline
+            .first_segment_of(step.min(routine.steps.len().saturating_sub(1)))
+            .unwrap_or(0);
         let mut session = Self {
             routine,
             length: timeline
                 .segments
-                .first()
+                .get(first)
                 .map_or(Duration::ZERO, |s| s.length),
             timeline,
-
-            seg: 0,
+            seg: first,
             acc: Duration::ZERO,
             since: Some(now),
             paused_at: None,
@@ -113,7 +124,7 @@ impl Session {
         if session.timeline.segments.is_empty() {
             session.finish(now, true, &mut effects);
         } else {
-            session.enter(0, now, &mut effects);
+            session.enter(first, now, &mut effects);
             session.fire_due(now, &mut effects);
         }
         (session, effects)
@@ -479,5 +490,7 @@ fn until_whole_second(left: Duration) -> Duration {
     }
 }
 
+#[cfg(test)]
+mod resume_tests;
 #[cfg(test)]
 mod tests;

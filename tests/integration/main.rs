@@ -5,6 +5,7 @@ mod editing;
 mod history;
 mod pty;
 mod sound;
+mod today;
 mod tools;
 mod voice;
 

@@ -122,7 +122,7 @@ impl Pty {
         self.writer.flush().unwrap();
     }
 
-    fn signal(&self, name: &str) {
+    pub(crate) fn signal(&self, name: &str) {
         let pid = self.child.process_id().expect("pid").to_string();
         let ok = std::process::Command::new("kill")
             .args(["-s", name, &pid])
