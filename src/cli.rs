@@ -33,6 +33,10 @@ pub enum Command {
         /// Routine files or directories of routine files.
         #[arg(value_name = "FILE|DIR")]
         paths: Vec<PathBuf>,
+        /// Print one JSON document: every diagnostic with file, line,
+        /// column, severity, message and help.
+        #[arg(long)]
+        json: bool,
     },
     /// Print a routine's timeline: each step with its start time and length.
     Show {

@@ -95,10 +95,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match command {
         Command::Run(args) => return run_routine(&args, &env),
         Command::List => print(&list(&library()))?,
-        Command::Check { paths } => {
-            let report = check(&paths, library, color_for(&std::io::stdout()));
-            print(&report.text)?;
-            if !report.clean {
+        Command::Check { paths, json } => {
+            let format = match json {
+                true => check::Format::Json,
+                false => check::Format::Text {
+                    color: color_for(&std::io::stdout()),
+                },
+            };
+            // Printed as each file is read; a closed pipe ends it quietly.
+            let clean = match check::check_to(&mut std::io::stdout(), &paths, library, format) {
+                Ok(clean) => clean,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
+                Err(e) => return Err(e).context("cannot write to standard output"),
+            };
+            if !clean {
                 return Ok(ExitCode::FAILURE);
             }
         }
