@@ -11,6 +11,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod editor;
+pub mod fsx;
 pub mod history;
 pub mod input;
 pub mod logging;

@@ -47,12 +47,14 @@ pub struct Env {
 impl Env {
     pub fn load(cli_dirs: &[PathBuf]) -> Self {
         let paths = Paths::from_env();
-        let (settings, settings_problems) =
-            match paths.as_ref().map(|p| Settings::load(&p.config_dir)) {
-                Some(Ok((settings, _))) => (settings, None),
-                Some(Err(problems)) => (Settings::default(), Some(problems)),
-                None => (Settings::default(), None),
-            };
+        // A wrong key is reported and left at its default; the rest apply.
+        let (settings, settings_problems) = match paths
+            .as_ref()
+            .map(|p| Settings::load_lenient(&p.config_dir))
+        {
+            Some((settings, _, problems)) => (settings, problems),
+            None => (Settings::default(), None),
+        };
         let mut extra_dirs = settings.routine_dirs.clone();
         extra_dirs.extend(cli_dirs.iter().cloned());
         Self {
@@ -178,7 +180,7 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
     let exit = if plain {
         if let Some(problems) = &env.settings_problems {
             eprint!("{}", problems.render(color_for(&std::io::stderr())));
-            eprintln!("(using the default settings)");
+            eprintln!("(the keys above are left at their defaults)");
         }
         let heard = routine.clone();
         let exit = crate::plain::run(routine, &clock, &mut std::io::stdout(), |e| {

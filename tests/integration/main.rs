@@ -3,5 +3,6 @@
 mod cli;
 mod editing;
 mod history;
+mod hostile;
 mod pty;
 mod sound;

@@ -1,0 +1,220 @@
+//! Hostile files as a user (or a shared repository) might hand them over:
+//! each case from issue 11 that the command line shows, checked by what a
+//! user sees: output size, exit status, files left untouched.
+
+use std::fs;
+use std::os::unix::fs::symlink;
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn knotless(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_knotless"));
+        cmd.env("KNOTLESS_CONFIG_DIR", self.config())
+            .env("KNOTLESS_DATA_DIR", self.path("data"))
+            .env("NO_COLOR", "1")
+            // No sound server: nothing here may depend on one.
+            .env("PULSE_SERVER", self.path("no-server").display().to_string())
+            .env_remove("VISUAL")
+            .env_remove("EDITOR");
+        cmd
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `x = {a,a,a,...}` on one line: thousands of errors, each on the same
+/// very long line.
+fn one_long_line(pairs: usize) -> String {
+    format!("x = {{{}}}\n", "a,".repeat(pairs))
+}
+
+#[test]
+fn a_file_with_thousands_of_errors_on_one_long_line_gives_a_short_report() {
+    let home = Home::new();
+    let file = home.path("wide.toml");
+    fs::write(&file, one_long_line(50_000)).unwrap();
+    let out = home.knotless().arg("check").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    // Was 152 MB for a tenth of this file.
+    assert!(stdout.len() < 16 * 1024, "{} bytes", stdout.len());
+    assert!(stdout.contains("wide.toml:1:"), "{stdout}");
+    assert!(
+        stdout.contains("more problems in this file not shown"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_broken_file_never_hides_the_report_on_the_others() {
+    let home = Home::new();
+    let routines = home.config().join("routines");
+    fs::create_dir_all(&routines).unwrap();
+    fs::write(routines.join("a-wide.toml"), one_long_line(50_000)).unwrap();
+    fs::write(
+        routines.join("b-typo.toml"),
+        "name = \"x\"\nsumary = \"y\"\n",
+    )
+    .unwrap();
+    let out = home.knotless().arg("check").output().unwrap();
+    let stdout = text(&out.stdout);
+    assert!(stdout.len() < 32 * 1024, "{} bytes", stdout.len());
+    assert!(stdout.contains("did you mean `summary`?"), "{stdout}");
+    // The same file as settings: every session reads it.
+    fs::write(home.config().join("config.toml"), one_long_line(50_000)).unwrap();
+    let out = home.knotless().arg("config").output().unwrap();
+    assert!(out.stdout.len() < 16 * 1024, "{} bytes", out.stdout.len());
+}
+
+#[test]
+fn check_json_gives_every_diagnostic_with_its_place() {
+    let home = Home::new();
+    let file = home.path("typo.toml");
+    fs::write(
+        &file,
+        "name = \"x\"\nsumary = \"y\"\n[[steps]]\nkind = \"kneading\"\n",
+    )
+    .unwrap();
+    let out = home
+        .knotless()
+        .args(["check", "--json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["clean"], false);
+    let diagnostics = doc["diagnostics"].as_array().unwrap();
+    let typo = diagnostics
+        .iter()
+        .find(|d| d["message"] == "unknown key `sumary`")
+        .unwrap();
+    assert_eq!(
+        (typo["line"].as_u64(), typo["column"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(typo["severity"], "error");
+    assert!(typo["help"].as_str().unwrap().contains("summary"));
+    assert!(typo["file"].as_str().unwrap().ends_with("typo.toml"));
+    let fine = home.knotless().args(["check", "--json"]).output().unwrap();
+    assert!(fine.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&fine.stdout).unwrap();
+    assert_eq!(
+        (doc["clean"].as_bool(), doc["problems"].as_u64()),
+        (Some(true), Some(0))
+    );
+}
+
+#[test]
+fn one_wrong_setting_leaves_the_others_in_force() {
+    let home = Home::new();
+    let mine = home.path("mine");
+    fs::create_dir_all(&mine).unwrap();
+    fs::copy("routines/desk-break.toml", mine.join("my-break.toml")).unwrap();
+    fs::create_dir_all(home.config()).unwrap();
+    fs::write(
+        home.config().join("config.toml"),
+        format!(
+            "[sound]\nvolume = 101\n[routines]\ndirs = [\"{}\"]\n",
+            mine.display()
+        ),
+    )
+    .unwrap();
+    let out = home.knotless().arg("list").output().unwrap();
+    assert!(
+        text(&out.stdout).contains("my-break"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = home.knotless().arg("config").output().unwrap();
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout.contains("from 0 to 100"), "{stdout}");
+    assert!(stdout.contains("volume = 70"), "{stdout}");
+}
+
+#[test]
+fn new_never_writes_through_a_schema_link() {
+    let home = Home::new();
+    let routines = home.config().join("routines");
+    fs::create_dir_all(&routines).unwrap();
+    let precious = home.path("precious.txt");
+    fs::write(&precious, "keep me").unwrap();
+    symlink(&precious, routines.join("routine.schema.json")).unwrap();
+    let out = home
+        .knotless()
+        .args(["new", "Evening neck"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(routines.join("evening-neck.toml").is_file());
+    assert_eq!(fs::read_to_string(&precious).unwrap(), "keep me");
+    // A link where the routine would go: refused, its target never made.
+    let target = home.path("elsewhere.toml");
+    symlink(&target, routines.join("second.toml")).unwrap();
+    let out = home.knotless().args(["new", "Second"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(!target.exists());
+}
+
+#[test]
+fn config_init_never_follows_a_dangling_link() {
+    let home = Home::new();
+    fs::create_dir_all(home.config()).unwrap();
+    let target = home.path("made-by-knotless.toml");
+    symlink(&target, home.config().join("config.toml")).unwrap();
+    let out = home.knotless().args(["config", "--init"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("already exists"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!target.exists());
+}
+
+#[cfg(feature = "sound")]
+#[test]
+fn sounds_export_never_writes_through_a_link() {
+    let home = Home::new();
+    let dir = home.path("export");
+    fs::create_dir_all(&dir).unwrap();
+    let precious = home.path("precious.txt");
+    fs::write(&precious, "keep me").unwrap();
+    symlink(&precious, dir.join("bell.wav")).unwrap();
+    let out = home
+        .knotless()
+        .args(["sounds", "--export"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("symbolic link"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(fs::read_to_string(&precious).unwrap(), "keep me");
+}
