@@ -218,3 +218,90 @@ fn sounds_export_never_writes_through_a_link() {
     );
     assert_eq!(fs::read_to_string(&precious).unwrap(), "keep me");
 }
+
+/// A finished line of history, as knotless writes it.
+const LINE: &str = r#"{"v":1,"started":"2026-03-10T07:30:00+01:00","routine_id":"r","routine_name":"R","planned_seconds":60,"practised_seconds":60,"outcome":"finished","steps":1,"steps_done":1}"#;
+
+#[test]
+fn a_full_disk_leaves_the_history_as_it_was() {
+    use std::os::unix::process::CommandExt;
+    let home = Home::new();
+    let data = home.path("data");
+    fs::create_dir_all(&data).unwrap();
+    let history = data.join("history.jsonl");
+    let before = format!("{LINE}\n").repeat(20);
+    fs::write(&history, &before).unwrap();
+    // The file may grow by 40 bytes only: the record is cut off part way,
+    // as on a full disk.
+    let limit = (before.len() + 40) as libc::rlim_t;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_knotless"));
+    cmd.env("KNOTLESS_CONFIG_DIR", home.config())
+        .env("KNOTLESS_DATA_DIR", &data)
+        .env("PULSE_SERVER", home.path("no-server").display().to_string())
+        .args(["run", "breathe-5", "--plain", "--speed", "100"]);
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let rl = libc::rlimit {
+                rlim_cur: limit,
+                rlim_max: limit,
+            };
+            libc::setrlimit(libc::RLIMIT_FSIZE, &rl);
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        text(&out.stderr).contains("the file is as it was"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(fs::read_to_string(&history).unwrap(), before);
+    let out = home.knotless().arg("history").output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        !text(&out.stdout).contains("crash"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        !text(&out.stderr).contains("crash"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_pipe_as_the_history_file_is_refused_without_waiting() {
+    let home = Home::new();
+    let data = home.path("data");
+    fs::create_dir_all(&data).unwrap();
+    let fifo = std::ffi::CString::new(data.join("history.jsonl").to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    let out = home
+        .knotless()
+        .arg("history")
+        .timeout(std::time::Duration::from_secs(10))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("not a regular file"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = home
+        .knotless()
+        .args(["run", "breathe-5", "--plain", "--speed", "100"])
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stderr).contains("not a regular file"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!text(&out.stderr).contains("Invalid argument"));
+}
