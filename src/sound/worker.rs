@@ -217,7 +217,13 @@ struct Bank {
     /// `None`: the file could not be read (checked before the session, so
     /// it changed since); it stays silent rather than being tried again.
     files: HashMap<PathBuf, Option<SamplesBuffer>>,
+    /// Samples held for files so far, against `MAX_BANK_SAMPLES`.
+    decoded: usize,
 }
+
+/// All the files of a session together hold at most this many samples
+/// (100 MB): forty files at the limit each must not take gigabytes.
+const MAX_BANK_SAMPLES: usize = 25 * 1024 * 1024;
 
 impl Bank {
     fn new(volume: Volume) -> Self {
@@ -225,6 +231,7 @@ impl Bank {
             volume,
             builtins: HashMap::new(),
             files: HashMap::new(),
+            decoded: 0,
         }
     }
 
@@ -237,11 +244,20 @@ impl Bank {
     }
 
     fn file(&mut self, path: &Path) -> Option<SamplesBuffer> {
-        let volume = self.volume;
-        self.files
-            .entry(path.to_path_buf())
-            .or_insert_with(|| decode(path, volume))
-            .clone()
+        if let Some(known) = self.files.get(path) {
+            return known.clone();
+        }
+        let budget = MAX_BANK_SAMPLES.saturating_sub(self.decoded);
+        let buffer = decode(path, self.volume, budget);
+        match &buffer {
+            Some(b) => self.decoded += b.clone().count(),
+            None => tracing::warn!(
+                "sound file {} left silent: it could not be decoded within the limits",
+                path.display()
+            ),
+        }
+        self.files.insert(path.to_path_buf(), buffer.clone());
+        buffer
     }
 
     fn voice(&mut self, play: &Play, hush: &Arc<AtomicU32>) -> Option<(Voice, Duration)> {
@@ -259,17 +275,24 @@ pub fn voice_for(play: &Play, volume: Volume) -> Option<(Voice, Duration)> {
     Bank::new(volume).voice(play, &Arc::new(AtomicU32::new(0)))
 }
 
-/// A sound file's first `MAX_FILE_PLAY`, decoded by rodio, at `volume`.
-fn decode(path: &Path, volume: Volume) -> Option<SamplesBuffer> {
-    guard::quietly(|| decode_unguarded(path, volume)).flatten()
+/// A sound file's first `MAX_FILE_PLAY`, decoded by rodio, at `volume`,
+/// in at most `budget` samples. The file was checked before the session,
+/// but may have changed since: its claims are checked again here.
+fn decode(path: &Path, volume: Volume, budget: usize) -> Option<SamplesBuffer> {
+    guard::quietly(|| decode_unguarded(path, volume, budget)).flatten()
 }
 
-fn decode_unguarded(path: &Path, volume: Volume) -> Option<SamplesBuffer> {
+fn decode_unguarded(path: &Path, volume: Volume, budget: usize) -> Option<SamplesBuffer> {
     let decoder = rodio::Decoder::try_from(File::open(path).ok()?).ok()?;
     let (channels, rate) = (decoder.channels(), decoder.sample_rate());
+    super::file::claims("", channels.get(), rate.get()).ok()?;
     let gain = volume.gain();
-    let limit = (MAX_FILE_PLAY.as_secs_f64() * f64::from(rate.get())) as usize
-        * usize::from(channels.get());
+    let limit = ((MAX_FILE_PLAY.as_secs_f64() * f64::from(rate.get())) as usize
+        * usize::from(channels.get()))
+    .min(super::file::MAX_DECODED_SAMPLES)
+    .min(budget);
+    // Whole frames only, so the channels stay in step.
+    let limit = limit - limit % usize::from(channels.get());
     let mut samples: Vec<Sample> = decoder
         .fade_in(synth::MIN_FADE_IN)
         .take(limit)
@@ -387,6 +410,38 @@ mod tests {
         let hush = Arc::new(AtomicU32::new(3));
         let voice = Hushable::new(synth::source(Builtin::Tick, Volume::MAX), hush);
         assert_eq!(voice.count(), synth::render(Builtin::Tick).len());
+    }
+
+    fn lying_flac() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sound/lying.flac")
+    }
+
+    #[test]
+    fn a_file_that_claims_too_much_is_refused_before_and_during_a_session() {
+        // 7 KB that claims 8 channels at 655,350 Hz: 100 million samples.
+        let refused = super::super::file::check(&lying_flac(), "lying.flac").unwrap_err();
+        assert!(refused.message.contains("655350 Hz"), "{}", refused.message);
+        let mut bank = Bank::new(Volume::MAX);
+        assert!(bank.file(&lying_flac()).is_none());
+        assert_eq!(bank.decoded, 0);
+    }
+
+    #[test]
+    fn decoding_never_goes_past_the_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = super::super::wav::export_all(dir.path()).unwrap();
+        let whole = decode(&files[0], Volume::MAX, usize::MAX).unwrap().count();
+        let cut = decode(&files[0], Volume::MAX, 1001).unwrap();
+        // Whole frames, within the budget.
+        assert_eq!(
+            cut.clone().count(),
+            1001 - 1001 % usize::from(cut.channels().get())
+        );
+        assert!(whole > 1001);
+        // A bank that has spent its budget leaves further files silent.
+        let mut bank = Bank::new(Volume::MAX);
+        bank.decoded = MAX_BANK_SAMPLES;
+        assert!(bank.file(&files[1]).is_none());
     }
 
     #[test]

@@ -305,3 +305,18 @@ fn a_pipe_as_the_history_file_is_refused_without_waiting() {
     );
     assert!(!text(&out.stderr).contains("Invalid argument"));
 }
+
+#[cfg(feature = "sound")]
+#[test]
+fn a_sound_file_that_claims_too_much_is_refused_by_check() {
+    let home = Home::new();
+    let out = home
+        .knotless()
+        .args(["check", "tests/fixtures/sound/lying-flac.toml"])
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("8 channels at 655350 Hz"), "{stdout}");
+    assert!(stdout.contains("lying-flac.toml:6:9"), "{stdout}");
+}
