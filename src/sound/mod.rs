@@ -39,7 +39,7 @@ mod worker;
 
 pub use choose::{Play, breath_tones_for, files_of, sound_for};
 pub use names::{Builtin, FILE_EXTENSIONS, SoundChoice, looks_like_file};
-pub use player::{DRAIN_LIMIT, Player, QUEUE, Recording};
+pub use player::{DRAIN_LIMIT, Player, QUEUE, Recording, SOUND_BACK};
 pub use volume::Volume;
 
 #[cfg(feature = "sound")]

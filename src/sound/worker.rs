@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc::{
     self, Receiver, RecvTimeoutError, Sender, SyncSender, TryRecvError, TrySendError,
 };
@@ -18,7 +18,7 @@ use rodio::{ChannelCount, Sample, SampleRate, Source};
 
 use super::choose::Play;
 use super::output::{self, Off, Output, Voice};
-use super::player::{Command, QUEUE};
+use super::player::{Command, News, QUEUE};
 use super::{Builtin, Volume, guard, synth};
 
 /// After the last sound (and the output's latency), how long the output
@@ -34,9 +34,11 @@ const HUSH_FADE: Duration = Duration::from_millis(3);
 /// The app's side of the sound thread.
 pub struct Worker {
     tx: Option<SyncSender<Command>>,
-    news: Receiver<String>,
+    news: Receiver<News>,
     done: Receiver<()>,
     hush: Arc<AtomicU32>,
+    /// An output is open now: only then is there a last sound to wait for.
+    opened: Arc<AtomicBool>,
 }
 
 impl Worker {
@@ -46,6 +48,8 @@ impl Worker {
         let (done_tx, done) = mpsc::channel();
         let hush = Arc::new(AtomicU32::new(0));
         let hushed = hush.clone();
+        let opened = Arc::new(AtomicBool::new(false));
+        let open_now = opened.clone();
         // Should the thread fail to start, the closure and its end of the
         // queue are dropped: every send then fails quietly, and the session
         // goes on in silence.
@@ -53,8 +57,8 @@ impl Worker {
             // Dropped when the thread ends, however it ends.
             let _done = done_tx;
             let news = news_tx.clone();
-            if guard::quietly(|| run(rx, news_tx, volume, hushed)).is_none() {
-                let _ = news.send("the sound output failed".into());
+            if guard::quietly(|| run(rx, news_tx, volume, hushed, open_now)).is_none() {
+                let _ = news.send(News::Off("the sound output failed".into()));
             }
         });
         Self {
@@ -62,6 +66,7 @@ impl Worker {
             news,
             done,
             hush,
+            opened,
         }
     }
 
@@ -75,7 +80,7 @@ impl Worker {
     }
 
     /// A message from the sound thread, if one came.
-    pub fn news(&self) -> Option<String> {
+    pub fn news(&self) -> Option<News> {
         self.news.try_recv().ok()
     }
 
@@ -88,31 +93,121 @@ impl Worker {
     /// thread to play out what it has and drain the output.
     pub fn finish(mut self, limit: Duration) {
         self.tx = None;
+        // Still connecting (a server that does not answer), or off: nothing
+        // was heard, so there is nothing to wait for.
+        if !self.opened.load(Ordering::Relaxed) {
+            return;
+        }
         let _ = self.done.recv_timeout(limit + Duration::from_millis(500));
     }
 }
 
-fn run(rx: Receiver<Command>, news: Sender<String>, volume: Volume, hush: Arc<AtomicU32>) {
-    let out = match output::open() {
-        Ok(out) => out,
-        Err(off) => {
-            let _ = news.send(off.short);
+/// Waits between attempts to open the output again: from `first`,
+/// doubling, up to `most`.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    pub first: Duration,
+    pub most: Duration,
+}
+
+/// A server restarted mid-session is usually back within a few seconds;
+/// one that stays away costs an attempt every half minute.
+pub const BACKOFF: Backoff = Backoff {
+    first: Duration::from_secs(1),
+    most: Duration::from_secs(30),
+};
+
+fn run(
+    rx: Receiver<Command>,
+    news: Sender<News>,
+    volume: Volume,
+    hush: Arc<AtomicU32>,
+    opened: Arc<AtomicBool>,
+) {
+    run_with(output::open, BACKOFF, rx, news, volume, hush, opened)
+}
+
+/// Open the output and serve the queue; when the output cannot be opened
+/// or goes away, say so once, drop the sounds that fall due meanwhile (a
+/// prompt heard late is worse than none), and try again with `backoff`.
+fn run_with(
+    mut open: impl FnMut() -> Result<Box<dyn Output>, Off>,
+    backoff: Backoff,
+    rx: Receiver<Command>,
+    news: Sender<News>,
+    volume: Volume,
+    hush: Arc<AtomicU32>,
+    opened: Arc<AtomicBool>,
+) {
+    let mut bank = Bank::new(volume);
+    let mut wait = backoff.first;
+    // Whether the app was last told that sound is off.
+    let mut said_off = false;
+    loop {
+        match open() {
+            Ok(out) => {
+                if said_off {
+                    tracing::info!("sound: the output answers again");
+                    let _ = news.send(News::Back);
+                }
+                opened.store(true, Ordering::Relaxed);
+                let mut sound = SoundThread {
+                    out,
+                    bank,
+                    hush: hush.clone(),
+                    awake_until: None,
+                    sounding_until: Instant::now(),
+                };
+                match sound.serve(&rx) {
+                    Ok(()) => {
+                        // The queue closed: the program is ending. Let the
+                        // last sound finish.
+                        sound.drain();
+                        return;
+                    }
+                    Err(off) => {
+                        opened.store(false, Ordering::Relaxed);
+                        tracing::warn!("sound off: {}", off.advice);
+                        let _ = news.send(News::Off(off.short));
+                        said_off = true;
+                        wait = backoff.first;
+                        bank = sound.bank;
+                    }
+                }
+            }
+            Err(off) => {
+                if !said_off {
+                    tracing::warn!("sound off: {}", off.advice);
+                    let _ = news.send(News::Off(off.short));
+                    said_off = true;
+                }
+            }
+        }
+        if !wait_out(&rx, &mut bank, wait) {
             return;
         }
-    };
-    let mut sound = SoundThread {
-        out,
-        bank: Bank::new(volume),
-        hush,
-        awake_until: None,
-        sounding_until: Instant::now(),
-    };
-    if let Err(off) = sound.serve(&rx) {
-        let _ = news.send(off.short);
-        return;
+        wait = (wait * 2).min(backoff.most);
     }
-    // The queue closed: the program is ending. Let the last sound finish.
-    sound.drain();
+}
+
+/// Wait `wait` with no output: files are still prepared, sounds dropped.
+/// False when the queue closed (the program is ending).
+fn wait_out(rx: &Receiver<Command>, bank: &mut Bank, wait: Duration) -> bool {
+    let until = Instant::now() + wait;
+    loop {
+        match rx.recv_timeout(until.saturating_duration_since(Instant::now())) {
+            Ok(Command::Prepare(files)) => {
+                for f in files {
+                    bank.file(&f);
+                }
+            }
+            Ok(Command::Play(play)) => {
+                tracing::info!("sound off: {play:?} not played");
+            }
+            Err(RecvTimeoutError::Timeout) => return true,
+            Err(RecvTimeoutError::Disconnected) => return false,
+        }
+    }
 }
 
 /// What the sound thread keeps between commands.
@@ -390,6 +485,77 @@ impl<S: Source> Source for Hushable<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An output that plays `good` sounds, then is gone.
+    struct Flaky {
+        good: usize,
+    }
+
+    impl Output for Flaky {
+        fn play(&mut self, _: Voice) -> Result<(), Off> {
+            match self.good.checked_sub(1) {
+                Some(left) => {
+                    self.good = left;
+                    Ok(())
+                }
+                None => Err(Off::new("the sound server stopped answering", "gone")),
+            }
+        }
+        fn idle(&mut self) -> Result<(), Off> {
+            Ok(())
+        }
+        fn drain(&mut self, _: Duration) {}
+        fn latency(&self) -> Duration {
+            Duration::ZERO
+        }
+        fn describe(&self) -> String {
+            "flaky".into()
+        }
+    }
+
+    #[test]
+    fn sound_comes_back_when_the_server_does_and_each_change_is_told_once() {
+        let (tx, rx) = mpsc::sync_channel(QUEUE);
+        let (news_tx, news) = mpsc::channel();
+        let opened = Arc::new(AtomicBool::new(false));
+        let open_now = opened.clone();
+        let mut attempts = 0;
+        // No server at first (tried twice), then one that dies after a
+        // sound, then one that stays.
+        let open = move || {
+            attempts += 1;
+            match attempts {
+                1 | 2 => Err(Off::new("no sound server found", "none")),
+                3 => Ok(Box::new(Flaky { good: 1 }) as Box<dyn Output>),
+                _ => Ok(Box::new(Flaky { good: usize::MAX }) as Box<dyn Output>),
+            }
+        };
+        let backoff = Backoff {
+            first: Duration::from_millis(10),
+            most: Duration::from_millis(40),
+        };
+        let hush = Arc::new(AtomicU32::new(0));
+        let thread = thread::spawn(move || {
+            run_with(open, backoff, rx, news_tx, Volume::MAX, hush, open_now)
+        });
+        let want = vec![
+            News::Off("no sound server found".into()),
+            News::Back,
+            News::Off("the sound server stopped answering".into()),
+            News::Back,
+        ];
+        let mut heard = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while heard.len() < want.len() && Instant::now() < deadline {
+            let _ = tx.try_send(Command::Play(Play::Builtin(Builtin::Tick)));
+            thread::sleep(Duration::from_millis(15));
+            heard.extend(news.try_iter());
+        }
+        assert_eq!(heard, want);
+        assert!(opened.load(Ordering::Relaxed));
+        drop(tx);
+        thread.join().unwrap();
+    }
 
     #[test]
     fn hushed_voices_fade_out_quickly_and_end() {

@@ -320,3 +320,95 @@ fn a_sound_file_that_claims_too_much_is_refused_by_check() {
     assert!(stdout.contains("8 channels at 655350 Hz"), "{stdout}");
     assert!(stdout.contains("lying-flac.toml:6:9"), "{stdout}");
 }
+
+/// A sound server whose queue of waiting clients is full: it never
+/// accepts, so a plain `connect` to it waits for ever. Keep both the
+/// listener and the waiting clients alive for as long as it should stay
+/// wedged.
+#[cfg(feature = "sound")]
+fn wedged_server(
+    dir: &std::path::Path,
+) -> (
+    std::os::unix::net::UnixListener,
+    Vec<std::os::fd::OwnedFd>,
+    PathBuf,
+) {
+    use std::os::fd::FromRawFd;
+    use std::os::unix::ffi::OsStrExt;
+    let path = dir.join("native");
+    let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    let mut waiting = Vec::new();
+    loop {
+        // SAFETY: plain system calls; the descriptor is owned at once.
+        let fd = unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_NONBLOCK, 0) };
+        assert!(fd >= 0);
+        let owned = unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) };
+        let mut addr: libc::sockaddr_un = unsafe { std::mem::zeroed() };
+        addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+        for (to, &from) in addr.sun_path.iter_mut().zip(path.as_os_str().as_bytes()) {
+            *to = from as libc::c_char;
+        }
+        let rc = unsafe {
+            libc::connect(
+                fd,
+                (&raw const addr).cast(),
+                std::mem::size_of::<libc::sockaddr_un>() as libc::socklen_t,
+            )
+        };
+        if rc != 0 {
+            break;
+        }
+        waiting.push(owned);
+        assert!(waiting.len() < 10_000, "the queue never filled");
+    }
+    (listener, waiting, path)
+}
+
+#[cfg(feature = "sound")]
+#[test]
+fn a_wedged_sound_server_neither_hangs_nor_slows_anything() {
+    use std::time::{Duration, Instant};
+    let home = Home::new();
+    let (_server, _waiting, socket) = wedged_server(home.dir.path());
+    let server = format!("unix:{}", socket.display());
+    let start = Instant::now();
+    let out = home
+        .knotless()
+        .env("PULSE_SERVER", &server)
+        .arg("sounds")
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("did not answer in time"), "{stdout}");
+
+    let routine = home.path("short.toml");
+    fs::write(
+        &routine,
+        "name = \"Short\"\n[defaults]\ntransition = \"0s\"\n[[steps]]\nkind = \"rest\"\ntitle = \"One\"\nduration = \"2s\"\n[[steps]]\nkind = \"rest\"\ntitle = \"Two\"\nduration = \"1s\"\n",
+    )
+    .unwrap();
+    let start = Instant::now();
+    let out = home
+        .knotless()
+        .env("PULSE_SERVER", &server)
+        .args(["run", "--plain"])
+        .arg(&routine)
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let took = start.elapsed();
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    // A 3-second routine: was 7.5 s with a wedged server.
+    assert!(took < Duration::from_millis(4500), "{took:?}");
+    assert!(
+        stdout.contains("Sound off: the sound server did not answer"),
+        "{stdout}"
+    );
+}
