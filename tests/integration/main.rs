@@ -2,6 +2,7 @@
 
 mod cli;
 mod editing;
+mod fuzz;
 mod history;
 mod hostile;
 mod pty;
