@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use crate::routine::diagnostic::{Table, from_syntax_error, from_toml_error};
+use crate::routine::diagnostic::{Table, from_toml_error, parse_document};
 use crate::routine::duration::{Length, words};
 use crate::routine::load::read_text;
 use crate::routine::{FileProblems, Problem};
@@ -190,12 +190,11 @@ impl Settings {
     /// (a volume of 101) must not take the routine directories with it.
     pub fn parse_lenient(file: &str, text: &str, base: &Path) -> (Self, Option<FileProblems>) {
         let fail = |problems| FileProblems::new(file, Some(Arc::from(text)), problems);
-        let (document, errors) = DeTable::parse_recoverable(text);
-        if !errors.is_empty() {
+        let document = match parse_document(text) {
+            Ok(document) => document,
             // A syntax error leaves no sure reading of any key.
-            let problems = errors.iter().map(|e| from_syntax_error(e, text)).collect();
-            return (Settings::default(), Some(fail(problems)));
-        }
+            Err(problems) => return (Settings::default(), Some(fail(problems))),
+        };
         let mut problems = Vec::new();
         let raw = read_raw(document.span(), document.into_inner(), &mut problems);
         let settings = Self::from_raw(raw, base, &mut problems);

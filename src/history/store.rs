@@ -174,7 +174,15 @@ pub fn load(path: &Path) -> io::Result<Loaded> {
     lock(&file, Lock::Shared, READ_PATIENCE)?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
-    Ok(parse(&bytes))
+    let loaded = parse(&bytes);
+    if let Some(first) = loaded.warnings.first() {
+        tracing::warn!(
+            "history {}: {} line(s) skipped; the first: {first}",
+            path.display(),
+            loaded.warnings.len()
+        );
+    }
+    Ok(loaded)
 }
 
 /// The records in the bytes of a history file.

@@ -8,6 +8,8 @@ use std::sync::Arc;
 use codespan_reporting::diagnostic::{Diagnostic, Label};
 use codespan_reporting::files::{Error as FilesError, Files, SimpleFile};
 use codespan_reporting::term::{self, termcolor};
+use toml::Spanned;
+use toml::de::DeTable;
 
 use crate::text::{VisibleSource, escape_inline, escape_multiline};
 use std::io::Write as _;
@@ -136,7 +138,7 @@ impl FileProblems {
     fn more_line(&self) -> Option<String> {
         (self.more > 0).then(|| {
             format!(
-                "{} more problem{} in this file not shown: fix these first, then check again",
+                "at least {} more problem{} in this file not shown: fix these first, then check again",
                 self.more,
                 if self.more == 1 { "" } else { "s" }
             )
@@ -407,6 +409,48 @@ pub fn from_toml_error(err: &toml::de::Error, fallback: Range<usize>, table: Tab
         p = p.help(help);
     }
     p
+}
+
+/// How much of a file is read again, error by error, once it is known to
+/// have a syntax error: enough for every problem a report shows. Past it,
+/// a huge file of errors (a million on one line) would cost seconds and
+/// hundreds of megabytes to list in full, only to be left out.
+const SYNTAX_SCAN: usize = 64 * 1024;
+
+/// Parse a TOML document; on a syntax error, the problems to report: the
+/// first one exactly, then those the first `SYNTAX_SCAN` bytes hold.
+pub fn parse_document(text: &str) -> Result<Spanned<DeTable<'_>>, Vec<Problem>> {
+    let first = match DeTable::parse(text) {
+        Ok(document) => return Ok(document),
+        Err(e) => from_syntax_error(&e, text),
+    };
+    if text.len() <= SYNTAX_SCAN {
+        let (_, errors) = DeTable::parse_recoverable(text);
+        let mut found: Vec<Problem> = errors.iter().map(|e| from_syntax_error(e, text)).collect();
+        if found.is_empty() {
+            found.push(first);
+        }
+        found.sort_by_key(|p| p.span.as_ref().map_or(0, |s| s.start));
+        return Err(found);
+    }
+    let cut = floor_char(text, SYNTAX_SCAN);
+    let cut = text[..cut]
+        .rfind('\n')
+        .filter(|&i| i > cut / 2)
+        .unwrap_or(cut);
+    let (_, errors) = DeTable::parse_recoverable(&text[..cut]);
+    // An error at the very end of the part read may only be the cut (a
+    // table or string left open): it is left out.
+    let mut found: Vec<Problem> = errors
+        .iter()
+        .filter(|e| e.span().is_some_and(|s| s.start + 1 < cut))
+        .map(|e| from_syntax_error(e, text))
+        .collect();
+    if !found.iter().any(|p| p.span == first.span) {
+        found.push(first);
+    }
+    found.sort_by_key(|p| p.span.as_ref().map_or(0, |s| s.start));
+    Err(found)
 }
 
 /// A TOML syntax error, in words a routine author can act on.

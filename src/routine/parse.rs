@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 use toml::Spanned;
-use toml::de::{DeTable, DeValue, ValueDeserializer};
+use toml::de::{DeValue, ValueDeserializer};
 
-use super::diagnostic::{FileProblems, Problem, Table, from_syntax_error, from_toml_error};
+use super::diagnostic::{FileProblems, Problem, Table, from_toml_error, parse_document};
 use super::model::Routine;
 use super::raw::{RawHeader, RawStep};
 use super::validate::{self, SoundFiles};
@@ -28,15 +28,8 @@ pub fn parse_routine_with(
     files: SoundFiles,
 ) -> Result<Routine, FileProblems> {
     let problems = |problems| FileProblems::new(file, Some(Arc::from(text)), problems);
-    let (document, syntax_errors) = DeTable::parse_recoverable(text);
-    if !syntax_errors.is_empty() {
-        let mut found: Vec<Problem> = syntax_errors
-            .iter()
-            .map(|e| from_syntax_error(e, text))
-            .collect();
-        found.sort_by_key(|p| p.span.as_ref().map_or(0, |s| s.start));
-        return Err(problems(found));
-    }
+    // Bounded: a file of a million syntax errors is not listed in full.
+    let document = parse_document(text).map_err(problems)?;
     let whole = document.span();
     let mut root = document.into_inner();
     let steps_key = root.keys().find(|k| k.get_ref() == "steps").cloned();

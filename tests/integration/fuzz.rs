@@ -187,6 +187,10 @@ fn exercise(text: &str) -> Result<(), TestCaseError> {
         if took > worst.time {
             worst.time = took;
             worst.input_for_time = text.len();
+            // To study the slowest input: KNOTLESS_FUZZ_WORST=FILE.
+            if let Some(path) = std::env::var_os("KNOTLESS_FUZZ_WORST") {
+                let _ = std::fs::write(path, text);
+            }
         }
         worst.output = worst.output.max(output);
     }
