@@ -39,9 +39,9 @@ const TARGET_LATENCY: Duration = Duration::from_millis(40);
 const CALL_LIMIT: Duration = Duration::from_secs(1);
 /// Reaching the socket: a server whose queue of waiting clients is full
 /// (wedged) would keep a plain `connect` waiting for ever.
-const CONNECT_LIMIT: Duration = Duration::from_secs(1);
+const CONNECT_LIMIT: Duration = Duration::from_millis(500);
 /// The handshake, on a socket with plain read and write timeouts.
-const HANDSHAKE_LIMIT: Duration = Duration::from_secs(2);
+const HANDSHAKE_LIMIT: Duration = Duration::from_secs(1);
 
 /// While the stream plays, the server asks for data every few tens of
 /// milliseconds; asked for nothing this long, it has gone away.
