@@ -158,12 +158,30 @@ struct Worst {
 
 static WORST: Mutex<Option<Worst>> = Mutex::new(None);
 
-/// Parse `text` as a routine and as settings, render both reports as the
-/// commands print them, and check time, size and safety.
-fn exercise(text: &str) -> Result<(), TestCaseError> {
+/// Parse `bytes` as a routine file read from disk (the path that finds
+/// bytes that are not UTF-8), then as text.
+fn exercise_bytes(bytes: &[u8]) -> Result<(), TestCaseError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => exercise(text, None),
+        Err(_) => {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("fuzz.toml");
+            std::fs::write(&path, bytes).unwrap();
+            exercise(&String::from_utf8_lossy(bytes), Some(&path))
+        }
+    }
+}
+
+/// Parse `text` as a routine and as settings (and the file at `path` as
+/// a routine, when given), render the reports as the commands print them,
+/// and check time, size and safety.
+fn exercise(text: &str, path: Option<&Path>) -> Result<(), TestCaseError> {
     let start = Instant::now();
     let mut output = 0;
     let mut reports = Vec::new();
+    if let Some(Err(problems)) = path.map(knotless::routine::load::load_file) {
+        reports.push(problems.render(false));
+    }
     if let Err(problems) = parse_routine("fuzz", "fuzz.toml", text) {
         reports.push(problems.render(false));
         reports.push(problems.summary_lines().join("\n"));
@@ -215,7 +233,7 @@ fn fuzz(cases: u32) -> Worst {
     runner
         .run(&strategy, |(seed, mutations)| {
             let bytes = apply(seeds[seed].clone().into_bytes(), &mutations, &seeds);
-            exercise(&String::from_utf8_lossy(&bytes))
+            exercise_bytes(&bytes)
         })
         .unwrap();
     WORST.lock().unwrap().clone().unwrap_or_default()
@@ -224,7 +242,7 @@ fn fuzz(cases: u32) -> Worst {
 #[test]
 fn every_seed_is_quick_small_and_safe() {
     for seed in seeds() {
-        exercise(&seed).unwrap();
+        exercise(&seed, None).unwrap();
     }
 }
 
