@@ -44,6 +44,11 @@ pub enum Command {
         /// Treat authoring warnings as errors (exit 1).
         #[arg(long)]
         strict: bool,
+
+        /// Print one JSON document: every diagnostic with file, line,
+        /// column, severity, message and help.
+        #[arg(long)]
+        json: bool,
     },
     /// Print a routine's timeline: each step with its start time and length.
     Show {

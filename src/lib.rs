@@ -18,6 +18,7 @@ pub mod editor;
 pub mod features;
 pub mod fit;
 pub mod format;
+pub mod fsx;
 pub mod history;
 pub mod hooks;
 pub mod input;

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use crate::routine::diagnostic::{Table, from_syntax_error, from_toml_error};
+use crate::routine::diagnostic::{Table, from_toml_error, parse_document};
 use crate::routine::duration::{Length, words};
 use crate::routine::load::read_text;
 use crate::routine::{FileProblems, Problem};
@@ -196,31 +196,59 @@ pub enum Source {
 
 impl Settings {
     /// The settings file in `config_dir`, or the defaults when there is none.
+    /// Any problem is an error here; `load_lenient` keeps every good key.
     pub fn load(config_dir: &Path) -> Result<(Self, Source), FileProblems> {
-        let path = config_dir.join("config.toml");
-        if !path.exists() {
-            return Ok((Self::default(), Source::Defaults(path)));
+        match Self::load_lenient(config_dir) {
+            (settings, source, None) => Ok((settings, source)),
+            (_, _, Some(problems)) => Err(problems),
         }
-        let text = read_text(&path)?;
+    }
+
+    /// The settings file in `config_dir`: every key that is right is used,
+    /// and each wrong one is left at its default and reported. A file that
+    /// cannot be read at all gives the defaults and says why.
+    pub fn load_lenient(config_dir: &Path) -> (Self, Source, Option<FileProblems>) {
+        let path = config_dir.join("config.toml");
+        // A dangling symlink is still a settings file the user meant.
+        if path.symlink_metadata().is_err() {
+            return (Self::default(), Source::Defaults(path), None);
+        }
+        let text = match read_text(&path) {
+            Ok(text) => text,
+            Err(problems) => return (Self::default(), Source::File(path), Some(problems)),
+        };
         let base = path.parent().unwrap_or(Path::new("."));
-        let settings = Self::parse(&path.display().to_string(), &text, base)?;
-        Ok((settings, Source::File(path)))
+        let (settings, problems) = Self::parse_lenient(&path.display().to_string(), &text, base);
+        (settings, Source::File(path), problems)
     }
 
     /// Parse settings text; relative routine directories are taken from
     /// `base`, and `~/` from the home directory.
     pub fn parse(file: &str, text: &str, base: &Path) -> Result<Self, FileProblems> {
-        let fail = |problems| FileProblems::new(file, Some(Arc::from(text)), problems);
-        let (document, errors) = DeTable::parse_recoverable(text);
-        if !errors.is_empty() {
-            return Err(fail(
-                errors.iter().map(|e| from_syntax_error(e, text)).collect(),
-            ));
+        match Self::parse_lenient(file, text, base) {
+            (settings, None) => Ok(settings),
+            (_, Some(problems)) => Err(problems),
         }
-        let value = Spanned::new(document.span(), DeValue::Table(document.into_inner()));
-        let raw = RawSettings::deserialize(ValueDeserializer::from(value))
-            .map_err(|e| fail(vec![from_toml_error(&e, 0..0, Table::Routine)]))?;
+    }
+
+    /// Parse settings text, keeping every key that is right: a wrong value
+    /// (a volume of 101) must not take the routine directories with it.
+    pub fn parse_lenient(file: &str, text: &str, base: &Path) -> (Self, Option<FileProblems>) {
+        let fail = |problems| FileProblems::new(file, Some(Arc::from(text)), problems);
+        let document = match parse_document(text) {
+            Ok(document) => document,
+            // A syntax error leaves no sure reading of any key.
+            Err(problems) => return (Settings::default(), Some(fail(problems))),
+        };
         let mut problems = Vec::new();
+        let raw = read_raw(document.span(), document.into_inner(), &mut problems);
+        let settings = Self::from_raw(raw, base, &mut problems);
+        problems.sort_by_key(|p: &Problem| p.span.as_ref().map_or(0, |s| s.start));
+        let problems = (!problems.is_empty()).then(|| fail(problems));
+        (settings, problems)
+    }
+
+    fn from_raw(raw: RawSettings, base: &Path, problems: &mut Vec<Problem>) -> Self {
         let mut settings = Settings::default();
         let s = &mut settings.sound;
         s.enabled = raw.sound.enabled.unwrap_or(s.enabled);
@@ -247,8 +275,9 @@ impl Settings {
                     )
                     .help("use at most \"60s\"; \"0s\" turns the pause off"),
                 );
+            } else {
+                session.transition = Some(t.get_ref().0);
             }
-            session.transition = Some(t.get_ref().0);
         }
         session.preflight = raw.session.preflight.unwrap_or(session.preflight);
         session.last_seconds_ticks = raw
@@ -259,14 +288,54 @@ impl Settings {
         settings.display.theme = raw.display.theme.unwrap_or_default();
         settings.display.reduced_motion = raw.display.reduced_motion.unwrap_or(false);
         settings.routine_dirs = raw.routines.dirs.iter().map(|d| expand(d, base)).collect();
-        read_voice(raw.voice, &mut settings.voice, &mut problems);
+        read_voice(raw.voice, &mut settings.voice, problems);
         settings.hooks = raw.hooks.into();
-        if problems.is_empty() {
-            Ok(settings)
-        } else {
-            Err(fail(problems))
+        settings
+    }
+}
+
+/// The file as written, less each key serde cannot read: every failure is
+/// reported, the key it points at is taken out, and the rest read again.
+fn read_raw(
+    whole: std::ops::Range<usize>,
+    mut root: DeTable<'_>,
+    problems: &mut Vec<Problem>,
+) -> RawSettings {
+    // Each round drops one key; a file with more wrong keys than this is
+    // not worth more rounds (each re-reads the whole file).
+    for _ in 0..=crate::routine::diagnostic::MAX_PROBLEMS {
+        let value = Spanned::new(whole.clone(), DeValue::Table(root.clone()));
+        match RawSettings::deserialize(ValueDeserializer::from(value)) {
+            Ok(raw) => return raw,
+            Err(e) => {
+                problems.push(from_toml_error(&e, 0..0, Table::Routine));
+                match e.span() {
+                    Some(span) if remove_at(&mut root, span.start) => {}
+                    _ => return RawSettings::default(),
+                }
+            }
         }
     }
+    RawSettings::default()
+}
+
+/// Remove the innermost key of `table` whose key or value holds byte `at`;
+/// false when none does. A `[section]` table's own span is only its
+/// header, so the keys inside every table are looked at first.
+fn remove_at(table: &mut DeTable<'_>, at: usize) -> bool {
+    for (_, value) in table.iter_mut() {
+        if let DeValue::Table(inner) = value.get_mut()
+            && remove_at(inner, at)
+        {
+            return true;
+        }
+    }
+    let holds = |span: std::ops::Range<usize>| span.contains(&at) || span.start == at;
+    let key = table
+        .iter()
+        .find(|(k, v)| holds(k.span()) || holds(v.span()))
+        .map(|(k, _)| k.clone());
+    key.is_some_and(|key| table.remove(&key).is_some())
 }
 
 /// `[voice]`, checked: a broken command is found here, not mid-session.
@@ -413,6 +482,32 @@ on_stop = ""
             s.routine_dirs,
             vec![PathBuf::from("/cfg/shared"), PathBuf::from("/abs")]
         );
+    }
+
+    #[test]
+    fn a_wrong_value_drops_only_its_own_key() {
+        let text = "[sound]\nvolume = 101\nenabled = false\n[routines]\ndirs = [\"mine\"]\n[display]\ntheme = \"dark\"\nreduced_motion = true\nbogus = 1\n[session]\ntransition = \"5m\"\npreflight = false\n";
+        let (s, problems) = Settings::parse_lenient("config.toml", text, Path::new("/cfg"));
+        assert_eq!(s.routine_dirs, vec![PathBuf::from("/cfg/mine")]);
+        assert!(!s.sound.enabled && s.display.reduced_motion && !s.session.preflight);
+        assert_eq!(s.sound.volume, 70);
+        assert_eq!(s.display.theme, ThemeName::Calm);
+        assert_eq!(s.session.transition, None);
+        let report = problems.unwrap().render(false);
+        for said in ["from 0 to 100", "`dark`", "`bogus`", "too long"] {
+            assert!(report.contains(said), "{said} in {report}");
+        }
+    }
+
+    #[test]
+    fn a_wrong_section_type_drops_that_section_only() {
+        let (s, problems) = Settings::parse_lenient(
+            "config.toml",
+            "sound = 3\n[routines]\ndirs = [\"/abs\"]\n",
+            Path::new("/cfg"),
+        );
+        assert!(problems.is_some());
+        assert_eq!(s.routine_dirs, vec![PathBuf::from("/abs")]);
     }
 
     #[test]

@@ -1,6 +1,11 @@
-//! `knotless check [FILE|DIR]...`
+//! `knotless check [FILE|DIR]...`: every problem in every file, printed
+//! file by file as each is read (a slow or broken file never holds back
+//! the report on the others), or as one JSON document with `--json`.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
 
 use crate::routine::library::routine_files;
 use crate::routine::lint::{report_entry, report_file};
@@ -21,80 +26,242 @@ pub fn check(
     strict: bool,
     color: bool,
 ) -> CheckReport {
-    let mut files = 0usize;
-    let mut reports: Vec<FileProblems> = Vec::new();
+    let mut out = Vec::new();
+    let format = Format::Text { color };
+    let clean = check_to(&mut out, paths, library, strict, format).unwrap_or(false);
+    CheckReport {
+        text: String::from_utf8_lossy(&out).into_owned(),
+        clean,
+    }
+}
+
+/// How the report is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text { color: bool },
+    Json,
+}
+
+/// Check and write the report to `out` as it goes; true when all was clean.
+pub fn check_to(
+    out: &mut dyn Write,
+    paths: &[PathBuf],
+    library: impl FnOnce() -> Library,
+    strict: bool,
+    format: Format,
+) -> std::io::Result<bool> {
+    let mut tally = Tally::new(out, format);
     if paths.is_empty() {
         let lib = library();
-        files = lib.entries.len();
-        reports.extend(lib.dir_problems.iter().cloned());
-        reports.extend(lib.entries.iter().filter_map(|e| report_entry(e, strict)));
+        tally.files = lib.entries.len();
+        for report in &lib.dir_problems {
+            tally.report(report)?;
+        }
+        for entry in &lib.entries {
+            if let Some(report) = report_entry(entry, strict) {
+                tally.report(&report)?;
+            }
+        }
     } else {
         for path in paths {
-            if path.is_dir() {
-                match routine_files(path) {
-                    Ok(list) if list.is_empty() => {
-                        files += 1;
-                        reports.push(FileProblems::new(
-                            path.display().to_string(),
-                            None,
-                            vec![Problem::whole_file(
-                                "no routine files (*.toml) in this directory",
-                            )],
-                        ));
-                    }
-                    Ok(list) => {
-                        files += list.len();
-                        reports.extend(list.iter().filter_map(|p| report_file(p, strict)));
-                    }
-                    Err(problem) => {
-                        files += 1;
-                        reports.push(FileProblems::new(
-                            path.display().to_string(),
-                            None,
-                            vec![problem],
-                        ));
-                    }
+            check_path(path, strict, &mut tally)?;
+        }
+    }
+    tally.finish()
+}
+
+fn check_path(path: &Path, strict: bool, tally: &mut Tally<'_>) -> std::io::Result<()> {
+    let whole = |problem| FileProblems::new(path.display().to_string(), None, vec![problem]);
+    if !path.is_dir() {
+        tally.files += 1;
+        if let Some(report) = report_file(path, strict) {
+            tally.report(&report)?;
+        }
+        return Ok(());
+    }
+    match routine_files(path) {
+        Ok(list) if list.is_empty() => {
+            tally.files += 1;
+            tally.report(&whole(Problem::whole_file(
+                "no routine files (*.toml) in this directory",
+            )))
+        }
+        Ok(list) => {
+            for file in list {
+                tally.files += 1;
+                if let Some(report) = report_file(&file, strict) {
+                    tally.report(&report)?;
                 }
-            } else {
-                files += 1;
-                reports.extend(report_file(path, strict));
+            }
+            Ok(())
+        }
+        Err(problem) => {
+            tally.files += 1;
+            tally.report(&whole(problem))
+        }
+    }
+}
+
+/// One diagnostic in `check --json`, for editors and CI.
+#[derive(Debug, Serialize)]
+struct JsonDiagnostic {
+    file: String,
+    /// 1-based; absent for a problem with the whole file.
+    line: Option<usize>,
+    /// 1-based, in characters.
+    column: Option<usize>,
+    severity: &'static str,
+    message: String,
+    label: Option<String>,
+    help: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonReport<'a> {
+    files: usize,
+    clean: bool,
+    problems: usize,
+    warnings: usize,
+    diagnostics: &'a [JsonDiagnostic],
+}
+
+/// What has been found so far, and where it goes.
+struct Tally<'a> {
+    out: &'a mut dyn Write,
+    format: Format,
+    files: usize,
+    /// Errors, and authoring warnings (which leave a file clean).
+    problems: usize,
+    warnings: usize,
+    broken: Vec<String>,
+    /// `--json`: the diagnostics, bounded per file like the text report.
+    json: Vec<JsonDiagnostic>,
+}
+
+impl<'a> Tally<'a> {
+    fn new(out: &'a mut dyn Write, format: Format) -> Self {
+        Self {
+            out,
+            format,
+            files: 0,
+            problems: 0,
+            warnings: 0,
+            broken: Vec::new(),
+            json: Vec::new(),
+        }
+    }
+
+    fn report(&mut self, report: &FileProblems) -> std::io::Result<()> {
+        let errors = report.count() - (report.problems.len() - report.error_count());
+        self.problems += errors;
+        self.warnings += report.count() - errors;
+        if errors > 0 {
+            self.broken.push(escape_inline(&report.file).into_owned());
+        }
+        match self.format {
+            Format::Text { color } => {
+                report.write_to(self.out, color)?;
+                self.out.flush()
+            }
+            Format::Json => {
+                self.json.extend(json_diagnostics(report));
+                Ok(())
             }
         }
     }
-    let mut text = String::new();
-    for report in &reports {
-        text.push_str(&report.render(color));
+
+    fn finish(self) -> std::io::Result<bool> {
+        let clean = self.broken.is_empty();
+        if self.format == Format::Json {
+            let doc = JsonReport {
+                files: self.files,
+                clean,
+                problems: self.problems,
+                warnings: self.warnings,
+                diagnostics: &self.json,
+            };
+            // Serialising plain strings and numbers cannot fail.
+            let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            writeln!(self.out, "{text}")?;
+            return Ok(clean);
+        }
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        let warned = match self.warnings {
+            0 => String::new(),
+            n => format!("; {n} warning{} (`--strict` makes warnings errors)", s(n)),
+        };
+        if clean {
+            match (self.files, self.warnings) {
+                (1, 0) => writeln!(self.out, "The routine file is fine.")?,
+                (n, 0) => writeln!(self.out, "All {n} routine files are fine.")?,
+                (n, _) => writeln!(self.out, "No errors in {n} routine file{}{warned}.", s(n))?,
+            }
+        } else {
+            // Name the broken files, but not thousands of them.
+            const NAMED: usize = 100;
+            let mut names = self.broken.iter().take(NAMED).cloned().collect::<Vec<_>>();
+            if self.broken.len() > NAMED {
+                names.push(format!("and {} more", self.broken.len() - NAMED));
+            }
+            writeln!(
+                self.out,
+                "{} problem{} in {} of {} file{}: {}{warned}",
+                self.problems,
+                s(self.problems),
+                self.broken.len(),
+                self.files,
+                s(self.files),
+                names.join(", ")
+            )?;
+        }
+        self.out.flush()?;
+        Ok(clean)
     }
-    let problems: usize = reports.iter().map(|r| r.error_count()).sum();
-    let warnings: usize = reports.iter().map(|r| r.problems.len()).sum::<usize>() - problems;
-    // Files with warnings only still pass.
-    reports.retain(|r| r.error_count() > 0);
-    let s = |n: usize| if n == 1 { "" } else { "s" };
-    let warned = match warnings {
-        0 => String::new(),
-        n => format!("; {n} warning{} (`--strict` makes warnings errors)", s(n)),
-    };
-    if reports.is_empty() {
-        text.push_str(&match (files, warnings) {
-            (1, 0) => "The routine file is fine.\n".to_owned(),
-            (n, 0) => format!("All {n} routine files are fine.\n"),
-            (n, _) => format!("No errors in {n} routine file{}{warned}.\n", s(n)),
+}
+
+/// A file's problems as JSON diagnostics; text from the file is escaped,
+/// since whoever reads the JSON may print it to a terminal.
+fn json_diagnostics(report: &FileProblems) -> Vec<JsonDiagnostic> {
+    let file = escape_inline(&report.file).into_owned();
+    let mut out: Vec<JsonDiagnostic> = report
+        .problems
+        .iter()
+        .map(|p| {
+            let place = report.location(p);
+            JsonDiagnostic {
+                file: file.clone(),
+                line: place.map(|(l, _)| l),
+                column: place.map(|(_, c)| c),
+                severity: if p.is_warning() { "warning" } else { "error" },
+                message: clipped(&p.message),
+                label: p.label.as_deref().map(clipped),
+                help: p.help.as_deref().map(clipped),
+            }
+        })
+        .collect();
+    if report.more > 0 {
+        out.push(JsonDiagnostic {
+            file,
+            line: None,
+            column: None,
+            severity: "note",
+            message: format!(
+                "{} more problems in this file not shown: fix these first, then check again",
+                report.more
+            ),
+            label: None,
+            help: None,
         });
-    } else {
-        let names: Vec<String> = reports
-            .iter()
-            .map(|r| escape_inline(&r.file).into_owned())
-            .collect();
-        text.push_str(&format!(
-            "{problems} problem{} in {} of {files} file{}: {}{warned}\n",
-            s(problems),
-            reports.len(),
-            s(files),
-            names.join(", ")
-        ));
     }
-    CheckReport {
-        text,
-        clean: reports.is_empty(),
+    out
+}
+
+/// Escaped, and at most a few hundred characters, like the text report.
+fn clipped(text: &str) -> String {
+    const MAX: usize = 300;
+    let text = escape_inline(text);
+    match text.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.into_owned(),
     }
 }

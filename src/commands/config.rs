@@ -16,21 +16,28 @@ pub fn config(env: &Env, init: bool) -> Result<ExitCode> {
     let path = paths.config_dir.join("config.toml");
     let shown = escape_inline(&path.display().to_string()).into_owned();
     if init {
-        if path.exists() {
+        // A dangling link counts as there: its target is never created.
+        if path.symlink_metadata().is_ok() {
             bail!("{shown} already exists; nothing was changed");
         }
-        fs::create_dir_all(&paths.config_dir)
-            .with_context(|| format!("cannot create {}", paths.config_dir.display()))?;
-        fs::write(&path, TEMPLATE).with_context(|| format!("cannot write {shown}"))?;
+        fs::create_dir_all(&paths.config_dir).with_context(|| {
+            format!(
+                "cannot create {}",
+                escape_inline(&paths.config_dir.display().to_string())
+            )
+        })?;
+        crate::fsx::write_file(&path, TEMPLATE.as_bytes(), crate::fsx::Existing::Keep)
+            .with_context(|| format!("cannot write {shown}"))?;
         print(&format!("Wrote {shown}\n"))?;
         return Ok(ExitCode::SUCCESS);
     }
-    match Settings::load(&paths.config_dir) {
-        Err(problems) => {
-            print(&problems.render(color_for(&std::io::stdout())))?;
-            Ok(ExitCode::FAILURE)
-        }
-        Ok((settings, source)) => {
+    let (settings, source, problems) = Settings::load_lenient(&paths.config_dir);
+    if let Some(problems) = &problems {
+        print(&problems.render(color_for(&std::io::stdout())))?;
+        print("The keys above are left at their defaults; the others apply:\n\n")?;
+    }
+    {
+        {
             let heading = match source {
                 Source::File(_) => format!("# Settings from {shown}\n"),
                 Source::Defaults(_) => {
@@ -50,7 +57,10 @@ pub fn config(env: &Env, init: bool) -> Result<ExitCode> {
             };
             let body = toml::to_string_pretty(&shaped).context("cannot show the settings")?;
             print(&format!("{heading}\n{}", escape_inline_lines(&body)))?;
-            Ok(ExitCode::SUCCESS)
+            Ok(match problems {
+                Some(_) => ExitCode::FAILURE,
+                None => ExitCode::SUCCESS,
+            })
         }
     }
 }

@@ -2,13 +2,13 @@
 //! own file, open it in their editor, and check it when the editor exits.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
 use super::{Env, color_for, print};
+use crate::fsx::{self, Existing};
 use crate::routine::builtin::BUILTINS;
 use crate::routine::library::looks_like_path;
 use crate::routine::load::load_file;
@@ -102,27 +102,33 @@ fn user_dir(env: &Env) -> Result<PathBuf> {
         .context("no home directory found: set KNOTLESS_CONFIG_DIR to choose where routines live")
 }
 
-/// Create `path` (never replacing a file), making its directory if needed.
+/// Create `path` (never replacing a file, never through a link), making
+/// its directory if needed.
 fn write_new(dir: &Path, path: &Path, text: &str) -> Result<()> {
-    fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the directory {}", dir.display()))?;
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
-    file.write_all(text.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    fs::create_dir_all(dir).with_context(|| {
+        format!(
+            "cannot create the directory {}",
+            escape_inline(&dir.display().to_string())
+        )
+    })?;
+    fsx::write_file(path, text.as_bytes(), Existing::Keep).with_context(|| {
+        format!(
+            "cannot create {}",
+            escape_inline(&path.display().to_string())
+        )
+    })
 }
 
 /// Editors that read `#:schema ./routine.schema.json` find it beside the
-/// routines. Refreshed each time, so it follows the installed version.
+/// routines. Refreshed each time, so it follows the installed version; a
+/// link or anything but a plain file in its place is left alone (a shared
+/// routines repository may carry one pointing anywhere).
 pub(super) fn write_schema_beside(dir: &Path) {
-    let _ = fs::write(
-        dir.join("routine.schema.json"),
-        crate::routine::schema::json(),
-    );
+    let path = dir.join("routine.schema.json");
+    let schema = crate::routine::schema::json();
+    if let Err(e) = fsx::write_file(&path, schema.as_bytes(), Existing::Replace) {
+        tracing::warn!("schema not written beside the routines: {e}");
+    }
 }
 
 /// Open the file in the editor, then check it. With no editor set, say where

@@ -56,12 +56,14 @@ pub struct Env {
 impl Env {
     pub fn load(cli_dirs: &[PathBuf]) -> Self {
         let paths = Paths::from_env();
-        let (settings, settings_problems) =
-            match paths.as_ref().map(|p| Settings::load(&p.config_dir)) {
-                Some(Ok((settings, _))) => (settings, None),
-                Some(Err(problems)) => (Settings::default(), Some(problems)),
-                None => (Settings::default(), None),
-            };
+        // A wrong key is reported and left at its default; the rest apply.
+        let (settings, settings_problems) = match paths
+            .as_ref()
+            .map(|p| Settings::load_lenient(&p.config_dir))
+        {
+            Some((settings, _, problems)) => (settings, problems),
+            None => (Settings::default(), None),
+        };
         let mut extra_dirs = settings.routine_dirs.clone();
         extra_dirs.extend(cli_dirs.iter().cloned());
         Self {
@@ -105,10 +107,25 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run(args) => return run_routine(&args, &env),
         Command::List { json: false } => print(&list(&library()))?,
         Command::List { json: true } => print(&list_json(&library())?)?,
-        Command::Check { paths, strict } => {
-            let report = check(&paths, library, strict, color_for(&std::io::stdout()));
-            print(&report.text)?;
-            if !report.clean {
+        Command::Check {
+            paths,
+            strict,
+            json,
+        } => {
+            let format = match json {
+                true => check::Format::Json,
+                false => check::Format::Text {
+                    color: color_for(&std::io::stdout()),
+                },
+            };
+            // Printed as each file is read; a closed pipe ends it quietly.
+            let out = &mut std::io::stdout();
+            let clean = match check::check_to(out, &paths, library, strict, format) {
+                Ok(clean) => clean,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
+                Err(e) => return Err(e).context("cannot write to standard output"),
+            };
+            if !clean {
                 return Ok(ExitCode::FAILURE);
             }
         }
@@ -218,7 +235,7 @@ fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
     let exit = if plain {
         if let Some(problems) = &env.settings_problems {
             eprint!("{}", problems.render(color_for(&std::io::stderr())));
-            eprintln!("(using the default settings)");
+            eprintln!("(the keys above are left at their defaults)");
         }
         if let Some(note) = resume_note {
             print(&note)?;

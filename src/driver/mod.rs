@@ -142,19 +142,29 @@ impl Driver<'_> {
         let mut changed = true;
         // A key was handled and the input thread waits to hear so.
         let mut key = false;
+        // The app asked to leave: once what is in hand is done.
+        let mut leaving = None;
         loop {
             while let Some(msg) = inbox.pop_front() {
                 key |= matches!(msg, Msg::Key(_));
                 let now = clock.now();
                 for command in app.update(msg, now) {
-                    if let Command::Exit(exit) = command {
-                        return exit;
+                    match command {
+                        // The rest of the batch (the history line) is
+                        // still carried out, and what it says shown.
+                        Command::Exit(exit) => leaving = leaving.or(Some(exit)),
+                        command => self.carry_out(app, command, now, renderer, &mut inbox),
                     }
-                    self.carry_out(app, command, now, renderer, &mut inbox);
                 }
                 if self.output_gone && app.exit.is_none() {
                     inbox.push_back(Msg::Stop(Exit::HungUp));
                 }
+            }
+            if let Some(exit) = leaving {
+                if !self.output_gone {
+                    let _ = renderer.frame(app, clock.now(), true);
+                }
+                return exit;
             }
             // Why sound or voice is off, once; read when the loop wakes
             // anyway.

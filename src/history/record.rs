@@ -160,6 +160,32 @@ impl Record {
         if self.v != FORMAT {
             return Err(version_problem(self.v));
         }
+        // Far above any routine knotless runs (500 steps of two hours, two
+        // sides each): a larger number was not written by knotless, and
+        // would swamp every total it is added to.
+        for (name, value) in [
+            ("planned_seconds", self.planned_seconds),
+            ("practised_seconds", self.practised_seconds),
+            ("paused_seconds", self.paused_seconds),
+        ] {
+            if value > MAX_SECONDS {
+                return Err(format!(
+                    "{name} is {value}, more than any session can last (at most {MAX_SECONDS})"
+                ));
+            }
+        }
+        if self.steps > MAX_STEPS {
+            return Err(format!(
+                "steps is {}, more than a routine may have ({MAX_STEPS})",
+                self.steps
+            ));
+        }
+        if self.steps_done > self.steps {
+            return Err(format!(
+                "steps_done is {}, more than the {} steps of the routine",
+                self.steps_done, self.steps
+            ));
+        }
         for (name, value) in [
             ("tension_before", self.tension_before),
             ("tension_after", self.tension_after),
@@ -179,6 +205,11 @@ fn stopped_at(routine: &Routine, summary: &Summary) -> usize {
     let reached = routine.run.first_step() + summary.completed_steps + summary.skipped.len();
     reached.min(routine.steps.len().saturating_sub(1))
 }
+
+/// The most seconds a record's lengths may hold: 2,000 hours.
+pub const MAX_SECONDS: u64 = 2_000 * 3600;
+/// The most steps a routine may have, with room for later formats.
+const MAX_STEPS: usize = 10_000;
 
 pub(super) fn version_problem(v: u32) -> String {
     if v > FORMAT {
@@ -224,7 +255,11 @@ mod rfc3339 {
         };
         let pieces = Pieces::parse(text).map_err(|_| problem())?;
         let offset: Offset = pieces.to_numeric_offset().ok_or_else(problem)?;
-        let ts: Timestamp = text.parse().map_err(|_| problem())?;
+        // Well formed, but past the last instant the date library holds
+        // (9999-12-30): say so, rather than blame its shape.
+        let ts: Timestamp = text.parse().map_err(|_| {
+            format!("`started` is {text:?}, a time too far from now to be a session")
+        })?;
         Ok(ts.to_zoned(TimeZone::fixed(offset)))
     }
 }

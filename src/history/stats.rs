@@ -173,7 +173,7 @@ fn add_to_routine(entry: &mut RoutineStats, record: &Record, change_sum: &mut i6
     entry.finished = entry.finished.saturating_add(u32::from(record.finished()));
     entry.seconds = entry.seconds.saturating_add(record.practised_seconds);
     if let Some(change) = record.tension_change() {
-        *change_sum += i64::from(change);
+        *change_sum = change_sum.saturating_add(i64::from(change));
         let t = entry.tension.get_or_insert(TensionChange {
             average: 0.0,
             sessions: 0,
@@ -185,11 +185,11 @@ fn add_to_routine(entry: &mut RoutineStats, record: &Record, change_sum: &mut i6
 /// (current, longest) runs of consecutive days in `days`.
 fn streaks(days: &BTreeSet<Date>, today: Date) -> (u32, u32) {
     let mut longest = 0;
-    let mut run = 0;
+    let mut run: u32 = 0;
     let mut prev: Option<Date> = None;
     for &day in days {
         run = match prev {
-            Some(p) if p.tomorrow().ok() == Some(day) => run + 1,
+            Some(p) if p.tomorrow().ok() == Some(day) => run.saturating_add(1),
             _ => 1,
         };
         longest = longest.max(run);
@@ -202,10 +202,10 @@ fn streaks(days: &BTreeSet<Date>, today: Date) -> (u32, u32) {
     if latest != today && Some(latest) != today.yesterday().ok() {
         return (0, longest);
     }
-    let mut current = 0;
+    let mut current: u32 = 0;
     let mut day = Some(latest);
     while let Some(d) = day.filter(|d| days.contains(d)) {
-        current += 1;
+        current = current.saturating_add(1);
         day = d.yesterday().ok();
     }
     (current, longest)

@@ -75,24 +75,97 @@ pub fn append(path: &Path, record: &Record) -> io::Result<()> {
     options.read(true).append(true).create(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
+    let mut file = open_regular(path, &mut options)?;
     lock(&file, Lock::Exclusive, WRITE_PATIENCE)?;
-    let mut buf = Vec::with_capacity(line.len() + 1);
-    if ends_torn(&mut file)? {
-        buf.push(b'\n');
-    }
-    buf.extend_from_slice(&line);
-    file.write_all(&buf)?;
-    file.sync_data()?;
+    append_locked(&mut file, &line, |f, bytes| {
+        f.write_all(bytes)?;
+        f.sync_data()
+    })
+    .map_err(|e| write_failed(path, e))?;
     if created && let Some(dir) = dir {
         sync_dir(dir);
     }
     Ok(())
 }
 
+/// Append `line` to the locked `file` with `write`. Should the write fail
+/// part way (a full disk), the file is cut back to its old length, so it
+/// never ends in a partial record that later reads blame on a crash.
+fn append_locked(
+    file: &mut File,
+    line: &[u8],
+    write: impl FnOnce(&mut File, &[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    let before = file.metadata()?.len();
+    let mut buf = Vec::with_capacity(line.len() + 1);
+    if ends_torn(file)? {
+        buf.push(b'\n');
+    }
+    buf.extend_from_slice(line);
+    let written = write(file, &buf);
+    if written.is_err() {
+        // Under the lock, nothing else has appended since `before`.
+        if file
+            .set_len(before)
+            .and_then(|()| file.sync_data())
+            .is_err()
+        {
+            tracing::warn!("history: a failed append could not be cut back");
+        }
+    }
+    written
+}
+
+/// The error of a failed append, in words a user can act on.
+fn write_failed(path: &Path, e: io::Error) -> io::Error {
+    let why = match e.kind() {
+        io::ErrorKind::StorageFull | io::ErrorKind::FileTooLarge => "the disk is full".to_owned(),
+        io::ErrorKind::PermissionDenied => "no permission to write it".to_owned(),
+        io::ErrorKind::ReadOnlyFilesystem => "the disk is read-only".to_owned(),
+        _ => e.to_string(),
+    };
+    io::Error::new(
+        e.kind(),
+        format!(
+            "cannot add to {} ({why}); the file is as it was",
+            path.display()
+        ),
+    )
+}
+
+/// Open `path` without waiting on it, and refuse anything but a regular
+/// file: a pipe would block a reader forever, and a device or directory is
+/// no history.
+fn open_regular(path: &Path, options: &mut OpenOptions) -> io::Result<File> {
+    // Opening a pipe with no writer waits for one; O_NONBLOCK does not,
+    // and means nothing for a regular file.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(|e| match e.raw_os_error() {
+        // A pipe with no reader, opened to write.
+        #[cfg(unix)]
+        Some(libc::ENXIO) => not_regular(path),
+        _ => e,
+    })?;
+    if !file.metadata()?.is_file() {
+        return Err(not_regular(path));
+    }
+    Ok(file)
+}
+
+fn not_regular(path: &Path) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!(
+            "{} is not a regular file (a pipe, a device or a directory); move it away and knotless starts a new history there",
+            path.display()
+        ),
+    )
+}
+
 /// Every readable record of `path`; no file is an empty history.
 pub fn load(path: &Path) -> io::Result<Loaded> {
-    let mut file = match File::open(path) {
+    let mut file = match open_regular(path, OpenOptions::new().read(true)) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Loaded::default()),
         other => other?,
     };
@@ -101,7 +174,15 @@ pub fn load(path: &Path) -> io::Result<Loaded> {
     lock(&file, Lock::Shared, READ_PATIENCE)?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
-    Ok(parse(&bytes))
+    let loaded = parse(&bytes);
+    if let Some(first) = loaded.warnings.first() {
+        tracing::warn!(
+            "history {}: {} line(s) skipped; the first: {first}",
+            path.display(),
+            loaded.warnings.len()
+        );
+    }
+    Ok(loaded)
 }
 
 /// The records in the bytes of a history file.
@@ -299,6 +380,70 @@ mod tests {
                 .warnings
                 .iter()
                 .all(|w| !w.problem.contains("incomplete")),
+            "{:?}",
+            loaded.warnings
+        );
+    }
+
+    #[test]
+    fn a_failed_append_leaves_the_file_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        append(&path, &record(1)).unwrap();
+        let before = fs::read(&path).unwrap();
+        let line = serde_json::to_vec(&record(2)).unwrap();
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(&path)
+            .unwrap();
+        // The disk fills up half way through the record.
+        let failed = append_locked(&mut file, &line, |f, bytes| {
+            f.write_all(&bytes[..bytes.len() / 2])?;
+            Err(io::Error::from(io::ErrorKind::StorageFull))
+        });
+        assert!(failed.is_err());
+        assert_eq!(fs::read(&path).unwrap(), before);
+        let loaded = load(&path).unwrap();
+        assert_eq!((loaded.records.len(), loaded.warnings.len()), (1, 0));
+        let said = write_failed(&path, failed.unwrap_err()).to_string();
+        assert!(said.contains("the disk is full"), "{said}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_for_a_history_is_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let start = Instant::now();
+        let read = load(&path).unwrap_err().to_string();
+        let write = append(&path, &record(1)).unwrap_err().to_string();
+        assert!(start.elapsed() < Duration::from_secs(1));
+        for said in [read, write] {
+            assert!(said.contains("not a regular file"), "{said}");
+        }
+    }
+
+    #[test]
+    fn numbers_no_session_could_hold_are_refused() {
+        let good = serde_json::to_string(&record(5)).unwrap();
+        let huge = good.replace(
+            "\"practised_seconds\":5",
+            "\"practised_seconds\":18446744073709551615",
+        );
+        let far = good.replace("2026-03-10T07:30:00+01:00", "9999-12-31T23:59:59+00:00");
+        let loaded = parse(format!("{good}\n{huge}\n{far}\n").as_bytes());
+        assert_eq!(loaded.records.len(), 1);
+        assert!(
+            loaded.warnings[0].problem.contains("more than any session"),
+            "{:?}",
+            loaded.warnings
+        );
+        assert!(
+            loaded.warnings[1].problem.contains("too far from now"),
             "{:?}",
             loaded.warnings
         );

@@ -6,10 +6,13 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use codespan_reporting::diagnostic::{Diagnostic, Label};
-use codespan_reporting::files::SimpleFile;
+use codespan_reporting::files::{Error as FilesError, Files, SimpleFile};
 use codespan_reporting::term::{self, termcolor};
+use toml::Spanned;
+use toml::de::DeTable;
 
 use crate::text::{VisibleSource, escape_inline, escape_multiline};
+use std::io::Write as _;
 
 /// How bad a problem is: an error stops the file from being used; a
 /// warning is advice to the routine's author (`check --strict` refuses it).
@@ -78,6 +81,20 @@ impl Problem {
     }
 }
 
+/// At most this many problems are kept and shown per file: a file with
+/// thousands of mistakes needs its first few fixed, and a report must stay
+/// small and quick however hostile the file.
+pub const MAX_PROBLEMS: usize = 20;
+/// At most this many characters of a line are quoted before the caret...
+const QUOTE_BEFORE: usize = 60;
+/// ...under it...
+const QUOTE_SPAN: usize = 80;
+/// ...and in all: a line up to this long is quoted whole, a longer one is
+/// cut around the caret, so one very long line never floods the output.
+const QUOTE_WIDTH: usize = 160;
+/// Messages, labels and hints that quote the file are cut to this length.
+const MAX_TEXT: usize = 300;
+
 /// Every problem found in one file, with what is needed to show them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileProblems {
@@ -85,15 +102,25 @@ pub struct FileProblems {
     pub file: String,
     /// The file's text, when it could be read.
     pub source: Option<Arc<str>>,
+    /// The first `MAX_PROBLEMS` problems.
     pub problems: Vec<Problem>,
+    /// How many more were found and left out.
+    pub more: usize,
 }
 
 impl FileProblems {
-    pub fn new(file: impl Into<String>, source: Option<Arc<str>>, problems: Vec<Problem>) -> Self {
+    pub fn new(
+        file: impl Into<String>,
+        source: Option<Arc<str>>,
+        mut problems: Vec<Problem>,
+    ) -> Self {
+        let more = problems.len().saturating_sub(MAX_PROBLEMS);
+        problems.truncate(MAX_PROBLEMS);
         Self {
             file: file.into(),
             source,
             problems,
+            more,
         }
     }
 
@@ -110,12 +137,17 @@ impl FileProblems {
         self
     }
 
+    /// How many problems were found in all, shown or not.
+    pub fn count(&self) -> usize {
+        self.problems.len() + self.more
+    }
+
     /// 1-based line and column (in characters) of a problem.
     pub fn location(&self, problem: &Problem) -> Option<(usize, usize)> {
         let (source, span) = (self.source.as_deref()?, problem.span.as_ref()?);
-        let start = span.start.min(source.len());
-        let before = source.get(..start)?;
-        let line = before.matches('\n').count() + 1;
+        let start = floor_char(source, span.start.min(source.len()));
+        let before = &source[..start];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         Some((line, before[line_start..].chars().count() + 1))
     }
@@ -123,57 +155,98 @@ impl FileProblems {
     /// "file:line:col: message" for each problem, one line each: for the
     /// picker's details pane and for logs.
     pub fn summary_lines(&self) -> Vec<String> {
-        self.problems
+        let mut lines: Vec<String> = self
+            .problems
             .iter()
             .map(|p| {
                 let place = match self.location(p) {
-                    Some((l, c)) => format!("{}:{l}:{c}", escape_inline(&self.file)),
-                    None => escape_inline(&self.file).into_owned(),
+                    Some((l, c)) => format!("{}:{l}:{c}", clip(&escape_inline(&self.file))),
+                    None => clip(&escape_inline(&self.file)),
                 };
-                format!("{place}: {}", escape_inline(&p.message))
+                format!("{place}: {}", clip(&escape_inline(&p.message)))
             })
-            .collect()
+            .collect();
+        if let Some(more) = self.more_line() {
+            lines.push(more);
+        }
+        lines
+    }
+
+    fn more_line(&self) -> Option<String> {
+        (self.more > 0).then(|| {
+            format!(
+                "at least {} more problem{} in this file not shown: fix these first, then check again",
+                self.more,
+                if self.more == 1 { "" } else { "s" }
+            )
+        })
     }
 
     /// The full report, coloured or not. Control characters from the file
     /// are made visible here, whatever their source.
     pub fn render(&self, color: bool) -> String {
-        let mut out = if color {
+        let mut out = Vec::new();
+        // Writing into memory cannot fail.
+        let _ = self.write_to(&mut out, color);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// Write the report as it is made: its size is bounded by
+    /// `MAX_PROBLEMS` and the quoted width, never by the file's size.
+    pub fn write_to(&self, out: &mut dyn std::io::Write, color: bool) -> std::io::Result<()> {
+        let mut buffer = if color {
             termcolor::Buffer::ansi()
         } else {
             termcolor::Buffer::no_color()
         };
         let config = term::Config::default();
-        let name = escape_inline(&self.file).into_owned();
-        let visible = VisibleSource::new(self.source.as_deref().unwrap_or(""));
-        let file = SimpleFile::new(name.clone(), visible.text.as_str());
+        let name = clip(&escape_inline(&self.file));
         for problem in &self.problems {
+            buffer.clear();
             let mut diagnostic = match problem.severity {
                 Severity::Error => Diagnostic::error(),
                 Severity::Warning => Diagnostic::warning(),
             };
-            let message = escape_multiline(&problem.message);
-            match (&problem.span, &self.source) {
-                (Some(span), Some(source)) => {
-                    let range = first_line(source, span.clone());
-                    let range = visible.offset(range.start)..visible.offset(range.end);
-                    let mut label = Label::primary((), range);
+            let message = clip(&escape_multiline(&problem.message));
+            let excerpt = match (&problem.span, &self.source) {
+                (Some(span), Some(source)) => Some(Excerpt::new(&name, source, span.clone())),
+                _ => None,
+            };
+            match &excerpt {
+                Some(excerpt) => {
+                    let mut label = Label::primary((), excerpt.caret.clone());
                     if let Some(text) = &problem.label {
-                        label = label.with_message(escape_inline(text));
+                        label = label.with_message(clip(&escape_inline(text)));
                     }
-                    diagnostic = diagnostic.with_message(message).with_labels(vec![label]);
+                    diagnostic = diagnostic
+                        .with_message(message.clone())
+                        .with_labels(vec![label]);
                 }
-                _ => diagnostic = diagnostic.with_message(format!("{name}: {message}")),
+                None => diagnostic = diagnostic.with_message(format!("{name}: {message}")),
             }
             if let Some(help) = &problem.help {
                 diagnostic =
-                    diagnostic.with_notes(vec![format!("help: {}", escape_multiline(help))]);
+                    diagnostic.with_notes(vec![format!("help: {}", clip(&escape_multiline(help)))]);
             }
-            // Writing into a memory buffer only fails on an out-of-range
-            // span, which `first_line` and `offset` rule out.
-            let _ = term::emit(&mut out, &config, &file, &diagnostic);
+            let emitted = match &excerpt {
+                Some(excerpt) => term::emit(&mut buffer, &config, excerpt, &diagnostic),
+                None => {
+                    let empty = SimpleFile::new(name.as_str(), "");
+                    term::emit(&mut buffer, &config, &empty, &diagnostic)
+                }
+            };
+            // Only an out-of-range span fails, which `Excerpt` rules out;
+            // should it happen, the message alone still says what is wrong.
+            if emitted.is_err() {
+                buffer.clear();
+                writeln!(buffer, "error: {name}: {message}")?;
+            }
+            out.write_all(buffer.as_slice())?;
         }
-        String::from_utf8_lossy(out.as_slice()).into_owned()
+        if let Some(more) = self.more_line() {
+            writeln!(out, "note: {}: {more}\n", name)?;
+        }
+        Ok(())
     }
 }
 
@@ -184,6 +257,119 @@ impl fmt::Display for FileProblems {
 }
 
 impl std::error::Error for FileProblems {}
+
+/// Text cut to `MAX_TEXT` characters, with an ellipsis when cut.
+fn clip(text: &str) -> String {
+    match text.char_indices().nth(MAX_TEXT) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
+/// The part of one line a problem quotes: at most a few dozen characters
+/// either side of the caret, made visible, with the real line and column.
+/// It stands in for the whole file when the report is drawn, so the cost of
+/// a report does not grow with the length of the line.
+struct Excerpt {
+    name: String,
+    /// The quoted part of the line, control characters made visible.
+    text: String,
+    line: usize,
+    /// Column (1-based, in characters) of the first character of `text`.
+    first_column: usize,
+    /// Where the caret goes in `text`.
+    caret: Range<usize>,
+}
+
+impl Excerpt {
+    fn new(name: &str, source: &str, span: Range<usize>) -> Self {
+        let span = first_line(source, span);
+        let line_start = source[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[span.start..]
+            .find('\n')
+            .map_or(source.len(), |i| span.start + i);
+        let line_text = &source[line_start..line_end];
+        let (start, end) = (span.start - line_start, span.end - line_start);
+        let from = back_chars(line_text, start, QUOTE_BEFORE);
+        let caret_end = ahead_chars(line_text, start, QUOTE_SPAN).min(end);
+        let used = line_text[from..caret_end].chars().count();
+        let to = ahead_chars(
+            line_text,
+            caret_end,
+            QUOTE_WIDTH.saturating_sub(used).max(20),
+        );
+        let window = &line_text[from..to];
+        let visible = VisibleSource::new(window);
+        let lead = if from > 0 { "…" } else { "" };
+        let tail = if to < line_text.len() { "…" } else { "" };
+        let text = format!("{lead}{}{tail}\n", visible.text.trim_end_matches('\n'));
+        let shift = lead.len();
+        let caret = shift + visible.offset(start - from)..shift + visible.offset(caret_end - from);
+        let line = source[..line_start].bytes().filter(|&b| b == b'\n').count() + 1;
+        let first_column = line_text[..from].chars().count() + 1 - lead.chars().count();
+        Self {
+            name: name.to_owned(),
+            text,
+            line,
+            first_column,
+            caret,
+        }
+    }
+}
+
+/// The byte index `n` characters before `at` in `s` (or 0).
+fn back_chars(s: &str, at: usize, n: usize) -> usize {
+    s[..at]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
+}
+
+/// The byte index `n` characters after `at` in `s` (or its end).
+fn ahead_chars(s: &str, at: usize, n: usize) -> usize {
+    s[at..]
+        .char_indices()
+        .nth(n)
+        .map_or(s.len(), |(i, _)| at + i)
+}
+
+impl<'a> Files<'a> for Excerpt {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.name)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.text)
+    }
+
+    fn line_index(&'a self, (): (), _: usize) -> Result<usize, FilesError> {
+        Ok(0)
+    }
+
+    fn line_range(&'a self, (): (), line_index: usize) -> Result<Range<usize>, FilesError> {
+        match line_index {
+            0 => Ok(0..self.text.len()),
+            _ => Err(FilesError::LineTooLarge {
+                given: line_index,
+                max: 0,
+            }),
+        }
+    }
+
+    fn line_number(&'a self, (): (), _: usize) -> Result<usize, FilesError> {
+        Ok(self.line)
+    }
+
+    fn column_number(&'a self, (): (), _: usize, byte: usize) -> Result<usize, FilesError> {
+        let byte = floor_char(&self.text, byte.min(self.text.len()));
+        Ok(self.first_column + self.text[..byte].chars().count())
+    }
+}
 
 /// A span that runs over several lines (a whole `[[steps]]` table) is shown
 /// on its first line only, so the caret stays on what matters.
@@ -278,11 +464,53 @@ pub fn from_toml_error_in(
             .label(label)
             .help(missing_key_help(key));
     }
-    let mut p = Problem::at(span, message.to_owned());
+    let mut p = Problem::at(span, plain_words(message));
     if let Some(help) = value_help(message) {
         p = p.help(help);
     }
     p
+}
+
+/// How much of a file is read again, error by error, once it is known to
+/// have a syntax error: enough for every problem a report shows. Past it,
+/// a huge file of errors (a million on one line) would cost seconds and
+/// hundreds of megabytes to list in full, only to be left out.
+const SYNTAX_SCAN: usize = 64 * 1024;
+
+/// Parse a TOML document; on a syntax error, the problems to report: the
+/// first one exactly, then those the first `SYNTAX_SCAN` bytes hold.
+pub fn parse_document(text: &str) -> Result<Spanned<DeTable<'_>>, Vec<Problem>> {
+    let first = match DeTable::parse(text) {
+        Ok(document) => return Ok(document),
+        Err(e) => from_syntax_error(&e, text),
+    };
+    if text.len() <= SYNTAX_SCAN {
+        let (_, errors) = DeTable::parse_recoverable(text);
+        let mut found: Vec<Problem> = errors.iter().map(|e| from_syntax_error(e, text)).collect();
+        if found.is_empty() {
+            found.push(first);
+        }
+        found.sort_by_key(|p| p.span.as_ref().map_or(0, |s| s.start));
+        return Err(found);
+    }
+    let cut = floor_char(text, SYNTAX_SCAN);
+    let cut = text[..cut]
+        .rfind('\n')
+        .filter(|&i| i > cut / 2)
+        .unwrap_or(cut);
+    let (_, errors) = DeTable::parse_recoverable(&text[..cut]);
+    // An error at the very end of the part read may only be the cut (a
+    // table or string left open): it is left out.
+    let mut found: Vec<Problem> = errors
+        .iter()
+        .filter(|e| e.span().is_some_and(|s| s.start + 1 < cut))
+        .map(|e| from_syntax_error(e, text))
+        .collect();
+    if !found.iter().any(|p| p.span == first.span) {
+        found.push(first);
+    }
+    found.sort_by_key(|p| p.span.as_ref().map_or(0, |s| s.start));
+    Err(found)
 }
 
 /// A TOML syntax error, in words a routine author can act on.
@@ -323,6 +551,40 @@ pub fn from_syntax_error(err: &toml::de::Error, source: &str) -> Problem {
 pub fn meant_key(err: &toml::de::Error) -> Option<String> {
     let (word, allowed) = parse_unknown(err.message().trim_end(), "unknown field `")?;
     did_you_mean(&word, allowed.iter().map(String::as_str)).map(str::to_owned)
+}
+
+/// serde's words for what it wanted ("expected struct RawStep", "expected
+/// u32") name Rust types; a routine author needs the TOML words.
+fn plain_words(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("expected ") {
+        out.push_str(&rest[..at + "expected ".len()]);
+        rest = &rest[at + "expected ".len()..];
+        let word_end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ' '))
+            .unwrap_or(rest.len());
+        let (wanted, after) = rest.split_at(word_end);
+        let plain = match wanted.split_whitespace().collect::<Vec<_>>().as_slice() {
+            ["struct", ..] | ["map", ..] => Some("a table"),
+            ["enum", ..] => Some("one of the allowed values"),
+            [
+                "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64",
+                ..,
+            ] => Some("a whole number"),
+            ["f32" | "f64", ..] => Some("a number"),
+            ["a", "sequence", ..] => Some("a list"),
+            ["a", "boolean", ..] | ["bool", ..] => Some("true or false"),
+            _ => None,
+        };
+        match plain {
+            Some(words) => out.push_str(words),
+            None => out.push_str(wanted),
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// "unknown field `x`, expected one of `a`, `b`" -> ("x", ["a", "b"]).
@@ -498,6 +760,19 @@ mod tests {
     }
 
     #[test]
+    fn serde_type_names_become_toml_words() {
+        assert_eq!(
+            plain_words("invalid type: integer `1`, expected struct RawStep"),
+            "invalid type: integer `1`, expected a table"
+        );
+        assert_eq!(
+            plain_words("invalid type: string \"x\", expected u32"),
+            "invalid type: string \"x\", expected a whole number"
+        );
+        assert_eq!(plain_words("expected a string"), "expected a string");
+    }
+
+    #[test]
     fn suggestions_only_when_close() {
         assert_eq!(
             did_you_mean("duraton", ["duration", "title"]),
@@ -508,6 +783,58 @@ mod tests {
             Some("kneading")
         );
         assert_eq!(did_you_mean("zzz", ["duration", "title"]), None);
+    }
+
+    #[test]
+    fn a_long_line_is_quoted_around_the_caret_with_its_real_column() {
+        let src = format!(
+            "name = \"{}\"\nbadkey = 1\n{}zz = 2\n",
+            "n".repeat(5000),
+            "y".repeat(9000)
+        );
+        let at = src.find("zz").unwrap();
+        let fp = report(&src, Problem::at(at..at + 2, "unknown key").label("here"));
+        let text = fp.render(false);
+        assert!(text.contains("r.toml:3:9001"), "{text}");
+        assert!(text.len() < 1000, "{} bytes", text.len());
+        // The caret sits under the key in the quoted part.
+        let quoted = text.lines().find(|l| l.contains("zz = 2")).unwrap();
+        let caret = text.lines().find(|l| l.contains("^^ here")).unwrap();
+        assert_eq!(
+            quoted.find("zz").map(|i| quoted[..i].chars().count()),
+            caret.find('^').map(|i| caret[..i].chars().count())
+        );
+    }
+
+    #[test]
+    fn thousands_of_problems_make_a_short_report_that_says_how_many_more() {
+        let src: Arc<str> = Arc::from(format!("x = {{{}}}\n", "a,".repeat(50_000)));
+        let problems = (0..5000)
+            .map(|i| Problem::at(5 + 2 * i..6 + 2 * i, "set twice"))
+            .collect();
+        let fp = FileProblems::new("r.toml", Some(src), problems);
+        assert_eq!(fp.count(), 5000);
+        let text = fp.render(false);
+        assert_eq!(text.matches("error: set twice").count(), MAX_PROBLEMS);
+        assert!(
+            text.contains("4980 more problems in this file not shown"),
+            "{text}"
+        );
+        assert!(text.len() < 20 * 600, "{} bytes", text.len());
+        assert_eq!(fp.summary_lines().len(), MAX_PROBLEMS + 1);
+    }
+
+    #[test]
+    fn messages_quoting_a_huge_key_are_cut() {
+        let key = "k".repeat(100_000);
+        let src = format!("{key} = 1\n");
+        let fp = report(
+            &src,
+            Problem::at(0..key.len(), format!("unknown key `{key}`")).help(format!("not `{key}`")),
+        );
+        let text = fp.render(false);
+        assert!(text.len() < 2000, "{} bytes", text.len());
+        assert!(text.contains("unknown key `kkkk"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::diagnostic::{
-    FileProblems, Problem, Table, from_syntax_error, from_toml_error_in, meant_key,
+    FileProblems, Problem, Table, from_toml_error_in, meant_key, parse_document,
 };
 use super::model::Routine;
 use super::raw::{RawHeader, RawStep};
@@ -43,15 +43,8 @@ pub fn parse_routine_linted(
     files: SoundFiles,
 ) -> Result<(Routine, FileProblems), FileProblems> {
     let problems = |problems| FileProblems::new(file, Some(Arc::from(text)), problems);
-    let (document, syntax_errors) = DeTable::parse_recoverable(text);
-    if !syntax_errors.is_empty() {
-        let mut found: Vec<Problem> = syntax_errors
-            .iter()
-            .map(|e| from_syntax_error(e, text))
-            .collect();
-        found.sort_by_key(|p| p.span.as_ref().map_or(0, |s| s.start));
-        return Err(problems(found));
-    }
+    // Bounded: a file of a million syntax errors is not listed in full.
+    let document = parse_document(text).map_err(problems)?;
     let whole = document.span();
     let mut root = document.into_inner();
     let steps_key = root.keys().find(|k| k.get_ref() == "steps").cloned();
@@ -75,21 +68,13 @@ pub fn parse_routine_linted(
         }
     }
     found.sort_by_key(|p| p.span.as_ref().map_or(0, |s| s.start));
-    if found.len() > MAX_PROBLEMS {
-        found.truncate(MAX_PROBLEMS);
-        found.push(
-            Problem::whole_file(format!(
-                "this file has more problems than the {MAX_PROBLEMS} shown"
-            ))
-            .help("fix these first, then check the file again"),
-        );
-    }
+    // The report shows the first few and counts the rest (FileProblems).
     Err(problems(found))
 }
 
-/// At most this many problems are reported for one file: a hostile file
-/// cannot make the report huge.
-pub const MAX_PROBLEMS: usize = 100;
+/// Past this many problems the rest of a file's steps are not even read:
+/// a hostile file cannot make checking it slow.
+pub const READ_LIMIT: usize = 100;
 
 /// The `[[steps]]` array, each step read on its own. A step that fails to
 /// read is reported and left out; the others are still checked.
@@ -117,7 +102,7 @@ fn read_steps(steps: Option<Spanned<DeValue<'_>>>, found: &mut Vec<Problem>) -> 
     let mut out = Vec::with_capacity(items.len());
     let mut unreadable = 0;
     for item in items {
-        if found.len() > MAX_PROBLEMS {
+        if found.len() > READ_LIMIT {
             // Enough to fix first; the rest are not even read.
             unreadable += 1;
             continue;
@@ -281,8 +266,14 @@ mod tests {
             }
         }
         let err = parse_routine("x", "x.toml", &text).unwrap_err();
-        assert_eq!(err.problems.len(), MAX_PROBLEMS + 1);
-        assert!(err.problems[MAX_PROBLEMS].message.contains("more problems"));
+        let shown = crate::routine::diagnostic::MAX_PROBLEMS;
+        assert_eq!(err.problems.len(), shown);
+        assert!(err.more > 0, "the rest are counted, not listed");
+        assert!(
+            err.render(false).contains("more problems"),
+            "{}",
+            err.render(false)
+        );
     }
 
     #[test]

@@ -10,6 +10,30 @@ use super::names::FILE_EXTENSIONS;
 /// Sound files larger than this are refused unread.
 pub const MAX_SOUND_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
+/// What a sound file may claim to hold. A small file can claim anything
+/// (a FLAC frame of silence says "65,535 samples" in a few bytes), and
+/// what it claims decides how much memory decoding it takes.
+pub const MAX_CHANNELS: u16 = 8;
+pub const MIN_RATE: u32 = 8_000;
+pub const MAX_RATE: u32 = 192_000;
+/// The most samples decoded from one file (64 MB as 32-bit floats): ten
+/// seconds at the highest rate and channel count above fit.
+pub const MAX_DECODED_SAMPLES: usize = 16 * 1024 * 1024;
+
+/// Refuse a file whose format claims more than knotless will decode.
+pub fn claims(written: &str, channels: u16, rate: u32) -> Result<(), Refused> {
+    if (1..=MAX_CHANNELS).contains(&channels) && (MIN_RATE..=MAX_RATE).contains(&rate) {
+        return Ok(());
+    }
+    Err(refused(
+        format!(
+            "the sound file `{written}` says it holds {channels} channel{} at {rate} Hz; knotless plays 1 to {MAX_CHANNELS} channels at {MIN_RATE} to {MAX_RATE} Hz",
+            if channels == 1 { "" } else { "s" }
+        ),
+        "convert it to an ordinary format (mono or stereo, 44,100 or 48,000 Hz), or use a built-in sound",
+    ))
+}
+
 /// Why a sound file cannot be used, in words for a routine author.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refused {
@@ -75,15 +99,27 @@ fn decodable(path: &Path, written: &str) -> Result<(), Refused> {
     };
     let file = fs::File::open(path).map_err(|e| undecodable(e.to_string()))?;
     let probe = || match rodio::Decoder::try_from(file) {
-        Ok(mut decoder) => match decoder.next() {
-            Some(_) => Ok(()),
-            None => Err("it holds no sound".to_owned()),
-        },
-        Err(e) => Err(fragment(&e.to_string())),
+        Ok(mut decoder) => {
+            use rodio::Source;
+            claims(
+                written,
+                decoder.channels().get(),
+                decoder.sample_rate().get(),
+            )
+            .map_err(Err)?;
+            match decoder.next() {
+                Some(_) => Ok(()),
+                None => Err(Ok("it holds no sound".to_owned())),
+            }
+        }
+        Err(e) => Err(Ok(fragment(&e.to_string()))),
     };
+    // `Err(Ok(why))`: cannot be decoded; `Err(Err(refused))`: decodes, but
+    // claims too much.
     match super::guard::quietly(probe) {
         Some(Ok(())) => Ok(()),
-        Some(Err(why)) => Err(undecodable(why)),
+        Some(Err(Ok(why))) => Err(undecodable(why)),
+        Some(Err(Err(refused))) => Err(refused),
         None => Err(undecodable("the decoder failed on it".into())),
     }
 }

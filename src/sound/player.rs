@@ -13,6 +13,9 @@ use std::time::Duration;
 use super::names::Play;
 use super::{MUTED_STATUS, SoundSettings};
 
+/// What the status line says, once, when sound answers again.
+pub const SOUND_BACK: &str = "Sound is back on";
+
 /// Sounds waiting for the sound thread; more are dropped.
 pub const QUEUE: usize = 16;
 /// The longest `finish` waits for the last sound to be heard.
@@ -27,6 +30,16 @@ pub enum Command {
     Prepare(Vec<PathBuf>),
     /// Say this, a moment after the sound before it (see `speech`).
     Speak(super::speech::Speech),
+}
+
+/// What the sound thread tells the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(not(feature = "sound"), allow(dead_code))]
+pub enum News {
+    /// Sound is off, and why (a few words).
+    Off(String),
+    /// The output answered again after being off.
+    Back,
 }
 
 /// What a recording twin heard: every sound it was asked to play.
@@ -51,6 +64,10 @@ pub struct Player {
     prepared: Vec<PathBuf>,
     /// Sounds dropped because the queue was full.
     dropped: u64,
+    /// Why sound is off now, while the output is away.
+    fault: Option<String>,
+    /// The status line has news about sound it has not been given yet.
+    untold: bool,
 }
 
 impl Player {
@@ -64,6 +81,8 @@ impl Player {
             link: Link::None,
             prepared: Vec::new(),
             dropped: 0,
+            fault: None,
+            untold: false,
         };
         if !player.muted {
             player.connect();
@@ -80,6 +99,8 @@ impl Player {
             link: Link::Record(heard.clone()),
             prepared: Vec::new(),
             dropped: 0,
+            fault: None,
+            untold: false,
         };
         (player, heard)
     }
@@ -121,7 +142,7 @@ impl Player {
             #[cfg(feature = "sound")]
             Link::Thread(worker) => {
                 if !worker.try_send(command) {
-                    self.dropped += 1;
+                    self.dropped_one();
                 }
             }
             Link::Record(heard) => {
@@ -146,15 +167,28 @@ impl Player {
     }
 
     /// Mute or unmute at once; true when now muted. Muting cuts what is
-    /// playing (with a few milliseconds' fade, so no click).
+    /// playing (with a few milliseconds' fade, so no click). Unmuting while
+    /// the output is away says so again: whatever the status line said
+    /// about muting must not hide that sound is still off.
     pub fn toggle_mute(&mut self) -> bool {
         self.muted = !self.muted;
         if self.muted {
             self.hush();
         } else {
             self.connect();
+            self.untold |= self.fault.is_some();
         }
         self.muted
+    }
+
+    /// What the status line should say about sound now: muted, off and
+    /// why, or nothing when all is well. (For a status line redrawn from
+    /// state rather than from `status` news.)
+    pub fn sound_status(&self) -> Option<String> {
+        if self.muted {
+            return Some(MUTED_STATUS.to_owned());
+        }
+        self.fault.as_ref().map(|why| format!("Sound off: {why}"))
     }
 
     pub fn is_muted(&self) -> bool {
@@ -162,13 +196,41 @@ impl Player {
     }
 
     /// What the status line should say about sound, once: why sound is
-    /// off, when the output could not be opened or went away.
+    /// off, when the output could not be opened or went away; that it is
+    /// back, when it answers again.
     pub fn status(&mut self) -> Option<String> {
-        match &mut self.link {
+        let news: Vec<News> = match &self.link {
             #[cfg(feature = "sound")]
-            Link::Thread(worker) => worker.news().map(|why| format!("Sound off: {why}")),
-            _ => None,
+            Link::Thread(worker) => std::iter::from_fn(|| worker.news()).collect(),
+            _ => Vec::new(),
+        };
+        self.absorb(news)
+    }
+
+    /// Take in the sound thread's news; what the status line should say.
+    fn absorb(&mut self, news: Vec<News>) -> Option<String> {
+        let mut back = false;
+        for n in news {
+            self.untold = true;
+            match n {
+                News::Off(why) => {
+                    tracing::warn!("sound off: {why}");
+                    self.fault = Some(why);
+                    back = false;
+                }
+                News::Back => {
+                    self.fault = None;
+                    back = true;
+                }
+            }
         }
+        if !std::mem::take(&mut self.untold) || self.muted {
+            return None;
+        }
+        if back {
+            return Some(SOUND_BACK.to_owned());
+        }
+        self.sound_status()
     }
 
     /// The status line's words for the mute state `muted`.
@@ -179,6 +241,19 @@ impl Player {
     /// Sounds dropped so far because the sound thread was behind.
     pub fn dropped(&self) -> u64 {
         self.dropped
+    }
+
+    #[cfg(feature = "sound")]
+    fn dropped_one(&mut self) {
+        self.dropped += 1;
+        // Logged at the first and then every hundredth: a stuck thread
+        // must not fill the log.
+        if self.dropped == 1 || self.dropped.is_multiple_of(100) {
+            tracing::warn!(
+                "sound: {} prompt(s) dropped, the sound thread was behind",
+                self.dropped
+            );
+        }
     }
 
     fn hush(&mut self) {
@@ -222,6 +297,30 @@ mod tests {
         assert!(!player.toggle_mute());
         player.play(Play::Builtin(Builtin::Chime));
         assert_eq!(*heard.lock().unwrap(), vec![Play::Builtin(Builtin::Chime)]);
+    }
+
+    #[test]
+    fn muting_and_unmuting_never_hides_that_sound_is_off() {
+        let (mut player, _) = Player::recording(SoundSettings::default());
+        let off = "Sound off: no sound server found";
+        let said = player.absorb(vec![News::Off("no sound server found".into())]);
+        assert_eq!(said.as_deref(), Some(off));
+        // Told once.
+        assert_eq!(player.status(), None);
+        // `m` twice: muted is said, then sound being off is said again.
+        assert!(player.toggle_mute());
+        assert_eq!(player.status(), None);
+        assert_eq!(player.sound_status().as_deref(), Some(MUTED_STATUS));
+        assert!(!player.toggle_mute());
+        assert_eq!(player.status().as_deref(), Some(off));
+        assert_eq!(player.sound_status().as_deref(), Some(off));
+        // The server comes back: said once, then nothing is wrong.
+        assert_eq!(player.absorb(vec![News::Back]).as_deref(), Some(SOUND_BACK));
+        assert_eq!(player.status(), None);
+        player.toggle_mute();
+        player.toggle_mute();
+        assert_eq!(player.status(), None);
+        assert_eq!(player.sound_status(), None);
     }
 
     #[test]

@@ -37,8 +37,11 @@ const FRAME_BYTES: usize = 2 * 4;
 const TARGET_LATENCY: Duration = Duration::from_millis(40);
 /// The longest any call to the server may take.
 const CALL_LIMIT: Duration = Duration::from_secs(1);
+/// Reaching the socket: a server whose queue of waiting clients is full
+/// (wedged) would keep a plain `connect` waiting for ever.
+const CONNECT_LIMIT: Duration = Duration::from_millis(500);
 /// The handshake, on a socket with plain read and write timeouts.
-const CONNECT_LIMIT: Duration = Duration::from_secs(2);
+const HANDSHAKE_LIMIT: Duration = Duration::from_secs(1);
 
 /// While the stream plays, the server asks for data every few tens of
 /// milliseconds; asked for nothing this long, it has gone away.
@@ -63,8 +66,8 @@ impl Pulse {
     /// Find the server, connect, and make a corked stream.
     pub fn open() -> Result<Self, Off> {
         let (socket, path) = connect()?;
-        let _ = socket.set_read_timeout(Some(CONNECT_LIMIT));
-        let _ = socket.set_write_timeout(Some(CONNECT_LIMIT));
+        let _ = socket.set_read_timeout(Some(HANDSHAKE_LIMIT));
+        let _ = socket.set_write_timeout(Some(HANDSHAKE_LIMIT));
         let client = Client::new_unix(c"knotless", socket, Some(cookie()))
             .map_err(|e| refused(&path, &e))?;
         let server = wait(client.server_info(), CALL_LIMIT)
@@ -293,7 +296,7 @@ fn connect() -> Result<(UnixStream, PathBuf), Off> {
         if !path.exists() {
             continue;
         }
-        match UnixStream::connect(path) {
+        match connect_within(path, CONNECT_LIMIT) {
             Ok(socket) => return Ok((socket, path.clone())),
             Err(e) => {
                 first_failure.get_or_insert_with(|| cannot_connect(path, &e));
@@ -322,8 +325,66 @@ fn connect() -> Result<(UnixStream, PathBuf), Off> {
     }))
 }
 
+/// `UnixStream::connect`, but waiting at most `limit` for a server that
+/// does not take the connection. Linux waits in `connect` for room in the
+/// server's queue for as long as the socket's send timeout, then fails with
+/// `EAGAIN`; so the timeout is set before connecting.
+fn connect_within(path: &Path, limit: Duration) -> io::Result<UnixStream> {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    use std::os::unix::ffi::OsStrExt;
+
+    let bytes = path.as_os_str().as_bytes();
+    // SAFETY: a zeroed sockaddr_un is a valid value of the type.
+    let mut addr: libc::sockaddr_un = unsafe { std::mem::zeroed() };
+    if bytes.len() >= addr.sun_path.len() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the socket path is too long",
+        ));
+    }
+    addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+    for (to, &from) in addr.sun_path.iter_mut().zip(bytes) {
+        *to = from as libc::c_char;
+    }
+    // SAFETY: plain system calls on a descriptor owned right away.
+    let fd = unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` is a new descriptor that nothing else owns.
+    let owned = unsafe { OwnedFd::from_raw_fd(fd) };
+    let timeout = libc::timeval {
+        tv_sec: limit.as_secs() as libc::time_t,
+        tv_usec: limit.subsec_micros() as libc::suseconds_t,
+    };
+    // SAFETY: `timeout` and `addr` live across the calls; sizes are theirs.
+    let connected = unsafe {
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_SNDTIMEO,
+            (&raw const timeout).cast(),
+            std::mem::size_of::<libc::timeval>() as libc::socklen_t,
+        ) == 0
+            && libc::connect(
+                fd,
+                (&raw const addr).cast(),
+                std::mem::size_of::<libc::sockaddr_un>() as libc::socklen_t,
+            ) == 0
+    };
+    if !connected {
+        let e = io::Error::last_os_error();
+        return Err(match e.kind() {
+            io::ErrorKind::WouldBlock => io::Error::new(io::ErrorKind::TimedOut, e),
+            _ => e,
+        });
+    }
+    Ok(UnixStream::from(owned))
+}
+
 fn cannot_connect(path: &Path, e: &io::Error) -> Off {
     match e.kind() {
+        io::ErrorKind::TimedOut => not_answering(path),
         io::ErrorKind::ConnectionRefused => Off::new(
             "the sound server is not running",
             format!(
@@ -359,35 +420,104 @@ fn not_answering(path: &Path) -> Off {
 }
 
 fn refused(path: &Path, e: &ClientError) -> Off {
-    match e {
-        ClientError::ServerError(err) => Off::new(
+    if let ClientError::ServerError(_) = e {
+        return Off::new(
             "the sound server refused knotless",
             format!(
-                "the sound server at {} refused knotless ({err:?}); check its access settings and the cookie in PULSE_COOKIE or ~/.config/pulse/cookie",
+                "the sound server at {} refused knotless; check its access settings and the cookie in PULSE_COOKIE or ~/.config/pulse/cookie",
                 path.display()
             ),
-        ),
-        ClientError::Io(io)
-            if matches!(
-                io.kind(),
-                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-            ) =>
-        {
-            not_answering(path)
+        );
+    }
+    // The I/O error may sit under a protocol error: look down the chain.
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cause {
+        if let Some(io) = err.downcast_ref::<io::Error>() {
+            return match io.kind() {
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => not_answering(path),
+                _ => Off::new(
+                    "the sound server closed the connection",
+                    format!(
+                        "the sound server at {} closed the connection ({}); restart it (or PipeWire) and try again",
+                        path.display(),
+                        plain_io(io)
+                    ),
+                ),
+            };
         }
-        other => Off::new(
-            "cannot talk to the sound server",
-            format!(
-                "cannot talk to the sound server at {}: {other:?}",
-                path.display()
-            ),
+        cause = err.source();
+    }
+    Off::new(
+        "cannot talk to the sound server",
+        format!(
+            "the sound server at {} answered in a way knotless does not understand; restart it (or PipeWire) and try again",
+            path.display()
         ),
+    )
+}
+
+/// An I/O error in words, without Rust's debug form.
+fn plain_io(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe => "it went away".into(),
+        io::ErrorKind::UnexpectedEof => "it hung up".into(),
+        _ => e.to_string(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::net::UnixListener;
+
+    /// A server whose queue of waiting clients is full: it never calls
+    /// `accept`, and others already wait in its queue.
+    fn wedged_server(dir: &Path) -> (UnixListener, Vec<UnixStream>, PathBuf) {
+        let path = dir.join("native");
+        let listener = UnixListener::bind(&path).unwrap();
+        let mut waiting = Vec::new();
+        // The queue takes `backlog + 1` (128 by default): fill it.
+        while let Ok(s) = connect_within(&path, Duration::from_millis(50)) {
+            waiting.push(s);
+            assert!(waiting.len() < 10_000, "the queue never filled");
+        }
+        (listener, waiting, path)
+    }
+
+    #[test]
+    fn a_wedged_server_is_given_up_on_within_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_server, _waiting, path) = wedged_server(dir.path());
+        let start = Instant::now();
+        let e = connect_within(&path, Duration::from_millis(300)).unwrap_err();
+        let waited = start.elapsed();
+        assert_eq!(e.kind(), io::ErrorKind::TimedOut);
+        assert!(
+            waited >= Duration::from_millis(250) && waited < Duration::from_secs(2),
+            "{waited:?}"
+        );
+        let off = cannot_connect(&path, &e);
+        assert_eq!(off.short, "the sound server did not answer");
+    }
+
+    #[test]
+    fn a_server_that_accepts_and_never_answers_is_said_in_plain_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("native");
+        let _server = UnixListener::bind(&path).unwrap();
+        let socket = connect_within(&path, CONNECT_LIMIT).unwrap();
+        socket
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        let e = Client::new_unix(c"knotless", socket, Some(cookie()))
+            .err()
+            .unwrap();
+        let off = refused(&path, &e);
+        assert_eq!(off.short, "the sound server did not answer", "{off:?}");
+        for words in [&off.short, &off.advice] {
+            assert!(!words.contains("Os {") && !words.contains("Io("), "{words}");
+        }
+    }
 
     #[test]
     fn pulse_server_entries() {

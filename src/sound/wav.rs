@@ -2,11 +2,12 @@
 //! (`knotless sounds --export DIR`): 16-bit PCM, mono, 48 kHz.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use super::Builtin;
 use super::synth::{RATE, render};
+use crate::fsx::Existing;
 
 /// The WAV bytes of mono `samples` at `rate`, as 16-bit PCM.
 pub fn encode(samples: &[f32], rate: u32) -> Vec<u8> {
@@ -38,9 +39,8 @@ pub fn export_all(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for &b in Builtin::ALL {
         let path = dir.join(format!("{}.wav", b.name()));
-        let mut f = fs::File::create(&path)?;
-        f.write_all(&encode(&render(b), RATE))?;
-        f.sync_all()?;
+        // Never through a `bell.wav` link planted in the directory.
+        crate::fsx::write_file(&path, &encode(&render(b), RATE), Existing::Replace)?;
         written.push(path);
     }
     Ok(written)

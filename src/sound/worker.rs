@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc::{
     self, Receiver, RecvTimeoutError, Sender, SyncSender, TryRecvError, TrySendError,
 };
@@ -18,7 +18,7 @@ use rodio::{ChannelCount, Sample, SampleRate, Source};
 
 use super::names::Play;
 use super::output::{self, Off, Output, Voice};
-use super::player::{Command, QUEUE};
+use super::player::{Command, News, QUEUE};
 use super::{Builtin, Volume, guard, synth};
 
 /// After the last sound (and the output's latency), how long the output
@@ -34,11 +34,13 @@ const HUSH_FADE: Duration = Duration::from_millis(3);
 /// The app's side of the sound thread.
 pub struct Worker {
     tx: Option<SyncSender<Command>>,
-    news: Receiver<String>,
+    news: Receiver<News>,
     done: Receiver<()>,
     hush: Arc<AtomicU32>,
     /// Moved on by every speech and by muting (see `speech`).
     speeches: Arc<AtomicU32>,
+    /// An output is open now: only then is there a last sound to wait for.
+    opened: Arc<AtomicBool>,
 }
 
 impl Worker {
@@ -50,6 +52,8 @@ impl Worker {
         let hushed = hush.clone();
         let speeches = Arc::new(AtomicU32::new(0));
         let spoken = speeches.clone();
+        let opened = Arc::new(AtomicBool::new(false));
+        let open_now = opened.clone();
         // Should the thread fail to start, the closure and its end of the
         // queue are dropped: every send then fails quietly, and the session
         // goes on in silence.
@@ -57,8 +61,8 @@ impl Worker {
             // Dropped when the thread ends, however it ends.
             let _done = done_tx;
             let news = news_tx.clone();
-            if guard::quietly(|| run(rx, news_tx, volume, hushed, spoken)).is_none() {
-                let _ = news.send("the sound output failed".into());
+            if guard::quietly(|| run(rx, news_tx, volume, hushed, spoken, open_now)).is_none() {
+                let _ = news.send(News::Off("the sound output failed".into()));
             }
         });
         Self {
@@ -67,6 +71,7 @@ impl Worker {
             done,
             hush,
             speeches,
+            opened,
         }
     }
 
@@ -80,7 +85,7 @@ impl Worker {
     }
 
     /// A message from the sound thread, if one came.
-    pub fn news(&self) -> Option<String> {
+    pub fn news(&self) -> Option<News> {
         self.news.try_recv().ok()
     }
 
@@ -94,38 +99,142 @@ impl Worker {
     /// thread to play out what it has and drain the output.
     pub fn finish(mut self, limit: Duration) {
         self.tx = None;
+        // Still connecting (a server that does not answer), or off: nothing
+        // was heard, so there is nothing to wait for.
+        if !self.opened.load(Ordering::Relaxed) {
+            return;
+        }
         let _ = self.done.recv_timeout(limit + Duration::from_millis(500));
     }
 }
 
+/// Waits between attempts to open the output again: from `first`,
+/// doubling, up to `most`.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    pub first: Duration,
+    pub most: Duration,
+}
+
+/// A server restarted mid-session is usually back within a few seconds;
+/// one that stays away costs an attempt every half minute.
+pub const BACKOFF: Backoff = Backoff {
+    first: Duration::from_secs(1),
+    most: Duration::from_secs(30),
+};
+
 fn run(
     rx: Receiver<Command>,
-    news: Sender<String>,
+    news: Sender<News>,
     volume: Volume,
     hush: Arc<AtomicU32>,
     speeches: Arc<AtomicU32>,
+    opened: Arc<AtomicBool>,
 ) {
-    let out = match output::open() {
-        Ok(out) => out,
-        Err(off) => {
-            let _ = news.send(off.short);
-            return;
-        }
-    };
-    let mut sound = SoundThread {
-        out,
-        bank: Bank::new(volume),
+    let flags = Flags {
         hush,
         speeches,
-        awake_until: None,
-        sounding_until: Instant::now(),
+        opened,
     };
-    if let Err(off) = sound.serve(&rx) {
-        let _ = news.send(off.short);
-        return;
+    run_with(output::open, BACKOFF, rx, news, volume, flags)
+}
+
+/// What the sound thread shares with the player.
+struct Flags {
+    hush: Arc<AtomicU32>,
+    /// Moved on by every speech and by muting (see `speech`).
+    speeches: Arc<AtomicU32>,
+    /// An output is open now: only then is there a last sound to wait for.
+    opened: Arc<AtomicBool>,
+}
+
+/// Open the output and serve the queue; when the output cannot be opened
+/// or goes away, say so once, drop the sounds that fall due meanwhile (a
+/// prompt heard late is worse than none), and try again with `backoff`.
+fn run_with(
+    mut open: impl FnMut() -> Result<Box<dyn Output>, Off>,
+    backoff: Backoff,
+    rx: Receiver<Command>,
+    news: Sender<News>,
+    volume: Volume,
+    flags: Flags,
+) {
+    let Flags {
+        hush,
+        speeches,
+        opened,
+    } = flags;
+    let mut bank = Bank::new(volume);
+    let mut wait = backoff.first;
+    // Whether the app was last told that sound is off.
+    let mut said_off = false;
+    loop {
+        match open() {
+            Ok(out) => {
+                if said_off {
+                    tracing::info!("sound: the output answers again");
+                    let _ = news.send(News::Back);
+                }
+                opened.store(true, Ordering::Relaxed);
+                let mut sound = SoundThread {
+                    out,
+                    bank,
+                    hush: hush.clone(),
+                    speeches: speeches.clone(),
+                    awake_until: None,
+                    sounding_until: Instant::now(),
+                };
+                match sound.serve(&rx) {
+                    Ok(()) => {
+                        // The queue closed: the program is ending. Let the
+                        // last sound finish.
+                        sound.drain();
+                        return;
+                    }
+                    Err(off) => {
+                        opened.store(false, Ordering::Relaxed);
+                        tracing::warn!("sound off: {}", off.advice);
+                        let _ = news.send(News::Off(off.short));
+                        said_off = true;
+                        wait = backoff.first;
+                        bank = sound.bank;
+                    }
+                }
+            }
+            Err(off) => {
+                if !said_off {
+                    tracing::warn!("sound off: {}", off.advice);
+                    let _ = news.send(News::Off(off.short));
+                    said_off = true;
+                }
+            }
+        }
+        if !wait_out(&rx, &mut bank, wait) {
+            return;
+        }
+        wait = (wait * 2).min(backoff.most);
     }
-    // The queue closed: the program is ending. Let the last sound finish.
-    sound.drain();
+}
+
+/// Wait `wait` with no output: files are still prepared, sounds dropped.
+/// False when the queue closed (the program is ending).
+fn wait_out(rx: &Receiver<Command>, bank: &mut Bank, wait: Duration) -> bool {
+    let until = Instant::now() + wait;
+    loop {
+        match rx.recv_timeout(until.saturating_duration_since(Instant::now())) {
+            Ok(Command::Prepare(files)) => {
+                for f in files {
+                    bank.file(&f);
+                }
+            }
+            Ok(Command::Play(play)) => {
+                tracing::info!("sound off: {play:?} not played");
+            }
+            Ok(Command::Speak(_)) => tracing::info!("sound off: a prompt not spoken"),
+            Err(RecvTimeoutError::Timeout) => return true,
+            Err(RecvTimeoutError::Disconnected) => return false,
+        }
+    }
 }
 
 /// What the sound thread keeps between commands.
@@ -242,7 +351,13 @@ struct Bank {
     /// `None`: the file could not be read (checked before the session, so
     /// it changed since); it stays silent rather than being tried again.
     files: HashMap<PathBuf, Option<SamplesBuffer>>,
+    /// Samples held for files so far, against `MAX_BANK_SAMPLES`.
+    decoded: usize,
 }
+
+/// All the files of a session together hold at most this many samples
+/// (100 MB): forty files at the limit each must not take gigabytes.
+const MAX_BANK_SAMPLES: usize = 25 * 1024 * 1024;
 
 impl Bank {
     fn new(volume: Volume) -> Self {
@@ -250,6 +365,7 @@ impl Bank {
             volume,
             builtins: HashMap::new(),
             files: HashMap::new(),
+            decoded: 0,
         }
     }
 
@@ -262,11 +378,20 @@ impl Bank {
     }
 
     fn file(&mut self, path: &Path) -> Option<SamplesBuffer> {
-        let volume = self.volume;
-        self.files
-            .entry(path.to_path_buf())
-            .or_insert_with(|| decode(path, volume))
-            .clone()
+        if let Some(known) = self.files.get(path) {
+            return known.clone();
+        }
+        let budget = MAX_BANK_SAMPLES.saturating_sub(self.decoded);
+        let buffer = decode(path, self.volume, budget);
+        match &buffer {
+            Some(b) => self.decoded += b.clone().count(),
+            None => tracing::warn!(
+                "sound file {} left silent: it could not be decoded within the limits",
+                path.display()
+            ),
+        }
+        self.files.insert(path.to_path_buf(), buffer.clone());
+        buffer
     }
 
     fn voice(&mut self, play: &Play, hush: &Arc<AtomicU32>) -> Option<(Voice, Duration)> {
@@ -284,17 +409,24 @@ pub fn voice_for(play: &Play, volume: Volume) -> Option<(Voice, Duration)> {
     Bank::new(volume).voice(play, &Arc::new(AtomicU32::new(0)))
 }
 
-/// A sound file's first `MAX_FILE_PLAY`, decoded by rodio, at `volume`.
-fn decode(path: &Path, volume: Volume) -> Option<SamplesBuffer> {
-    guard::quietly(|| decode_unguarded(path, volume)).flatten()
+/// A sound file's first `MAX_FILE_PLAY`, decoded by rodio, at `volume`,
+/// in at most `budget` samples. The file was checked before the session,
+/// but may have changed since: its claims are checked again here.
+fn decode(path: &Path, volume: Volume, budget: usize) -> Option<SamplesBuffer> {
+    guard::quietly(|| decode_unguarded(path, volume, budget)).flatten()
 }
 
-fn decode_unguarded(path: &Path, volume: Volume) -> Option<SamplesBuffer> {
+fn decode_unguarded(path: &Path, volume: Volume, budget: usize) -> Option<SamplesBuffer> {
     let decoder = rodio::Decoder::try_from(File::open(path).ok()?).ok()?;
     let (channels, rate) = (decoder.channels(), decoder.sample_rate());
+    super::file::claims("", channels.get(), rate.get()).ok()?;
     let gain = volume.gain();
-    let limit = (MAX_FILE_PLAY.as_secs_f64() * f64::from(rate.get())) as usize
-        * usize::from(channels.get());
+    let limit = ((MAX_FILE_PLAY.as_secs_f64() * f64::from(rate.get())) as usize
+        * usize::from(channels.get()))
+    .min(super::file::MAX_DECODED_SAMPLES)
+    .min(budget);
+    // Whole frames only, so the channels stay in step.
+    let limit = limit - limit % usize::from(channels.get());
     let mut samples: Vec<Sample> = decoder
         .fade_in(synth::MIN_FADE_IN)
         .take(limit)
@@ -393,6 +525,80 @@ impl<S: Source> Source for Hushable<S> {
 mod tests {
     use super::*;
 
+    /// An output that plays `good` sounds, then is gone.
+    struct Flaky {
+        good: usize,
+    }
+
+    impl Output for Flaky {
+        fn play(&mut self, _: Voice) -> Result<(), Off> {
+            match self.good.checked_sub(1) {
+                Some(left) => {
+                    self.good = left;
+                    Ok(())
+                }
+                None => Err(Off::new("the sound server stopped answering", "gone")),
+            }
+        }
+        fn idle(&mut self) -> Result<(), Off> {
+            Ok(())
+        }
+        fn drain(&mut self, _: Duration) {}
+        fn latency(&self) -> Duration {
+            Duration::ZERO
+        }
+        fn describe(&self) -> String {
+            "flaky".into()
+        }
+    }
+
+    #[test]
+    fn sound_comes_back_when_the_server_does_and_each_change_is_told_once() {
+        let (tx, rx) = mpsc::sync_channel(QUEUE);
+        let (news_tx, news) = mpsc::channel();
+        let opened = Arc::new(AtomicBool::new(false));
+        let open_now = opened.clone();
+        let mut attempts = 0;
+        // No server at first (tried twice), then one that dies after a
+        // sound, then one that stays.
+        let open = move || {
+            attempts += 1;
+            match attempts {
+                1 | 2 => Err(Off::new("no sound server found", "none")),
+                3 => Ok(Box::new(Flaky { good: 1 }) as Box<dyn Output>),
+                _ => Ok(Box::new(Flaky { good: usize::MAX }) as Box<dyn Output>),
+            }
+        };
+        let backoff = Backoff {
+            first: Duration::from_millis(10),
+            most: Duration::from_millis(40),
+        };
+        let flags = Flags {
+            hush: Arc::new(AtomicU32::new(0)),
+            speeches: Arc::new(AtomicU32::new(0)),
+            opened: open_now,
+        };
+        let thread =
+            thread::spawn(move || run_with(open, backoff, rx, news_tx, Volume::MAX, flags));
+        let want = vec![
+            News::Off("no sound server found".into()),
+            News::Back,
+            News::Off("the sound server stopped answering".into()),
+            News::Back,
+        ];
+        let mut heard = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while heard.len() < want.len() && Instant::now() < deadline {
+            let _ = tx.try_send(Command::Play(Play::Builtin(Builtin::Tick)));
+            thread::sleep(Duration::from_millis(15));
+            heard.extend(news.try_iter());
+        }
+        assert_eq!(heard, want);
+        assert!(opened.load(Ordering::Relaxed));
+        drop(tx);
+        thread.join().unwrap();
+    }
+
     #[test]
     fn hushed_voices_fade_out_quickly_and_end() {
         let hush = Arc::new(AtomicU32::new(0));
@@ -412,6 +618,38 @@ mod tests {
         let hush = Arc::new(AtomicU32::new(3));
         let voice = Hushable::new(synth::source(Builtin::Tick, Volume::MAX), hush);
         assert_eq!(voice.count(), synth::render(Builtin::Tick).len());
+    }
+
+    fn lying_flac() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sound/lying.flac")
+    }
+
+    #[test]
+    fn a_file_that_claims_too_much_is_refused_before_and_during_a_session() {
+        // 7 KB that claims 8 channels at 655,350 Hz: 100 million samples.
+        let refused = super::super::file::check(&lying_flac(), "lying.flac").unwrap_err();
+        assert!(refused.message.contains("655350 Hz"), "{}", refused.message);
+        let mut bank = Bank::new(Volume::MAX);
+        assert!(bank.file(&lying_flac()).is_none());
+        assert_eq!(bank.decoded, 0);
+    }
+
+    #[test]
+    fn decoding_never_goes_past_the_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = super::super::wav::export_all(dir.path()).unwrap();
+        let whole = decode(&files[0], Volume::MAX, usize::MAX).unwrap().count();
+        let cut = decode(&files[0], Volume::MAX, 1001).unwrap();
+        // Whole frames, within the budget.
+        assert_eq!(
+            cut.clone().count(),
+            1001 - 1001 % usize::from(cut.channels().get())
+        );
+        assert!(whole > 1001);
+        // A bank that has spent its budget leaves further files silent.
+        let mut bank = Bank::new(Volume::MAX);
+        bank.decoded = MAX_BANK_SAMPLES;
+        assert!(bank.file(&files[1]).is_none());
     }
 
     #[test]

@@ -267,7 +267,7 @@ fn broken_settings_are_pointed_at_like_routines() {
             .output()
             .unwrap();
         assert!(run.status.success(), "{file}");
-        assert!(text(&run.stderr).contains("using the default settings"));
+        assert!(text(&run.stderr).contains("left at their defaults"));
     }
 }
 

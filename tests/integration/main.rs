@@ -2,7 +2,9 @@
 
 mod cli;
 mod editing;
+mod fuzz;
 mod history;
+mod hostile;
 mod pty;
 mod sound;
 mod today;

@@ -364,6 +364,20 @@ pub mod real_server {
                 .prefix("kpa")
                 .tempdir_in("/tmp")
                 .unwrap();
+            Self::start_in(dir)
+        }
+
+        /// Stop the daemon and start a new one on the same socket, as a
+        /// user's sound server restarts.
+        pub fn restart(&mut self) {
+            self.stop();
+            let _ = fs::remove_file(self.dir.path().join("native"));
+            let placeholder = tempfile::tempdir().unwrap();
+            let dir = std::mem::replace(&mut self.dir, placeholder);
+            *self = Self::start_in(dir);
+        }
+
+        fn start_in(dir: TempDir) -> Self {
             let d = dir.path().display().to_string();
             let child = Std::new("pulseaudio")
                 .args([
@@ -883,6 +897,49 @@ pub mod real_server {
             1,
             "{seen}"
         );
+    }
+
+    #[test]
+    #[ignore = "needs pulseaudio and pulseaudio-utils; .ci/run runs it"]
+    fn real_server_sound_comes_back_after_the_server_restarts() {
+        let mut pulse = PrivatePulse::start();
+        let home = Home::new();
+        let dir = home.dir.path().join("r");
+        fs::create_dir_all(&dir).unwrap();
+        let steps: String = (1..=8)
+            .map(|n| format!("[[steps]]\nkind = \"rest\"\ntitle = \"S{n}\"\nduration = 2\n"))
+            .collect();
+        fs::write(
+            dir.join("eight.toml"),
+            format!("name = \"Eight\"\n[defaults]\ntransition = \"0s\"\n{steps}"),
+        )
+        .unwrap();
+        let mut cmd = knotless(&home, &pulse.server(), &["run", "eight.toml", "--plain"]);
+        cmd.current_dir(&dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut seen = String::new();
+        let mut read_until = |seen: &mut String, what: &str| {
+            while !seen.contains(what) {
+                let mut line = String::new();
+                assert!(stdout.read_line(&mut line).unwrap() > 0, "{seen}");
+                *seen += &line;
+            }
+        };
+        read_until(&mut seen, "Step 2 of 8");
+        // The server goes away while a step plays, and comes back.
+        thread::sleep(Duration::from_millis(300));
+        pulse.restart();
+        read_until(&mut seen, "Finished: ");
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{seen}");
+        let off = seen.find("Sound off: ").expect(&seen);
+        let back = seen.find("Sound is back on").expect(&seen);
+        assert!(off < back, "{seen}");
+        assert_eq!(seen.matches("Sound off: ").count(), 1, "{seen}");
+        drop(pulse);
     }
 
     /// With the `alsa` feature and no Pulse socket, sound goes through

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The long fuzz run over routine and settings parsing (see
+# tests/integration/fuzz.rs): CASES mutated inputs, each asserted to take at
+# most 1 s and print at most 1 MB with no raw control character. Prints the
+# executions, the time taken, the worst time and the largest output.
+#
+#   bench/fuzz.sh [CASES]          # default 100000, release build
+#   PROFILE=dev bench/fuzz.sh 20000   # a debug build: slower, worst times are upper bounds
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cases="${1:-100000}"
+profile_flag=(--release)
+if [ "${PROFILE:-release}" = dev ]; then profile_flag=(); fi
+KNOTLESS_FUZZ_CASES="$cases" cargo test "${profile_flag[@]}" --test integration fuzz_long \
+  -- --ignored --nocapture 2>&1 | grep -E '^fuzz:|panicked|FAILED|test result'
