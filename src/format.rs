@@ -67,7 +67,11 @@ mod tests {
         assert_eq!(minutes_words(0), "0 min");
         assert_eq!(minutes_words(20), "1 min");
         assert_eq!(minutes_words(3900), "1 h 5 min");
-        assert_eq!(minutes_words(u64::MAX), "5124095576030431 h", "never overflows");
+        assert_eq!(
+            minutes_words(u64::MAX),
+            "5124095576030431 h",
+            "never overflows"
+        );
         assert_eq!(plural(1u32, "day", "days"), "1 day");
         assert_eq!(plural(0u32, "day", "days"), "0 days");
     }
