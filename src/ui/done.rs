@@ -5,27 +5,17 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::kit::area::{column, split_last_row};
+use super::Theme;
+use super::kit::area::column;
 use super::kit::stack::{Item, stack, stack_height, wrapped};
 use super::view::DoneView;
-use super::{Theme, common};
-use crate::input::KeyHelp;
 
 const MAX_COLUMN: u16 = 60;
 /// Room for "Time practised" and a gap.
 const LABEL: u16 = 16;
 
-pub fn draw(
-    frame: &mut Frame,
-    area: Rect,
-    view: &DoneView,
-    status: Option<&str>,
-    keys: &[KeyHelp],
-    theme: &Theme,
-) {
-    let (body, hints) = split_last_row(area);
-    common::key_hints(frame, hints, keys, status, theme);
-
+/// Draw the screen in `body`, the rows above the key hints.
+pub fn draw(frame: &mut Frame, body: Rect, view: &DoneView, theme: &Theme) {
     let items = items(view, theme);
     let column = column(body, MAX_COLUMN);
     // A little above the middle, where the eye lands first.

@@ -13,12 +13,10 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::Theme;
-use super::common::key_hints;
-use super::kit::area::{column, split_last_row};
+use super::kit::area::column;
 use super::kit::layout::{Part, plan_spaced};
 use super::kit::text::truncate;
 use super::view::{CalendarWeek, HistoryView, RoutineRow, Totals};
-use crate::input::KeyHelp;
 
 /// "Mo " before each calendar row.
 const DAY_LABEL: u16 = 3;
@@ -30,16 +28,8 @@ const FACTS_WIDTH: u16 = FACTS_LABEL + 14;
 const GUTTER: u16 = 4;
 const MAX_COLUMN: u16 = 76;
 
-pub fn draw(
-    frame: &mut Frame,
-    area: Rect,
-    view: &HistoryView,
-    status: Option<&str>,
-    keys: &[KeyHelp],
-    theme: &Theme,
-) {
-    let (body, hints) = split_last_row(area);
-    key_hints(frame, hints, keys, status, theme);
+/// Draw the screen in `body`, the rows above the key hints.
+pub fn draw(frame: &mut Frame, body: Rect, view: &HistoryView, theme: &Theme) {
     let body = column(body, MAX_COLUMN);
     if body.is_empty() {
         return;
@@ -371,6 +361,7 @@ mod tests {
     use super::*;
     use crate::app::views;
     use crate::history::{Record, Stats};
+    use crate::ui::kit::area::split_last_row;
 
     fn berlin() -> TimeZone {
         TimeZone::get("Europe/Berlin")
@@ -439,11 +430,13 @@ mod tests {
         at("2026-03-11T20:00")
     }
 
+    /// The screen alone, over an empty hint row (as `ui::draw` lays it out),
+    /// at any size: below the minimum too.
     fn render(stats: &Stats, width: u16, height: u16) -> String {
         let view = views::history(stats, None);
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal
-            .draw(|f| draw(f, f.area(), &view, None, &[], &Theme::MONO))
+            .draw(|f| draw(f, split_last_row(f.area()).0, &view, &Theme::MONO))
             .unwrap();
         crate::ui::testing::buffer_text(terminal.backend().buffer())
     }

@@ -22,6 +22,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
+use kit::area::split_last_row;
 pub use theme::Theme;
 pub use view::{ScreenView, View};
 
@@ -38,8 +39,6 @@ pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) {
         return;
     }
     match &view.screen {
-        ScreenView::Picker(p) => picker::draw(frame, area, p, view.status, &view.keys, theme),
-        ScreenView::Preflight(r) => preflight::draw(frame, area, r, view.status, &view.keys, theme),
         ScreenView::Session {
             view: s,
             confirm_quit,
@@ -58,15 +57,7 @@ pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) {
                 confirm::draw(frame, area, theme);
             }
         }
-        ScreenView::Done(d) => done::draw(frame, area, d, view.status, &view.keys, theme),
-        ScreenView::History(h) => history::draw(
-            frame,
-            area,
-            h,
-            view.status.or(h.note.as_deref()),
-            &view.keys,
-            theme,
-        ),
+        _ => over_hints(frame, area, view, theme),
     }
     if let Some(question) = view.question {
         question::draw(frame, area, question, theme);
@@ -74,6 +65,24 @@ pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) {
     if view.help {
         help::draw(frame, area, &view.keys, theme);
     }
+}
+
+/// Every screen but the session's (which places its hints among its own
+/// parts): the key hints and the status on the bottom row, the screen above.
+fn over_hints(frame: &mut Frame, area: Rect, view: &View, theme: &Theme) {
+    let (body, hints) = split_last_row(area);
+    let mut status = view.status;
+    match &view.screen {
+        ScreenView::Picker(p) => picker::draw(frame, body, p, theme),
+        ScreenView::Preflight(r) => preflight::draw(frame, body, r, theme),
+        ScreenView::Done(d) => done::draw(frame, body, d, theme),
+        ScreenView::History(h) => {
+            status = status.or(h.note.as_deref());
+            history::draw(frame, body, h, theme);
+        }
+        ScreenView::Session { .. } => return,
+    }
+    common::key_hints(frame, hints, &view.keys, status, theme);
 }
 
 fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {

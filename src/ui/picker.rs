@@ -9,12 +9,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::kit::area::{split_at_column, split_last_row};
+use super::Theme;
+use super::kit::area::split_at_column;
 use super::kit::stack::{Item, stack, wrapped};
 use super::kit::text::{truncate, truncate_start};
 use super::view::{Details, PickerRow, PickerView, ProblemsView, RoutineView};
-use super::{Theme, common};
-use crate::input::KeyHelp;
 
 /// Narrower than this, the details go under the list instead of beside it.
 const SIDE_BY_SIDE: u16 = 64;
@@ -24,17 +23,8 @@ const MAX_DETAILS: u16 = 76;
 /// Room for the facts' labels ("Length", "Source") and a gap.
 const LABEL: u16 = 8;
 
-pub fn draw(
-    frame: &mut Frame,
-    area: Rect,
-    view: &PickerView,
-    status: Option<&str>,
-    keys: &[KeyHelp],
-    theme: &Theme,
-) {
-    let (body, hints) = split_last_row(area);
-    common::key_hints(frame, hints, keys, status, theme);
-
+/// Draw the screen in `body`, the rows above the key hints.
+pub fn draw(frame: &mut Frame, body: Rect, view: &PickerView, theme: &Theme) {
     match &view.details {
         // Nothing to show details of: the message gets the whole width.
         None => draw_list(frame, trim_right(body), view, theme),

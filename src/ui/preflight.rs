@@ -7,26 +7,16 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::kit::area::{column, split_last_row};
+use super::Theme;
+use super::kit::area::column;
 use super::kit::stack::{Item, render_fitted, stack, stack_height, text_height, wrapped};
 use super::view::RoutineView;
-use super::{Theme, common};
-use crate::input::KeyHelp;
 
 /// Wider lines are hard to follow from arm's length.
 const MAX_COLUMN: u16 = 72;
 
-pub fn draw(
-    frame: &mut Frame,
-    area: Rect,
-    routine: &RoutineView,
-    status: Option<&str>,
-    keys: &[KeyHelp],
-    theme: &Theme,
-) {
-    let (body, hints) = split_last_row(area);
-    common::key_hints(frame, hints, keys, status, theme);
-
+/// Draw the screen in `body`, the rows above the key hints.
+pub fn draw(frame: &mut Frame, body: Rect, routine: &RoutineView, theme: &Theme) {
     let column = column(body, MAX_COLUMN);
     let safety = wrapped(routine.safety.clone(), theme.caution());
     // The note sits right of a caution-coloured bar: two columns narrower.
