@@ -10,7 +10,7 @@ mod library;
 mod msg;
 mod picker;
 mod prompts;
-pub mod views;
+pub(crate) mod views;
 
 use std::path::PathBuf;
 use std::sync::Arc;

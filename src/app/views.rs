@@ -158,3 +158,97 @@ pub fn done(routine: &Routine, summary: &Summary, glance: Option<&Glance>) -> Do
         facts,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::routine::Origin;
+    use crate::routine::parse::parse_routine;
+
+    fn daily_back() -> Routine {
+        crate::routine::builtin::routine("daily-back")
+    }
+
+    #[test]
+    fn a_routine_is_measured_and_counted_once_here() {
+        let view = routine(&daily_back());
+        assert_eq!(view.name, "Daily back reset");
+        assert!(view.length.ends_with(" · 10 steps"), "{}", view.length);
+        assert!(view.length.starts_with("12 min"), "{}", view.length);
+    }
+
+    #[test]
+    fn text_from_files_arrives_escaped() {
+        let text = "name = \"Evil \\u001b[2J\"\nsummary = \"one\\ntwo\\u0007\"\ntags = [\"a\\nb\"]\n\
+                    [[steps]]\nkind = \"rest\"\ntitle = \"x\"\nduration = \"1m\"\n";
+        let good = Entry {
+            id: "evil".into(),
+            origin: Origin::User(PathBuf::from("/tmp/evil\u{7}.toml")),
+            routine: parse_routine("evil", "evil.toml", text),
+        };
+        let bad = Entry {
+            id: "evil\u{1b}".into(),
+            routine: parse_routine("evil", "/tmp/evil\u{1b}.toml", "name = 1\n"),
+            ..good.clone()
+        };
+        let view = picker_list(&[&good, &bad], 0, "\u{1b}", true);
+        assert_eq!(view.filter, "\\u{1b}");
+        assert_eq!(view.rows[0].label, "Evil \\u{1b}[2J");
+        assert_eq!(view.rows[1].label, "✗ evil\\u{1b}");
+        let Some(Details::Routine { routine, source }) = &view.details else {
+            panic!("{view:?}");
+        };
+        // Running text keeps its lines; a tag is one line.
+        assert_eq!(routine.summary, "one\ntwo\\u{7}");
+        assert_eq!(routine.tags, ["a\\nb"]);
+        assert_eq!(source, "user · evil\\u{7}.toml");
+        let view = picker_list(&[&good, &bad], 1, "", false);
+        let Some(Details::Broken(problems)) = &view.details else {
+            panic!("{view:?}");
+        };
+        assert_eq!(problems.id, "evil\\u{1b}");
+        assert_eq!(problems.file_name, "evil\\u{1b}.toml");
+        assert_eq!(problems.path, "/tmp/evil\\u{1b}.toml");
+    }
+
+    #[test]
+    fn the_highlight_stays_in_the_list() {
+        let lib = Library::builtins();
+        let entries: Vec<&Entry> = lib.entries.iter().collect();
+        let view = picker_list(&entries, 1000, "", false);
+        assert_eq!(view.selected, entries.len() - 1);
+        let none = picker_list(&[], 3, "xyz", false);
+        assert_eq!((none.selected, none.details), (0, None));
+    }
+
+    #[test]
+    fn done_lists_what_was_done_and_the_glance_once_recorded() {
+        let summary = Summary {
+            planned: Duration::from_secs(729),
+            practised: Duration::from_secs(312),
+            paused: Duration::ZERO,
+            completed_steps: 3,
+            // A step index the routine does not have is left out.
+            skipped: vec![1, 42],
+            finished: false,
+        };
+        let glance = Glance {
+            current_streak: 1,
+            today_seconds: 900,
+        };
+        let view = done(&daily_back(), &summary, Some(&glance));
+        let labels: Vec<&str> = view.facts.iter().map(|f| f.0).collect();
+        assert_eq!(
+            labels,
+            ["Time practised", "Steps done", "Skipped", "Streak", "Today"]
+        );
+        assert_eq!(view.facts[0].1, "5:12 of 12:09");
+        assert_eq!(view.facts[1].1, "3 of 10");
+        assert!(!view.facts[2].1.contains(','), "one step: {:?}", view.facts);
+        assert_eq!(view.facts[3].1, "1 day");
+        assert_eq!(view.facts[4].1, "15 min");
+    }
+}

@@ -138,6 +138,18 @@ mod tests {
         insta::assert_snapshot!(render(&plain(done(&r, &s)), 40, 12));
     }
 
+    #[test]
+    fn the_streak_and_today_show_once_recorded() {
+        let glance = crate::history::Glance {
+            current_streak: 4,
+            today_seconds: 900,
+        };
+        let view = ScreenView::Done(views::done(&daily_back(), &finished(), Some(&glance)));
+        let text = render(&plain(view), 80, 24);
+        assert!(text.contains("Streak          4 days"), "{text}");
+        assert!(text.contains("Today           15 min"), "{text}");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
         #[test]

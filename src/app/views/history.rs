@@ -100,3 +100,49 @@ fn describe(record: &Record) -> String {
         escape_inline(&record.routine_name)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use jiff::Zoned;
+    use jiff::civil::date;
+    use jiff::tz::TimeZone;
+
+    use super::*;
+
+    fn noon(d: Date) -> Zoned {
+        d.at(12, 0, 0, 0).to_zoned(TimeZone::UTC).unwrap()
+    }
+
+    #[test]
+    fn the_calendar_ends_this_week_and_names_the_months_it_spans() {
+        // Wednesday 11 March 2026: the calendar opens on Monday 24 November.
+        let view = history(&Stats::compute(&[], &noon(date(2026, 3, 11))), None);
+        assert_eq!(view.weeks.len(), WEEKS);
+        let names = |w: &CalendarWeek| (w.month.clone(), w.month_if_first.clone());
+        // December starts in the next week, so the first one names nothing.
+        assert_eq!(names(&view.weeks[0]), (None, None));
+        assert_eq!(
+            names(&view.weeks[1]),
+            (Some("Dec".into()), Some("Dec".into()))
+        );
+        // A week in which no month starts names its own only when first.
+        assert_eq!(names(&view.weeks[2]), (None, Some("Dec".into())));
+        let this_week = &view.weeks[WEEKS - 1].days;
+        let today = CalendarDay {
+            minutes: 0,
+            today: true,
+        };
+        assert_eq!(this_week[2], Some(today));
+        assert!(this_week[..2].iter().all(|d| d.is_some_and(|d| !d.today)));
+        assert!(this_week[3..].iter().all(Option::is_none), "days to come");
+    }
+
+    #[test]
+    fn totals_are_written_out() {
+        let view = history(&Stats::compute(&[], &noon(date(2026, 3, 11))), Some("note"));
+        assert_eq!(view.totals.streak, "0 days");
+        assert_eq!(view.totals.all_time, "0 min");
+        assert_eq!((view.last, view.note.as_deref()), (None, Some("note")));
+        assert!(view.routines.is_empty());
+    }
+}
