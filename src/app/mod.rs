@@ -10,6 +10,7 @@ mod library;
 mod msg;
 mod picker;
 mod prompts;
+pub(crate) mod views;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -19,7 +20,7 @@ use crate::clock::Scaled;
 use crate::input::{self, Action, Context, Mode};
 use crate::routine::{Library, Routine};
 use crate::session::{self, Effect, Session, Summary};
-use crate::ui::{DoneView, ScreenView, Theme, View};
+use crate::ui::{ScreenView, Theme, View};
 
 pub use history::{Tension, When};
 pub use msg::{Command, Edited, Msg, RecordRequest};
@@ -215,8 +216,8 @@ impl App {
     /// What to draw at `now`.
     pub fn view(&self, now: Instant) -> View<'_> {
         let screen = match &self.screen {
-            Screen::Picker => ScreenView::Picker(self.picker.view(&self.library)),
-            Screen::Preflight(r) => ScreenView::Preflight(r),
+            Screen::Picker => ScreenView::Picker(views::picker(&self.picker, &self.library)),
+            Screen::Preflight(r) => ScreenView::Preflight(views::routine(r)),
             Screen::Session {
                 session,
                 confirm_quit,
@@ -224,15 +225,12 @@ impl App {
                 view: session.view(self.inner(now)),
                 confirm_quit: *confirm_quit,
             },
-            Screen::Done { routine, summary } => ScreenView::Done(DoneView {
-                routine,
-                summary,
-                glance: self.glance.as_ref(),
-            }),
-            Screen::History { stats, note } => ScreenView::History {
-                stats,
-                note: note.as_deref(),
-            },
+            Screen::Done { routine, summary } => {
+                ScreenView::Done(views::done(routine, summary, self.glance.as_ref()))
+            }
+            Screen::History { stats, note } => {
+                ScreenView::History(views::history(stats, note.as_deref()))
+            }
         };
         // Help lists the keys of the screen under it; the pause key says
         // what it will do.

@@ -2,7 +2,6 @@
 
 use crate::input::Action;
 use crate::routine::{Entry, Library};
-use crate::ui::PickerView;
 
 #[derive(Debug, Clone, Default)]
 pub struct Picker {
@@ -35,16 +34,6 @@ impl Picker {
 
     pub fn selected<'a>(&self, library: &'a Library) -> Option<&'a Entry> {
         self.matching(library).get(self.selected).copied()
-    }
-
-    pub fn view<'a>(&'a self, library: &'a Library) -> PickerView<'a> {
-        let entries = self.matching(library);
-        PickerView {
-            selected: self.selected.min(entries.len().saturating_sub(1)),
-            entries,
-            filter: &self.filter,
-            filtering: self.filtering,
-        }
     }
 
     pub fn update(&mut self, action: Action, library: &Library) {

@@ -1,10 +1,10 @@
 //! Pieces every screen uses: the key-hint line at the bottom, with the
-//! status message on its right.
+//! status message on its right, and the frame of the overlays.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Block, BorderType, Padding, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::Theme;
@@ -69,6 +69,14 @@ fn fitting<'a>(hints: &[(Hint, &'a str, &'a str)], room: usize) -> Vec<(&'a str,
         }
     }
     kept.into_iter().map(|(_, k, w)| (k, w)).collect()
+}
+
+/// The quiet frame every overlay shares: rounded, dim, a space inside.
+pub fn overlay_block<'a>(theme: &Theme) -> Block<'a> {
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.dim())
+        .padding(Padding::horizontal(1))
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::Theme;
-use super::help::{overlay_block, popup};
+use super::common::overlay_block;
+use super::kit::area::popup;
 
 pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
     let lines = vec![

@@ -1,105 +1,64 @@
 //! After a session: how it went, in a few quiet lines.
 
-use crate::input::KeyHelp;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::preflight::fit::{self, Part};
-use super::{DoneView, Theme, common};
-use crate::routine::duration::clock;
-use crate::text::escape_inline;
+use super::Theme;
+use super::kit::area::column;
+use super::kit::stack::{Item, stack, stack_height, wrapped};
+use super::view::DoneView;
 
 const MAX_COLUMN: u16 = 60;
 /// Room for "Time practised" and a gap.
 const LABEL: u16 = 16;
 
-pub fn draw(
-    frame: &mut Frame,
-    area: Rect,
-    view: &DoneView,
-    status: Option<&str>,
-    keys: &[KeyHelp],
-    theme: &Theme,
-) {
-    let (body, hints) = fit::split_last_row(area);
-    common::key_hints(frame, hints, keys, status, theme);
-
-    let parts = parts(view, theme);
-    let column = fit::column(body, MAX_COLUMN);
+/// Draw the screen in `body`, the rows above the key hints.
+pub fn draw(frame: &mut Frame, body: Rect, view: &DoneView, theme: &Theme) {
+    let items = items(view, theme);
+    let column = column(body, MAX_COLUMN);
     // A little above the middle, where the eye lands first.
-    let height = fit::stack_height(&parts, column.width, LABEL).min(column.height);
+    let height = stack_height(&items, column.width, LABEL).min(column.height);
     let top = (column.height - height) / 3;
-    fit::stack(
+    stack(
         frame,
         Rect {
             y: column.y + top,
             height: column.height - top,
             ..column
         },
-        &parts,
+        &items,
         LABEL,
         theme,
     );
 }
 
-fn parts<'a>(view: &'a DoneView, theme: &Theme) -> Vec<Part<'a>> {
-    let summary = view.summary;
-    let title = if summary.finished {
+fn items<'a>(view: &'a DoneView, theme: &Theme) -> Vec<Item<'a>> {
+    let title = if view.finished {
         "Well done"
     } else {
         "Session stopped"
     };
-    let name = escape_inline(&view.routine.name).into_owned();
-    let mut parts = vec![
-        Part::Text(Paragraph::new(Line::styled(title, theme.accent()))),
-        Part::Text(fit::wrapped(name, theme.dim())),
-        Part::Gap,
+    let mut items = vec![
+        Item::Text(Paragraph::new(Line::styled(title, theme.accent()))),
+        Item::Text(wrapped(view.name.clone(), theme.dim())),
+        Item::Gap,
     ];
-    let practised = if summary.finished {
-        clock(summary.practised)
-    } else {
-        format!("{} of {}", clock(summary.practised), clock(summary.planned))
-    };
-    parts.push(fact("Time practised", practised, theme));
-    let total = view.routine.steps.len();
-    parts.push(fact(
-        "Steps done",
-        format!("{} of {total}", summary.completed_steps),
-        theme,
-    ));
-    // Indices come from the session that ran this very routine; one that
-    // does not name a step is left out rather than trusted.
-    let skipped: Vec<String> = summary
-        .skipped
-        .iter()
-        .filter_map(|&i| view.routine.steps.get(i))
-        .map(|s| escape_inline(&s.title).into_owned())
-        .collect();
-    if !skipped.is_empty() {
-        parts.push(fact("Skipped", skipped.join(", "), theme));
+    for (label, value) in &view.facts {
+        items.push(Item::Fact(
+            Span::styled(*label, theme.dim()),
+            Paragraph::new(Line::styled(value.as_str(), theme.text())).wrap(Wrap { trim: true }),
+        ));
     }
-    if let Some(glance) = view.glance {
-        for (label, value) in super::history::done_facts(glance) {
-            parts.push(fact(label, value, theme));
-        }
-    }
-    if !summary.finished {
-        parts.push(Part::Gap);
-        parts.push(Part::Text(fit::wrapped(
+    if !view.finished {
+        items.push(Item::Gap);
+        items.push(Item::Text(wrapped(
             "The time so far is recorded.".to_owned(),
             theme.dim(),
         )));
     }
-    parts
-}
-
-fn fact<'a>(label: &'a str, value: String, theme: &Theme) -> Part<'a> {
-    Part::Fact(
-        Span::styled(label, theme.dim()),
-        Paragraph::new(Line::styled(value, theme.text())).wrap(Wrap { trim: true }),
-    )
+    items
 }
 
 #[cfg(test)]
@@ -109,9 +68,10 @@ mod tests {
     use proptest::prelude::*;
 
     use super::super::testing::{plain, render};
+    use crate::app::views;
     use crate::routine::Routine;
     use crate::session::Summary;
-    use crate::ui::{DoneView, ScreenView};
+    use crate::ui::ScreenView;
 
     fn daily_back() -> Routine {
         crate::routine::builtin::routine("daily-back")
@@ -139,12 +99,8 @@ mod tests {
         }
     }
 
-    fn done<'a>(routine: &'a Routine, summary: &'a Summary) -> ScreenView<'a> {
-        ScreenView::Done(DoneView {
-            routine,
-            summary,
-            glance: None,
-        })
+    fn done(routine: &Routine, summary: &Summary) -> ScreenView {
+        ScreenView::Done(views::done(routine, summary, None))
     }
 
     #[test]
@@ -180,6 +136,18 @@ mod tests {
             ..stopped()
         };
         insta::assert_snapshot!(render(&plain(done(&r, &s)), 40, 12));
+    }
+
+    #[test]
+    fn the_streak_and_today_show_once_recorded() {
+        let glance = crate::history::Glance {
+            current_streak: 4,
+            today_seconds: 900,
+        };
+        let view = ScreenView::Done(views::done(&daily_back(), &finished(), Some(&glance)));
+        let text = render(&plain(view), 80, 24);
+        assert!(text.contains("Streak          4 days"), "{text}");
+        assert!(text.contains("Today           15 min"), "{text}");
     }
 
     proptest! {

@@ -3,10 +3,12 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::Theme;
+use super::common::overlay_block;
+use super::kit::area::popup;
 use crate::input::KeyHelp;
 
 const CLOSE: &str = "Press any key to close";
@@ -56,26 +58,6 @@ pub fn draw(frame: &mut Frame, area: Rect, keys: &[KeyHelp], theme: &Theme) {
     );
 }
 
-/// A centred box `width`×`height`, made smaller when `area` is.
-pub(super) fn popup(area: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(area.width);
-    let height = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    }
-}
-
-/// The quiet frame every overlay shares: rounded, dim, a space inside.
-pub(super) fn overlay_block<'a>(theme: &Theme) -> Block<'a> {
-    Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.dim())
-        .padding(Padding::horizontal(1))
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -84,32 +66,31 @@ mod tests {
     use proptest::prelude::*;
 
     use super::super::testing::{plain, render};
-    use crate::routine::{Entry, Library, Routine};
+    use crate::app::{Picker, views};
+    use crate::routine::{Library, Routine};
     use crate::session::Session;
-    use crate::ui::{PickerView, ScreenView, View};
+    use crate::ui::{ScreenView, View};
 
-    fn with_help(screen: ScreenView<'_>) -> View<'_> {
+    fn with_help(screen: ScreenView) -> View<'static> {
         View {
             help: true,
             ..plain(screen)
         }
     }
 
-    fn picker(lib: &Library) -> ScreenView<'_> {
-        let entries: Vec<&Entry> = lib.entries.iter().collect();
-        ScreenView::Picker(PickerView {
-            entries,
-            selected: 0,
-            filter: "",
-            filtering: false,
-        })
+    fn picker(lib: &Library) -> ScreenView {
+        ScreenView::Picker(views::picker(&Picker::default(), lib))
+    }
+
+    fn preflight(r: &Routine) -> ScreenView {
+        ScreenView::Preflight(views::routine(r))
     }
 
     fn daily_back() -> Routine {
         crate::routine::builtin::routine("daily-back")
     }
 
-    fn session() -> ScreenView<'static> {
+    fn session() -> ScreenView {
         let t0 = Instant::now();
         let view = Session::start(Arc::new(daily_back()), t0).0.view(t0);
         ScreenView::Session {
@@ -133,13 +114,13 @@ mod tests {
     #[test]
     fn over_preflight_80x24() {
         let r = daily_back();
-        insta::assert_snapshot!(render(&with_help(ScreenView::Preflight(&r)), 80, 24));
+        insta::assert_snapshot!(render(&with_help(preflight(&r)), 80, 24));
     }
 
     #[test]
     fn over_preflight_40x12() {
         let r = daily_back();
-        insta::assert_snapshot!(render(&with_help(ScreenView::Preflight(&r)), 40, 12));
+        insta::assert_snapshot!(render(&with_help(preflight(&r)), 40, 12));
     }
 
     #[test]
@@ -165,7 +146,7 @@ mod tests {
     #[test]
     fn sized_to_fit_and_centred() {
         let r = daily_back();
-        let text = render(&with_help(ScreenView::Preflight(&r)), 200, 60);
+        let text = render(&with_help(preflight(&r)), 200, 60);
         let top = text.lines().position(|l| l.contains('╭')).unwrap();
         let bottom = text.lines().position(|l| l.contains('╰')).unwrap();
         assert_eq!(bottom - top + 1, 7, "{text}");
@@ -179,7 +160,7 @@ mod tests {
             let lib = Library::builtins();
             let r = daily_back();
             render(&with_help(picker(&lib)), w, h);
-            render(&with_help(ScreenView::Preflight(&r)), w, h);
+            render(&with_help(preflight(&r)), w, h);
             render(&with_help(session()), w, h);
         }
     }

@@ -5,24 +5,19 @@
 //! flow under it, and on a smaller one the calendar keeps fewer weeks and
 //! the less important parts are left out, in a fixed order.
 
-use crate::input::KeyHelp;
-use jiff::civil::Date;
-use jiff::{Span, ToSpan};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::{Line, Span as Text};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::Theme;
-use super::common::key_hints;
-use super::preflight::fit::{column, split_last_row, truncate};
-use crate::history::{Record, Stats, days_words, duration_words};
-use crate::text::escape_inline;
+use super::kit::area::column;
+use super::kit::layout::{Part, plan_spaced};
+use super::kit::text::truncate;
+use super::view::{CalendarWeek, HistoryView, RoutineRow, Totals};
 
-/// Weeks the calendar shows when there is room.
-pub const WEEKS: u16 = 16;
 /// "Mo " before each calendar row.
 const DAY_LABEL: u16 = 3;
 /// Month labels and seven days.
@@ -33,44 +28,41 @@ const FACTS_WIDTH: u16 = FACTS_LABEL + 14;
 const GUTTER: u16 = 4;
 const MAX_COLUMN: u16 = 76;
 
-pub fn draw(
-    frame: &mut Frame,
-    area: Rect,
-    stats: &Stats,
-    status: Option<&str>,
-    keys: &[KeyHelp],
-    theme: &Theme,
-) {
-    let (body, hints) = split_last_row(area);
-    key_hints(frame, hints, keys, status, theme);
+/// Draw the screen in `body`, the rows above the key hints.
+pub fn draw(frame: &mut Frame, body: Rect, view: &HistoryView, theme: &Theme) {
     let body = column(body, MAX_COLUMN);
     if body.is_empty() {
         return;
     }
-    let weeks = WEEKS.min(weeks_for(body.width));
-    let calendar_width = calendar_width(weeks);
+    let shown = view.weeks.len().min(usize::from(weeks_for(body.width)));
+    let weeks = &view.weeks[view.weeks.len() - shown..];
+    let calendar_width = calendar_width(weeks.len() as u16);
     // Beside the calendar only when the calendar is drawn: it comes first.
     let beside =
         body.width >= calendar_width + GUTTER + FACTS_WIDTH && body.height >= CALENDAR_ROWS;
     let facts = if beside {
         Vec::new()
     } else {
-        flow(&short_facts(stats), body.width)
+        flow(&short_facts(&view.totals), body.width)
     };
-    let blocks = plan(stats, body.height, weeks > 0, facts.len() as u16);
+    let parts = parts(view, !weeks.is_empty(), facts.len() as u16);
+    let rows = plan_spaced(&parts, body.height, |b| b == Block::Gap);
     let mut y = body.y;
-    for (block, rows) in blocks {
+    for (part, rows) in parts.iter().zip(rows) {
         let rect = Rect {
             y,
             height: rows,
             ..body
         };
         y += rows;
-        match block {
+        if rows == 0 {
+            continue;
+        }
+        match part.piece {
             Block::Gap => {}
             Block::Title => frame.render_widget(Line::styled("History", theme.accent()), rect),
             Block::Calendar => {
-                calendar(frame, rect, stats, weeks, theme);
+                calendar(frame, rect, weeks, theme);
                 if beside {
                     let x = rect.x + calendar_width + GUTTER;
                     let right = Rect {
@@ -79,7 +71,7 @@ pub fn draw(
                         width: rect.right().saturating_sub(x),
                         height: rect.height.saturating_sub(1),
                     };
-                    facts_table(frame, right, stats, theme);
+                    facts_table(frame, right, &view.totals, theme);
                 }
             }
             Block::Legend => legend(frame, rect, theme),
@@ -87,8 +79,8 @@ pub fn draw(
                 let lines: Vec<Line> = facts.iter().map(|items| fact_line(items, theme)).collect();
                 frame.render_widget(Paragraph::new(lines), rect);
             }
-            Block::Last => last_session(frame, rect, stats, theme),
-            Block::Routines => routines(frame, rect, stats, theme),
+            Block::Last => last_session(frame, rect, view.last.as_deref(), theme),
+            Block::Routines => routines(frame, rect, &view.routines, theme),
         }
     }
 }
@@ -104,66 +96,30 @@ enum Block {
     Routines,
 }
 
-/// The blocks that fit in `rows`, top to bottom, with their heights. The
-/// calendar and the totals come first; the title, legend, last session and
-/// routines follow as room allows, and gaps only between two shown blocks.
-fn plan(stats: &Stats, rows: u16, calendar: bool, facts: u16) -> Vec<(Block, u16)> {
-    let routines = if stats.routines.is_empty() {
+/// The blocks top to bottom, for `plan_spaced`: the calendar and the totals
+/// come first; the title, legend, last session and routines follow as room
+/// allows (the totals may be cut to their first lines, the streak first,
+/// and the routines to their heading and a row); the gaps come last, and
+/// only between two shown blocks.
+fn parts(view: &HistoryView, calendar: bool, facts: u16) -> [Part<Block>; 10] {
+    let routines = if view.routines.is_empty() {
         0
     } else {
-        stats.routines.len().min(usize::from(u16::MAX) - 1) as u16 + 1
+        view.routines.len().min(usize::from(u16::MAX) - 1) as u16 + 1
     };
-    // (block, rows, priority); lower priorities are placed first.
-    let order = [
-        (Block::Title, 1, 3),
-        (Block::Gap, 1, 7),
-        (Block::Calendar, if calendar { CALENDAR_ROWS } else { 0 }, 1),
-        (Block::Legend, u16::from(calendar), 5),
-        (Block::Gap, 1, 7),
-        (Block::Facts, facts, 2),
-        (Block::Gap, 1, 7),
-        (Block::Last, 1, 4),
-        (Block::Gap, 1, 8),
-        (Block::Routines, routines, 6),
-    ];
-    let mut chosen = [0u16; 10];
-    let mut left = rows;
-    let mut by_priority: Vec<usize> = (0..order.len()).collect();
-    by_priority.sort_by_key(|&i| order[i].2);
-    for i in by_priority {
-        let (block, want, _) = order[i];
-        if want == 0 {
-            continue;
-        }
-        let shown = |j: usize| chosen[j] > 0 && order[j].0 != Block::Gap;
-        if block == Block::Gap {
-            let before = (0..i).rev().find(|&j| shown(j));
-            let after = (i + 1..order.len()).find(|&j| shown(j));
-            let doubled = (0..i)
-                .rev()
-                .take_while(|&j| !shown(j))
-                .any(|j| chosen[j] > 0);
-            if before.is_none() || after.is_none() || doubled {
-                continue;
-            }
-        }
-        // The totals may be cut to their first lines (the streak first), and
-        // the routines list too if its heading and one row fit.
-        let take = match block {
-            Block::Facts => want.min(left),
-            Block::Routines if left >= 2 => want.min(left),
-            _ if want <= left => want,
-            _ => 0,
-        };
-        chosen[i] = take;
-        left -= take;
-    }
-    order
-        .iter()
-        .zip(chosen)
-        .filter(|&(_, rows)| rows > 0)
-        .map(|((block, _, _), rows)| (*block, rows))
-        .collect()
+    let calendar_rows = if calendar { CALENDAR_ROWS } else { 0 };
+    [
+        Part::fixed(Block::Title, 1, 3),
+        Part::gap(Block::Gap, 7),
+        Part::fixed(Block::Calendar, calendar_rows, 1),
+        Part::fixed(Block::Legend, u16::from(calendar), 5),
+        Part::gap(Block::Gap, 7),
+        Part::new(Block::Facts, facts.min(1), facts, 2, 2),
+        Part::gap(Block::Gap, 7),
+        Part::fixed(Block::Last, 1, 4),
+        Part::gap(Block::Gap, 8),
+        Part::new(Block::Routines, routines.min(2), routines, 6, 6),
+    ]
 }
 
 /// Weeks that fit in `width`: a day label, then two columns a week.
@@ -175,7 +131,8 @@ fn calendar_width(weeks: u16) -> u16 {
     (DAY_LABEL + weeks * 2).saturating_sub(1)
 }
 
-/// The shade of a day: muted dots for none, then denser blocks.
+/// The shade of a day: muted dots for none, then denser blocks. The legend
+/// below says the same in words.
 fn shade(minutes: u64) -> &'static str {
     match minutes {
         0 => "·",
@@ -190,74 +147,53 @@ const DAYS: [&str; 7] = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
 
 /// Month names over the weeks they begin in, then a row per weekday and a
 /// column per week, this week on the right.
-fn calendar(frame: &mut Frame, area: Rect, stats: &Stats, weeks: u16, theme: &Theme) {
-    let today = stats.date;
-    let monday = today
-        .checked_sub(i64::from(today.weekday().to_monday_zero_offset()).days())
-        .unwrap_or(today);
-    let first = monday
-        .checked_sub((7 * i64::from(weeks.saturating_sub(1))).days())
-        .ok();
-    let week_start =
-        |w: u16| -> Option<Date> { first?.checked_add((7 * i64::from(w)).days()).ok() };
-
-    let mut months: Vec<Text> = vec![Text::raw(" ".repeat(usize::from(DAY_LABEL)))];
+fn calendar(frame: &mut Frame, area: Rect, weeks: &[CalendarWeek], theme: &Theme) {
+    let mut months: Vec<Span> = vec![Span::raw(" ".repeat(usize::from(DAY_LABEL)))];
     let mut used = DAY_LABEL;
-    for w in 0..weeks {
-        let x = DAY_LABEL + 2 * w;
-        let Some(start) = week_start(w) else { continue };
-        let label = month_starting(start).or_else(|| {
-            // Name the month the calendar opens in, unless one starts at once.
-            let next_starts = week_start(1).and_then(month_starting).is_some();
-            (w == 0 && !next_starts).then_some(start)
-        });
-        if let Some(date) = label
+    for (w, week) in weeks.iter().enumerate() {
+        let x = DAY_LABEL + 2 * w as u16;
+        let label = if w == 0 {
+            &week.month_if_first
+        } else {
+            &week.month
+        };
+        if let Some(name) = label
             && x >= used
         {
-            months.push(Text::raw(" ".repeat(usize::from(x - used))));
-            let name = date.strftime("%b").to_string();
+            months.push(Span::raw(" ".repeat(usize::from(x - used))));
             used = x + name.width() as u16;
-            months.push(Text::styled(name, theme.dim()));
+            months.push(Span::styled(name.clone(), theme.dim()));
         }
     }
     let mut lines = vec![Line::from(months)];
     for (row, day_name) in DAYS.iter().enumerate() {
-        let mut spans = vec![Text::styled(format!("{day_name} "), theme.dim())];
-        for w in 0..weeks {
-            let day = week_start(w).and_then(|s| s.checked_add((row as i64).days()).ok());
-            let (symbol, style) = match day {
-                Some(d) if d <= today => {
-                    let minutes = stats.minutes_on(d);
-                    let style = if d == today {
+        let mut spans = vec![Span::styled(format!("{day_name} "), theme.dim())];
+        for (w, week) in weeks.iter().enumerate() {
+            let (symbol, style) = match week.days[row] {
+                Some(day) => {
+                    let style = if day.today {
                         theme.accent()
-                    } else if minutes == 0 {
+                    } else if day.minutes == 0 {
                         theme.dim()
                     } else {
                         theme.bar()
                     };
-                    (shade(minutes), style)
+                    (shade(day.minutes), style)
                 }
-                _ => (" ", Style::new()),
+                None => (" ", Style::new()),
             };
             if w > 0 {
-                spans.push(Text::raw(" "));
+                spans.push(Span::raw(" "));
             }
-            spans.push(Text::styled(symbol, style));
+            spans.push(Span::styled(symbol, style));
         }
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// The date of the 1st of a month if one falls in the week from `monday`.
-fn month_starting(monday: Date) -> Option<Date> {
-    (0..7)
-        .filter_map(|d| monday.checked_add(Span::new().days(d)).ok())
-        .find(|d| d.day() == 1)
-}
-
 fn legend(frame: &mut Frame, area: Rect, theme: &Theme) {
-    let mut spans = vec![Text::raw(" ".repeat(usize::from(DAY_LABEL)))];
+    let mut spans = vec![Span::raw(" ".repeat(usize::from(DAY_LABEL)))];
     let steps = [
         ("·", "0"),
         ("░", "1+"),
@@ -267,40 +203,37 @@ fn legend(frame: &mut Frame, area: Rect, theme: &Theme) {
     ];
     for (i, (symbol, words)) in steps.iter().enumerate() {
         if i > 0 {
-            spans.push(Text::raw("  "));
+            spans.push(Span::raw("  "));
         }
         let style = if i == 0 { theme.dim() } else { theme.bar() };
-        spans.push(Text::styled(*symbol, style));
-        spans.push(Text::styled(format!(" {words}"), theme.dim()));
+        spans.push(Span::styled(*symbol, style));
+        spans.push(Span::styled(format!(" {words}"), theme.dim()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 /// The totals as a label column and a value column, beside the calendar.
-fn facts_table(frame: &mut Frame, area: Rect, stats: &Stats, theme: &Theme) {
+fn facts_table(frame: &mut Frame, area: Rect, totals: &Totals, theme: &Theme) {
     let rows = [
-        Some(("Current streak", days_words(stats.current_streak))),
-        Some(("Longest streak", days_words(stats.longest_streak))),
+        Some(("Current streak", &totals.streak)),
+        Some(("Longest streak", &totals.longest)),
         None,
-        Some(("Today", duration_words(stats.today.seconds))),
-        Some(("This week", duration_words(stats.week.seconds))),
-        Some(("This month", duration_words(stats.month.seconds))),
-        Some(("All time", duration_words(stats.all_time.seconds))),
+        Some(("Today", &totals.today)),
+        Some(("This week", &totals.week)),
+        Some(("This month", &totals.month)),
+        Some(("All time", &totals.all_time)),
     ];
-    let width = usize::from(area.width);
+    let room = area.width.saturating_sub(FACTS_LABEL);
     let lines: Vec<Line> = rows
         .into_iter()
         .map(|row| match row {
             None => Line::raw(""),
             Some((label, value)) => Line::from(vec![
-                Text::styled(
+                Span::styled(
                     format!("{label:<width$}", width = usize::from(FACTS_LABEL)),
                     theme.dim(),
                 ),
-                Text::styled(
-                    truncate(&value, width.saturating_sub(usize::from(FACTS_LABEL))),
-                    theme.text(),
-                ),
+                Span::styled(truncate(value, room), theme.text()),
             ]),
         })
         .collect();
@@ -309,51 +242,45 @@ fn facts_table(frame: &mut Frame, area: Rect, stats: &Stats, theme: &Theme) {
 
 /// The totals in pairs that belong together, short enough for two to
 /// share a line at 40 columns.
-fn short_facts(stats: &Stats) -> [[(&'static str, String); 2]; 3] {
+fn short_facts(totals: &Totals) -> [[(&'static str, &str); 2]; 3] {
     [
-        [
-            ("Streak", days_words(stats.current_streak)),
-            ("longest", days_words(stats.longest_streak)),
-        ],
-        [
-            ("Today", duration_words(stats.today.seconds)),
-            ("this week", duration_words(stats.week.seconds)),
-        ],
-        [
-            ("Month", duration_words(stats.month.seconds)),
-            ("in all", duration_words(stats.all_time.seconds)),
-        ],
+        [("Streak", &totals.streak), ("longest", &totals.longest)],
+        [("Today", &totals.today), ("this week", &totals.week)],
+        [("Month", &totals.month), ("in all", &totals.all_time)],
     ]
 }
 
 /// Each pair on one line when it fits in `width`, else on two.
-fn flow(pairs: &[[(&'static str, String); 2]], width: u16) -> Vec<Vec<(&'static str, String)>> {
-    let item_width = |(label, value): &(&str, String)| label.width() + 1 + value.width();
+fn flow<'a>(
+    pairs: &[[(&'static str, &'a str); 2]],
+    width: u16,
+) -> Vec<Vec<(&'static str, &'a str)>> {
+    let item_width = |(label, value): &(&str, &str)| label.width() + 1 + value.width();
     let mut lines = Vec::new();
     for [a, b] in pairs {
         if item_width(a) + 3 + item_width(b) <= usize::from(width) {
-            lines.push(vec![a.clone(), b.clone()]);
+            lines.push(vec![*a, *b]);
         } else {
-            lines.push(vec![a.clone()]);
-            lines.push(vec![b.clone()]);
+            lines.push(vec![*a]);
+            lines.push(vec![*b]);
         }
     }
     lines
 }
 
-fn fact_line<'a>(items: &[(&'static str, String)], theme: &Theme) -> Line<'a> {
+fn fact_line<'a>(items: &[(&'static str, &str)], theme: &Theme) -> Line<'a> {
     let mut spans = Vec::new();
     for (i, (label, value)) in items.iter().enumerate() {
         if i > 0 {
-            spans.push(Text::styled(" · ", theme.dim()));
+            spans.push(Span::styled(" · ", theme.dim()));
         }
         let mut label = (*label).to_owned();
         if i == 0 {
             // A line's first item starts with a capital, wherever it falls.
             label = capitalise(&label);
         }
-        spans.push(Text::styled(format!("{label} "), theme.dim()));
-        spans.push(Text::styled(value.clone(), theme.text()));
+        spans.push(Span::styled(format!("{label} "), theme.dim()));
+        spans.push(Span::styled((*value).to_owned(), theme.text()));
     }
     Line::from(spans)
 }
@@ -366,109 +293,75 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-/// "Last   Tue 10 Mar 07:30 · Daily back reset · finished", or a word to
-/// begin with when there is no session yet.
-fn last_session(frame: &mut Frame, area: Rect, stats: &Stats, theme: &Theme) {
-    let width = usize::from(area.width);
-    let line = match &stats.last {
+/// "Last session  Tue 10 Mar 07:30 · Daily back reset · finished", or a
+/// word to begin with when there is no session yet.
+fn last_session(frame: &mut Frame, area: Rect, last: Option<&str>, theme: &Theme) {
+    let line = match last {
         None => Line::styled(
             truncate(
                 "No sessions yet: finish a routine and it shows here.",
-                width,
+                area.width,
             ),
             theme.dim(),
         ),
-        Some(record) => {
+        Some(last) => {
             let label = "Last session  ";
-            let text = truncate(&describe(record), width.saturating_sub(label.width()));
+            let room = area.width.saturating_sub(label.width() as u16);
             Line::from(vec![
-                Text::styled(label, theme.dim()),
-                Text::styled(text, theme.text()),
+                Span::styled(label, theme.dim()),
+                Span::styled(truncate(last, room), theme.text()),
             ])
         }
     };
     frame.render_widget(line, area);
 }
 
-fn describe(record: &Record) -> String {
-    let outcome = if record.finished() {
-        "finished"
-    } else {
-        "stopped"
-    };
-    format!(
-        "{} · {} · {outcome}",
-        record.started.strftime("%a %-d %b %H:%M"),
-        escape_inline(&record.routine_name)
-    )
-}
-
 /// A heading, then a row per routine, the most practised first: name,
 /// sessions, time, and the average change in tension when it was asked.
-fn routines(frame: &mut Frame, area: Rect, stats: &Stats, theme: &Theme) {
-    let rows: Vec<[String; 4]> = stats
-        .routines
-        .iter()
-        .take(usize::from(area.height.saturating_sub(1)))
-        .map(|r| {
-            let sessions = if r.sessions == 1 {
-                "1 session".to_owned()
-            } else {
-                format!("{} sessions", r.sessions)
-            };
-            let tension = r
-                .tension
-                .map(|t| format!("tension {:+.1}", t.average))
-                .unwrap_or_default();
-            [
-                escape_inline(&r.name).into_owned(),
-                sessions,
-                duration_words(r.seconds),
-                tension,
-            ]
-        })
-        .collect();
-    let col = |i: usize| rows.iter().map(|r| r[i].width()).max().unwrap_or(0);
-    let (sessions_w, time_w, tension_w) = (col(1), col(2), col(3));
+/// The columns are as wide as the rows that fit need.
+fn routines(frame: &mut Frame, area: Rect, rows: &[RoutineRow], theme: &Theme) {
+    let rows = &rows[..rows.len().min(usize::from(area.height.saturating_sub(1)))];
+    let col =
+        |cell: fn(&RoutineRow) -> &str| rows.iter().map(|r| cell(r).width()).max().unwrap_or(0);
+    let sessions_w = col(|r| &r.sessions);
+    let time_w = col(|r| &r.time);
+    let tension_w = col(|r| &r.tension);
     let numbers = 2 + sessions_w + 2 + time_w + if tension_w > 0 { 2 + tension_w } else { 0 };
     let width = usize::from(area.width);
-    let name_w = width.saturating_sub(numbers).min(col(0)).max(width.min(12));
+    let name_w = width
+        .saturating_sub(numbers)
+        .min(col(|r| &r.name))
+        .max(width.min(12));
     let mut lines = vec![Line::styled("Routines", theme.dim())];
-    for [name, sessions, time, tension] in &rows {
-        let name = truncate(name, name_w);
+    for r in rows {
+        let name = truncate(&r.name, name_w as u16);
         let pad = name_w.saturating_sub(name.width());
+        let (sessions, time) = (&r.sessions, &r.time);
         let mut text = format!(
             "{name}{:pad$}  {sessions:>sessions_w$}  {time:>time_w$}",
             ""
         );
-        if !tension.is_empty() {
-            text.push_str(&format!("  {tension}"));
+        if !r.tension.is_empty() {
+            text.push_str(&format!("  {}", r.tension));
         }
-        lines.push(Line::styled(truncate(&text, width), theme.text()));
+        lines.push(Line::styled(truncate(&text, area.width), theme.text()));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// The done screen's lines about the history, as (label, value): the
-/// current streak and the time practised today ("Streak", "4 days").
-pub fn done_facts(glance: &crate::history::Glance) -> Vec<(&'static str, String)> {
-    vec![
-        ("Streak", days_words(glance.current_streak)),
-        ("Today", duration_words(glance.today_seconds)),
-    ]
-}
-
 #[cfg(test)]
 mod tests {
-    use jiff::Zoned;
     use jiff::civil::DateTime;
     use jiff::tz::TimeZone;
+    use jiff::{ToSpan, Zoned};
     use proptest::prelude::*;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
     use super::*;
-    use crate::history::Record;
+    use crate::app::views;
+    use crate::history::{Record, Stats};
+    use crate::ui::kit::area::split_last_row;
 
     fn berlin() -> TimeZone {
         TimeZone::get("Europe/Berlin")
@@ -537,10 +430,13 @@ mod tests {
         at("2026-03-11T20:00")
     }
 
+    /// The screen alone, over an empty hint row (as `ui::draw` lays it out),
+    /// at any size: below the minimum too.
     fn render(stats: &Stats, width: u16, height: u16) -> String {
+        let view = views::history(stats, None);
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal
-            .draw(|f| draw(f, f.area(), stats, None, &[], &Theme::MONO))
+            .draw(|f| draw(f, split_last_row(f.area()).0, &view, &Theme::MONO))
             .unwrap();
         crate::ui::testing::buffer_text(terminal.backend().buffer())
     }
@@ -604,14 +500,24 @@ mod tests {
 
     #[test]
     fn plans_never_take_more_rows_than_there_are() {
-        let stats = Stats::compute(&history(), &now());
+        let view = views::history(&Stats::compute(&history(), &now()), None);
         for rows in 0..40 {
             for facts in 0..5 {
-                let plan = plan(&stats, rows, true, facts);
+                let parts = parts(&view, true, facts);
+                let plan: Vec<(Block, u16)> = parts
+                    .iter()
+                    .zip(plan_spaced(&parts, rows, |b| b == Block::Gap))
+                    .filter(|&(_, rows)| rows > 0)
+                    .map(|(p, rows)| (p.piece, rows))
+                    .collect();
                 let used: u16 = plan.iter().map(|(_, r)| r).sum();
                 assert!(used <= rows, "{rows} {facts} {plan:?}");
                 assert_ne!(plan.first().map(|b| b.0), Some(Block::Gap));
                 assert_ne!(plan.last().map(|b| b.0), Some(Block::Gap));
+                let doubled = plan
+                    .windows(2)
+                    .any(|w| w[0].0 == Block::Gap && w[1].0 == Block::Gap);
+                assert!(!doubled, "{rows} {facts} {plan:?}");
             }
         }
     }

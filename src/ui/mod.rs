@@ -1,12 +1,13 @@
 //! Drawing: one file per screen or widget. Everything here renders from a
-//! borrowed `View` and never changes state.
+//! borrowed `View` (plain data, see `view`) and never changes state; the
+//! routines and the history reach it only through views.
 
 mod common;
 mod confirm;
 mod digits;
 mod done;
 mod help;
-pub mod history;
+mod history;
 mod kit;
 mod pacer;
 mod picker;
@@ -21,8 +22,9 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
+use kit::area::split_last_row;
 pub use theme::Theme;
-pub use view::{DoneView, PickerView, ScreenView, View};
+pub use view::{ScreenView, View};
 
 /// Below this size the screen asks to be enlarged instead of drawing a
 /// broken layout.
@@ -37,8 +39,6 @@ pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) {
         return;
     }
     match &view.screen {
-        ScreenView::Picker(p) => picker::draw(frame, area, p, view.status, &view.keys, theme),
-        ScreenView::Preflight(r) => preflight::draw(frame, area, r, view.status, &view.keys, theme),
         ScreenView::Session {
             view: s,
             confirm_quit,
@@ -49,10 +49,7 @@ pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) {
                 confirm::draw(frame, area, theme);
             }
         }
-        ScreenView::Done(d) => done::draw(frame, area, d, view.status, &view.keys, theme),
-        ScreenView::History { stats, note } => {
-            history::draw(frame, area, stats, view.status.or(*note), &view.keys, theme)
-        }
+        _ => over_hints(frame, area, view, theme),
     }
     if let Some(question) = view.question {
         question::draw(frame, area, question, theme);
@@ -60,6 +57,24 @@ pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) {
     if view.help {
         help::draw(frame, area, &view.keys, theme);
     }
+}
+
+/// Every screen but the session's (which places its hints among its own
+/// parts): the key hints and the status on the bottom row, the screen above.
+fn over_hints(frame: &mut Frame, area: Rect, view: &View, theme: &Theme) {
+    let (body, hints) = split_last_row(area);
+    let mut status = view.status;
+    match &view.screen {
+        ScreenView::Picker(p) => picker::draw(frame, body, p, theme),
+        ScreenView::Preflight(r) => preflight::draw(frame, body, r, theme),
+        ScreenView::Done(d) => done::draw(frame, body, d, theme),
+        ScreenView::History(h) => {
+            status = status.or(h.note.as_deref());
+            history::draw(frame, body, h, theme);
+        }
+        ScreenView::Session { .. } => return,
+    }
+    common::key_hints(frame, hints, &view.keys, status, theme);
 }
 
 fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -117,7 +132,7 @@ pub(crate) mod testing {
 
     /// A view with no overlays, with the keys of its screen (started from
     /// the picker).
-    pub fn plain(screen: ScreenView<'_>) -> View<'_> {
+    pub fn plain(screen: ScreenView) -> View<'static> {
         let context = match &screen {
             ScreenView::Picker(p) if p.filtering => crate::input::Context::Filtering,
             ScreenView::Picker(_) => crate::input::Context::Picker,
@@ -127,7 +142,7 @@ pub(crate) mod testing {
             } => crate::input::Context::ConfirmQuit,
             ScreenView::Session { .. } => crate::input::Context::Session,
             ScreenView::Done(_) => crate::input::Context::Done,
-            ScreenView::History { .. } => crate::input::Context::History,
+            ScreenView::History(_) => crate::input::Context::History,
         };
         let mut keys = crate::input::help(context, crate::input::Mode::Picker);
         if let ScreenView::Session { view, .. } = &screen
@@ -155,14 +170,14 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::*;
     use super::*;
+    use crate::app::views;
     use crate::routine::Library;
 
     #[test]
     fn below_the_minimum_it_asks_for_a_larger_terminal() {
         let lib = Library::builtins();
-        let view = plain(ScreenView::Preflight(
-            lib.entries[0].routine.as_ref().unwrap(),
-        ));
+        let routine = lib.entries[0].routine.as_ref().unwrap();
+        let view = plain(ScreenView::Preflight(views::routine(routine)));
         let text = render(&view, 39, 12);
         assert!(text.contains("Enlarge the terminal to 40×12"), "{text}");
         assert!(text.contains("(now 39×12)"));

@@ -2,7 +2,6 @@
 //! details on the right (under the list on narrow terminals), and `/` to
 //! filter.
 
-use crate::input::KeyHelp;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -10,13 +9,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::preflight::fit::{self, Part};
-use super::preflight::{join, plural};
-use super::{PickerView, Theme, common};
-use crate::routine::duration::{clock, words};
-use crate::routine::{Entry, FileProblems, Routine};
-use crate::text::{escape_inline, escape_multiline};
-use crate::timeline::Timeline;
+use super::Theme;
+use super::kit::area::split_at_column;
+use super::kit::stack::{Item, stack, wrapped};
+use super::kit::text::{truncate, truncate_start};
+use super::view::{Details, PickerRow, PickerView, ProblemsView, RoutineView};
 
 /// Narrower than this, the details go under the list instead of beside it.
 const SIDE_BY_SIDE: u16 = 64;
@@ -26,30 +23,26 @@ const MAX_DETAILS: u16 = 76;
 /// Room for the facts' labels ("Length", "Source") and a gap.
 const LABEL: u16 = 8;
 
-pub fn draw(
-    frame: &mut Frame,
-    area: Rect,
-    view: &PickerView,
-    status: Option<&str>,
-    keys: &[KeyHelp],
-    theme: &Theme,
-) {
-    let (body, hints) = fit::split_last_row(area);
-    common::key_hints(frame, hints, keys, status, theme);
-
-    let selected = view
-        .entries
-        .get(view.selected.min(view.entries.len().saturating_sub(1)));
-    match selected {
+/// Draw the screen in `body`, the rows above the key hints.
+pub fn draw(frame: &mut Frame, body: Rect, view: &PickerView, theme: &Theme) {
+    match &view.details {
         // Nothing to show details of: the message gets the whole width.
         None => draw_list(frame, trim_right(body), view, theme),
-        Some(entry) if body.width >= SIDE_BY_SIDE => side_by_side(frame, body, view, entry, theme),
-        Some(entry) => stacked(frame, body, view, entry, theme),
+        Some(details) if body.width >= SIDE_BY_SIDE => {
+            side_by_side(frame, body, view, details, theme)
+        }
+        Some(details) => stacked(frame, body, view, details, theme),
     }
 }
 
 /// The list on the left, a thin rule, the details on the right.
-fn side_by_side(frame: &mut Frame, body: Rect, view: &PickerView, entry: &Entry, theme: &Theme) {
+fn side_by_side(
+    frame: &mut Frame,
+    body: Rect,
+    view: &PickerView,
+    details: &Details,
+    theme: &Theme,
+) {
     let list_width = list_width(view, body.width);
     draw_list(
         frame,
@@ -71,14 +64,14 @@ fn side_by_side(frame: &mut Frame, body: Rect, view: &PickerView, entry: &Entry,
     frame.render_widget(rule_style, rule);
     let x = rule.x + 2;
     let width = body.right().saturating_sub(x + 1).min(MAX_DETAILS);
-    let parts = details(entry, true, theme);
-    fit::stack(frame, Rect { x, width, ..body }, &parts, LABEL, theme);
+    let items = items(details, true, theme);
+    stack(frame, Rect { x, width, ..body }, &items, LABEL, theme);
 }
 
 /// Half the rows for the list (at least a few), the rest for the details
 /// of the highlighted routine, under a thin rule.
-fn stacked(frame: &mut Frame, body: Rect, view: &PickerView, entry: &Entry, theme: &Theme) {
-    let wanted = u16::try_from(view.entries.len())
+fn stacked(frame: &mut Frame, body: Rect, view: &PickerView, details: &Details, theme: &Theme) {
+    let wanted = u16::try_from(view.rows.len())
         .unwrap_or(u16::MAX)
         .saturating_add(1);
     let list_height = wanted
@@ -111,8 +104,8 @@ fn stacked(frame: &mut Frame, body: Rect, view: &PickerView, entry: &Entry, them
         width: rest.width.saturating_sub(3),
         height: rest.height - 1,
     };
-    let parts = details(entry, false, theme);
-    fit::stack(frame, inner, &parts, LABEL, theme);
+    let items = items(details, false, theme);
+    stack(frame, inner, &items, LABEL, theme);
 }
 
 /// `area` less its last column, so the list's right edge does not touch
@@ -124,32 +117,21 @@ fn trim_right(area: Rect) -> Rect {
     }
 }
 
+/// `area` without the column the selection marker takes.
+fn indent(area: Rect) -> Rect {
+    split_at_column(area, 2).1
+}
+
 /// Wide enough for the longest name and its length, within limits.
 fn list_width(view: &PickerView, width: u16) -> u16 {
     let longest = view
-        .entries
+        .rows
         .iter()
-        .map(|e| 2 + label(e).width() + 2 + length(e).width())
+        .map(|r| 2 + r.label.width() + 2 + r.length.width())
         .max()
         .unwrap_or(0);
     let longest = u16::try_from(longest).unwrap_or(u16::MAX);
     longest.clamp(24, MAX_LIST).min(width * 2 / 5)
-}
-
-/// "12:09", or nothing for a file that cannot be read.
-fn length(entry: &Entry) -> String {
-    entry
-        .routine
-        .as_ref()
-        .map_or(String::new(), |r| clock(Timeline::new(r).total))
-}
-
-/// What a row calls a routine: its name, or its id when it cannot be read.
-fn label(entry: &Entry) -> String {
-    match &entry.routine {
-        Ok(r) => escape_inline(&r.name).into_owned(),
-        Err(_) => format!("✗ {}", escape_inline(&entry.id)),
-    }
 }
 
 /// The header (the filter, or "Routines") and as many rows as fit, scrolled
@@ -158,7 +140,7 @@ fn draw_list(frame: &mut Frame, area: Rect, view: &PickerView, theme: &Theme) {
     if area.is_empty() {
         return;
     }
-    let count = view.entries.len();
+    let count = view.rows.len();
     let selected = view.selected.min(count.saturating_sub(1));
     let position = if count > 0 {
         format!("{}/{count}", selected + 1)
@@ -188,13 +170,13 @@ fn draw_list(frame: &mut Frame, area: Rect, view: &PickerView, theme: &Theme) {
     let offset = selected
         .saturating_sub(visible.saturating_sub(1) / 2)
         .min(count.saturating_sub(visible));
-    for (i, entry) in view.entries.iter().enumerate().skip(offset).take(visible) {
+    for (i, entry) in view.rows.iter().enumerate().skip(offset).take(visible) {
         let rect = Rect {
             y: rows.y + (i - offset) as u16,
             height: 1,
             ..rows
         };
-        let line = row(entry, rect.width as usize, i == selected, theme);
+        let line = row(entry, rect.width, i == selected, theme);
         let style = if i == selected {
             theme.selected()
         } else {
@@ -204,23 +186,13 @@ fn draw_list(frame: &mut Frame, area: Rect, view: &PickerView, theme: &Theme) {
     }
 }
 
-/// `area` without the column the selection marker takes.
-fn indent(area: Rect) -> Rect {
-    let by = area.width.min(2);
-    Rect {
-        x: area.x + by,
-        width: area.width - by,
-        ..area
-    }
-}
-
 /// The filter matched nothing (or there is nothing at all): say so, and
 /// how to get the routines back.
 fn draw_no_match(frame: &mut Frame, area: Rect, view: &PickerView, theme: &Theme) {
     let what = if view.filter.is_empty() {
         "No routines found.".to_owned()
     } else {
-        format!("No routine matches “{}”.", escape_inline(view.filter))
+        format!("No routine matches “{}”.", view.filter)
     };
     let hint = match (view.filter.is_empty(), view.filtering) {
         (true, _) => "",
@@ -240,24 +212,9 @@ fn header<'a>(view: &PickerView, room: usize, theme: &Theme) -> Line<'a> {
         return Line::styled("Routines", theme.dim());
     }
     let cursor = if view.filtering { "▏" } else { "" };
-    let filter = escape_inline(view.filter);
     let budget = room.saturating_sub(2 + cursor.width());
-    let text = if filter.width() <= budget {
-        filter.into_owned()
-    } else {
-        // The end of a long filter is what is being typed: keep that part.
-        let mut used = 1;
-        let mut tail: Vec<char> = filter
-            .chars()
-            .rev()
-            .take_while(|c| {
-                used += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
-                used <= budget
-            })
-            .collect();
-        tail.push('…');
-        tail.into_iter().rev().collect()
-    };
+    // The end of a long filter is what is being typed: keep that part.
+    let text = truncate_start(&view.filter, u16::try_from(budget).unwrap_or(u16::MAX));
     Line::from(vec![
         Span::styled("/ ", theme.dim()),
         Span::styled(text, theme.text()),
@@ -266,17 +223,18 @@ fn header<'a>(view: &PickerView, room: usize, theme: &Theme) -> Line<'a> {
 }
 
 /// "› Daily back reset      12:30", the name cut to leave the length room.
-fn row<'a>(entry: &Entry, width: usize, selected: bool, theme: &Theme) -> Line<'a> {
+fn row<'a>(entry: &PickerRow, width: u16, selected: bool, theme: &Theme) -> Line<'a> {
     let marker = if selected { "› " } else { "  " };
-    let length = length(entry);
-    let mut style = if entry.routine.is_ok() {
-        theme.text()
-    } else {
+    let mut style = if entry.broken {
         theme.caution()
+    } else {
+        theme.text()
     };
-    let room = width.saturating_sub(marker.width() + length.width() + 2);
-    let name = fit::truncate(&label(entry), room);
-    let pad = width.saturating_sub(marker.width() + name.width() + length.width());
+    let used = marker.width() + entry.length.width() + 2;
+    let room = usize::from(width).saturating_sub(used);
+    let name = truncate(&entry.label, u16::try_from(room).unwrap_or(u16::MAX));
+    let pad =
+        usize::from(width).saturating_sub(marker.width() + name.width() + entry.length.width());
     if selected {
         style = style.add_modifier(Modifier::BOLD);
     }
@@ -284,129 +242,83 @@ fn row<'a>(entry: &Entry, width: usize, selected: bool, theme: &Theme) -> Line<'
         Span::styled(marker, theme.accent()),
         Span::styled(name, style),
         Span::raw(" ".repeat(pad)),
-        Span::styled(length, theme.dim()),
+        Span::styled(entry.length.clone(), theme.dim()),
     ])
 }
 
 /// The highlighted entry's details. Beside the list there is room for all
 /// of them; under it, the name (already in the list), tags and source go.
-fn details<'a>(entry: &'a Entry, roomy: bool, theme: &Theme) -> Vec<Part<'a>> {
-    match &entry.routine {
-        Ok(routine) => routine_details(entry, routine, roomy, theme),
-        Err(problems) => problem_details(entry, problems, roomy, theme),
+fn items<'a>(details: &Details, roomy: bool, theme: &Theme) -> Vec<Item<'a>> {
+    match details {
+        Details::Routine { routine, source } => routine_items(routine, source, roomy, theme),
+        Details::Broken(problems) => problem_items(problems, roomy, theme),
     }
 }
 
-fn routine_details<'a>(
-    entry: &'a Entry,
-    r: &'a Routine,
-    roomy: bool,
-    theme: &Theme,
-) -> Vec<Part<'a>> {
-    let mut parts = Vec::new();
+fn routine_items<'a>(r: &RoutineView, source: &str, roomy: bool, theme: &Theme) -> Vec<Item<'a>> {
+    let mut items = Vec::new();
     if roomy {
-        parts.push(Part::Text(
-            Paragraph::new(Line::styled(escape_inline(&r.name), theme.accent()))
-                .wrap(Wrap { trim: true }),
+        items.push(Item::Text(
+            Paragraph::new(Line::styled(r.name.clone(), theme.accent())).wrap(Wrap { trim: true }),
         ));
     }
     if !r.summary.is_empty() {
-        parts.push(Part::Text(fit::wrapped(
-            escape_multiline(&r.summary).into_owned(),
-            theme.text(),
-        )));
+        items.push(Item::Text(wrapped(r.summary.clone(), theme.text())));
     }
     if roomy {
-        parts.push(Part::Gap);
+        items.push(Item::Gap);
     }
-    let length = format!(
-        "{} · {}",
-        words(Timeline::new(r).total),
-        plural(r.steps.len(), "step", "steps")
-    );
-    parts.push(fact("Length", length, theme));
+    items.push(fact("Length", r.length.clone(), theme));
     if !r.tools.is_empty() {
-        parts.push(fact("Tools", join(&r.tools), theme));
+        items.push(fact("Tools", r.tools.join(", "), theme));
     }
     if roomy {
         if !r.tags.is_empty() {
-            parts.push(fact("Tags", join(&r.tags), theme));
+            items.push(fact("Tags", r.tags.join(", "), theme));
         }
-        parts.push(fact("Source", source(entry), theme));
+        items.push(fact("Source", source.to_owned(), theme));
     }
     if !r.safety.is_empty() {
         if roomy {
-            parts.push(Part::Gap);
+            items.push(Item::Gap);
         }
-        parts.push(Part::Text(fit::wrapped(
-            escape_multiline(&r.safety).into_owned(),
-            theme.caution(),
-        )));
+        items.push(Item::Text(wrapped(r.safety.clone(), theme.caution())));
     }
-    parts
+    items
 }
 
-fn problem_details<'a>(
-    entry: &'a Entry,
-    problems: &FileProblems,
-    roomy: bool,
-    theme: &Theme,
-) -> Vec<Part<'a>> {
-    let mut parts = Vec::new();
+fn problem_items<'a>(problems: &ProblemsView, roomy: bool, theme: &Theme) -> Vec<Item<'a>> {
+    let mut items = Vec::new();
     if roomy {
-        let title = format!("✗ {}", escape_inline(&entry.id));
-        parts.push(Part::Text(
+        let title = format!("✗ {}", problems.id);
+        items.push(Item::Text(
             Paragraph::new(Line::styled(title, theme.caution())).wrap(Wrap { trim: true }),
         ));
     }
-    parts.push(Part::Text(fit::wrapped(
+    items.push(Item::Text(wrapped(
         "This file cannot be opened:".to_owned(),
         theme.text(),
     )));
-    // The file is named once, above its problems, rather than at the start
-    // of every one of them as in `FileProblems::summary_lines`: a narrow
-    // pane would wrap each location in the middle.
     // A whole path would wrap mid-name under the list; there, its name will do.
-    let path = std::path::Path::new(&problems.file);
-    let file = match path.file_name() {
-        Some(name) if !roomy => name.to_string_lossy(),
-        _ => problems.file.as_str().into(),
+    let file = if roomy {
+        &problems.path
+    } else {
+        &problems.file_name
     };
-    parts.push(Part::Text(fit::wrapped(
-        escape_inline(&file).into_owned(),
-        theme.dim(),
-    )));
+    items.push(Item::Text(wrapped(file.clone(), theme.dim())));
     for problem in &problems.problems {
-        let message = escape_inline(&problem.message);
-        let line = match problems.location(problem) {
-            Some((line, column)) => format!("line {line}, column {column}: {message}"),
-            None => message.into_owned(),
-        };
-        parts.push(Part::Bullet(fit::wrapped(line, theme.caution())));
+        items.push(Item::Bullet(wrapped(problem.clone(), theme.caution())));
     }
-    parts.push(Part::Gap);
+    items.push(Item::Gap);
     let check = "`knotless check` shows each problem in place, with how to fix it.";
-    parts.push(Part::Text(fit::wrapped(check.to_owned(), theme.dim())));
-    parts
+    items.push(Item::Text(wrapped(check.to_owned(), theme.dim())));
+    items
 }
 
-/// "built-in", or "user · neck.toml": the file name is enough to find it
-/// (`knotless list` has the full path), and a path would wrap mid-word.
-fn source(entry: &Entry) -> String {
-    match entry.origin.path().and_then(|p| p.file_name()) {
-        Some(name) => format!(
-            "{} · {}",
-            entry.origin.label(),
-            escape_inline(&name.to_string_lossy())
-        ),
-        None => entry.origin.label().to_owned(),
-    }
-}
-
-fn fact<'a>(label: &'a str, value: String, theme: &Theme) -> Part<'a> {
-    Part::Fact(
+fn fact<'a>(label: &'a str, value: String, theme: &Theme) -> Item<'a> {
+    Item::Fact(
         Span::styled(label, theme.dim()),
-        fit::wrapped(value, theme.text()),
+        wrapped(value, theme.text()),
     )
 }
 
@@ -418,22 +330,13 @@ mod tests {
 
     use super::super::preflight::tests::WIDE;
     use super::super::testing::{plain, render};
+    use crate::app::views;
     use crate::routine::parse::parse_routine;
     use crate::routine::{Entry, Library, Origin};
-    use crate::ui::{PickerView, ScreenView};
+    use crate::ui::ScreenView;
 
-    fn picker<'a>(
-        entries: Vec<&'a Entry>,
-        selected: usize,
-        filter: &'a str,
-        filtering: bool,
-    ) -> ScreenView<'a> {
-        ScreenView::Picker(PickerView {
-            entries,
-            selected,
-            filter,
-            filtering,
-        })
+    fn picker(entries: Vec<&Entry>, selected: usize, filter: &str, filtering: bool) -> ScreenView {
+        ScreenView::Picker(views::picker_list(&entries, selected, filter, filtering))
     }
 
     const BROKEN_PATH: &str = "/home/me/.config/knotless/routines/broken.toml";

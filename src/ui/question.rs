@@ -7,6 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use super::Theme;
+use super::kit::area::popup;
 
 pub fn draw(frame: &mut Frame, area: Rect, question: &str, theme: &Theme) {
     let lines = vec![
@@ -15,14 +16,7 @@ pub fn draw(frame: &mut Frame, area: Rect, question: &str, theme: &Theme) {
         Line::styled("0 calm … 9, or t for 10", theme.text()),
         Line::styled("enter skips", theme.dim()),
     ];
-    let width = 40.min(area.width);
-    let height = 6.min(area.height);
-    let rect = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let rect = popup(area, 40, 6);
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -39,6 +33,7 @@ pub fn draw(frame: &mut Frame, area: Rect, question: &str, theme: &Theme) {
 #[cfg(test)]
 mod tests {
     use super::super::testing::{plain, render};
+    use crate::app::views;
     use crate::routine::Library;
     use crate::ui::{ScreenView, View};
 
@@ -49,7 +44,7 @@ mod tests {
         for (w, h) in [(80, 24), (40, 12)] {
             let view = View {
                 question: Some("How tense do you feel, 0-10?"),
-                ..plain(ScreenView::Preflight(routine))
+                ..plain(ScreenView::Preflight(views::routine(routine)))
             };
             let text = render(&view, w, h);
             assert!(text.contains("How tense do you feel, 0-10?"), "{text}");

@@ -1,12 +1,14 @@
-//! What a frame shows, borrowed from the app's state. Two equal views draw
-//! the same frame, so the app draws only when the view changed.
+//! What a frame shows: plain data, built by the app (`crate::app::views`)
+//! from routines, the history and the session. Text from files arrives
+//! here already escaped, and lengths already written, so that screens only
+//! lay out. Two equal views draw the same frame, so the app draws only
+//! when the view changed.
 
-use crate::routine::{Entry, Routine};
-use crate::session::{SessionView, Summary};
+use crate::session::SessionView;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct View<'a> {
-    pub screen: ScreenView<'a>,
+    pub screen: ScreenView,
     /// The help overlay is open.
     pub help: bool,
     /// A one-line message for the status line (for instance why sound is
@@ -25,43 +27,149 @@ pub struct View<'a> {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "built once per frame on the stack, never stored in bulk"
-)]
-pub enum ScreenView<'a> {
-    Picker(PickerView<'a>),
-    Preflight(&'a Routine),
+pub enum ScreenView {
+    Picker(PickerView),
+    /// The routine about to begin.
+    Preflight(RoutineView),
     Session {
         view: SessionView,
         /// "Quit this session?" is being asked.
         confirm_quit: bool,
     },
-    Done(DoneView<'a>),
+    Done(DoneView),
     /// The practice history: streaks, totals and the calendar.
-    History {
-        stats: &'a crate::history::Stats,
-        /// Lines of the history file that could not be read, if any.
-        note: Option<&'a str>,
-    },
+    History(HistoryView),
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct PickerView<'a> {
+pub struct PickerView {
     /// The routines that match the filter, in list order.
-    pub entries: Vec<&'a Entry>,
-    /// Index into `entries` of the highlighted one (0 when empty).
+    pub rows: Vec<PickerRow>,
+    /// Index into `rows` of the highlighted one (0 when empty).
     pub selected: usize,
-    /// The filter text typed after `/`.
-    pub filter: &'a str,
+    /// The filter text typed after `/`, escaped.
+    pub filter: String,
     /// The filter is being typed (keys go to the filter).
     pub filtering: bool,
+    /// The highlighted routine; `None` when no routine matches.
+    pub details: Option<Details>,
 }
 
+/// One routine in the picker's list.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DoneView<'a> {
-    pub routine: &'a Routine,
-    pub summary: &'a Summary,
-    /// The streak and today's minutes, once the session is recorded.
-    pub glance: Option<&'a crate::history::Glance>,
+pub struct PickerRow {
+    /// The routine's name, or "✗ id" for a file that cannot be read.
+    pub label: String,
+    /// "12:09", or nothing for a file that cannot be read.
+    pub length: String,
+    /// The file cannot be read.
+    pub broken: bool,
+}
+
+/// The highlighted routine in the picker: what it is, or what is wrong
+/// with its file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Details {
+    Routine {
+        routine: RoutineView,
+        /// "built-in", or "user · neck.toml".
+        source: String,
+    },
+    Broken(ProblemsView),
+}
+
+/// A routine as the picker's details and the preflight screen show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoutineView {
+    pub name: String,
+    /// Empty when the routine has none; so are the lists below.
+    pub summary: String,
+    /// "12 min 9 s · 10 steps".
+    pub length: String,
+    pub tools: Vec<String>,
+    pub tags: Vec<String>,
+    pub prepare: Vec<String>,
+    pub safety: String,
+}
+
+/// A routine file that cannot be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProblemsView {
+    pub id: String,
+    /// The file's whole path, and its name alone for narrow panes, where
+    /// a path would wrap mid-name.
+    pub path: String,
+    pub file_name: String,
+    /// "line 2, column 1: unknown field `sumary`", one a problem.
+    pub problems: Vec<String>,
+}
+
+/// After a session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DoneView {
+    pub finished: bool,
+    /// The routine's name.
+    pub name: String,
+    /// (label, value): time practised, steps done, the steps skipped, and
+    /// the streak and today's time once the session is recorded.
+    pub facts: Vec<(&'static str, String)>,
+}
+
+/// Weeks the history's calendar has, this one last; a narrow screen shows
+/// the later ones.
+pub const WEEKS: usize = 16;
+
+/// The history screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryView {
+    /// `WEEKS` weeks, oldest first.
+    pub weeks: Vec<CalendarWeek>,
+    pub totals: Totals,
+    /// "Tue 10 Mar 07:30 · Daily back reset · finished"; `None` before
+    /// the first session.
+    pub last: Option<String>,
+    /// The most practised first.
+    pub routines: Vec<RoutineRow>,
+    /// Lines of the history file that could not be read, if any.
+    pub note: Option<String>,
+}
+
+/// A calendar column, Monday to Sunday.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalendarWeek {
+    /// "Mar" when the 1st of a month falls in this week.
+    pub month: Option<String>,
+    /// The month to name over this week when it is the first one shown:
+    /// as `month`, else the month the week begins in, unless the next week
+    /// names one at once.
+    pub month_if_first: Option<String>,
+    /// `None` for days still to come.
+    pub days: [Option<CalendarDay>; 7],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CalendarDay {
+    pub minutes: u64,
+    pub today: bool,
+}
+
+/// The totals, written out: "4 days", "1 h 5 min".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Totals {
+    pub streak: String,
+    pub longest: String,
+    pub today: String,
+    pub week: String,
+    pub month: String,
+    pub all_time: String,
+}
+
+/// One routine's line in the history: name, sessions, time, and the
+/// average change in tension (empty when it was never asked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoutineRow {
+    pub name: String,
+    pub sessions: String,
+    pub time: String,
+    pub tension: String,
 }

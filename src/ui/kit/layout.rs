@@ -85,3 +85,75 @@ pub fn plan<P>(parts: &[Part<P>], height: u16) -> Vec<u16> {
     }
     rows
 }
+
+/// `plan` for a screen whose gaps only separate: a gap gets a row only
+/// between two parts that are drawn, and only the first of the gaps
+/// between the same two parts does. `is_gap` tells the gaps apart.
+///
+/// Meant for gaps ranked after every part they separate, as air is: the
+/// parts are planned first without the gaps, so that which parts are drawn
+/// is known, then again with the gaps that separate them.
+pub fn plan_spaced<P: Copy>(
+    parts: &[Part<P>],
+    height: u16,
+    is_gap: impl Fn(P) -> bool,
+) -> Vec<u16> {
+    let none = |p: &Part<P>| Part::new(p.piece, 0, 0, p.keep, p.grow);
+    let solid: Vec<Part<P>> = parts
+        .iter()
+        .map(|p| if is_gap(p.piece) { none(p) } else { *p })
+        .collect();
+    let drawn = plan(&solid, height);
+    let mut spaced = solid;
+    let mut before = false;
+    let mut gap: Option<usize> = None;
+    for (i, part) in parts.iter().enumerate() {
+        if is_gap(part.piece) {
+            if before && gap.is_none() {
+                gap = Some(i);
+            }
+        } else if drawn[i] > 0 {
+            if let Some(g) = gap.take() {
+                spaced[g] = parts[g];
+            }
+            before = true;
+        }
+    }
+    plan(&spaced, height)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum P {
+        Gap,
+        A,
+        B,
+        C,
+    }
+
+    fn parts(b: u16) -> [Part<P>; 6] {
+        [
+            Part::gap(P::Gap, 9),
+            Part::fixed(P::A, 2, 1),
+            Part::gap(P::Gap, 9),
+            Part::fixed(P::B, b, 2),
+            Part::gap(P::Gap, 8),
+            Part::fixed(P::C, 1, 3),
+        ]
+    }
+
+    #[test]
+    fn gaps_only_separate_drawn_parts() {
+        let gap = |p: P| p == P::Gap;
+        assert_eq!(plan_spaced(&parts(1), 20, gap), [0, 2, 1, 1, 1, 1]);
+        // B is not drawn: one gap between A and C, the first.
+        assert_eq!(plan_spaced(&parts(0), 20, gap), [0, 2, 1, 0, 0, 1]);
+        // Only A fits: no gap at all.
+        assert_eq!(plan_spaced(&parts(1), 2, gap), [0, 2, 0, 0, 0, 0]);
+        // The gaps take what the parts leave, by their own rank.
+        assert_eq!(plan_spaced(&parts(1), 5, gap), [0, 2, 0, 1, 1, 1]);
+    }
+}

@@ -81,6 +81,25 @@ pub fn truncate(s: &str, width: u16) -> String {
     }
 }
 
+/// `s` as it is if it fits `width` cells, else its end after a "…": for
+/// text being typed, whose end is what the user is looking at.
+pub fn truncate_start(s: &str, width: u16) -> String {
+    if s.width() <= usize::from(width) {
+        return s.to_owned();
+    }
+    let mut used = 1;
+    let mut tail: Vec<char> = s
+        .chars()
+        .rev()
+        .take_while(|c| {
+            used += c.width().unwrap_or(0);
+            used <= usize::from(width)
+        })
+        .collect();
+    tail.push('…');
+    tail.into_iter().rev().collect()
+}
+
 /// `s` cut to leave room for "…" within `width` cells, and the "…".
 pub fn with_ellipsis(s: &str, width: u16) -> String {
     let room = usize::from(width).saturating_sub(1);
@@ -97,4 +116,25 @@ pub fn with_ellipsis(s: &str, width: u16) -> String {
     let mut out = out.trim_end().to_owned();
     out.push('…');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_counts_cells_not_bytes() {
+        assert_eq!(truncate("肩こりほぐし", 7), "肩こり…");
+        assert_eq!(truncate("肩こりほぐし", 12), "肩こりほぐし");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("ab cdef", 4), "ab…", "no space before the …");
+    }
+
+    #[test]
+    fn text_being_typed_keeps_its_end() {
+        assert_eq!(truncate_start("a long filter", 13), "a long filter");
+        assert_eq!(truncate_start("a long filter", 8), "… filter");
+        assert_eq!(truncate_start("肩こりほぐし", 7), "…ほぐし");
+        assert_eq!(truncate_start("abc", 0), "…");
+    }
 }

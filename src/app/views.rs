@@ -1,0 +1,254 @@
+//! The views the screens draw (`crate::ui::view`), built from the
+//! routines, the session's summary and the history. Timelines are measured,
+//! lengths written and text from files escaped here, once a frame, so that
+//! ui/ only lays out and never needs to know what a routine is.
+
+mod history;
+
+use crate::format::{clock, minutes_words, plural, words};
+use crate::history::{Glance, days_words};
+use crate::routine::{Entry, FileProblems, Library, Routine};
+use crate::session::Summary;
+use crate::text::{escape_inline, escape_multiline};
+use crate::timeline::Timeline;
+use crate::ui::view::{Details, DoneView, PickerRow, PickerView, ProblemsView, RoutineView};
+
+use super::Picker;
+pub use history::history;
+
+/// The picker over `library`: the routines its filter lets through.
+pub fn picker(picker: &Picker, library: &Library) -> PickerView {
+    let entries = picker.matching(library);
+    picker_list(&entries, picker.selected, &picker.filter, picker.filtering)
+}
+
+/// The picker showing `entries` (already filtered by `filter`), the one at
+/// `selected` highlighted.
+pub fn picker_list(
+    entries: &[&Entry],
+    selected: usize,
+    filter: &str,
+    filtering: bool,
+) -> PickerView {
+    let selected = selected.min(entries.len().saturating_sub(1));
+    PickerView {
+        rows: entries.iter().map(|e| picker_row(e)).collect(),
+        selected,
+        filter: escape_inline(filter).into_owned(),
+        filtering,
+        details: entries.get(selected).map(|e| details(e)),
+    }
+}
+
+fn picker_row(entry: &Entry) -> PickerRow {
+    match &entry.routine {
+        Ok(r) => PickerRow {
+            label: escape_inline(&r.name).into_owned(),
+            length: clock(Timeline::new(r).total),
+            broken: false,
+        },
+        // A file that cannot be read has no name: its id stands in.
+        Err(_) => PickerRow {
+            label: format!("✗ {}", escape_inline(&entry.id)),
+            length: String::new(),
+            broken: true,
+        },
+    }
+}
+
+fn details(entry: &Entry) -> Details {
+    match &entry.routine {
+        Ok(r) => Details::Routine {
+            routine: routine(r),
+            source: source(entry),
+        },
+        Err(problems) => Details::Broken(broken(&entry.id, problems)),
+    }
+}
+
+/// A routine as the preflight screen and the picker's details show it.
+pub fn routine(r: &Routine) -> RoutineView {
+    let steps = plural(r.steps.len() as u64, "step", "steps");
+    RoutineView {
+        name: escape_inline(&r.name).into_owned(),
+        summary: escape_multiline(&r.summary).into_owned(),
+        length: format!("{} · {steps}", words(Timeline::new(r).total)),
+        tools: each_inline(&r.tools),
+        tags: each_inline(&r.tags),
+        prepare: r
+            .prepare
+            .iter()
+            .map(|p| escape_multiline(p).into_owned())
+            .collect(),
+        safety: escape_multiline(&r.safety).into_owned(),
+    }
+}
+
+fn each_inline(items: &[String]) -> Vec<String> {
+    items
+        .iter()
+        .map(|t| escape_inline(t).into_owned())
+        .collect()
+}
+
+/// "built-in", or "user · neck.toml": the file name is enough to find it
+/// (`knotless list` has the full path), and a path would wrap mid-word.
+fn source(entry: &Entry) -> String {
+    match entry.origin.path().and_then(|p| p.file_name()) {
+        Some(name) => format!(
+            "{} · {}",
+            entry.origin.label(),
+            escape_inline(&name.to_string_lossy())
+        ),
+        None => entry.origin.label().to_owned(),
+    }
+}
+
+/// The problems of a file that cannot be read. The file is named once,
+/// above its problems, rather than at the start of every one of them as in
+/// `FileProblems::summary_lines`: a narrow pane would wrap each location in
+/// the middle.
+fn broken(id: &str, problems: &FileProblems) -> ProblemsView {
+    let path = std::path::Path::new(&problems.file);
+    let file_name = path
+        .file_name()
+        .map_or(problems.file.as_str().into(), |n| n.to_string_lossy());
+    let lines = problems.problems.iter().map(|problem| {
+        let message = escape_inline(&problem.message);
+        match problems.location(problem) {
+            Some((line, column)) => format!("line {line}, column {column}: {message}"),
+            None => message.into_owned(),
+        }
+    });
+    ProblemsView {
+        id: escape_inline(id).into_owned(),
+        path: escape_inline(&problems.file).into_owned(),
+        file_name: escape_inline(&file_name).into_owned(),
+        problems: lines.collect(),
+    }
+}
+
+/// After a session of `routine`; `glance` once the session is recorded.
+pub fn done(routine: &Routine, summary: &Summary, glance: Option<&Glance>) -> DoneView {
+    let practised = if summary.finished {
+        clock(summary.practised)
+    } else {
+        format!("{} of {}", clock(summary.practised), clock(summary.planned))
+    };
+    let steps = format!("{} of {}", summary.completed_steps, routine.steps.len());
+    let mut facts = vec![("Time practised", practised), ("Steps done", steps)];
+    // Indices come from the session that ran this very routine; one that
+    // does not name a step is left out rather than trusted.
+    let skipped: Vec<String> = summary
+        .skipped
+        .iter()
+        .filter_map(|&i| routine.steps.get(i))
+        .map(|s| escape_inline(&s.title).into_owned())
+        .collect();
+    if !skipped.is_empty() {
+        facts.push(("Skipped", skipped.join(", ")));
+    }
+    if let Some(glance) = glance {
+        facts.push(("Streak", days_words(glance.current_streak)));
+        facts.push(("Today", minutes_words(glance.today_seconds)));
+    }
+    DoneView {
+        finished: summary.finished,
+        name: escape_inline(&routine.name).into_owned(),
+        facts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::routine::Origin;
+    use crate::routine::parse::parse_routine;
+
+    fn daily_back() -> Routine {
+        crate::routine::builtin::routine("daily-back")
+    }
+
+    #[test]
+    fn a_routine_is_measured_and_counted_once_here() {
+        let view = routine(&daily_back());
+        assert_eq!(view.name, "Daily back reset");
+        assert!(view.length.ends_with(" · 10 steps"), "{}", view.length);
+        assert!(view.length.starts_with("12 min"), "{}", view.length);
+    }
+
+    #[test]
+    fn text_from_files_arrives_escaped() {
+        let text = "name = \"Evil \\u001b[2J\"\nsummary = \"one\\ntwo\\u0007\"\ntags = [\"a\\nb\"]\n\
+                    [[steps]]\nkind = \"rest\"\ntitle = \"x\"\nduration = \"1m\"\n";
+        let good = Entry {
+            id: "evil".into(),
+            origin: Origin::User(PathBuf::from("/tmp/evil\u{7}.toml")),
+            routine: parse_routine("evil", "evil.toml", text),
+        };
+        let bad = Entry {
+            id: "evil\u{1b}".into(),
+            routine: parse_routine("evil", "/tmp/evil\u{1b}.toml", "name = 1\n"),
+            ..good.clone()
+        };
+        let view = picker_list(&[&good, &bad], 0, "\u{1b}", true);
+        assert_eq!(view.filter, "\\u{1b}");
+        assert_eq!(view.rows[0].label, "Evil \\u{1b}[2J");
+        assert_eq!(view.rows[1].label, "✗ evil\\u{1b}");
+        let Some(Details::Routine { routine, source }) = &view.details else {
+            panic!("{view:?}");
+        };
+        // Running text keeps its lines; a tag is one line.
+        assert_eq!(routine.summary, "one\ntwo\\u{7}");
+        assert_eq!(routine.tags, ["a\\nb"]);
+        assert_eq!(source, "user · evil\\u{7}.toml");
+        let view = picker_list(&[&good, &bad], 1, "", false);
+        let Some(Details::Broken(problems)) = &view.details else {
+            panic!("{view:?}");
+        };
+        assert_eq!(problems.id, "evil\\u{1b}");
+        assert_eq!(problems.file_name, "evil\\u{1b}.toml");
+        assert_eq!(problems.path, "/tmp/evil\\u{1b}.toml");
+    }
+
+    #[test]
+    fn the_highlight_stays_in_the_list() {
+        let lib = Library::builtins();
+        let entries: Vec<&Entry> = lib.entries.iter().collect();
+        let view = picker_list(&entries, 1000, "", false);
+        assert_eq!(view.selected, entries.len() - 1);
+        let none = picker_list(&[], 3, "xyz", false);
+        assert_eq!((none.selected, none.details), (0, None));
+    }
+
+    #[test]
+    fn done_lists_what_was_done_and_the_glance_once_recorded() {
+        let summary = Summary {
+            planned: Duration::from_secs(729),
+            practised: Duration::from_secs(312),
+            paused: Duration::ZERO,
+            completed_steps: 3,
+            // A step index the routine does not have is left out.
+            skipped: vec![1, 42],
+            finished: false,
+        };
+        let glance = Glance {
+            current_streak: 1,
+            today_seconds: 900,
+        };
+        let view = done(&daily_back(), &summary, Some(&glance));
+        let labels: Vec<&str> = view.facts.iter().map(|f| f.0).collect();
+        assert_eq!(
+            labels,
+            ["Time practised", "Steps done", "Skipped", "Streak", "Today"]
+        );
+        assert_eq!(view.facts[0].1, "5:12 of 12:09");
+        assert_eq!(view.facts[1].1, "3 of 10");
+        assert!(!view.facts[2].1.contains(','), "one step: {:?}", view.facts);
+        assert_eq!(view.facts[3].1, "1 day");
+        assert_eq!(view.facts[4].1, "15 min");
+    }
+}

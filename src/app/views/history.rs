@@ -1,0 +1,148 @@
+//! The history screen's view: the calendar's days and month names, the
+//! totals, the last session and the routines, all worked out from the
+//! stats so that the screen only places them.
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+
+use crate::format::{minutes_words, plural};
+use crate::history::{Record, Stats, days_words};
+use crate::text::escape_inline;
+use crate::ui::view::{CalendarDay, CalendarWeek, HistoryView, RoutineRow, Totals, WEEKS};
+
+/// The history as its screen shows it; `note` says which lines of the
+/// file could not be read.
+pub fn history(stats: &Stats, note: Option<&str>) -> HistoryView {
+    HistoryView {
+        weeks: calendar(stats),
+        totals: Totals {
+            streak: days_words(stats.current_streak),
+            longest: days_words(stats.longest_streak),
+            today: minutes_words(stats.today.seconds),
+            week: minutes_words(stats.week.seconds),
+            month: minutes_words(stats.month.seconds),
+            all_time: minutes_words(stats.all_time.seconds),
+        },
+        last: stats.last.as_ref().map(describe),
+        routines: stats
+            .routines
+            .iter()
+            .map(|r| RoutineRow {
+                name: escape_inline(&r.name).into_owned(),
+                sessions: plural(r.sessions, "session", "sessions"),
+                time: minutes_words(r.seconds),
+                tension: r
+                    .tension
+                    .map(|t| format!("tension {:+.1}", t.average))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        note: note.map(str::to_owned),
+    }
+}
+
+/// `WEEKS` weeks up to the one of `stats.date`, each Monday to Sunday.
+fn calendar(stats: &Stats) -> Vec<CalendarWeek> {
+    let today = stats.date;
+    let monday = today
+        .checked_sub(i64::from(today.weekday().to_monday_zero_offset()).days())
+        .unwrap_or(today);
+    // Week `w` of the calendar; `WEEKS` is the week after this one.
+    let start = |w: usize| -> Option<Date> {
+        let back = 7 * (i64::try_from(WEEKS).ok()? - 1 - i64::try_from(w).ok()?);
+        monday.checked_sub(back.days()).ok()
+    };
+    (0..WEEKS)
+        .map(|w| {
+            let begins = start(w);
+            let month = begins.and_then(month_starting);
+            // Name the month the calendar opens in, unless one starts at once.
+            let next_names = start(w + 1).and_then(month_starting).is_some();
+            let month_if_first = month.or(begins.filter(|_| !next_names));
+            let day = |d: i64| {
+                let date = begins?.checked_add(d.days()).ok()?;
+                (date <= today).then(|| CalendarDay {
+                    minutes: stats.minutes_on(date),
+                    today: date == today,
+                })
+            };
+            CalendarWeek {
+                month: month.map(month_name),
+                month_if_first: month_if_first.map(month_name),
+                days: [0, 1, 2, 3, 4, 5, 6].map(day),
+            }
+        })
+        .collect()
+}
+
+/// The date of the 1st of a month if one falls in the week from `monday`.
+fn month_starting(monday: Date) -> Option<Date> {
+    (0..7)
+        .filter_map(|d| monday.checked_add(d.days()).ok())
+        .find(|d| d.day() == 1)
+}
+
+/// "Mar".
+fn month_name(date: Date) -> String {
+    date.strftime("%b").to_string()
+}
+
+/// "Tue 10 Mar 07:30 · Daily back reset · finished".
+fn describe(record: &Record) -> String {
+    let outcome = if record.finished() {
+        "finished"
+    } else {
+        "stopped"
+    };
+    format!(
+        "{} · {} · {outcome}",
+        record.started.strftime("%a %-d %b %H:%M"),
+        escape_inline(&record.routine_name)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::Zoned;
+    use jiff::civil::date;
+    use jiff::tz::TimeZone;
+
+    use super::*;
+
+    fn noon(d: Date) -> Zoned {
+        d.at(12, 0, 0, 0).to_zoned(TimeZone::UTC).unwrap()
+    }
+
+    #[test]
+    fn the_calendar_ends_this_week_and_names_the_months_it_spans() {
+        // Wednesday 11 March 2026: the calendar opens on Monday 24 November.
+        let view = history(&Stats::compute(&[], &noon(date(2026, 3, 11))), None);
+        assert_eq!(view.weeks.len(), WEEKS);
+        let names = |w: &CalendarWeek| (w.month.clone(), w.month_if_first.clone());
+        // December starts in the next week, so the first one names nothing.
+        assert_eq!(names(&view.weeks[0]), (None, None));
+        assert_eq!(
+            names(&view.weeks[1]),
+            (Some("Dec".into()), Some("Dec".into()))
+        );
+        // A week in which no month starts names its own only when first.
+        assert_eq!(names(&view.weeks[2]), (None, Some("Dec".into())));
+        let this_week = &view.weeks[WEEKS - 1].days;
+        let today = CalendarDay {
+            minutes: 0,
+            today: true,
+        };
+        assert_eq!(this_week[2], Some(today));
+        assert!(this_week[..2].iter().all(|d| d.is_some_and(|d| !d.today)));
+        assert!(this_week[3..].iter().all(Option::is_none), "days to come");
+    }
+
+    #[test]
+    fn totals_are_written_out() {
+        let view = history(&Stats::compute(&[], &noon(date(2026, 3, 11))), Some("note"));
+        assert_eq!(view.totals.streak, "0 days");
+        assert_eq!(view.totals.all_time, "0 min");
+        assert_eq!((view.last, view.note.as_deref()), (None, Some("note")));
+        assert!(view.routines.is_empty());
+    }
+}
