@@ -177,7 +177,7 @@ mod tests {
         let view = routine(&daily_back());
         assert_eq!(view.name, "Daily back reset");
         assert!(view.length.ends_with(" · 10 steps"), "{}", view.length);
-        assert!(view.length.starts_with("12 min"), "{}", view.length);
+        assert!(view.length.starts_with("13 min 4 s"), "{}", view.length);
     }
 
     #[test]
