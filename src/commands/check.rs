@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::routine::library::routine_files;
-use crate::routine::lint::{report_entry, report_file};
+use crate::routine::report::{report_entry, report_file};
 use crate::routine::{FileProblems, Library, Problem};
 use crate::text::escape_inline;
 

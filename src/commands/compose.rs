@@ -99,6 +99,6 @@ fn save(env: &Env, name: &str, routine: &mut Routine) -> Result<(String, PathBuf
     routine.id = id.clone();
     routine.name = name.trim().to_owned();
     let path = compose::files::save(&dir, routine)?;
-    super::edit::write_schema_beside(&dir);
+    crate::routine::user_copy::write_schema_beside(&dir);
     Ok((id, path))
 }

@@ -1,17 +1,16 @@
 //! `knotless new NAME` and `knotless edit ROUTINE`: write or find the user's
 //! own file, open it in their editor, and check it when the editor exits.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
 use super::{Env, color_for, print};
-use crate::fsx::{self, Existing};
 use crate::routine::builtin::BUILTINS;
 use crate::routine::library::looks_like_path;
 use crate::routine::load::load_file;
+use crate::routine::user_copy::{copy_builtin, write_new, write_schema_beside};
 use crate::routine::{Library, Origin};
 use crate::text::escape_inline;
 
@@ -66,33 +65,9 @@ pub fn editable_path(env: &Env, arg: &str) -> Result<PathBuf> {
         );
     };
     match &entry.origin {
-        Origin::BuiltIn => copy_builtin(&user_dir(env)?, &entry.id),
+        Origin::BuiltIn => Ok(copy_builtin(&user_dir(env)?, &entry.id)?),
         other => Ok(other.path().cloned().unwrap_or_default()),
     }
-}
-
-/// A user copy of the built-in `id` in `dir`, to edit. An existing copy is
-/// never overwritten (it would already replace the built-in).
-pub fn copy_builtin(dir: &Path, id: &str) -> Result<PathBuf> {
-    let path = dir.join(format!("{id}.toml"));
-    if path.exists() {
-        return Ok(path);
-    }
-    let text = BUILTINS
-        .iter()
-        .find(|(b, _)| *b == id)
-        .map(|(_, t)| *t)
-        .unwrap_or_default();
-    // In the repository the schema sits in ../assets; beside the user's
-    // routines it sits next to the file.
-    let text = text.replacen(
-        "#:schema ../assets/routine.schema.json",
-        "#:schema ./routine.schema.json",
-        1,
-    );
-    write_new(dir, &path, &text)?;
-    write_schema_beside(dir);
-    Ok(path)
 }
 
 fn user_dir(env: &Env) -> Result<PathBuf> {
@@ -100,35 +75,6 @@ fn user_dir(env: &Env) -> Result<PathBuf> {
         .as_ref()
         .map(|p| p.user_routines())
         .context("no home directory found: set KNOTLESS_CONFIG_DIR to choose where routines live")
-}
-
-/// Create `path` (never replacing a file, never through a link), making
-/// its directory if needed.
-fn write_new(dir: &Path, path: &Path, text: &str) -> Result<()> {
-    fs::create_dir_all(dir).with_context(|| {
-        format!(
-            "cannot create the directory {}",
-            escape_inline(&dir.display().to_string())
-        )
-    })?;
-    fsx::write_file(path, text.as_bytes(), Existing::Keep).with_context(|| {
-        format!(
-            "cannot create {}",
-            escape_inline(&path.display().to_string())
-        )
-    })
-}
-
-/// Editors that read `#:schema ./routine.schema.json` find it beside the
-/// routines. Refreshed each time, so it follows the installed version; a
-/// link or anything but a plain file in its place is left alone (a shared
-/// routines repository may carry one pointing anywhere).
-pub(super) fn write_schema_beside(dir: &Path) {
-    let path = dir.join("routine.schema.json");
-    let schema = crate::routine::schema::json();
-    if let Err(e) = fsx::write_file(&path, schema.as_bytes(), Existing::Replace) {
-        tracing::warn!("schema not written beside the routines: {e}");
-    }
 }
 
 /// Open the file in the editor, then check it. With no editor set, say where

@@ -8,22 +8,10 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::Duration;
 
-use crossterm::event::{self, KeyEvent};
+use crossterm::event;
 
+use super::event::Event;
 use super::signals;
-
-#[derive(Debug)]
-pub enum Event {
-    Key(KeyEvent),
-    Resize,
-    Signal(i32),
-    /// The terminal's input closed: nobody is there any more.
-    InputGone,
-    /// A watched routine directory changed.
-    Reload,
-    /// The editor closed (whether it could run).
-    Edited(PathBuf, Result<bool, String>),
-}
 
 pub trait Events {
     /// The next event, waiting at most `timeout` of wall time (for ever

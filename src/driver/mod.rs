@@ -9,6 +9,7 @@
 //! from, so a test runs the whole app on ratatui's `TestBackend` with a
 //! fake clock, a two-hour routine in well under a second.
 
+mod event;
 mod events;
 mod full_screen;
 mod plain;
@@ -29,7 +30,8 @@ use crate::routine::Library;
 use crate::session::Effect;
 use crate::sound::Player;
 
-pub use events::{Event, Events, Terminal as TerminalEvents};
+pub use event::Event;
+pub use events::{Events, Terminal as TerminalEvents};
 pub use full_screen::FullScreen;
 pub use plain::{Plain, Printer, transcript};
 pub use script::Script;
@@ -334,7 +336,7 @@ impl Driver<'_> {
             )),
             Command::Edit { path, copy } => {
                 let copied = match (copy, path.parent()) {
-                    (Some(id), Some(dir)) => crate::commands::edit::copy_builtin(dir, &id)
+                    (Some(id), Some(dir)) => crate::routine::user_copy::copy_builtin(dir, &id)
                         .map(|_| ())
                         .map_err(|e| format!("Cannot edit: {e:#}")),
                     _ => Ok(()),

@@ -6,7 +6,8 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use super::events::{Event, Events};
+use super::event::Event;
+use super::events::Events;
 use crate::clock::{Clock, FakeClock};
 
 pub struct Script<'a> {

@@ -9,7 +9,7 @@ use std::thread;
 
 use signal_hook::iterator::Signals;
 
-use super::events::Event;
+use super::event::Event;
 use crate::app::Exit;
 
 pub use libc::{SIGCONT, SIGHUP, SIGINT, SIGTERM, SIGTSTP};

@@ -202,7 +202,7 @@ not lie flat on your back. Stop if pain sharpens, and see a clinician about numb
     #[test]
     fn every_builtin_passes_check_strict() {
         for entry in crate::routine::Library::builtins().entries {
-            if let Some(report) = crate::routine::lint::report_entry(&entry, true) {
+            if let Some(report) = crate::routine::report::report_entry(&entry, true) {
                 panic!("{report}");
             }
         }

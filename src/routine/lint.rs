@@ -7,13 +7,9 @@ use std::time::Duration;
 
 use toml::Spanned;
 
-use super::builtin::{BUILTINS, file_name};
-use super::diagnostic::{FileProblems, Problem};
+use super::diagnostic::Problem;
 use super::duration::words;
-use super::library::Entry;
-use super::load::load_file_linted;
 use super::model::{Position, Routine, Step, StepKind};
-use super::parse::parse_routine_linted;
 use super::raw::RawStep;
 use crate::breath::{BreathPattern, PhaseKind};
 
@@ -57,43 +53,6 @@ impl StepSpans {
         }
         self
     }
-}
-
-/// What `knotless check` reports for one file: its errors, or else its
-/// warnings (made errors by `strict`); `None` when there is nothing to say.
-pub fn report_file(path: &std::path::Path, strict: bool) -> Option<FileProblems> {
-    finish(load_file_linted(path), strict)
-}
-
-/// As `report_file`, for a routine the library already holds (built-in or
-/// from a file, read again for the places its warnings point at).
-pub fn report_entry(entry: &Entry, strict: bool) -> Option<FileProblems> {
-    if let Err(problems) = &entry.routine {
-        return Some(problems.clone());
-    }
-    match entry.origin.path() {
-        Some(path) => report_file(path, strict),
-        None => {
-            let (id, text) = BUILTINS.iter().find(|(id, _)| *id == entry.id)?;
-            let written = |w: &str| Ok(std::path::PathBuf::from(w));
-            finish(
-                parse_routine_linted(id, &file_name(id), text, &written),
-                strict,
-            )
-        }
-    }
-}
-
-fn finish(
-    result: Result<(Routine, FileProblems), FileProblems>,
-    strict: bool,
-) -> Option<FileProblems> {
-    let report = match result {
-        Ok((_, warnings)) if strict => warnings.strict(),
-        Ok((_, warnings)) => warnings,
-        Err(errors) => errors,
-    };
-    (!report.problems.is_empty()).then_some(report)
 }
 
 /// Every warning for a routine that has no errors. `spans[i]` is where
@@ -255,6 +214,8 @@ fn position_change(routine: &Routine, i: usize, at: &StepSpans, out: &mut Vec<Pr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::routine::load::load_file_linted;
+    use crate::routine::parse::parse_routine_linted;
 
     fn warnings_of(fixture: &str) -> Vec<Problem> {
         let path = format!(

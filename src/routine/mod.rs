@@ -9,8 +9,10 @@ pub mod load;
 pub mod model;
 pub mod parse;
 mod raw;
+pub mod report;
 pub mod schema;
 mod sound_choice;
+pub mod user_copy;
 mod validate;
 pub mod write;
 

@@ -14,7 +14,7 @@ use super::diagnostic::{
     FileProblems, Problem, Table, from_toml_error_in, meant_key, parse_document,
 };
 use super::model::Routine;
-use super::raw::{RawHeader, RawStep};
+use super::raw::{RawHeader, RawStep, StepsFound};
 use super::validate::{self, SoundFiles};
 
 /// Parse and validate one routine. `file` is how errors name the file.
@@ -129,14 +129,6 @@ fn read_steps(steps: Option<Spanned<DeValue<'_>>>, found: &mut Vec<Problem>) -> 
         steps: out,
         unreadable,
     }
-}
-
-pub struct StepsFound {
-    /// Where `steps` is, when the file has it.
-    pub span: Option<Range<usize>>,
-    pub steps: Vec<(Range<usize>, RawStep)>,
-    /// Steps that were there but could not be read (already reported).
-    pub unreadable: usize,
 }
 
 /// At most this many mistakes are reported in one table.

@@ -272,3 +272,12 @@ impl<'de> Visitor<'de> for BreathVisitor {
             .map(RawBreath::Custom)
     }
 }
+
+/// The `[[steps]]` of a file as far as they could be read.
+pub struct StepsFound {
+    /// Where `steps` is, when the file has it.
+    pub span: Option<std::ops::Range<usize>>,
+    pub steps: Vec<(std::ops::Range<usize>, RawStep)>,
+    /// Steps that were there but could not be read (already reported).
+    pub unreadable: usize,
+}

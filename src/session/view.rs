@@ -57,6 +57,26 @@ pub struct SessionView {
 }
 
 impl SessionView {
+    /// "Step 3 of 10", kind, area, side, pressure: the parts of the step
+    /// line. Pressure is left out where nothing is pressed.
+    pub fn step_line_parts(&self) -> Vec<String> {
+        let mut parts = vec![
+            format!("Step {} of {}", self.step_number, self.step_count),
+            self.kind.word().to_owned(),
+        ];
+        parts.extend(self.area.map(|a| a.word().to_owned()));
+        parts.extend(self.side.map(|s| format!("{} side", s.word())));
+        if !matches!(self.kind, StepKind::Breathing | StepKind::Rest) {
+            parts.push(format!("{} pressure", self.pressure.word()));
+        }
+        parts
+    }
+
+    /// A breathing step with its pattern (the pacer takes the screen).
+    pub fn is_breathing_step(&self) -> bool {
+        self.kind == StepKind::Breathing && self.breath.is_some()
+    }
+
     /// Share of the current segment done, 0.0 to 1.0.
     pub fn step_ratio(&self) -> f64 {
         ratio(

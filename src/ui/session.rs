@@ -24,7 +24,6 @@ use super::Theme;
 use super::common::key_hints;
 use super::digits::{self, BigDigits};
 use super::pacer::{self, CompactPacer, FullPacer};
-use crate::routine::StepKind;
 use crate::session::{SessionView, ViewPhase};
 use crate::text::{escape_inline, escape_multiline};
 
@@ -265,7 +264,7 @@ impl<'a> Screen<'a> {
             speed,
             glance,
             banner,
-            step_line: wrap_parts(&step_line_parts(view), w),
+            step_line: wrap_parts(&view.step_line_parts(), w),
             title_prefix,
             title: wrap(&title, w),
             instructions: escape_multiline(view.instructions.trim()).into_owned(),
@@ -275,7 +274,7 @@ impl<'a> Screen<'a> {
     }
 
     fn is_breathing(&self) -> bool {
-        self.view.kind == StepKind::Breathing && self.view.breath.is_some()
+        self.view.is_breathing_step()
     }
 
     fn beside(&self) -> bool {
@@ -622,21 +621,6 @@ impl<'a> Screen<'a> {
             );
         }
     }
-}
-
-/// "Step 3 of 10", kind, area, side, pressure: the parts of the step line.
-/// Pressure is left out where nothing is pressed.
-fn step_line_parts(view: &SessionView) -> Vec<String> {
-    let mut parts = vec![
-        format!("Step {} of {}", view.step_number, view.step_count),
-        view.kind.word().to_owned(),
-    ];
-    parts.extend(view.area.map(|a| a.word().to_owned()));
-    parts.extend(view.side.map(|s| format!("{} side", s.word())));
-    if !matches!(view.kind, StepKind::Breathing | StepKind::Rest) {
-        parts.push(format!("{} pressure", view.pressure.word()));
-    }
-    parts
 }
 
 // --- text that fits ---------------------------------------------------------
