@@ -100,6 +100,9 @@ pub struct App {
     pub screen: Screen,
     pub help: bool,
     pub status: Option<String>,
+    /// When the status line last changed: a message is shown in full for a
+    /// while, then shrinks to a mark (help still says it in full).
+    pub status_since: Option<(Instant, Option<String>)>,
     pub mode: Mode,
     pub options: Options,
     pub theme: Theme,
@@ -124,6 +127,23 @@ pub struct App {
     pub exit: Option<Exit>,
 }
 
+/// How long a status message is shown in full before it shrinks.
+pub const STATUS_FULL: Duration = Duration::from_secs(10);
+
+/// The short mark a status message shrinks to: enough to see that
+/// something is off; `?` shows the message in full.
+pub fn status_mark(status: &str) -> &'static str {
+    match status {
+        s if s.starts_with("Sound off") => "♪ off",
+        s if s.starts_with("Sound muted") => "♪ muted",
+        s if s.starts_with("Sound is back") => "♪ on",
+        s if s.starts_with("Voice off") => "voice off",
+        s if s.starts_with("History not saved") => "⚠ history",
+        s if s.starts_with("Settings") => "⚠ settings",
+        _ => "⚠ ?",
+    }
+}
+
 /// How often the pacer is redrawn while it grows or shrinks: 25 frames a
 /// second of wall time. On holds it stands still and is not redrawn.
 pub const PACER_FRAME: Duration = Duration::from_millis(40);
@@ -137,6 +157,7 @@ impl App {
             screen: Screen::Picker,
             help: false,
             status: None,
+            status_since: None,
             mode: Mode::Picker,
             options: Options::default(),
             theme: Theme::from_env(),
@@ -241,10 +262,22 @@ impl App {
                 hint.1 = "resume";
             }
         }
+        // A message in full for a while, then a short mark; help says it
+        // in full all along.
+        let fresh = self
+            .status_since
+            .as_ref()
+            .is_none_or(|(at, _)| now < *at + self.status_time());
+        let status = match (&self.status, fresh || self.help) {
+            (Some(text), true) => Some(text.clone()),
+            (Some(text), false) => Some(status_mark(text).to_owned()),
+            (None, _) => None,
+        };
         View {
             screen,
             help: self.help,
-            status: self.status.as_deref(),
+            status,
+            status_full: self.status.clone(),
             reduced_motion: self.options.reduced_motion,
             question: self.tension.asking.map(When::question),
             keys,
@@ -265,8 +298,37 @@ impl App {
         if self.options.autostart && matches!(self.screen, Screen::Preflight(_)) {
             return Some(now);
         }
-        let at = self.session()?.next_wake(self.inner(now))?;
-        Some(self.preview.map_or(at, |p| p.outer(at)))
+        // The status line shrinks to its mark when its time is up.
+        let shrink = self
+            .status_since
+            .as_ref()
+            .map(|(at, _)| *at + self.status_time())
+            .filter(|at| *at > now && self.status.is_some());
+        let session = self
+            .session()
+            .and_then(|s| s.next_wake(self.inner(now)))
+            .map(|at| self.preview.map_or(at, |p| p.outer(at)));
+        match (session, shrink) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// How long a status message stays in full: about ten seconds of real
+    /// time, however fast the clock runs.
+    fn status_time(&self) -> Duration {
+        STATUS_FULL.mul_f64(self.options.speed.max(1.0))
+    }
+
+    /// Note when the status line changes, so it can shrink later.
+    fn note_status(&mut self, now: Instant) {
+        let changed = self
+            .status_since
+            .as_ref()
+            .is_none_or(|(_, was)| *was != self.status);
+        if changed {
+            self.status_since = Some((now, self.status.clone()));
+        }
     }
 
     /// True while the breathing pacer is on screen and moving.
@@ -329,6 +391,7 @@ impl App {
         }
         self.send_to_session(session::Msg::Tick, now, &mut out);
         self.flush_deferred(&mut out);
+        self.note_status(now);
         if let Some(exit) = self.exit
             && !out.iter().any(|c| matches!(c, Command::Exit(_)))
         {

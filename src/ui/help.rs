@@ -13,7 +13,9 @@ use crate::input::KeyHelp;
 
 const CLOSE: &str = "Press any key to close";
 
-pub fn draw(frame: &mut Frame, area: Rect, keys: &[KeyHelp], theme: &Theme) {
+/// The keys, and the status message in full (the status line may show only
+/// its mark).
+pub fn draw(frame: &mut Frame, area: Rect, keys: &[KeyHelp], status: Option<&str>, theme: &Theme) {
     // The key that opened help needs no row in it. On a short screen the
     // keys the hint line leaves out (moving in the list) go first.
     let room = usize::from(area.height.saturating_sub(5));
@@ -40,6 +42,10 @@ pub fn draw(frame: &mut Frame, area: Rect, keys: &[KeyHelp], theme: &Theme) {
         })
         .collect();
     lines.push(Line::default());
+    if let Some(status) = status {
+        let status = crate::text::escape_inline(status).into_owned();
+        lines.push(Line::styled(status, theme.caution()));
+    }
     lines.push(Line::styled(CLOSE, theme.dim()));
 
     let width = lines.iter().map(Line::width).max().unwrap_or(0) as u16;

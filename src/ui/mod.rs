@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) {
             view: s,
             confirm_quit,
         } => {
-            let bottom = (view.status, view.keys.as_slice(), view.speed);
+            let bottom = (view.status.as_deref(), view.keys.as_slice(), view.speed);
             session::draw(frame, area, s, view.reduced_motion, bottom, theme);
             if *confirm_quit {
                 confirm::draw(frame, area, theme);
@@ -55,7 +55,7 @@ pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) {
         question::draw(frame, area, question, theme);
     }
     if view.help {
-        help::draw(frame, area, &view.keys, theme);
+        help::draw(frame, area, &view.keys, view.status_full.as_deref(), theme);
     }
 }
 
@@ -63,7 +63,7 @@ pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) {
 /// parts): the key hints and the status on the bottom row, the screen above.
 fn over_hints(frame: &mut Frame, area: Rect, view: &View, theme: &Theme) {
     let (body, hints) = split_last_row(area);
-    let mut status = view.status;
+    let mut status = view.status.as_deref();
     match &view.screen {
         ScreenView::Picker(p) => picker::draw(frame, body, p, theme),
         ScreenView::Preflight(r) => preflight::draw(frame, body, r, theme),
@@ -158,6 +158,7 @@ pub(crate) mod testing {
             screen,
             help: false,
             status: None,
+            status_full: None,
             reduced_motion: false,
             question: None,
             keys,

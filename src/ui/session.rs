@@ -1155,7 +1155,7 @@ instructions = "目を閉じて、呼吸を感じます。"
                 .unwrap();
             let v = View {
                 reduced_motion,
-                status: status.as_deref(),
+                status: status.clone(),
                 ..plain(ScreenView::Session { view, confirm_quit: false })
             };
             render(&v, width, height);

@@ -11,9 +11,11 @@ pub struct View<'a> {
     pub screen: ScreenView,
     /// The help overlay is open.
     pub help: bool,
-    /// A one-line message for the status line (for instance why sound is
-    /// off), shown until something replaces it.
-    pub status: Option<&'a str>,
+    /// The status line (for instance why sound is off): in full for a
+    /// while, then a short mark.
+    pub status: Option<String>,
+    /// The status message in full, for the help overlay.
+    pub status_full: Option<String>,
     /// Show the breathing pacer as a stepped bar that changes once a
     /// second, with no animation.
     pub reduced_motion: bool,
