@@ -42,6 +42,7 @@ class Session:
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
         self.pid, self.fd = pid, fd
         self.output = bytearray()
+        self.answered = 0
         self.started = time.monotonic()
 
     def pump(self, timeout):
@@ -63,6 +64,15 @@ class Session:
                 return got
             self.output += data
             got += len(data)
+            self.answer_queries()
+
+    def answer_queries(self):
+        """Answer what a terminal is asked, as xterm on a dark background
+        does: the background colour (OSC 11) and the device attributes."""
+        asked = self.output.count(b"\x1b[c")
+        while self.answered < asked:
+            os.write(self.fd, b"\x1b]11;rgb:0000/0000/0000\x1b\\\x1b[?62;22c")
+            self.answered += 1
 
     def wait_for(self, text, timeout=30):
         """Seconds (monotonic) when `text` first appeared in the output."""

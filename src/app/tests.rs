@@ -479,12 +479,19 @@ fn help_and_the_quit_question_pause_the_session_while_open() {
 fn a_problem_is_shown_in_full_then_shrinks_to_a_mark_and_help_keeps_it() {
     let t0 = Instant::now();
     let mut app = App::picker(library());
-    app.update(Msg::SoundNews("Sound off: no sound server found".into()), t0);
+    app.update(
+        Msg::SoundNews("Sound off: no sound server found".into()),
+        t0,
+    );
     assert_eq!(
         app.view(t0).status.as_deref(),
         Some("Sound off: no sound server found")
     );
-    assert_eq!(app.next_wake(t0), Some(t0 + STATUS_FULL), "wakes to shrink it");
+    assert_eq!(
+        app.next_wake(t0),
+        Some(t0 + STATUS_FULL),
+        "wakes to shrink it"
+    );
     let later = t0 + STATUS_FULL + s(1);
     assert_eq!(app.view(later).status.as_deref(), Some("♪ off"));
     assert_eq!(app.next_wake(later), None, "then nothing more to do");

@@ -279,11 +279,13 @@ fn full_screen(
     hooks: crate::hooks::HookSettings,
 ) -> Result<Exit> {
     let clock = SystemClock::new(speed);
-    let mut events = TerminalEvents::start(true, &source.watched())
-        .context("cannot listen for keys and signals")?;
+    // The screen first: it asks the terminal about its background before
+    // the input thread starts reading the answers as keys.
     let mut screen = FullScreen::enter(Theme::new(env.settings.display.theme))
         .context("cannot take over the terminal")?;
     let _guard = crate::terminal::Guard;
+    let mut events = TerminalEvents::start(true, &source.watched())
+        .context("cannot listen for keys and signals")?;
     // After the terminal's own panic hook: a sound thread's panic must not
     // give the terminal back mid-session.
     crate::sound::guard_panics();

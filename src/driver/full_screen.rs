@@ -25,9 +25,14 @@ pub struct FullScreen<B: Backend> {
 }
 
 impl FullScreen<crate::terminal::Backend> {
-    /// Take over the real terminal.
+    /// Take over the real terminal, with colours for its background when
+    /// it says what that is. Before anything else reads the terminal.
     pub fn enter(theme: Theme) -> io::Result<Self> {
         let terminal: Tui = terminal::enter()?;
+        let theme = match theme.color {
+            true => theme.on(terminal::query_background()),
+            false => theme,
+        };
         Ok(Self {
             terminal,
             theme,

@@ -5,6 +5,7 @@ mod editing;
 mod fuzz;
 mod history;
 mod hostile;
+mod light;
 mod pty;
 mod sound;
 mod today;
