@@ -37,7 +37,28 @@ pub fn minutes(seconds: u64) -> u64 {
 
 /// "0 min", "12 min", "3 h 5 min": time practised, to the minute.
 pub fn minutes_words(seconds: u64) -> String {
-    let m = minutes(seconds);
+    whole_minutes_words(minutes(seconds))
+}
+
+/// Whole minutes for each of `parts` (seconds), rounded once for all of
+/// them: they add up to the minutes of their sum, as a list of rows and its
+/// total must (largest remainders get the spare minutes).
+pub fn minutes_shares(parts: &[u64]) -> Vec<u64> {
+    let total: u64 = parts.iter().fold(0u64, |a, s| a.saturating_add(*s));
+    let whole = minutes(total);
+    let mut shares: Vec<u64> = parts.iter().map(|s| s / 60).collect();
+    let given: u64 = shares.iter().sum();
+    let mut by_remainder: Vec<usize> = (0..parts.len()).collect();
+    by_remainder.sort_by_key(|&i| std::cmp::Reverse(parts[i] % 60));
+    let spare = usize::try_from(whole.saturating_sub(given)).unwrap_or(usize::MAX);
+    for &i in by_remainder.iter().cycle().take(spare.min(parts.len() * 2)) {
+        shares[i] += 1;
+    }
+    shares
+}
+
+/// "0 min", "12 min", "3 h 5 min" for whole minutes.
+pub fn whole_minutes_words(m: u64) -> String {
     match (m / 60, m % 60) {
         (0, m) => format!("{m} min"),
         (h, 0) => format!("{h} h"),
@@ -72,6 +93,13 @@ mod tests {
             "5124095576030431 h",
             "never overflows"
         );
+        // Three routines of 50 s each: 3 min in all, one each, not 1 each
+        // rounded up twice over or 0 each rounded down.
+        assert_eq!(minutes_shares(&[50, 50, 50]), vec![1, 1, 1]);
+        let shares = minutes_shares(&[90, 90, 90]);
+        assert_eq!(shares.iter().sum::<u64>(), minutes(270), "{shares:?}");
+        assert!(shares.iter().all(|m| (1..=2).contains(m)), "{shares:?}");
+        assert_eq!(minutes_shares(&[]), Vec::<u64>::new());
         assert_eq!(plural(1u32, "day", "days"), "1 day");
         assert_eq!(plural(0u32, "day", "days"), "0 days");
     }

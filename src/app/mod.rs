@@ -246,9 +246,12 @@ impl App {
                 view: session.view(self.inner(now)),
                 confirm_quit: *confirm_quit,
             },
-            Screen::Done { routine, summary } => {
-                ScreenView::Done(views::done(routine, summary, self.glance.as_ref()))
-            }
+            Screen::Done { routine, summary } => ScreenView::Done(views::done(
+                routine,
+                summary,
+                self.glance.as_ref(),
+                self.speed(),
+            )),
             Screen::History { stats, note } => {
                 ScreenView::History(views::history(stats, note.as_deref()))
             }

@@ -129,14 +129,31 @@ fn broken(id: &str, problems: &FileProblems) -> ProblemsView {
 }
 
 /// After a session of `routine`; `glance` once the session is recorded.
-pub fn done(routine: &Routine, summary: &Summary, glance: Option<&Glance>) -> DoneView {
-    let practised = if summary.finished {
-        clock(summary.practised)
-    } else {
-        format!("{} of {}", clock(summary.practised), clock(summary.planned))
+/// `speed`: a preview ran this many times faster than real time; it is not
+/// practice, so it says how much routine it covered, and in how long.
+pub fn done(
+    routine: &Routine,
+    summary: &Summary,
+    glance: Option<&Glance>,
+    speed: Option<f64>,
+) -> DoneView {
+    let time = match speed {
+        Some(speed) => (
+            "Preview",
+            format!(
+                "{} of routine in {}",
+                clock(summary.practised),
+                clock(summary.practised.div_f64(speed))
+            ),
+        ),
+        None if summary.finished => ("Time practised", clock(summary.practised)),
+        None => (
+            "Time practised",
+            format!("{} of {}", clock(summary.practised), clock(summary.planned)),
+        ),
     };
     let steps = format!("{} of {}", summary.completed_steps, routine.steps.len());
-    let mut facts = vec![("Time practised", practised), ("Steps done", steps)];
+    let mut facts = vec![time, ("Steps done", steps)];
     // Indices come from the session that ran this very routine; one that
     // does not name a step is left out rather than trusted.
     let skipped: Vec<String> = summary
@@ -239,7 +256,12 @@ mod tests {
             current_streak: 1,
             today_seconds: 900,
         };
-        let view = done(&daily_back(), &summary, Some(&glance));
+        let preview = done(&daily_back(), &summary, None, Some(20.0));
+        assert_eq!(
+            preview.facts[0],
+            ("Preview", "5:12 of routine in 0:16".into())
+        );
+        let view = done(&daily_back(), &summary, Some(&glance), None);
         let labels: Vec<&str> = view.facts.iter().map(|f| f.0).collect();
         assert_eq!(
             labels,

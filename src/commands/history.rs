@@ -121,15 +121,19 @@ fn routines(stats: &Stats) -> String {
     if tension {
         header.push(("TENSION", Align::Right));
     }
+    // Rounded once for all rows, so they add up to the total.
+    let seconds: Vec<u64> = stats.routines.iter().map(|r| r.seconds).collect();
+    let minutes = crate::format::minutes_shares(&seconds);
     let rows: Vec<Vec<String>> = stats
         .routines
         .iter()
-        .map(|r| {
+        .zip(minutes)
+        .map(|(r, m)| {
             let mut row = vec![
                 escape_inline(&r.name).into_owned(),
                 r.sessions.to_string(),
                 r.finished.to_string(),
-                duration_words(r.seconds),
+                crate::format::whole_minutes_words(m),
             ];
             if tension {
                 row.push(r.tension.map_or(String::new(), |t| {
@@ -250,13 +254,16 @@ fn as_json<'a>(
         routines: stats
             .routines
             .iter()
-            .map(|r| JsonRoutine {
+            .zip(crate::format::minutes_shares(
+                &stats.routines.iter().map(|r| r.seconds).collect::<Vec<_>>(),
+            ))
+            .map(|(r, minutes)| JsonRoutine {
                 id: &r.id,
                 name: &r.name,
                 sessions: r.sessions,
                 finished: r.finished,
                 seconds: r.seconds,
-                minutes: history::minutes(r.seconds),
+                minutes,
                 tension_change: r.tension.map(|t| t.average),
                 tension_sessions: r.tension.map_or(0, |t| t.sessions),
             })

@@ -70,6 +70,7 @@ impl<W: Write> Renderer for Plain<W> {
             routine,
             total: Timeline::new(routine).total,
             last_cycle: self.last_cycle,
+            speed: app.speed(),
         };
         let mut text = String::new();
         let start = match self.start {
@@ -91,6 +92,8 @@ pub struct Printer<'a> {
     total: std::time::Duration,
     /// The breathing cycle last printed, per step run.
     last_cycle: Option<(usize, u32)>,
+    /// A preview runs faster than real time: its end says so.
+    speed: Option<f64>,
 }
 
 impl<'a> Printer<'a> {
@@ -99,6 +102,7 @@ impl<'a> Printer<'a> {
             routine,
             total: Timeline::new(routine).total,
             last_cycle: None,
+            speed: None,
         }
     }
 
@@ -203,9 +207,18 @@ impl<'a> Printer<'a> {
             0 => String::new(),
             k => format!(", {k} skipped"),
         };
+        // A preview is not practice: it says how much routine it covered,
+        // and in how long.
+        let time = match self.speed {
+            Some(speed) => format!(
+                "{} of routine in {}",
+                mmss(s.practised),
+                mmss(s.practised.div_f64(speed))
+            ),
+            None => format!("{} practised", mmss(s.practised)),
+        };
         format!(
-            "{at} {word}: {} practised, {} of {} steps done{skipped}.\n",
-            mmss(s.practised),
+            "{at} {word}: {time}, {} of {} steps done{skipped}.\n",
             s.completed_steps,
             self.routine.steps.len()
         )

@@ -100,7 +100,7 @@ mod tests {
     }
 
     fn done(routine: &Routine, summary: &Summary) -> ScreenView {
-        ScreenView::Done(views::done(routine, summary, None))
+        ScreenView::Done(views::done(routine, summary, None, None))
     }
 
     #[test]
@@ -144,7 +144,7 @@ mod tests {
             current_streak: 4,
             today_seconds: 900,
         };
-        let view = ScreenView::Done(views::done(&daily_back(), &finished(), Some(&glance)));
+        let view = ScreenView::Done(views::done(&daily_back(), &finished(), Some(&glance), None));
         let text = render(&plain(view), 80, 24);
         assert!(text.contains("Streak          4 days"), "{text}");
         assert!(text.contains("Today           15 min"), "{text}");

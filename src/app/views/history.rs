@@ -5,7 +5,7 @@
 use jiff::ToSpan;
 use jiff::civil::Date;
 
-use crate::format::{minutes_words, plural};
+use crate::format::{minutes_shares, minutes_words, plural, whole_minutes_words};
 use crate::history::{Record, Stats, days_words};
 use crate::text::escape_inline;
 use crate::ui::view::{CalendarDay, CalendarWeek, HistoryView, RoutineRow, Totals, WEEKS};
@@ -27,10 +27,14 @@ pub fn history(stats: &Stats, note: Option<&str>) -> HistoryView {
         routines: stats
             .routines
             .iter()
-            .map(|r| RoutineRow {
+            // Rounded once for all rows, so they add up to the total.
+            .zip(minutes_shares(
+                &stats.routines.iter().map(|r| r.seconds).collect::<Vec<_>>(),
+            ))
+            .map(|(r, minutes)| RoutineRow {
                 name: escape_inline(&r.name).into_owned(),
                 sessions: plural(r.sessions, "session", "sessions"),
-                time: minutes_words(r.seconds),
+                time: whole_minutes_words(minutes),
                 tension: r
                     .tension
                     .map(|t| format!("tension {:+.1}", t.average))
