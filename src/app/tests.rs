@@ -289,8 +289,18 @@ fn on_screen(context: Context, mode: Mode, t0: Instant) -> Option<App> {
         }
     };
     match context {
-        Context::Picker | Context::Filtering | Context::History if mode == Mode::Direct => {
+        Context::Picker
+        | Context::Filtering
+        | Context::History
+        | Context::Compose
+        | Context::Composed
+        | Context::Naming
+            if mode == Mode::Direct =>
+        {
             return None;
+        }
+        Context::Compose | Context::Composed | Context::Naming => {
+            compose_screen(&mut app, context, t0);
         }
         Context::Picker => {}
         Context::Filtering => {
@@ -324,6 +334,29 @@ fn on_screen(context: Context, mode: Mode, t0: Instant) -> Option<App> {
     }
     assert_eq!(app.context(), context, "set-up for {context:?}");
     Some(app)
+}
+
+/// Opens the compose screen, with the steps read, and goes on to the
+/// composed routine and to naming it when `context` asks.
+fn compose_screen(app: &mut App, context: Context, t0: Instant) {
+    let out = press(app, KeyCode::Char('c'), t0);
+    assert!(out.contains(&Command::LoadSteps));
+    app.update(Msg::Steps(Box::new(super::compose::tests::pool())), t0);
+    if context == Context::Compose {
+        return;
+    }
+    // Focus on the neck, then compose.
+    let neck = super::compose::areas()
+        .position(|a| a == crate::routine::Area::Neck)
+        .unwrap();
+    for _ in 0..neck {
+        press(app, KeyCode::Right, t0);
+    }
+    press(app, KeyCode::Char(' '), t0);
+    press(app, KeyCode::Enter, t0);
+    if context == Context::Naming {
+        press(app, KeyCode::Char('s'), t0);
+    }
 }
 
 /// The key a row is pressed with in the walk below.
@@ -415,7 +448,7 @@ fn every_hinted_key_does_what_its_label_says_on_every_screen_in_both_modes() {
                         assert_eq!(app.context(), Context::Picker, "{what}")
                     }
                     Does::Fixed(Action::FilterBackspace) => {
-                        assert_eq!(app.context(), Context::Filtering, "{what}")
+                        assert_eq!(app.context(), context, "{what}")
                     }
                     Does::Fixed(Action::Edit) => assert!(
                         out.iter().any(|c| matches!(c, Command::Edit { .. }))
@@ -438,6 +471,78 @@ fn every_hinted_key_does_what_its_label_says_on_every_screen_in_both_modes() {
                     }
                     Does::Fixed(Action::CancelQuestion) => {
                         assert_eq!(app.context(), Context::Preflight, "{what}")
+                    }
+                    Does::Fixed(Action::Shorter | Action::Longer) => {
+                        let Some(r) = app.routine().or_else(|| {
+                            app.picker
+                                .selected(&app.library)
+                                .and_then(|e| e.routine.as_ref().ok())
+                        }) else {
+                            panic!("{what}: no routine")
+                        };
+                        let fitted =
+                            app.picker.today.minutes.contains_key(&r.id) || r.run.fitted.is_some();
+                        let at_bound = app.status.as_deref().is_some_and(|s| s.contains("fitted"));
+                        assert!(fitted || at_bound, "{what}: {:?}", app.status);
+                    }
+                    Does::Fixed(Action::FromStart) if context == Context::Picker => {
+                        assert!(
+                            matches!(&app.screen, Screen::Preflight(r) if r.run.resumes.is_none()),
+                            "{what}"
+                        )
+                    }
+                    Does::Fixed(Action::FromStart) => {
+                        assert!(out.contains(&Command::SessionStarted), "{what}");
+                        assert_eq!(
+                            app.session().unwrap().view(t0 + s(1)).step_number,
+                            1,
+                            "{what}"
+                        );
+                    }
+                    Does::Fixed(Action::Compose) => {
+                        assert_eq!(app.context(), Context::Compose, "{what}");
+                        assert!(out.contains(&Command::LoadSteps), "{what}");
+                    }
+                    Does::Fixed(Action::Form(_)) => {
+                        assert_eq!(app.context(), Context::Compose, "{what}");
+                        assert_ne!(
+                            app.view(t0).screen,
+                            on_screen(context, mode, t0).unwrap().view(t0).screen,
+                            "{what} changes the answers"
+                        );
+                    }
+                    Does::Fixed(Action::Build) => {
+                        // Nothing chosen yet: it says what is missing.
+                        let Screen::Compose(c) = &app.screen else {
+                            panic!("{what}")
+                        };
+                        assert!(c.problem.is_some(), "{what}");
+                    }
+                    Does::Fixed(Action::Answers) => {
+                        assert_eq!(app.context(), Context::Compose, "{what}")
+                    }
+                    Does::Fixed(Action::StartComposed) => {
+                        assert!(matches!(app.screen, Screen::Preflight(_)), "{what}");
+                        assert!(
+                            out.iter().any(|c| matches!(c, Command::Prepare(_))),
+                            "{what}"
+                        );
+                    }
+                    Does::Fixed(Action::AskName) => {
+                        assert_eq!(app.context(), Context::Naming, "{what}")
+                    }
+                    Does::Fixed(Action::Another) => {
+                        assert_eq!(app.context(), Context::Composed, "{what}")
+                    }
+                    Does::Fixed(Action::SaveNamed) => {
+                        // Nothing typed yet: it asks for a name.
+                        assert!(
+                            app.status.as_deref().is_some_and(|s| s.contains("name")),
+                            "{what}"
+                        )
+                    }
+                    Does::Fixed(Action::CancelName) => {
+                        assert_eq!(app.context(), Context::Composed, "{what}")
                     }
                     other => panic!("{what}: no check for {other:?}"),
                 }

@@ -88,6 +88,10 @@ fn items<'a>(routine: &RoutineView, theme: &Theme) -> Vec<(u8, Item<'a>)> {
     let name = Paragraph::new(Line::styled(routine.name.clone(), theme.accent()))
         .wrap(Wrap { trim: true });
     let mut items = vec![(KEEP, Item::Text(name))];
+    if let Some(resume) = &routine.resume {
+        let resume = wrapped(resume.clone(), theme.accent().add_modifier(Modifier::BOLD));
+        items.push((KEEP, Item::Text(resume)));
+    }
     if !routine.summary.is_empty() {
         let summary = wrapped(routine.summary.clone(), theme.text());
         items.push((DROP_FIRST, Item::Text(summary)));
@@ -95,6 +99,9 @@ fn items<'a>(routine: &RoutineView, theme: &Theme) -> Vec<(u8, Item<'a>)> {
     items.push((DROP_THIRD, Item::Gap));
 
     let mut facts = vec![Line::styled(routine.length.clone(), theme.dim())];
+    if let Some(fitted) = &routine.fitted {
+        facts.push(Line::styled(fitted.clone(), theme.dim()));
+    }
     if !routine.tools.is_empty() {
         facts.push(Line::from(vec![
             Span::styled("You will need: ", theme.dim()),
