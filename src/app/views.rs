@@ -129,7 +129,7 @@ pub fn routine(r: &Routine) -> RoutineView {
         resume: r.run.resumes.as_ref().map(|p| {
             let from_start = input::key_for(Context::Preflight, Action::FromStart).unwrap_or("s");
             format!(
-                "Continue from step {} of {} — {from_start} starts from the first",
+                "Continue from step {} of {} — {from_start} starts over",
                 p.step + 1,
                 r.steps.len()
             )

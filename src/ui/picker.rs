@@ -508,6 +508,40 @@ mod tests {
         insta::assert_snapshot!(render(&plain(picker(all(&lib), at, "", false)), 40, 12));
     }
 
+    /// Daily back reset fitted to 9 minutes and stopped at step 6.
+    fn today() -> crate::app::Today {
+        let mut today = crate::app::Today::default();
+        today.minutes.insert("daily-back".into(), 9);
+        today.resumes.insert(
+            "daily-back".into(),
+            crate::history::ResumePoint {
+                record: "2026-03-10T07:30:00+01:00".into(),
+                step: 5,
+                steps: 10,
+                stopped: "2026-03-10T07:35:00+01:00[+01:00]".parse().unwrap(),
+                fitted_minutes: Some(9),
+            },
+        );
+        today
+    }
+
+    fn for_today(lib: &Library) -> ScreenView {
+        let at = index(lib, "daily-back");
+        ScreenView::Picker(views::picker_list(&all(lib), at, "", false, &today()))
+    }
+
+    #[test]
+    fn fitted_and_stopped_80x24() {
+        let lib = Library::builtins();
+        insta::assert_snapshot!(render(&plain(for_today(&lib)), 80, 24));
+    }
+
+    #[test]
+    fn fitted_and_stopped_40x12() {
+        let lib = Library::builtins();
+        insta::assert_snapshot!(render(&plain(for_today(&lib)), 40, 12));
+    }
+
     #[test]
     fn the_selected_row_is_always_on_screen() {
         let lib = library();

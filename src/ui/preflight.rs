@@ -231,6 +231,28 @@ area = "neck"
         insta::assert_snapshot!(render(&plain(preflight(&r)), 40, 12));
     }
 
+    /// Daily back reset fitted to 9 minutes, continuing at step 6.
+    fn continued() -> Routine {
+        let mut r = crate::fit::fit(&daily_back(), 9).unwrap();
+        r.run.resumes = Some(crate::routine::Resumes {
+            record: "2026-03-10T07:30:00+01:00".into(),
+            step: 5,
+        });
+        r
+    }
+
+    #[test]
+    fn fitted_and_continued_80x24() {
+        let r = continued();
+        insta::assert_snapshot!(render(&plain(preflight(&r)), 80, 24));
+    }
+
+    #[test]
+    fn fitted_and_continued_40x12() {
+        let r = continued();
+        insta::assert_snapshot!(render(&plain(preflight(&r)), 40, 12));
+    }
+
     #[test]
     fn the_stop_line_and_keys_show_at_every_size() {
         for r in Library::builtins()
