@@ -359,15 +359,13 @@ impl App {
     }
 
     /// The composed routine was saved as `id`, or could not be.
-    pub(super) fn saved(
-        &mut self,
-        result: Result<(String, String), String>,
-        out: &mut Vec<Command>,
-    ) {
+    pub(super) fn saved(&mut self, result: Result<(String, String), String>) {
         match result {
             Ok((id, message)) => {
                 self.status = Some(message);
-                out.push(Command::LoadLibrary);
+                // Read again on the way back to the list: reading now would
+                // put the list's own news over the message.
+                self.stale = true;
                 if let Screen::Compose(c) = &mut self.screen
                     && let Stage::Naming(r, name) = &c.stage
                 {

@@ -334,7 +334,7 @@ impl App {
             Msg::VoiceOn(on) => self.status = crate::voice::Voice::toggle_status(on),
             Msg::Records(loaded, now) => self.records_loaded(loaded, now),
             Msg::Steps(pool) => self.steps_loaded(*pool),
-            Msg::Saved(result) => self.saved(result, &mut out),
+            Msg::Saved(result) => self.saved(result),
         }
         self.want_records(&mut out);
         if self.options.autostart && matches!(self.screen, Screen::Preflight(_)) {

@@ -5,6 +5,7 @@ mod editing;
 mod fuzz;
 mod history;
 mod hostile;
+mod picker_today;
 mod pty;
 mod sound;
 mod today;
