@@ -975,3 +975,52 @@ fn a_composed_routine_is_saved_under_the_name_typed() {
     press(&mut app, KeyCode::Esc, t0);
     assert_eq!(app.context(), Context::Composed);
 }
+
+mod any_keys {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn code(i: u8) -> KeyCode {
+        const CHARS: &[char] = &['[', ']', 's', 'c', ' ', '5', 'n', 'x', 'j', 'k'];
+        match i {
+            0 => KeyCode::Enter,
+            1 => KeyCode::Esc,
+            2 => KeyCode::Left,
+            3 => KeyCode::Right,
+            4 => KeyCode::Up,
+            5 => KeyCode::Down,
+            6 => KeyCode::Backspace,
+            n => KeyCode::Char(CHARS[usize::from(n - 7) % CHARS.len()]),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Whatever is pressed on the picker, the compose screen and
+        /// preflight, nothing panics and a routine about to run keeps to
+        /// what it can be fitted to.
+        #[test]
+        fn any_keys_keep_lengths_in_range(keys in proptest::collection::vec(0u8..17, 0..40)) {
+            let t0 = Instant::now();
+            let mut app = picker_with_history(&[STOPPED], "2026-03-10T08:00:00+01:00");
+            for k in keys {
+                let out = press(&mut app, code(k), t0);
+                if out.contains(&Command::LoadSteps) {
+                    app.update(Msg::Steps(Box::new(super::super::compose::tests::pool())), t0);
+                }
+                if app.session().is_some() || app.exit.is_some() {
+                    break;
+                }
+                if let Screen::Preflight(r) = &app.screen
+                    && let Some(f) = r.run.fitted
+                {
+                    prop_assert!(crate::fit::MINUTES.contains(&f.minutes));
+                    let total = Timeline::new(r).total.as_secs();
+                    prop_assert!(total.abs_diff(u64::from(f.minutes) * 60) <= 5, "{} {total}", f.minutes);
+                }
+                app.view(t0);
+            }
+        }
+    }
+}

@@ -234,6 +234,22 @@ mod tests {
         insta::assert_snapshot!(render(&plain(composer(focus_neck)), 40, 12));
     }
 
+    /// A ball at hand, against a wall, the position's choices showing.
+    fn tools_and_position(c: &mut Composer) {
+        focus_neck(c);
+        for key in [FormKey::Down, FormKey::Toggle, FormKey::Down] {
+            c.key(key);
+        }
+        for _ in 0..4 {
+            c.key(FormKey::Right);
+        }
+    }
+
+    #[test]
+    fn tools_and_position_80x24() {
+        insta::assert_snapshot!(render(&plain(composer(tools_and_position)), 80, 24));
+    }
+
     #[test]
     fn a_problem_shows_under_the_questions_40x12() {
         let view = composer(|c| c.build());
