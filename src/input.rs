@@ -20,10 +20,16 @@ pub enum Context {
     /// "How tense do you feel, 0-10?" is being asked.
     Tension,
     Help,
+    /// The questions of `c`: minutes, focus, tools, position, avoid.
+    Compose,
+    /// The routine they made, to start or save.
+    Composed,
+    /// Typing the name to save a composed routine under.
+    Naming,
 }
 
 impl Context {
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 12] = [
         Context::Picker,
         Context::Filtering,
         Context::Preflight,
@@ -33,6 +39,9 @@ impl Context {
         Context::History,
         Context::Tension,
         Context::Help,
+        Context::Compose,
+        Context::Composed,
+        Context::Naming,
     ];
 }
 
@@ -93,6 +102,47 @@ pub enum Action {
     Tension(Option<u8>),
     /// Esc on the question: before a session, back to preflight; after, a skip.
     CancelQuestion,
+    /// `[`: the routine a minute shorter (fitted).
+    Shorter,
+    /// `]`: a minute longer.
+    Longer,
+    /// Start from the first step, not where a stopped session stopped.
+    FromStart,
+    /// `c`: compose a routine for today.
+    Compose,
+    /// A key on the compose questions.
+    Form(FormKey),
+    /// Compose a routine from the answers.
+    Build,
+    /// Another routine for the same answers.
+    Another,
+    /// Back from the composed routine to the questions.
+    Answers,
+    /// Start the composed routine (through its preflight).
+    StartComposed,
+    /// Ask for a name to save the composed routine under.
+    AskName,
+    /// Save it under the name typed.
+    SaveNamed,
+    /// Leave the name unsaved.
+    CancelName,
+}
+
+/// What a key does on the compose questions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKey {
+    /// The question above or below.
+    Up,
+    Down,
+    /// Fewer or more minutes; the choice left or right.
+    Left,
+    Right,
+    /// Choose or unchoose the highlighted choice.
+    Toggle,
+    /// A digit of the minutes.
+    Digit(u8),
+    /// Take the last digit of the minutes away.
+    Erase,
 }
 
 /// A key as the keymap names it.
@@ -180,6 +230,8 @@ pub enum Does {
     Type,
     /// The digit is the tension answer.
     Answer,
+    /// The digit is typed into the minutes.
+    Minutes,
 }
 
 /// How prominent a row is on the hint line. Rows without a hint are in
@@ -277,6 +329,10 @@ pub const KEYMAP: &[Binding] = &[
     row(C::Picker, &[K::Char('e')], A::Edit, "edit", Some((Low, "edit")), 1),
     row(C::Picker, &[K::Char('p')], A::Preview, "preview at 10×", Some((Low, "preview")), 1),
     row(C::Picker, &[K::Char('r')], A::Reload, "read the files again", None, 1),
+    row(C::Picker, &[K::Char('[')], A::Shorter, "a minute shorter", Some((Low, "shorter")), 1),
+    row(C::Picker, &[K::Char(']')], A::Longer, "a minute longer", Some((Low, "longer")), 1),
+    row(C::Picker, &[K::Char('s')], A::FromStart, "open, to start from the beginning", Some((Mid, "start over")), 1),
+    row(C::Picker, &[K::Char('c')], A::Compose, "compose a routine for today", Some((Mid, "compose")), 1),
     row(C::Picker, &[K::Char('h')], A::History, "history", Some((Low, "history")), 1),
     row(C::Picker, &[K::Char('?')], A::ToggleHelp, "help", Some((Keep, "help")), 1),
     row(C::Picker, &[K::Char('q'), K::Esc], A::Back, "quit", Some((Keep, "quit")), 1),
@@ -299,6 +355,9 @@ pub const KEYMAP: &[Binding] = &[
         row(C::Preflight, &[K::Esc, K::Char('q'), K::Backspace], A::Back, "back to the routines", Some((Keep, "back")), 1),
         "leave",
     ),
+    row(C::Preflight, &[K::Char('s')], A::FromStart, "begin from the first step", Some((Mid, "start over")), 1),
+    row(C::Preflight, &[K::Char('[')], A::Shorter, "a minute shorter", Some((Low, "shorter")), 1),
+    row(C::Preflight, &[K::Char(']')], A::Longer, "a minute longer", Some((Low, "longer")), 1),
     row(C::Preflight, &[K::Char('?')], A::ToggleHelp, "help", Some((Mid, "help")), 1),
     // The session.
     row(C::Session, &[K::Char(' '), K::Char('p')], A::Session(Msg::TogglePause), "pause / resume", Some((Keep, "pause")), 1),
@@ -351,6 +410,45 @@ pub const KEYMAP: &[Binding] = &[
     row(C::Tension, &[K::Char('t'), K::Char('T')], A::Tension(Some(10)), "ten", Some((Mid, "ten")), 1),
     row(C::Tension, &[K::Enter, K::Char('s')], A::Tension(None), "skip", Some((Keep, "skip")), 1),
     row(C::Tension, &[K::Esc], A::CancelQuestion, "cancel", Some((Mid, "cancel")), 1),
+    // The compose questions.
+    row(C::Compose, &[K::Enter], A::Build, "compose it", Some((Keep, "compose")), 1),
+    row(C::Compose, &[K::Up, K::Char('k')], A::Form(FormKey::Up), "the question above", None, 1),
+    row(C::Compose, &[K::Down, K::Char('j')], A::Form(FormKey::Down), "the question below", Some((Low, "next")), 1),
+    row(C::Compose, &[K::Left, K::Char('h')], A::Form(FormKey::Left), "fewer minutes, or the choice on the left", None, 1),
+    row(C::Compose, &[K::Right, K::Char('l')], A::Form(FormKey::Right), "more minutes, or the choice on the right", Some((Low, "change")), 1),
+    row(C::Compose, &[K::Char(' '), K::Char('x')], A::Form(FormKey::Toggle), "choose or unchoose", Some((Mid, "choose")), 1),
+    Binding {
+        context: C::Compose,
+        keys: &[K::Digit],
+        does: Does::Minutes,
+        label: "type the minutes",
+        direct: None,
+        hint: None,
+        shown: 1,
+    },
+    row(C::Compose, &[K::Backspace], A::Form(FormKey::Erase), "take a digit away", None, 1),
+    row(C::Compose, &[K::Char('?')], A::ToggleHelp, "help", Some((Low, "help")), 1),
+    row(C::Compose, &[K::Esc, K::Char('q')], A::Back, "back to the routines", Some((Keep, "back")), 1),
+    // The composed routine.
+    row(C::Composed, &[K::Enter], A::StartComposed, "start it (after its safety note)", Some((Keep, "start")), 1),
+    row(C::Composed, &[K::Char('s')], A::AskName, "save it under a name", Some((Mid, "save")), 1),
+    row(C::Composed, &[K::Char('n')], A::Another, "another routine for the same answers", Some((Low, "another")), 1),
+    row(C::Composed, &[K::Esc, K::Backspace], A::Answers, "change the answers", Some((Keep, "change")), 1),
+    row(C::Composed, &[K::Char('q')], A::Back, "back to the routines", Some((Mid, "back")), 1),
+    row(C::Composed, &[K::Char('?')], A::ToggleHelp, "help", Some((Low, "help")), 1),
+    // Naming it.
+    row(C::Naming, &[K::Enter], A::SaveNamed, "save", Some((Keep, "save")), 1),
+    row(C::Naming, &[K::Esc], A::CancelName, "cancel", Some((Keep, "cancel")), 1),
+    row(C::Naming, &[K::Backspace], A::FilterBackspace, "delete a letter", Some((Mid, "delete")), 1),
+    Binding {
+        context: C::Naming,
+        keys: &[K::Text],
+        does: Does::Type,
+        label: "type the name",
+        direct: None,
+        hint: None,
+        shown: 1,
+    },
     // Help is open: any key closes it.
     row(C::Help, &[K::Any], A::ToggleHelp, "close help", None, 1),
 ];
@@ -377,8 +475,19 @@ pub fn action(context: Context, key: KeyEvent) -> Option<Action> {
         (Does::Fixed(action), _) => Some(action),
         (Does::Type, KeyCode::Char(c)) => Some(Action::FilterChar(c)),
         (Does::Answer, KeyCode::Char(c)) => c.to_digit(10).map(|d| Action::Tension(Some(d as u8))),
+        (Does::Minutes, KeyCode::Char(c)) => c
+            .to_digit(10)
+            .map(|d| Action::Form(FormKey::Digit(d as u8))),
         _ => None,
     }
+}
+
+/// The key the hint line names for `action` on `context`, for text that
+/// tells the user which key to press ("s starts over").
+pub fn key_for(context: Context, action: Action) -> Option<&'static str> {
+    bindings(context)
+        .find(|b| b.does == Does::Fixed(action))
+        .map(|b| b.keys[0].name())
 }
 
 /// A key as help and the hint line show it.

@@ -28,6 +28,7 @@ impl App {
                 self.picker.selected = self.picker.selected.min(matching.len().saturating_sub(1))
             }
         }
+        self.refresh_resumes();
         let broken = self.library.problems().count();
         self.status = (broken > 0).then(|| match broken {
             1 => "1 routine file has problems: see the list".to_owned(),
@@ -91,7 +92,11 @@ impl App {
         let Some(Ok(routine)) = self.picker.selected(&self.library).map(|e| &e.routine) else {
             return;
         };
-        let routine = Arc::new(routine.clone());
+        // At the length chosen for it, as Enter would run it.
+        let minutes = self.picker.today.minutes.get(&routine.id).copied();
+        let routine =
+            super::picker::prepared(routine, minutes, None).unwrap_or_else(|_| routine.clone());
+        let routine = Arc::new(routine);
         out.push(Command::Prepare(routine.clone()));
         self.preview = Some(Scaled {
             origin: now,

@@ -5,6 +5,7 @@
 //! own state and returns `Command`s, which the driver (`crate::driver`)
 //! carries out; their results come back as `Msg`s.
 
+mod compose;
 mod history;
 mod library;
 mod msg;
@@ -22,9 +23,10 @@ use crate::routine::{Library, Routine};
 use crate::session::{self, Effect, Session, Summary};
 use crate::ui::{ScreenView, Theme, View};
 
+pub use compose::Composer;
 pub use history::{Tension, When};
-pub use msg::{Command, Edited, Msg, RecordRequest};
-pub use picker::Picker;
+pub use msg::{Command, Edited, Msg, RecordRequest, StepPool};
+pub use picker::{Picker, Today};
 pub use prompts::{Heard, Prompts};
 
 /// How the program ends, and so its exit status.
@@ -73,6 +75,8 @@ pub enum Screen {
         stats: Box<crate::history::Stats>,
         note: Option<String>,
     },
+    /// `c`: a routine composed for today.
+    Compose(Box<Composer>),
 }
 
 /// How the app was set up: by the settings and the command line.
@@ -210,13 +214,14 @@ impl App {
             Screen::Session { .. } => Context::Session,
             Screen::Done { .. } => Context::Done,
             Screen::History { .. } => Context::History,
+            Screen::Compose(c) => c.context(),
         }
     }
 
     /// The routine on screen: in preflight, running, or just done.
     pub fn routine(&self) -> Option<&Routine> {
         match &self.screen {
-            Screen::Picker | Screen::History { .. } => None,
+            Screen::Picker | Screen::History { .. } | Screen::Compose(_) => None,
             Screen::Preflight(r) | Screen::Done { routine: r, .. } => Some(r),
             Screen::Session { session, .. } => Some(session.routine()),
         }
@@ -255,11 +260,13 @@ impl App {
             Screen::History { stats, note } => {
                 ScreenView::History(views::history(stats, note.as_deref()))
             }
+            Screen::Compose(c) => ScreenView::Compose(views::compose(c)),
         };
         // Help lists the keys of the screen under it; the pause key says
         // what it will do.
         let paused = self.session().is_some_and(Session::is_paused);
         let mut keys = input::help(self.screen_context(), self.mode);
+        self.trim_hints(&mut keys);
         for k in keys.iter_mut().filter(|k| k.label == "pause / resume") {
             if let (Some(hint), true) = (&mut k.hint, paused) {
                 hint.1 = "resume";
@@ -379,7 +386,10 @@ impl App {
             Msg::Library(library) => self.library_loaded(library),
             Msg::History(loaded, today) => self.history_loaded(loaded, &today),
             Msg::Edited(edited) => self.edited(edited, &mut out),
-            Msg::Recorded(Ok(glance)) => self.glance = Some(glance),
+            Msg::Recorded(Ok(glance)) => {
+                self.glance = Some(glance);
+                self.records_stale();
+            }
             Msg::Recorded(Err(why)) => self.status = Some(why),
             Msg::SoundNews(news) => self.status = Some(news),
             Msg::Muted(muted) => {
@@ -387,7 +397,11 @@ impl App {
                 self.status = muted.then(|| crate::sound::MUTED_STATUS.to_owned());
             }
             Msg::VoiceOn(on) => self.status = crate::voice::Voice::toggle_status(on),
+            Msg::Records(loaded, now) => self.records_loaded(loaded, now),
+            Msg::Steps(pool) => self.steps_loaded(*pool),
+            Msg::Saved(result) => self.saved(result),
         }
+        self.want_records(&mut out);
         if self.options.autostart && matches!(self.screen, Screen::Preflight(_)) {
             self.options.autostart = false;
             self.open(now, &mut out);
@@ -438,6 +452,14 @@ impl App {
                 self.tension.asking = None;
             }
             Action::CancelQuestion => self.answer_tension(None, now, out),
+            Action::Shorter => self.change_length(-1, out),
+            Action::Longer => self.change_length(1, out),
+            Action::FromStart if matches!(self.screen, Screen::Picker) => {
+                self.open_selected(true, out)
+            }
+            Action::FromStart => self.begin_from_start(now, out),
+            Action::Compose => self.open_compose(out),
+            other if matches!(self.screen, Screen::Compose(_)) => self.compose_act(other, out),
             other => self.picker.update(other, &self.library),
         }
     }
@@ -485,13 +507,7 @@ impl App {
 
     fn open(&mut self, now: Instant, out: &mut Vec<Command>) {
         match &self.screen {
-            Screen::Picker => {
-                if let Some(Ok(routine)) = self.picker.selected(&self.library).map(|e| &e.routine) {
-                    let routine = Arc::new(routine.clone());
-                    out.push(Command::Prepare(routine.clone()));
-                    self.screen = Screen::Preflight(routine);
-                }
-            }
+            Screen::Picker => self.open_selected(false, out),
             Screen::Preflight(_) if self.options.ask_tension => {
                 self.tension = Tension {
                     asking: Some(When::Before),

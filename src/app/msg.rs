@@ -46,6 +46,25 @@ pub enum Msg {
     Muted(bool),
     /// Voice is now on (true) or off.
     VoiceOn(bool),
+    /// The history, read for the picker's resume marks, with the local
+    /// time it was read at.
+    Records(Result<Loaded, String>, Zoned),
+    /// The steps compose draws on, read for the compose screen.
+    Steps(Box<StepPool>),
+    /// A composed routine was saved (its id, and the message to show), or
+    /// why not.
+    Saved(Result<(String, String), String>),
+}
+
+/// What the compose screen draws on: the steps, read by the driver, and
+/// the seed for today.
+#[derive(Debug, Clone)]
+pub struct StepPool {
+    pub candidates: Vec<crate::compose::Candidate>,
+    /// `compose::seed_for(today)`.
+    pub seed: u64,
+    /// Step library files of the user's left out for their problems.
+    pub broken: usize,
 }
 
 /// How an edit from the picker went.
@@ -80,6 +99,16 @@ pub enum Command {
     LoadLibrary,
     /// Read the history for its screen.
     LoadHistory,
+    /// Read the history for the picker's resume marks.
+    LoadRecords,
+    /// Read the steps compose draws on.
+    LoadSteps,
+    /// Save a composed routine (its id and name set) to the user's
+    /// routines directory, as a new file.
+    SaveRoutine {
+        routine: Arc<Routine>,
+        name: String,
+    },
     /// Open a routine file in the user's editor, copying the built-in `id`
     /// into the routines directory first when `copy` is set.
     Edit {

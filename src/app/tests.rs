@@ -4,6 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 use crate::input::{self, Does, Key};
+use crate::timeline::Timeline;
 
 fn library() -> Library {
     Library::builtins()
@@ -289,8 +290,18 @@ fn on_screen(context: Context, mode: Mode, t0: Instant) -> Option<App> {
         }
     };
     match context {
-        Context::Picker | Context::Filtering | Context::History if mode == Mode::Direct => {
+        Context::Picker
+        | Context::Filtering
+        | Context::History
+        | Context::Compose
+        | Context::Composed
+        | Context::Naming
+            if mode == Mode::Direct =>
+        {
             return None;
+        }
+        Context::Compose | Context::Composed | Context::Naming => {
+            compose_screen(&mut app, context, t0);
         }
         Context::Picker => {}
         Context::Filtering => {
@@ -324,6 +335,29 @@ fn on_screen(context: Context, mode: Mode, t0: Instant) -> Option<App> {
     }
     assert_eq!(app.context(), context, "set-up for {context:?}");
     Some(app)
+}
+
+/// Opens the compose screen, with the steps read, and goes on to the
+/// composed routine and to naming it when `context` asks.
+fn compose_screen(app: &mut App, context: Context, t0: Instant) {
+    let out = press(app, KeyCode::Char('c'), t0);
+    assert!(out.contains(&Command::LoadSteps));
+    app.update(Msg::Steps(Box::new(super::compose::tests::pool())), t0);
+    if context == Context::Compose {
+        return;
+    }
+    // Focus on the neck, then compose.
+    let neck = super::compose::areas()
+        .position(|a| a == crate::routine::Area::Neck)
+        .unwrap();
+    for _ in 0..neck {
+        press(app, KeyCode::Right, t0);
+    }
+    press(app, KeyCode::Char(' '), t0);
+    press(app, KeyCode::Enter, t0);
+    if context == Context::Naming {
+        press(app, KeyCode::Char('s'), t0);
+    }
 }
 
 /// The key a row is pressed with in the walk below.
@@ -415,7 +449,7 @@ fn every_hinted_key_does_what_its_label_says_on_every_screen_in_both_modes() {
                         assert_eq!(app.context(), Context::Picker, "{what}")
                     }
                     Does::Fixed(Action::FilterBackspace) => {
-                        assert_eq!(app.context(), Context::Filtering, "{what}")
+                        assert_eq!(app.context(), context, "{what}")
                     }
                     Does::Fixed(Action::Edit) => assert!(
                         out.iter().any(|c| matches!(c, Command::Edit { .. }))
@@ -438,6 +472,78 @@ fn every_hinted_key_does_what_its_label_says_on_every_screen_in_both_modes() {
                     }
                     Does::Fixed(Action::CancelQuestion) => {
                         assert_eq!(app.context(), Context::Preflight, "{what}")
+                    }
+                    Does::Fixed(Action::Shorter | Action::Longer) => {
+                        let Some(r) = app.routine().or_else(|| {
+                            app.picker
+                                .selected(&app.library)
+                                .and_then(|e| e.routine.as_ref().ok())
+                        }) else {
+                            panic!("{what}: no routine")
+                        };
+                        let fitted =
+                            app.picker.today.minutes.contains_key(&r.id) || r.run.fitted.is_some();
+                        let at_bound = app.status.as_deref().is_some_and(|s| s.contains("fitted"));
+                        assert!(fitted || at_bound, "{what}: {:?}", app.status);
+                    }
+                    Does::Fixed(Action::FromStart) if context == Context::Picker => {
+                        assert!(
+                            matches!(&app.screen, Screen::Preflight(r) if r.run.resumes.is_none()),
+                            "{what}"
+                        )
+                    }
+                    Does::Fixed(Action::FromStart) => {
+                        assert!(out.contains(&Command::SessionStarted), "{what}");
+                        assert_eq!(
+                            app.session().unwrap().view(t0 + s(1)).step_number,
+                            1,
+                            "{what}"
+                        );
+                    }
+                    Does::Fixed(Action::Compose) => {
+                        assert_eq!(app.context(), Context::Compose, "{what}");
+                        assert!(out.contains(&Command::LoadSteps), "{what}");
+                    }
+                    Does::Fixed(Action::Form(_)) => {
+                        assert_eq!(app.context(), Context::Compose, "{what}");
+                        assert_ne!(
+                            app.view(t0).screen,
+                            on_screen(context, mode, t0).unwrap().view(t0).screen,
+                            "{what} changes the answers"
+                        );
+                    }
+                    Does::Fixed(Action::Build) => {
+                        // Nothing chosen yet: it says what is missing.
+                        let Screen::Compose(c) = &app.screen else {
+                            panic!("{what}")
+                        };
+                        assert!(c.problem.is_some(), "{what}");
+                    }
+                    Does::Fixed(Action::Answers) => {
+                        assert_eq!(app.context(), Context::Compose, "{what}")
+                    }
+                    Does::Fixed(Action::StartComposed) => {
+                        assert!(matches!(app.screen, Screen::Preflight(_)), "{what}");
+                        assert!(
+                            out.iter().any(|c| matches!(c, Command::Prepare(_))),
+                            "{what}"
+                        );
+                    }
+                    Does::Fixed(Action::AskName) => {
+                        assert_eq!(app.context(), Context::Naming, "{what}")
+                    }
+                    Does::Fixed(Action::Another) => {
+                        assert_eq!(app.context(), Context::Composed, "{what}")
+                    }
+                    Does::Fixed(Action::SaveNamed) => {
+                        // Nothing typed yet: it asks for a name.
+                        assert!(
+                            app.status.as_deref().is_some_and(|s| s.contains("name")),
+                            "{what}"
+                        )
+                    }
+                    Does::Fixed(Action::CancelName) => {
+                        assert_eq!(app.context(), Context::Composed, "{what}")
                     }
                     other => panic!("{what}: no check for {other:?}"),
                 }
@@ -507,4 +613,448 @@ fn a_problem_is_shown_in_full_then_shrinks_to_a_mark_and_help_keeps_it() {
         app.view(later + s(1)).status.as_deref(),
         Some(crate::sound::MUTED_STATUS)
     );
+}
+
+/// A picker that has read `lines` of history at `now`.
+fn picker_with_history(lines: &[&str], now: &str) -> App {
+    let mut app = App::picker(library());
+    let out = app.update(Msg::Tick, Instant::now());
+    assert_eq!(
+        out,
+        vec![Command::LoadRecords],
+        "the picker reads the history once"
+    );
+    let text = lines.join("\n");
+    let loaded = crate::history::parse(text.as_bytes());
+    let now = now
+        .parse::<jiff::Timestamp>()
+        .unwrap()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(1)));
+    app.update(Msg::Records(Ok(loaded), now), Instant::now());
+    app
+}
+
+fn select(app: &mut App, id: &str) {
+    let at = app
+        .picker
+        .matching(&app.library)
+        .iter()
+        .position(|e| e.id == id)
+        .unwrap();
+    app.picker.selected = at;
+}
+
+fn details(app: &App) -> crate::ui::view::RoutineView {
+    let ScreenView::Picker(p) = app.view(Instant::now()).screen else {
+        panic!("not the picker")
+    };
+    match p.details {
+        Some(crate::ui::view::Details::Routine { routine, .. }) => routine,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn preflight(app: &App) -> &Routine {
+    match &app.screen {
+        Screen::Preflight(r) => r,
+        _ => panic!("not preflight"),
+    }
+}
+
+const STOPPED: &str = r#"{"v":1,"started":"2026-03-10T07:30:00+01:00","routine_id":"daily-back","routine_name":"Daily back reset","planned_seconds":784,"practised_seconds":300,"outcome":"stopped","steps":10,"steps_done":5,"stopped_at_step":5}"#;
+
+#[test]
+fn brackets_fit_the_highlighted_routine_a_minute_a_press_and_enter_runs_it_fitted() {
+    let t0 = Instant::now();
+    let mut app = picker_with_history(&[], "2026-03-10T08:00:00+01:00");
+    select(&mut app, "daily-back");
+    // Written 13:04: a press takes it to 12, then 11.
+    press(&mut app, KeyCode::Char('['), t0);
+    press(&mut app, KeyCode::Char('['), t0);
+    assert_eq!(app.picker.today.minutes.get("daily-back"), Some(&11));
+    let view = details(&app);
+    assert!(view.length.starts_with("11 min"), "{}", view.length);
+    assert_eq!(
+        view.fitted.as_deref(),
+        Some("fitted to 11 min, written 13 min 4 s")
+    );
+    let ScreenView::Picker(p) = app.view(t0).screen else {
+        panic!()
+    };
+    assert!(
+        p.rows[p.selected].length.starts_with("11:0")
+            || p.rows[p.selected].length.starts_with("10:5")
+    );
+    // Down to the bound, and one press past it: the status says why.
+    let range = crate::fit::minutes_range(preflight_of(&app, "daily-back")).unwrap();
+    for _ in 0..20 {
+        press(&mut app, KeyCode::Char('['), t0);
+    }
+    assert_eq!(
+        app.picker.today.minutes.get("daily-back"),
+        Some(range.start())
+    );
+    let said = app.status.clone().unwrap();
+    assert!(said.contains("can be fitted between"), "{said}");
+    // A press that works clears it.
+    press(&mut app, KeyCode::Char(']'), t0);
+    assert_eq!(app.status, None);
+    let minutes = range.start() + 1;
+    let out = press(&mut app, KeyCode::Enter, t0);
+    assert!(out.iter().any(|c| matches!(c, Command::Prepare(_))));
+    let r = preflight(&app);
+    assert_eq!(r.run.fitted.map(|f| f.minutes), Some(minutes));
+    let total = Timeline::new(r).total.as_secs();
+    assert!(total.abs_diff(u64::from(minutes) * 60) <= 5, "{total}");
+    let Some(ScreenView::Preflight(view)) = Some(app.view(t0).screen) else {
+        panic!()
+    };
+    assert!(
+        view.fitted
+            .unwrap()
+            .starts_with(&format!("fitted to {minutes} min"))
+    );
+    let out = press(&mut app, KeyCode::Enter, t0);
+    assert!(out.contains(&Command::SessionStarted));
+    assert_eq!(
+        app.session()
+            .unwrap()
+            .routine()
+            .run
+            .fitted
+            .map(|f| f.minutes),
+        Some(minutes)
+    );
+}
+
+/// The routine `id` as the library has it.
+fn preflight_of<'a>(app: &'a App, id: &str) -> &'a Routine {
+    app.library.find(id).unwrap().routine.as_ref().unwrap()
+}
+
+#[test]
+fn brackets_in_preflight_fit_again_and_back_to_as_written() {
+    let t0 = Instant::now();
+    let mut app = desk_break();
+    let written = Timeline::new(preflight(&app)).total;
+    press(&mut app, KeyCode::Char(']'), t0);
+    let r = preflight(&app);
+    let minutes = r.run.fitted.unwrap().minutes;
+    assert_eq!(minutes, 6, "5:05 as written, a minute longer");
+    press(&mut app, KeyCode::Char('['), t0);
+    let r = preflight(&app);
+    assert_eq!(r.run.fitted, None, "back to as written");
+    assert_eq!(Timeline::new(r).total, written);
+    // 4-7-8 and such aside, a routine can always be made shorter to 3.
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Char('['), t0);
+    }
+    assert!(
+        app.status
+            .as_deref()
+            .is_some_and(|s| s.contains("fitted") || s.contains("3 to 60"))
+    );
+}
+
+#[test]
+fn a_stopped_session_is_marked_and_enter_continues_it_from_its_preflight() {
+    let t0 = Instant::now();
+    let mut app = picker_with_history(&[STOPPED], "2026-03-10T08:00:00+01:00");
+    select(&mut app, "daily-back");
+    let ScreenView::Picker(p) = app.view(t0).screen else {
+        panic!()
+    };
+    assert!(p.rows[p.selected].resumable);
+    assert_eq!(p.rows.iter().filter(|r| r.resumable).count(), 1);
+    let view = details(&app);
+    assert_eq!(
+        view.resume.as_deref(),
+        Some("Stopped at step 6 of 10 — enter to continue, s to start over")
+    );
+    let hints: Vec<_> = app
+        .view(t0)
+        .keys
+        .into_iter()
+        .filter_map(|k| k.hint)
+        .collect();
+    assert!(hints.iter().any(|h| h.1 == "start over"), "{hints:?}");
+    press(&mut app, KeyCode::Enter, t0);
+    assert_eq!(preflight(&app).run.first_step(), 5);
+    let ScreenView::Preflight(view) = app.view(t0).screen else {
+        panic!()
+    };
+    assert_eq!(
+        view.resume.as_deref(),
+        Some("Continue from step 6 of 10 — s starts over")
+    );
+    let out = press(&mut app, KeyCode::Enter, t0);
+    assert!(out.contains(&Command::SessionStarted));
+    assert_eq!(app.session().unwrap().view(t0).step_number, 6);
+    // The continued part names the line it continues.
+    press(&mut app, KeyCode::Char('q'), t0 + s(1));
+    let out = press(&mut app, KeyCode::Char('y'), t0 + s(1));
+    let request = recorded(&out).unwrap();
+    assert_eq!(
+        request
+            .routine
+            .run
+            .resumes
+            .as_ref()
+            .map(|r| r.record.as_str()),
+        Some("2026-03-10T07:30:00+01:00")
+    );
+    // Once recorded, the history is read again for the marks.
+    let out = app.update(
+        Msg::Recorded(Ok(crate::history::Glance {
+            current_streak: 0,
+            today_seconds: 0,
+        })),
+        t0 + s(2),
+    );
+    assert!(out.contains(&Command::LoadRecords), "{out:?}");
+    let out = press(&mut app, KeyCode::Enter, t0 + s(2));
+    assert!(!out.contains(&Command::LoadRecords), "once: {out:?}");
+}
+
+#[test]
+fn s_starts_a_stopped_routine_from_the_beginning() {
+    let t0 = Instant::now();
+    let mut app = picker_with_history(&[STOPPED], "2026-03-10T08:00:00+01:00");
+    select(&mut app, "daily-back");
+    // From the picker: its preflight, not continuing.
+    press(&mut app, KeyCode::Char('s'), t0);
+    assert_eq!(preflight(&app).run.resumes, None);
+    let hints: Vec<_> = app
+        .view(t0)
+        .keys
+        .into_iter()
+        .filter_map(|k| k.hint)
+        .collect();
+    assert!(!hints.iter().any(|h| h.1 == "start over"), "{hints:?}");
+    press(&mut app, KeyCode::Esc, t0);
+    // From preflight: at once, from the first step.
+    press(&mut app, KeyCode::Enter, t0);
+    assert_eq!(preflight(&app).run.first_step(), 5);
+    let out = press(&mut app, KeyCode::Char('s'), t0);
+    assert!(out.contains(&Command::SessionStarted));
+    assert_eq!(app.session().unwrap().view(t0).step_number, 1);
+    assert_eq!(app.session().unwrap().routine().run.resumes, None);
+}
+
+#[test]
+fn a_session_stopped_long_ago_or_finished_is_not_marked() {
+    let late = picker_with_history(&[STOPPED], "2026-03-11T08:00:00+01:00");
+    assert!(late.picker.today.resumes.is_empty());
+    let finished = STOPPED
+        .replace("07:30", "07:50")
+        .replace("\"stopped\"", "\"finished\"");
+    let done = picker_with_history(&[STOPPED, &finished], "2026-03-10T08:10:00+01:00");
+    assert!(done.picker.today.resumes.is_empty());
+}
+
+#[test]
+fn a_resumed_fitted_session_keeps_its_minutes() {
+    let t0 = Instant::now();
+    let line = STOPPED.replace(
+        r#""stopped_at_step":5"#,
+        r#""stopped_at_step":3,"fitted_minutes":9,"written_seconds":784"#,
+    );
+    let mut app = picker_with_history(&[&line], "2026-03-10T08:00:00+01:00");
+    select(&mut app, "daily-back");
+    assert!(details(&app).length.starts_with("9 min"));
+    press(&mut app, KeyCode::Enter, t0);
+    let r = preflight(&app);
+    assert_eq!(
+        (r.run.first_step(), r.run.fitted.map(|f| f.minutes)),
+        (3, Some(9))
+    );
+}
+
+/// On the compose screen with the shipped steps read.
+fn composing() -> App {
+    let t0 = Instant::now();
+    let mut app = App::picker(library()).with_options(Options {
+        user_dir: Some("/home/u/.config/knotless/routines".into()),
+        ..Options::default()
+    });
+    let out = press(&mut app, KeyCode::Char('c'), t0);
+    assert!(out.contains(&Command::LoadSteps));
+    app.update(Msg::Steps(Box::new(super::compose::tests::pool())), t0);
+    app
+}
+
+fn compose_view(app: &App) -> crate::ui::view::ComposeView {
+    match app.view(Instant::now()).screen {
+        ScreenView::Compose(c) => c,
+        _ => panic!("not compose"),
+    }
+}
+
+#[test]
+fn c_asks_the_questions_composes_and_starts_the_routine() {
+    let t0 = Instant::now();
+    let mut app = composing();
+    assert_eq!(app.context(), Context::Compose);
+    // Minutes: typed.
+    press(&mut app, KeyCode::Up, t0);
+    press(&mut app, KeyCode::Char('8'), t0);
+    // Focus: the neck.
+    press(&mut app, KeyCode::Down, t0);
+    let neck = super::compose::areas()
+        .position(|a| a == crate::routine::Area::Neck)
+        .unwrap();
+    for _ in 0..neck {
+        press(&mut app, KeyCode::Right, t0);
+    }
+    press(&mut app, KeyCode::Char(' '), t0);
+    // Position: a chair (upright).
+    press(&mut app, KeyCode::Down, t0);
+    press(&mut app, KeyCode::Down, t0);
+    press(&mut app, KeyCode::Right, t0);
+    // Avoid: the lower back.
+    press(&mut app, KeyCode::Down, t0);
+    let lower = super::compose::areas()
+        .position(|a| a == crate::routine::Area::LowerBack)
+        .unwrap();
+    for _ in 0..lower {
+        press(&mut app, KeyCode::Right, t0);
+    }
+    press(&mut app, KeyCode::Char(' '), t0);
+    let view = compose_view(&app);
+    let answers: Vec<&str> = view.fields.iter().map(|f| f.answer.as_str()).collect();
+    assert_eq!(answers, ["8", "neck", "hands only", "chair", "lower-back"]);
+    press(&mut app, KeyCode::Enter, t0);
+    assert_eq!(app.context(), Context::Composed);
+    let Screen::Compose(c) = &app.screen else {
+        panic!()
+    };
+    let super::compose::Stage::Composed(routine) = &c.stage else {
+        panic!("{:?}", c.problem)
+    };
+    let total = Timeline::new(routine).total.as_secs();
+    assert!(total.abs_diff(8 * 60) <= 15, "{total}");
+    assert!(
+        routine
+            .steps
+            .iter()
+            .all(|s| s.area != Some(crate::routine::Area::LowerBack))
+    );
+    crate::routine::write::read_back_strict(routine).expect("passes check --strict");
+    let composed = compose_view(&app).composed.unwrap();
+    assert_eq!(composed.steps.len(), routine.steps.len());
+    // Another for the same answers, then back to the questions and again.
+    press(&mut app, KeyCode::Char('n'), t0);
+    assert_eq!(app.context(), Context::Composed);
+    press(&mut app, KeyCode::Esc, t0);
+    assert_eq!(app.context(), Context::Compose);
+    press(&mut app, KeyCode::Enter, t0);
+    let out = press(&mut app, KeyCode::Enter, t0);
+    assert!(out.iter().any(|c| matches!(c, Command::Prepare(_))));
+    assert!(matches!(app.screen, Screen::Preflight(_)));
+    let out = press(&mut app, KeyCode::Enter, t0);
+    assert!(out.contains(&Command::SessionStarted));
+    // The answers are kept for next time.
+    let mut app2 = app;
+    press(&mut app2, KeyCode::Char('q'), t0);
+    press(&mut app2, KeyCode::Char('y'), t0);
+    press(&mut app2, KeyCode::Enter, t0);
+    press(&mut app2, KeyCode::Char('c'), t0);
+    assert_eq!(compose_view(&app2).fields[1].answer, "neck");
+}
+
+#[test]
+fn a_composed_routine_is_saved_under_the_name_typed() {
+    let t0 = Instant::now();
+    let mut app = composing();
+    press(&mut app, KeyCode::Char(' '), t0);
+    press(&mut app, KeyCode::Right, t0);
+    press(&mut app, KeyCode::Right, t0);
+    press(&mut app, KeyCode::Right, t0);
+    press(&mut app, KeyCode::Char(' '), t0);
+    press(&mut app, KeyCode::Enter, t0);
+    assert_eq!(app.context(), Context::Composed, "{:?}", app.status);
+    press(&mut app, KeyCode::Char('s'), t0);
+    assert_eq!(app.context(), Context::Naming);
+    for c in "Neck today".chars() {
+        press(&mut app, KeyCode::Char(c), t0);
+    }
+    press(&mut app, KeyCode::Backspace, t0);
+    press(&mut app, KeyCode::Char('y'), t0);
+    let out = press(&mut app, KeyCode::Enter, t0);
+    let Some(Command::SaveRoutine { routine, name }) = out.first() else {
+        panic!("{out:?}")
+    };
+    assert_eq!(name, "Neck today");
+    assert!(!routine.steps.is_empty());
+    // It could not be saved: still naming, and why.
+    app.update(Msg::Saved(Err("… already exists".into())), t0);
+    assert_eq!(app.context(), Context::Naming);
+    assert!(app.status.as_deref().unwrap().contains("already exists"));
+    app.update(
+        Msg::Saved(Ok(("neck-today".into(), "Saved as neck-today".into()))),
+        t0,
+    );
+    assert!(app.stale, "the list is read again on the way back to it");
+    assert_eq!(app.context(), Context::Composed);
+    assert_eq!(app.status.as_deref(), Some("Saved as neck-today"));
+    press(&mut app, KeyCode::Enter, t0);
+    assert_eq!(preflight(&app).id, "neck-today");
+    assert_eq!(preflight(&app).name, "Neck today");
+    // Esc from a name typed leaves it unsaved.
+    let mut app = composing();
+    press(&mut app, KeyCode::Char(' '), t0);
+    press(&mut app, KeyCode::Enter, t0);
+    press(&mut app, KeyCode::Char('s'), t0);
+    press(&mut app, KeyCode::Char('x'), t0);
+    press(&mut app, KeyCode::Esc, t0);
+    assert_eq!(app.context(), Context::Composed);
+}
+
+mod any_keys {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn code(i: u8) -> KeyCode {
+        const CHARS: &[char] = &['[', ']', 's', 'c', ' ', '5', 'n', 'x', 'j', 'k'];
+        match i {
+            0 => KeyCode::Enter,
+            1 => KeyCode::Esc,
+            2 => KeyCode::Left,
+            3 => KeyCode::Right,
+            4 => KeyCode::Up,
+            5 => KeyCode::Down,
+            6 => KeyCode::Backspace,
+            n => KeyCode::Char(CHARS[usize::from(n - 7) % CHARS.len()]),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Whatever is pressed on the picker, the compose screen and
+        /// preflight, nothing panics and a routine about to run keeps to
+        /// what it can be fitted to.
+        #[test]
+        fn any_keys_keep_lengths_in_range(keys in proptest::collection::vec(0u8..17, 0..40)) {
+            let t0 = Instant::now();
+            let mut app = picker_with_history(&[STOPPED], "2026-03-10T08:00:00+01:00");
+            for k in keys {
+                let out = press(&mut app, code(k), t0);
+                if out.contains(&Command::LoadSteps) {
+                    app.update(Msg::Steps(Box::new(super::super::compose::tests::pool())), t0);
+                }
+                if app.session().is_some() || app.exit.is_some() {
+                    break;
+                }
+                if let Screen::Preflight(r) = &app.screen
+                    && let Some(f) = r.run.fitted
+                {
+                    prop_assert!(crate::fit::MINUTES.contains(&f.minutes));
+                    let total = Timeline::new(r).total.as_secs();
+                    prop_assert!(total.abs_diff(u64::from(f.minutes) * 60) <= 5, "{} {total}", f.minutes);
+                }
+                app.view(t0);
+            }
+        }
+    }
 }

@@ -7,19 +7,30 @@ mod history;
 
 use crate::format::{clock, minutes_words, plural, words};
 use crate::history::{Glance, days_words};
+use crate::input::{self, Action, Context};
 use crate::routine::{Entry, FileProblems, Library, Routine};
 use crate::session::Summary;
 use crate::text::{escape_inline, escape_multiline};
 use crate::timeline::Timeline;
-use crate::ui::view::{Details, DoneView, PickerRow, PickerView, ProblemsView, RoutineView};
+use crate::ui::view::{
+    Choice, ComposeStage, ComposeView, ComposedView, Details, DoneView, FieldView, PickerRow,
+    PickerView, ProblemsView, RoutineView,
+};
 
-use super::Picker;
+use super::compose::{Composer, Field, Stage, areas, positions};
+use super::{Picker, Today};
 pub use history::history;
 
 /// The picker over `library`: the routines its filter lets through.
 pub fn picker(picker: &Picker, library: &Library) -> PickerView {
     let entries = picker.matching(library);
-    picker_list(&entries, picker.selected, &picker.filter, picker.filtering)
+    picker_list(
+        &entries,
+        picker.selected,
+        &picker.filter,
+        picker.filtering,
+        &picker.today,
+    )
 }
 
 /// The picker showing `entries` (already filtered by `filter`), the one at
@@ -29,39 +40,76 @@ pub fn picker_list(
     selected: usize,
     filter: &str,
     filtering: bool,
+    today: &Today,
 ) -> PickerView {
     let selected = selected.min(entries.len().saturating_sub(1));
     PickerView {
-        rows: entries.iter().map(|e| picker_row(e)).collect(),
+        rows: entries.iter().map(|e| picker_row(e, today)).collect(),
         selected,
         filter: escape_inline(filter).into_owned(),
         filtering,
-        details: entries.get(selected).map(|e| details(e)),
+        details: entries.get(selected).map(|e| details(e, today)),
     }
 }
 
-fn picker_row(entry: &Entry) -> PickerRow {
+/// "[ and ] fit it to 6-30 min": how to change a routine's length, and
+/// within what, when it can be fitted at all.
+fn fit_keys(r: &Routine) -> Option<String> {
+    let range = crate::fit::minutes_range(r)?;
+    let key = |a| input::key_for(Context::Picker, a);
+    let (shorter, longer) = (key(Action::Shorter)?, key(Action::Longer)?);
+    Some(match (range.start(), range.end()) {
+        (a, b) if a == b => format!("{shorter} and {longer} fit it to {a} min"),
+        (a, b) => format!("{shorter} and {longer} fit it to {a}-{b} min"),
+    })
+}
+
+/// `routine` at the minutes chosen for it today (as written when none are,
+/// or when it no longer fits them).
+fn as_chosen(id: &str, routine: &Routine, today: &Today) -> Option<Routine> {
+    let minutes = *today.minutes.get(id)?;
+    crate::fit::fit(routine, minutes).ok()
+}
+
+fn picker_row(entry: &Entry, today: &Today) -> PickerRow {
     match &entry.routine {
         Ok(r) => PickerRow {
             label: escape_inline(&r.name).into_owned(),
-            length: clock(Timeline::new(r).total),
+            length: clock(
+                Timeline::new(&as_chosen(&entry.id, r, today).unwrap_or_else(|| r.clone())).total,
+            ),
             broken: false,
+            resumable: today.resumes.contains_key(&entry.id),
         },
         // A file that cannot be read has no name: its id stands in.
         Err(_) => PickerRow {
             label: format!("✗ {}", escape_inline(&entry.id)),
             length: String::new(),
             broken: true,
+            resumable: false,
         },
     }
 }
 
-fn details(entry: &Entry) -> Details {
+fn details(entry: &Entry, today: &Today) -> Details {
     match &entry.routine {
-        Ok(r) => Details::Routine {
-            routine: routine(r),
-            source: source(entry),
-        },
+        Ok(r) => {
+            let fitted = as_chosen(&entry.id, r, today);
+            let mut view = routine(fitted.as_ref().unwrap_or(r));
+            view.fit_keys = fit_keys(r);
+            view.resume = today.resumes.get(&entry.id).map(|p| {
+                let from_start = input::key_for(Context::Picker, Action::FromStart).unwrap_or("s");
+                format!(
+                    "Stopped at step {} of {} — enter to continue, {from_start} to start over",
+                    p.step + 1,
+                    p.steps
+                )
+            });
+            Details::Routine {
+                routine: view,
+                source: source(entry),
+            }
+        }
         Err(problems) => Details::Broken(broken(&entry.id, problems)),
     }
 }
@@ -73,6 +121,19 @@ pub fn routine(r: &Routine) -> RoutineView {
         name: escape_inline(&r.name).into_owned(),
         summary: escape_multiline(&r.summary).into_owned(),
         length: format!("{} · {steps}", words(Timeline::new(r).total)),
+        fitted: r
+            .run
+            .fitted
+            .map(|f| format!("fitted to {} min, written {}", f.minutes, words(f.written))),
+        fit_keys: None,
+        resume: r.run.resumes.as_ref().map(|p| {
+            let from_start = input::key_for(Context::Preflight, Action::FromStart).unwrap_or("s");
+            format!(
+                "Continue from step {} of {} — {from_start} starts over",
+                p.step + 1,
+                r.steps.len()
+            )
+        }),
         tools: each_inline(&r.tools),
         tags: each_inline(&r.tags),
         prepare: r
@@ -125,6 +186,99 @@ fn broken(id: &str, problems: &FileProblems) -> ProblemsView {
         path: escape_inline(&problems.file).into_owned(),
         file_name: escape_inline(&file_name).into_owned(),
         problems: lines.collect(),
+    }
+}
+
+/// The compose screen: the questions with their answers, and the routine
+/// they made.
+pub fn compose(c: &Composer) -> ComposeView {
+    let f = &c.form;
+    let tools = c.tools();
+    let list = |items: Vec<String>, none: &str| {
+        if items.is_empty() {
+            none.to_owned()
+        } else {
+            items.join(", ")
+        }
+    };
+    let field_view = |(i, field): (usize, &Field)| {
+        let cursor = f.cursor[i];
+        let choice = |j: usize, word: String, chosen: bool| Choice {
+            word,
+            chosen,
+            cursor: j == cursor,
+        };
+        let (answer, choices) = match field {
+            Field::Minutes => (f.minutes.to_string(), Vec::new()),
+            Field::Focus | Field::Avoid => {
+                let picked = if *field == Field::Focus {
+                    &f.focus
+                } else {
+                    &f.avoid
+                };
+                let answer = list(picked.iter().map(|a| a.word().to_owned()).collect(), "none");
+                let choices = areas()
+                    .enumerate()
+                    .map(|(j, a)| choice(j, a.word().to_owned(), picked.contains(&a)))
+                    .collect();
+                (answer, choices)
+            }
+            Field::Tools => {
+                let answer = list(f.tools.clone(), "hands only");
+                let choices = tools
+                    .iter()
+                    .enumerate()
+                    .map(|(j, t)| choice(j, escape_inline(t).into_owned(), f.tools.contains(t)))
+                    .collect();
+                (escape_inline(&answer).into_owned(), choices)
+            }
+            Field::Position => {
+                let word = |p: Option<crate::routine::Position>| p.map_or("any", |p| p.word());
+                let choices = positions()
+                    .enumerate()
+                    .map(|(j, p)| choice(j, word(p).to_owned(), p == f.position))
+                    .collect();
+                (word(f.position).to_owned(), choices)
+            }
+        };
+        FieldView {
+            label: field.label(),
+            answer,
+            choices,
+        }
+    };
+    let composed = match &c.stage {
+        Stage::Questions => None,
+        Stage::Composed(r) | Stage::Naming(r, _) => Some(composed(r)),
+    };
+    ComposeView {
+        stage: match &c.stage {
+            Stage::Questions => ComposeStage::Questions,
+            Stage::Composed(_) => ComposeStage::Composed,
+            Stage::Naming(_, name) => ComposeStage::Naming(escape_inline(name).into_owned()),
+        },
+        fields: Field::ALL.iter().enumerate().map(field_view).collect(),
+        active: Field::ALL.iter().position(|x| *x == f.field).unwrap_or(0),
+        problem: c.problem.clone(),
+        composed,
+    }
+}
+
+fn composed(r: &Routine) -> ComposedView {
+    let timeline = Timeline::new(r);
+    let steps = plural(r.steps.len() as u64, "step", "steps");
+    ComposedView {
+        name: escape_inline(&r.name).into_owned(),
+        length: format!("{} · {steps}", words(timeline.total)),
+        steps: r
+            .steps
+            .iter()
+            .map(|s| {
+                let length = clock(s.duration * s.sides.count());
+                let area = s.area.map_or(String::new(), |a| format!(" · {a}"));
+                format!("{length:>5}  {}{area}", escape_inline(&s.title))
+            })
+            .collect(),
     }
 }
 
@@ -211,7 +365,7 @@ mod tests {
             routine: parse_routine("evil", "/tmp/evil\u{1b}.toml", "name = 1\n"),
             ..good.clone()
         };
-        let view = picker_list(&[&good, &bad], 0, "\u{1b}", true);
+        let view = picker_list(&[&good, &bad], 0, "\u{1b}", true, &Today::default());
         assert_eq!(view.filter, "\\u{1b}");
         assert_eq!(view.rows[0].label, "Evil \\u{1b}[2J");
         assert_eq!(view.rows[1].label, "✗ evil\\u{1b}");
@@ -222,7 +376,7 @@ mod tests {
         assert_eq!(routine.summary, "one\ntwo\\u{7}");
         assert_eq!(routine.tags, ["a\\nb"]);
         assert_eq!(source, "user · evil\\u{7}.toml");
-        let view = picker_list(&[&good, &bad], 1, "", false);
+        let view = picker_list(&[&good, &bad], 1, "", false, &Today::default());
         let Some(Details::Broken(problems)) = &view.details else {
             panic!("{view:?}");
         };
@@ -235,9 +389,9 @@ mod tests {
     fn the_highlight_stays_in_the_list() {
         let lib = Library::builtins();
         let entries: Vec<&Entry> = lib.entries.iter().collect();
-        let view = picker_list(&entries, 1000, "", false);
+        let view = picker_list(&entries, 1000, "", false, &Today::default());
         assert_eq!(view.selected, entries.len() - 1);
-        let none = picker_list(&[], 3, "xyz", false);
+        let none = picker_list(&[], 3, "xyz", false, &Today::default());
         assert_eq!((none.selected, none.details), (0, None));
     }
 

@@ -102,18 +102,7 @@ fn open_and_check(path: &Path) -> Result<ExitCode> {
     }
 }
 
-/// "Evening Neck Release!" -> "evening-neck-release".
-pub fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.trim().chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_owned()
-}
+pub use crate::routine::user_copy::slug;
 
 /// A name inside a TOML basic string.
 fn toml_escape(s: &str) -> String {

@@ -9,6 +9,7 @@
 //! from, so a test runs the whole app on ratatui's `TestBackend` with a
 //! fake clock, a two-hour routine in well under a second.
 
+mod compose;
 mod event;
 mod events;
 mod full_screen;
@@ -353,6 +354,18 @@ impl Driver<'_> {
                     })),
                 }
             }
+            Command::LoadRecords => inbox.push_back(Msg::Records(
+                record::read(self.outside.history.as_deref()),
+                Zoned::now(),
+            )),
+            Command::LoadSteps => inbox.push_back(Msg::Steps(Box::new(compose::steps(
+                app.options.user_dir.as_deref(),
+            )))),
+            Command::SaveRoutine { routine, name } => inbox.push_back(Msg::Saved(compose::save(
+                app.options.user_dir.as_deref(),
+                &routine,
+                &name,
+            ))),
             Command::Suspend => {
                 if renderer.suspend().is_err() {
                     self.output_gone = true;

@@ -155,8 +155,8 @@ mod tests {
         let text = render(&with_help(preflight(&r)), 200, 60);
         let top = text.lines().position(|l| l.contains('╭')).unwrap();
         let bottom = text.lines().position(|l| l.contains('╰')).unwrap();
-        assert_eq!(bottom - top + 1, 7, "{text}");
-        assert_eq!(top, (60 - 7) / 2, "{text}");
+        assert_eq!(bottom - top + 1, 10, "{text}");
+        assert_eq!(top, (60 - 10) / 2, "{text}");
     }
 
     proptest! {

@@ -3,6 +3,7 @@
 //! routines and the history reach it only through views.
 
 mod common;
+mod compose;
 mod confirm;
 mod digits;
 mod done;
@@ -72,6 +73,7 @@ fn over_hints(frame: &mut Frame, area: Rect, view: &View, theme: &Theme) {
             status = status.or(h.note.as_deref());
             history::draw(frame, body, h, theme);
         }
+        ScreenView::Compose(c) => compose::draw(frame, body, c, theme),
         ScreenView::Session { .. } => return,
     }
     common::key_hints(frame, hints, &view.keys, status, theme);
@@ -143,8 +145,30 @@ pub(crate) mod testing {
             ScreenView::Session { .. } => crate::input::Context::Session,
             ScreenView::Done(_) => crate::input::Context::Done,
             ScreenView::History(_) => crate::input::Context::History,
+            ScreenView::Compose(c) => match c.stage {
+                view::ComposeStage::Questions => crate::input::Context::Compose,
+                view::ComposeStage::Composed => crate::input::Context::Composed,
+                view::ComposeStage::Naming(_) => crate::input::Context::Naming,
+            },
         };
         let mut keys = crate::input::help(context, crate::input::Mode::Picker);
+        // As the app does: "from the start" only where a stopped session
+        // would otherwise be continued.
+        let resumable = match &screen {
+            ScreenView::Picker(p) => matches!(
+                &p.details,
+                Some(view::Details::Routine { routine, .. }) if routine.resume.is_some()
+            ),
+            ScreenView::Preflight(r) => r.resume.is_some(),
+            _ => true,
+        };
+        let from_start = crate::input::key_for(context, crate::input::Action::FromStart);
+        for k in keys
+            .iter_mut()
+            .filter(|k| !resumable && Some(k.key) == from_start)
+        {
+            k.hint = None;
+        }
         if let ScreenView::Session { view, .. } = &screen
             && view.paused
         {

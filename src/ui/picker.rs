@@ -127,7 +127,7 @@ fn list_width(view: &PickerView, width: u16) -> u16 {
     let longest = view
         .rows
         .iter()
-        .map(|r| 2 + r.label.width() + 2 + r.length.width())
+        .map(|r| 2 + r.label.width() + 2 + r.length.width() + 2 * usize::from(r.resumable))
         .max()
         .unwrap_or(0);
     let longest = u16::try_from(longest).unwrap_or(u16::MAX);
@@ -222,7 +222,11 @@ fn header<'a>(view: &PickerView, room: usize, theme: &Theme) -> Line<'a> {
     ])
 }
 
-/// "› Daily back reset      12:30", the name cut to leave the length room.
+/// A stopped session of the routine can be continued.
+const RESUMABLE: &str = "↺ ";
+
+/// "› Daily back reset      12:30", the name cut to leave the length room;
+/// "↺" before the length when a stopped session can be continued.
 fn row<'a>(entry: &PickerRow, width: u16, selected: bool, theme: &Theme) -> Line<'a> {
     let marker = if selected { "› " } else { "  " };
     let mut style = if entry.broken {
@@ -230,11 +234,12 @@ fn row<'a>(entry: &PickerRow, width: u16, selected: bool, theme: &Theme) -> Line
     } else {
         theme.text()
     };
-    let used = marker.width() + entry.length.width() + 2;
+    let mark = if entry.resumable { RESUMABLE } else { "" };
+    let used = marker.width() + mark.width() + entry.length.width() + 2;
     let room = usize::from(width).saturating_sub(used);
     let name = truncate(&entry.label, u16::try_from(room).unwrap_or(u16::MAX));
-    let pad =
-        usize::from(width).saturating_sub(marker.width() + name.width() + entry.length.width());
+    let pad = usize::from(width)
+        .saturating_sub(marker.width() + name.width() + mark.width() + entry.length.width());
     if selected {
         style = style.add_modifier(Modifier::BOLD);
     }
@@ -242,6 +247,7 @@ fn row<'a>(entry: &PickerRow, width: u16, selected: bool, theme: &Theme) -> Line
         Span::styled(marker, theme.accent()),
         Span::styled(name, style),
         Span::raw(" ".repeat(pad)),
+        Span::styled(mark, theme.accent()),
         Span::styled(entry.length.clone(), theme.dim()),
     ])
 }
@@ -262,6 +268,10 @@ fn routine_items<'a>(r: &RoutineView, source: &str, roomy: bool, theme: &Theme) 
             Paragraph::new(Line::styled(r.name.clone(), theme.accent())).wrap(Wrap { trim: true }),
         ));
     }
+    // A stopped session is what the user most likely came back for.
+    if let Some(resume) = &r.resume {
+        items.push(Item::Text(wrapped(resume.clone(), theme.accent())));
+    }
     if !r.summary.is_empty() {
         items.push(Item::Text(wrapped(r.summary.clone(), theme.text())));
     }
@@ -269,6 +279,15 @@ fn routine_items<'a>(r: &RoutineView, source: &str, roomy: bool, theme: &Theme) 
         items.push(Item::Gap);
     }
     items.push(fact("Length", r.length.clone(), theme));
+    if let Some(fitted) = &r.fitted {
+        items.push(fact("", fitted.clone(), theme));
+    }
+    if let (true, Some(keys)) = (roomy, &r.fit_keys) {
+        items.push(Item::Fact(
+            Span::raw(""),
+            wrapped(keys.clone(), theme.dim()),
+        ));
+    }
     if !r.tools.is_empty() {
         items.push(fact("Tools", r.tools.join(", "), theme));
     }
@@ -336,7 +355,13 @@ mod tests {
     use crate::ui::ScreenView;
 
     fn picker(entries: Vec<&Entry>, selected: usize, filter: &str, filtering: bool) -> ScreenView {
-        ScreenView::Picker(views::picker_list(&entries, selected, filter, filtering))
+        ScreenView::Picker(views::picker_list(
+            &entries,
+            selected,
+            filter,
+            filtering,
+            &Default::default(),
+        ))
     }
 
     const BROKEN_PATH: &str = "/home/me/.config/knotless/routines/broken.toml";
@@ -481,6 +506,40 @@ mod tests {
         let lib = library();
         let at = index(&lib, "katakori");
         insta::assert_snapshot!(render(&plain(picker(all(&lib), at, "", false)), 40, 12));
+    }
+
+    /// Daily back reset fitted to 9 minutes and stopped at step 6.
+    fn today() -> crate::app::Today {
+        let mut today = crate::app::Today::default();
+        today.minutes.insert("daily-back".into(), 9);
+        today.resumes.insert(
+            "daily-back".into(),
+            crate::history::ResumePoint {
+                record: "2026-03-10T07:30:00+01:00".into(),
+                step: 5,
+                steps: 10,
+                stopped: "2026-03-10T07:35:00+01:00[+01:00]".parse().unwrap(),
+                fitted_minutes: Some(9),
+            },
+        );
+        today
+    }
+
+    fn for_today(lib: &Library) -> ScreenView {
+        let at = index(lib, "daily-back");
+        ScreenView::Picker(views::picker_list(&all(lib), at, "", false, &today()))
+    }
+
+    #[test]
+    fn fitted_and_stopped_80x24() {
+        let lib = Library::builtins();
+        insta::assert_snapshot!(render(&plain(for_today(&lib)), 80, 24));
+    }
+
+    #[test]
+    fn fitted_and_stopped_40x12() {
+        let lib = Library::builtins();
+        insta::assert_snapshot!(render(&plain(for_today(&lib)), 40, 12));
     }
 
     #[test]

@@ -88,6 +88,10 @@ fn items<'a>(routine: &RoutineView, theme: &Theme) -> Vec<(u8, Item<'a>)> {
     let name = Paragraph::new(Line::styled(routine.name.clone(), theme.accent()))
         .wrap(Wrap { trim: true });
     let mut items = vec![(KEEP, Item::Text(name))];
+    if let Some(resume) = &routine.resume {
+        let resume = wrapped(resume.clone(), theme.accent().add_modifier(Modifier::BOLD));
+        items.push((KEEP, Item::Text(resume)));
+    }
     if !routine.summary.is_empty() {
         let summary = wrapped(routine.summary.clone(), theme.text());
         items.push((DROP_FIRST, Item::Text(summary)));
@@ -95,6 +99,9 @@ fn items<'a>(routine: &RoutineView, theme: &Theme) -> Vec<(u8, Item<'a>)> {
     items.push((DROP_THIRD, Item::Gap));
 
     let mut facts = vec![Line::styled(routine.length.clone(), theme.dim())];
+    if let Some(fitted) = &routine.fitted {
+        facts.push(Line::styled(fitted.clone(), theme.dim()));
+    }
     if !routine.tools.is_empty() {
         facts.push(Line::from(vec![
             Span::styled("You will need: ", theme.dim()),
@@ -221,6 +228,28 @@ area = "neck"
     #[test]
     fn wide_characters_40x12() {
         let r = wide();
+        insta::assert_snapshot!(render(&plain(preflight(&r)), 40, 12));
+    }
+
+    /// Daily back reset fitted to 9 minutes, continuing at step 6.
+    fn continued() -> Routine {
+        let mut r = crate::fit::fit(&daily_back(), 9).unwrap();
+        r.run.resumes = Some(crate::routine::Resumes {
+            record: "2026-03-10T07:30:00+01:00".into(),
+            step: 5,
+        });
+        r
+    }
+
+    #[test]
+    fn fitted_and_continued_80x24() {
+        let r = continued();
+        insta::assert_snapshot!(render(&plain(preflight(&r)), 80, 24));
+    }
+
+    #[test]
+    fn fitted_and_continued_40x12() {
+        let r = continued();
         insta::assert_snapshot!(render(&plain(preflight(&r)), 40, 12));
     }
 

@@ -41,6 +41,8 @@ pub enum ScreenView {
     Done(DoneView),
     /// The practice history: streaks, totals and the calendar.
     History(HistoryView),
+    /// `c`: the compose questions, or the routine they made.
+    Compose(ComposeView),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +68,8 @@ pub struct PickerRow {
     pub length: String,
     /// The file cannot be read.
     pub broken: bool,
+    /// A stopped session of it can be continued.
+    pub resumable: bool,
 }
 
 /// The highlighted routine in the picker: what it is, or what is wrong
@@ -88,6 +92,14 @@ pub struct RoutineView {
     pub summary: String,
     /// "12 min 9 s · 10 steps".
     pub length: String,
+    /// "fitted to 8 min, written 13 min 4 s", when it is.
+    pub fitted: Option<String>,
+    /// "[ and ] fit it to 6-30 min", in the picker's details when there
+    /// is room.
+    pub fit_keys: Option<String>,
+    /// "Continue from step 6 of 10 — s starts from the first", when a
+    /// stopped session is continued.
+    pub resume: Option<String>,
     pub tools: Vec<String>,
     pub tags: Vec<String>,
     pub prepare: Vec<String>,
@@ -174,4 +186,54 @@ pub struct RoutineRow {
     pub sessions: String,
     pub time: String,
     pub tension: String,
+}
+
+/// The compose screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComposeView {
+    pub stage: ComposeStage,
+    /// The questions and their answers, top to bottom.
+    pub fields: Vec<FieldView>,
+    /// Index into `fields` of the question being answered.
+    pub active: usize,
+    /// Why the answers made no routine.
+    pub problem: Option<String>,
+    /// The routine made, once it is.
+    pub composed: Option<ComposedView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ComposeStage {
+    Questions,
+    Composed,
+    /// The name being typed, escaped.
+    Naming(String),
+}
+
+/// One question: "Focus", "neck, shoulders", and its choices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldView {
+    pub label: &'static str,
+    /// The answer so far ("none", "any", "12").
+    pub answer: String,
+    /// Empty for the minutes.
+    pub choices: Vec<Choice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub word: String,
+    pub chosen: bool,
+    /// Highlighted: space chooses it.
+    pub cursor: bool,
+}
+
+/// A composed routine: what it is and its steps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComposedView {
+    pub name: String,
+    /// "12 min · 9 steps".
+    pub length: String,
+    /// "1:00  Shoulder rolls", one a step.
+    pub steps: Vec<String>,
 }

@@ -6,6 +6,7 @@ mod fuzz;
 mod history;
 mod hostile;
 mod light;
+mod picker_today;
 mod pty;
 mod sound;
 mod today;
