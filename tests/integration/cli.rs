@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::support::{Home, Out, Run, fixture, routine};
+use crate::support::{Home, Out, Run, fixture, routine, stable};
 
 fn fixtures() -> PathBuf {
     crate::support::root().join("tests/fixtures")
@@ -332,26 +332,22 @@ fn authoring_warnings_pass_unless_strict() {
         "floor-without-get-ready",
     ] {
         let file = format!("{fixture}.toml");
-        let mut cmd = home.knotless();
-        cmd.current_dir(fixtures().join("warnings"))
-            .args(["check", &file]);
-        let out = cmd.run();
+        let check = |strict: &[&str]| {
+            let mut cmd = home.knotless();
+            cmd.current_dir(fixtures().join("warnings"))
+                .arg("check")
+                .args(strict)
+                .arg(&file);
+            cmd.run()
+        };
+        let out = check(&[]);
         assert_eq!(out.code, Some(0), "{fixture}\n{}", out.stdout);
-        assert_eq!(out.stdout.matches("warning: ").count(), 1, "{}", out.stdout);
-        assert!(
-            out.stdout
-                .contains("1 warning (`--strict` makes warnings errors)")
-        );
-
-        let mut cmd = home.knotless();
-        cmd.current_dir(fixtures().join("warnings"))
-            .args(["check", "--strict", &file]);
-        let out = cmd.run();
-        assert_eq!(out.code, Some(1), "{fixture}\n{}", out.stdout);
-        assert!(
-            out.stdout.contains("1 problem in 1 of 1 file"),
-            "{}",
-            out.stdout
+        let strict = check(&["--strict"]);
+        assert_eq!(strict.code, Some(1), "{fixture}\n{}", strict.stdout);
+        // One warning, passed; the same one, an error under --strict.
+        insta::assert_snapshot!(
+            format!("warning_{fixture}"),
+            format!("{}--- with --strict:\n{}", out.stdout, strict.stdout)
         );
     }
 }
@@ -603,21 +599,6 @@ fn check_with_no_arguments_also_checks_the_users_routines() {
     );
 }
 
-/// (id, length) of every built-in routine.
-const BUILTINS: &[(&str, &str)] = &[
-    ("breathe-5", "5:00"),
-    ("calm-down", "14:30"),
-    ("daily-back", "13:04"),
-    ("desk-break", "5:05"),
-    ("desk-reset", "3:11"),
-    ("hands-forearms", "7:22"),
-    ("jaw-face", "5:15"),
-    ("lower-back", "10:50"),
-    ("roller-and-ball", "11:45"),
-    ("seated-gentle", "10:55"),
-    ("sleep-wind-down", "10:06"),
-];
-
 /// The cells of a table row, split on runs of two or more spaces.
 fn cells(line: &str) -> Vec<&str> {
     line.split("  ")
@@ -632,94 +613,45 @@ fn row<'a>(table: &'a str, id: &str) -> Option<&'a str> {
         .find(|l| l.split_whitespace().next() == Some(id))
 }
 
+/// What knotless `args` printed on success, the home's path made stable.
+fn printed(home: &Home, args: &[&str]) -> String {
+    let out = home.knotless().args(args).run();
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    // Snapshots ignore a missing last newline.
+    assert!(out.stdout.ends_with('\n'), "{}", out.stdout);
+    stable(home, &out.stdout)
+}
+
 #[test]
 fn list_shows_the_eleven_built_ins_with_their_lengths() {
     let home = Home::new();
-    let mut cmd = home.knotless();
-    cmd.arg("list");
-    let out = cmd.run();
-    assert_eq!(out.code, Some(0));
-    let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(cells(lines[0]), ["ID", "NAME", "LENGTH", "STEPS", "SOURCE"]);
-    assert_eq!(lines.len(), 1 + BUILTINS.len(), "{}", out.stdout);
-    for (id, length) in BUILTINS {
-        let line = row(&out.stdout, id).unwrap_or_else(|| panic!("{id} not listed"));
-        let cells = cells(line);
-        assert_eq!(cells[2], *length, "{line}");
-        assert_eq!(cells[4], "built-in", "{line}");
-    }
-    assert_eq!(
-        cells(row(&out.stdout, "daily-back").unwrap())[1],
-        "Daily back reset"
-    );
+    insta::assert_snapshot!(printed(&home, &["list"]));
 }
 
 #[test]
 fn list_with_routines_dir_shows_the_valid_fixtures_beside_the_built_ins() {
     let home = Home::new();
-    let mut cmd = home.knotless();
-    cmd.args(["--routines", "tests/fixtures/valid", "list"]);
-    let out = cmd.run();
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    let expected = [
-        ("custom-breath", "Slow exhale practice", "5:12", "4"),
-        (
-            "two-sided-with-cues",
-            "Hips and legs after a run",
-            "8:25",
-            "3",
-        ),
-        ("肩こり-evening", "肩こり 夜のケア 🌙", "4:26", "4"),
-    ];
-    for (id, name, length, steps) in expected {
-        let line = row(&out.stdout, id).unwrap_or_else(|| panic!("{id} not listed"));
-        let cells = cells(line);
-        assert_eq!(&cells[1..4], [name, length, steps], "{line}");
-        assert!(cells[4].starts_with("--routines "), "{line}");
-    }
-    for (id, _) in BUILTINS {
-        assert!(row(&out.stdout, id).is_some(), "{id} not listed");
-    }
+    let args = ["--routines", "tests/fixtures/valid", "list"];
+    insta::assert_snapshot!(printed(&home, &args));
 }
 
 #[test]
 fn a_broken_file_is_listed_as_broken_and_hides_nothing() {
     let home = Home::new();
     let dir = home.dir("mixed");
-    fs::copy(
-        fixture("valid", "custom-breath.toml"),
-        dir.join("custom-breath.toml"),
-    )
-    .unwrap();
-    fs::copy(
-        fixture("valid", "two-sided-with-cues.toml"),
-        dir.join("two-sided-with-cues.toml"),
-    )
-    .unwrap();
-    fs::copy(
-        fixture("invalid", "unknown-kind.toml"),
-        dir.join("oops.toml"),
-    )
-    .unwrap();
-
-    let mut cmd = home.knotless();
-    cmd.arg("--routines").arg(&dir).arg("list");
-    let out = cmd.run();
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    let broken = row(&out.stdout, "oops").expect("the broken file is listed");
-    assert!(broken.contains("BROKEN"), "{broken}");
-    assert!(broken.contains("knotless check"), "{broken}");
-    assert!(
-        row(&out.stdout, "custom-breath")
-            .unwrap()
-            .contains("Slow exhale practice")
-    );
-    assert!(
-        row(&out.stdout, "two-sided-with-cues")
-            .unwrap()
-            .contains("Hips and legs after a run")
-    );
-    assert!(row(&out.stdout, "daily-back").is_some());
+    for (group, name, to) in [
+        ("valid", "custom-breath.toml", "custom-breath.toml"),
+        (
+            "valid",
+            "two-sided-with-cues.toml",
+            "two-sided-with-cues.toml",
+        ),
+        ("invalid", "unknown-kind.toml", "oops.toml"),
+    ] {
+        fs::copy(fixture(group, name), dir.join(to)).unwrap();
+    }
+    let dir = dir.display().to_string();
+    insta::assert_snapshot!(printed(&home, &["--routines", &dir, "list"]));
 }
 
 #[test]
@@ -729,83 +661,17 @@ fn a_user_routine_with_a_built_in_id_replaces_the_built_in() {
         "desk-break",
         &routine("My own desk break").rest("Sit back", "1m").text(),
     );
-    let mut cmd = home.knotless();
-    cmd.arg("list");
-    let out = cmd.run();
-    assert_eq!(out.code, Some(0));
-    let line = row(&out.stdout, "desk-break").unwrap();
-    let cells = cells(line);
-    assert_eq!(cells[1], "My own desk break", "{line}");
-    assert!(cells[4].starts_with("user "), "{line}");
-    assert!(!out.stdout.contains("Desk break"), "{}", out.stdout);
-    assert_eq!(
-        out.stdout
-            .lines()
-            .filter(|l| l.starts_with("desk-break "))
-            .count(),
-        1
-    );
-
-    let mut cmd = home.knotless();
-    cmd.args(["show", "desk-break"]);
-    let out = cmd.run();
-    assert_eq!(out.code, Some(0));
-    assert!(
-        out.stdout
-            .starts_with("My own desk break (desk-break, user)\n"),
-        "{}",
-        out.stdout
+    insta::assert_snapshot!("user_desk_break_list", printed(&home, &["list"]));
+    insta::assert_snapshot!(
+        "user_desk_break_show",
+        printed(&home, &["show", "desk-break"])
     );
 }
 
 #[test]
 fn show_prints_the_timeline_with_a_total() {
     let home = Home::new();
-    let mut cmd = home.knotless();
-    cmd.args(["show", "daily-back"]);
-    let out = cmd.run();
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    assert!(
-        out.stdout
-            .starts_with("Daily back reset (daily-back, built-in)\n")
-    );
-    assert!(
-        out.stdout.lines().any(|l| cells(l)
-            == [
-                "START", "LENGTH", "KIND", "TITLE", "AREA", "SIDE", "POSITION"
-            ]),
-        "{}",
-        out.stdout
-    );
-    assert!(out.stdout.contains("Shoulder rolls"));
-    assert!(out.stdout.contains("cue: Now roll them forwards"));
-    // The glance line, the position, a step's own get-ready and the pauses
-    // between sides are all in the timeline.
-    assert!(
-        out.stdout
-            .contains("  glance: Roll both shoulders slowly back\n")
-    );
-    assert!(
-        out.stdout.contains(" 4:25    0:20    get ready: wall\n"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout
-            .contains(" 5:45    0:10    switch to the right side\n")
-    );
-    let ball = out
-        .stdout
-        .lines()
-        .find(|l| l.contains("Ball between the blades") && l.contains("left"))
-        .unwrap();
-    assert_eq!(cells(ball).last(), Some(&"wall"), "{ball}");
-    assert!(out.stdout.contains("5 pauses between sides (30 s in all)"));
-    assert!(
-        out.stdout.contains("\nTotal 13:04: 10 steps"),
-        "{}",
-        out.stdout
-    );
+    insta::assert_snapshot!(printed(&home, &["show", "daily-back"]));
 }
 
 #[test]
@@ -850,35 +716,21 @@ fn show_of_a_broken_routine_prints_its_problems() {
 #[test]
 fn show_by_path_works_and_wide_titles_line_up() {
     let home = Home::new();
-    let mut cmd = home.knotless();
-    cmd.args(["show", "tests/fixtures/valid/肩こり-evening.toml"]);
-    let out = cmd.run();
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    assert!(
-        out.stdout
-            .starts_with("肩こり 夜のケア 🌙 (肩こり-evening, file)\n"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains("\nTotal 4:26: 4 steps"),
-        "{}",
-        out.stdout
-    );
+    let out = printed(&home, &["show", "tests/fixtures/valid/肩こり-evening.toml"]);
+    insta::assert_snapshot!(out);
 
     // The AREA column starts at the same display column after a CJK/emoji
     // title as after a plain one.
     let area_column = |title: &str, area: &str| {
         let line = out
-            .stdout
             .lines()
             .find(|l| l.contains(title))
-            .unwrap_or_else(|| panic!("no row for {title}\n{}", out.stdout));
+            .unwrap_or_else(|| panic!("no row for {title}\n{out}"));
         let after = line.find(title).unwrap() + title.len();
         let at = after + line[after..].find(area).unwrap();
         line[..at].width()
     };
-    let header = out.stdout.lines().find(|l| l.starts_with("START")).unwrap();
+    let header = out.lines().find(|l| l.starts_with("START")).unwrap();
     let header_area = header[..header.find("AREA").unwrap()].width();
     assert_eq!(area_column("Trapezius squeeze", "shoulders"), header_area);
     assert_eq!(area_column("肩回し 🔄", "shoulders"), header_area);
@@ -905,48 +757,16 @@ fn list_lines_up_wide_names() {
 #[test]
 fn show_counts_both_sides_and_fractional_breaths() {
     let home = Home::new();
-    let mut cmd = home.knotless();
-    cmd.args(["show", "tests/fixtures/valid/two-sided-with-cues.toml"]);
-    let out = cmd.run();
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    let left = out
-        .stdout
-        .lines()
-        .find(|l| l.contains("Ball under the glute") && l.ends_with("left"))
-        .unwrap();
-    let right = out
-        .stdout
-        .lines()
-        .find(|l| l.contains("Ball under the glute") && l.ends_with("right"))
-        .unwrap();
-    assert_eq!(cells(left)[..2], ["0:10", "2:00"]);
-    assert_eq!(cells(right)[..2], ["2:15", "2:00"]);
-    // Cues are sorted by time within each side.
-    assert!(
-        out.stdout
-            .contains(" 0:40            cue: Breathe out and let the weight sink\n")
+    insta::assert_snapshot!(
+        "show_two_sided_with_cues",
+        printed(
+            &home,
+            &["show", "tests/fixtures/valid/two-sided-with-cues.toml"]
+        )
     );
-    assert!(
-        out.stdout
-            .contains(" 2:45            cue: Breathe out and let the weight sink\n")
-    );
-    assert!(
-        out.stdout.contains("\nTotal 8:25: 3 steps"),
-        "{}",
-        out.stdout
-    );
-
-    let mut cmd = home.knotless();
-    cmd.args(["show", "tests/fixtures/valid/custom-breath.toml"]);
-    let out = cmd.run();
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    assert!(out.stdout.contains("in 3.5"), "{}", out.stdout);
-    assert!(out.stdout.contains("out 6.5"), "{}", out.stdout);
-    // No get-ready pauses: transition = 0.
-    assert!(
-        out.stdout.contains("\nTotal 5:12: 4 steps\n"),
-        "{}",
-        out.stdout
+    insta::assert_snapshot!(
+        "show_custom_breath",
+        printed(&home, &["show", "tests/fixtures/valid/custom-breath.toml"])
     );
 }
 
