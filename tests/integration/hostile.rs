@@ -7,7 +7,7 @@ use std::os::unix::fs::symlink;
 #[cfg(feature = "sound")]
 use std::path::PathBuf;
 
-use crate::support::{Home, Run, routine};
+use crate::support::{Home, Run};
 
 /// `x = {a,a,a,...}` on one line: thousands of errors, each on the same
 /// very long line.
@@ -305,7 +305,7 @@ fn a_wedged_sound_server_neither_hangs_nor_slows_anything() {
 
     let short = home.write(
         "short.toml",
-        routine("Short")
+        crate::support::routine("Short")
             .quick()
             .rest("One", "2s")
             .rest("Two", "1s")

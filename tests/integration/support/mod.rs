@@ -314,6 +314,7 @@ impl Routine {
     }
 
     /// No get-ready pauses: `[defaults] transition = "0s"`.
+    #[cfg_attr(not(feature = "sound"), allow(dead_code))] // the sound tests' alone
     pub fn quick(mut self) -> Self {
         self.defaults = "[defaults]\ntransition = \"0s\"\n".to_owned();
         self
