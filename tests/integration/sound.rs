@@ -607,13 +607,8 @@ pub mod real_server {
     }
 
     fn knotless(home: &Home, pulse_server: &str, args: &[&str]) -> std::process::Command {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_knotless"));
-        cmd.current_dir(fixture(""))
-            .env("KNOTLESS_CONFIG_DIR", home.root().join("config"))
-            .env("KNOTLESS_DATA_DIR", home.root().join("data"))
-            .env("NO_COLOR", "1")
-            .env("PULSE_SERVER", pulse_server)
-            .args(args);
+        let mut cmd = in_sound_fixtures(home);
+        cmd.env("PULSE_SERVER", pulse_server).args(args);
         cmd
     }
 

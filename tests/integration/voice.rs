@@ -229,6 +229,7 @@ mod real_server {
 
     use super::*;
     use crate::sound::real_server::{PrivatePulse, Recorder};
+    use crate::support::{Routine, routine};
 
     const RATE: f64 = 48_000.0;
 
@@ -319,20 +320,18 @@ mod real_server {
         let pulse = PrivatePulse::start();
         let home = home();
         home.settings("[voice]\nvolume = 100\n");
-        let steps = "[defaults]\ntransition = \"0s\"\n\
-            [[steps]]\nkind = \"rest\"\ntitle = \"Rest with your eyes closed\"\nduration = 4\n\
-            [[steps]]\nkind = \"rest\"\ntitle = \"Let your shoulders drop\"\nduration = 4\n";
+        let steps = |r: Routine| {
+            r.quick()
+                .rest("Rest with your eyes closed", "4")
+                .rest("Let your shoulders drop", "4")
+                .text()
+        };
         // Silent steps first, so the onset measured is the speech's own.
-        fs::write(
-            home.path("quiet.toml"),
-            format!("name = \"Quiet\"\nsound = \"none\"\n{steps}"),
-        )
-        .unwrap();
-        fs::write(
-            home.path("bells.toml"),
-            format!("name = \"Bells\"\n{steps}"),
-        )
-        .unwrap();
+        home.write(
+            "quiet.toml",
+            steps(routine("Quiet").top("sound", "\"none\"")),
+        );
+        home.write("bells.toml", steps(routine("Bells")));
         for (file, bells) in [("quiet.toml", false), ("bells.toml", true)] {
             let rec = Recorder::start(&pulse);
             let mut child = with_espeak(
