@@ -27,8 +27,8 @@ pub const HOST: &str = "ci";
 /// what it printed so far. Generous: two debug builds share two cores.
 pub const TIMEOUT: Duration = Duration::from_secs(60);
 
-/// What the environment may hold that changes what knotless does; each is
-/// removed, or set by [`Home::env`].
+/// Variables that would change what knotless does, removed from the clean
+/// environment; the others it reads are set by [`Home::env`].
 const REMOVED: &[&str] = &[
     "VISUAL",
     "EDITOR",
