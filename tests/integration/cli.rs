@@ -5,80 +5,12 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-use tempfile::TempDir;
 use unicode_width::UnicodeWidthStr;
 
-/// A throwaway home for settings and data, so the user's real routines and
-/// history never count in a test.
-struct Sandbox {
-    dir: TempDir,
-}
-
-impl Sandbox {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        fs::create_dir_all(dir.path().join("config")).unwrap();
-        fs::create_dir_all(dir.path().join("data")).unwrap();
-        Self { dir }
-    }
-
-    fn config_dir(&self) -> PathBuf {
-        self.dir.path().join("config")
-    }
-
-    /// Where the user's own routines live.
-    fn user_routines(&self) -> PathBuf {
-        let dir = self.config_dir().join("routines");
-        fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
-    /// A scratch directory for files made during the test.
-    fn scratch(&self, name: &str) -> PathBuf {
-        let dir = self.dir.path().join(name);
-        fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
-    /// The real binary, run from the package root, without colour.
-    fn knotless(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_knotless"));
-        cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("KNOTLESS_CONFIG_DIR", self.config_dir())
-            .env("KNOTLESS_DATA_DIR", self.dir.path().join("data"))
-            .env("NO_COLOR", "1")
-            .env_remove("CLICOLOR_FORCE");
-        cmd
-    }
-}
-
-/// What one run printed, and how it ended.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    raw_stdout: Vec<u8>,
-    raw_stderr: Vec<u8>,
-}
-
-fn run(mut cmd: Command) -> Run {
-    let out = cmd.output().expect("run knotless");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        raw_stdout: out.stdout,
-        raw_stderr: out.stderr,
-    }
-}
+use crate::support::{Home, Out, Run, fixture, routine, stable};
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-fn fixture(group: &str, name: &str) -> PathBuf {
-    fixtures().join(group).join(name)
+    crate::support::root().join("tests/fixtures")
 }
 
 /// One invalid fixture: where the mistake is, what the message says, and
@@ -355,11 +287,11 @@ fn every_invalid_fixture_is_covered_by_the_table() {
 
 #[test]
 fn five_different_mistakes_are_reported_in_one_run() {
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.knotless();
+    let home = Home::new();
+    let mut cmd = home.knotless();
     cmd.current_dir(fixtures().join("many"))
         .args(["check", "five-mistakes.toml"]);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(1));
     for (at, message) in [
         ("6:1", "unknown key `duraton`"),
@@ -391,7 +323,7 @@ fn five_different_mistakes_are_reported_in_one_run() {
 
 #[test]
 fn authoring_warnings_pass_unless_strict() {
-    let sandbox = Sandbox::new();
+    let home = Home::new();
     for fixture in [
         "long-instructions",
         "long-glance",
@@ -400,49 +332,45 @@ fn authoring_warnings_pass_unless_strict() {
         "floor-without-get-ready",
     ] {
         let file = format!("{fixture}.toml");
-        let mut cmd = sandbox.knotless();
-        cmd.current_dir(fixtures().join("warnings"))
-            .args(["check", &file]);
-        let out = run(cmd);
+        let check = |strict: &[&str]| {
+            let mut cmd = home.knotless();
+            cmd.current_dir(fixtures().join("warnings"))
+                .arg("check")
+                .args(strict)
+                .arg(&file);
+            cmd.run()
+        };
+        let out = check(&[]);
         assert_eq!(out.code, Some(0), "{fixture}\n{}", out.stdout);
-        assert_eq!(out.stdout.matches("warning: ").count(), 1, "{}", out.stdout);
-        assert!(
-            out.stdout
-                .contains("1 warning (`--strict` makes warnings errors)")
-        );
-
-        let mut cmd = sandbox.knotless();
-        cmd.current_dir(fixtures().join("warnings"))
-            .args(["check", "--strict", &file]);
-        let out = run(cmd);
-        assert_eq!(out.code, Some(1), "{fixture}\n{}", out.stdout);
-        assert!(
-            out.stdout.contains("1 problem in 1 of 1 file"),
-            "{}",
-            out.stdout
+        let strict = check(&["--strict"]);
+        assert_eq!(strict.code, Some(1), "{fixture}\n{}", strict.stdout);
+        // One warning, passed; the same one, an error under --strict.
+        insta::assert_snapshot!(
+            format!("warning_{fixture}"),
+            format!("{}--- with --strict:\n{}", out.stdout, strict.stdout)
         );
     }
 }
 
 #[test]
 fn every_built_in_passes_check_strict() {
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.knotless();
+    let home = Home::new();
+    let mut cmd = home.knotless();
     cmd.args(["check", "--strict"]);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(0), "{}", out.stdout);
     assert!(!out.stdout.contains("warning"), "{}", out.stdout);
 }
 
 #[test]
 fn each_mistake_is_reported_at_its_line_and_column_with_a_caret() {
-    let sandbox = Sandbox::new();
+    let home = Home::new();
     let mut failures = Vec::new();
     for case in INVALID {
-        let mut cmd = sandbox.knotless();
+        let mut cmd = home.knotless();
         cmd.current_dir(fixtures().join("invalid"))
             .args(["check", case.file]);
-        let out = run(cmd);
+        let out = cmd.run();
         let where_ = format!("{}:{}:{}\n", case.file, case.line, case.col);
         let mut wrong = Vec::new();
         if out.code != Some(1) {
@@ -498,12 +426,12 @@ fn each_mistake_is_reported_at_its_line_and_column_with_a_caret() {
 
 #[test]
 fn every_problem_comes_with_a_hint_on_how_to_fix_it() {
-    let sandbox = Sandbox::new();
+    let home = Home::new();
     for case in INVALID {
-        let mut cmd = sandbox.knotless();
+        let mut cmd = home.knotless();
         cmd.current_dir(fixtures().join("invalid"))
             .args(["check", case.file]);
-        let out = run(cmd);
+        let out = cmd.run();
         let hinted = out.stdout.contains("= help: ")
             || out.stdout.contains("write ")
             || out.stdout.contains("did you mean");
@@ -513,13 +441,13 @@ fn every_problem_comes_with_a_hint_on_how_to_fix_it() {
 
 #[test]
 fn a_directory_named_like_a_routine_is_refused_with_a_clear_message() {
-    let sandbox = Sandbox::new();
+    let home = Home::new();
     let dir = fixture("invalid", "a-directory.toml");
     assert!(dir.is_dir(), "the fixture must be a directory");
 
-    let mut cmd = sandbox.knotless();
+    let mut cmd = home.knotless();
     cmd.arg("show").arg(&dir);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert!(
         out.stderr
@@ -529,9 +457,9 @@ fn a_directory_named_like_a_routine_is_refused_with_a_clear_message() {
     );
 
     // `check` takes directories, so it looks inside and finds nothing.
-    let mut cmd = sandbox.knotless();
+    let mut cmd = home.knotless();
     cmd.arg("check").arg(&dir);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(1), "{}", out.stdout);
     assert!(
         out.stdout
@@ -543,12 +471,12 @@ fn a_directory_named_like_a_routine_is_refused_with_a_clear_message() {
 
 #[test]
 fn a_missing_file_is_reported_not_a_crash() {
-    let sandbox = Sandbox::new();
-    let missing = sandbox.scratch("empty").join("no-such-routine.toml");
+    let home = Home::new();
+    let missing = home.dir("empty").join("no-such-routine.toml");
 
-    let mut cmd = sandbox.knotless();
+    let mut cmd = home.knotless();
     cmd.arg("check").arg(&missing);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(1));
     assert!(
         out.stdout.contains("no-such-routine.toml: no such file"),
@@ -561,9 +489,9 @@ fn a_missing_file_is_reported_not_a_crash() {
         out.stdout
     );
 
-    let mut cmd = sandbox.knotless();
+    let mut cmd = home.knotless();
     cmd.arg("show").arg(&missing);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(1));
     assert!(out.stderr.contains("no such file"), "{}", out.stderr);
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
@@ -571,16 +499,16 @@ fn a_missing_file_is_reported_not_a_crash() {
 
 #[test]
 fn a_file_over_one_mebibyte_is_refused_unread() {
-    let sandbox = Sandbox::new();
-    let big = sandbox.scratch("big").join("huge.toml");
+    let home = Home::new();
+    let big = home.dir("big").join("huge.toml");
     let mut text = String::from("name = \"Huge\"\n");
     text.push_str(&"# padding\n".repeat(1024 * 1024 / 10 + 10));
     assert!(text.len() > 1024 * 1024);
     fs::write(&big, text).unwrap();
 
-    let mut cmd = sandbox.knotless();
+    let mut cmd = home.knotless();
     cmd.arg("check").arg(&big);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(1), "{}", out.stdout);
     assert!(
         out.stdout.contains("huge.toml: this file is"),
@@ -593,23 +521,23 @@ fn a_file_over_one_mebibyte_is_refused_unread() {
         out.stdout
     );
 
-    let mut cmd = sandbox.knotless();
+    let mut cmd = home.knotless();
     cmd.arg("show").arg(&big);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(1));
     assert!(out.stderr.contains("at most 1 MiB"), "{}", out.stderr);
 }
 
 #[test]
 fn checking_the_invalid_directory_reports_every_file() {
-    let sandbox = Sandbox::new();
+    let home = Home::new();
     let dir = fixtures().join("invalid");
     let names = toml_entries(&dir);
     let n = names.len();
 
-    let mut cmd = sandbox.knotless();
+    let mut cmd = home.knotless();
     cmd.current_dir(&dir).args(["check", "."]);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(1));
     let summary = out.stdout.lines().last().unwrap();
     let expected = format!("{n} problems in {n} of {n} files: ");
@@ -636,10 +564,10 @@ fn checking_the_invalid_directory_reports_every_file() {
 
 #[test]
 fn the_valid_fixtures_pass_check() {
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.knotless();
+    let home = Home::new();
+    let mut cmd = home.knotless();
     cmd.args(["check", "tests/fixtures/valid"]);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(0), "{}", out.stdout);
     let n = toml_entries(&fixtures().join("valid")).len();
     assert_eq!(out.stdout, format!("All {n} routine files are fine.\n"));
@@ -647,25 +575,21 @@ fn the_valid_fixtures_pass_check() {
 
 #[test]
 fn check_with_no_arguments_checks_the_built_ins() {
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.knotless();
+    let home = Home::new();
+    let mut cmd = home.knotless();
     cmd.arg("check");
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(0), "{}", out.stdout);
     assert_eq!(out.stdout, "All 11 routine files are fine.\n");
 }
 
 #[test]
 fn check_with_no_arguments_also_checks_the_users_routines() {
-    let sandbox = Sandbox::new();
-    fs::copy(
-        fixture("invalid", "unknown-step-key.toml"),
-        sandbox.user_routines().join("mine.toml"),
-    )
-    .unwrap();
-    let mut cmd = sandbox.knotless();
+    let home = Home::new();
+    home.routine_from("invalid", "unknown-step-key.toml", "mine");
+    let mut cmd = home.knotless();
     cmd.arg("check");
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(1), "{}", out.stdout);
     assert!(out.stdout.contains("mine.toml:7:1\n"), "{}", out.stdout);
     assert!(
@@ -674,21 +598,6 @@ fn check_with_no_arguments_also_checks_the_users_routines() {
         out.stdout
     );
 }
-
-/// (id, length) of every built-in routine.
-const BUILTINS: &[(&str, &str)] = &[
-    ("breathe-5", "5:00"),
-    ("calm-down", "14:30"),
-    ("daily-back", "13:04"),
-    ("desk-break", "5:05"),
-    ("desk-reset", "3:11"),
-    ("hands-forearms", "7:22"),
-    ("jaw-face", "5:15"),
-    ("lower-back", "10:50"),
-    ("roller-and-ball", "11:45"),
-    ("seated-gentle", "10:55"),
-    ("sleep-wind-down", "10:06"),
-];
 
 /// The cells of a table row, split on runs of two or more spaces.
 fn cells(line: &str) -> Vec<&str> {
@@ -704,189 +613,73 @@ fn row<'a>(table: &'a str, id: &str) -> Option<&'a str> {
         .find(|l| l.split_whitespace().next() == Some(id))
 }
 
+/// What knotless `args` printed on success, the home's path made stable.
+fn printed(home: &Home, args: &[&str]) -> String {
+    let out = home.knotless().args(args).run();
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    // Snapshots ignore a missing last newline.
+    assert!(out.stdout.ends_with('\n'), "{}", out.stdout);
+    stable(home, &out.stdout)
+}
+
 #[test]
 fn list_shows_the_eleven_built_ins_with_their_lengths() {
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.knotless();
-    cmd.arg("list");
-    let out = run(cmd);
-    assert_eq!(out.code, Some(0));
-    let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(cells(lines[0]), ["ID", "NAME", "LENGTH", "STEPS", "SOURCE"]);
-    assert_eq!(lines.len(), 1 + BUILTINS.len(), "{}", out.stdout);
-    for (id, length) in BUILTINS {
-        let line = row(&out.stdout, id).unwrap_or_else(|| panic!("{id} not listed"));
-        let cells = cells(line);
-        assert_eq!(cells[2], *length, "{line}");
-        assert_eq!(cells[4], "built-in", "{line}");
-    }
-    assert_eq!(
-        cells(row(&out.stdout, "daily-back").unwrap())[1],
-        "Daily back reset"
-    );
+    let home = Home::new();
+    insta::assert_snapshot!(printed(&home, &["list"]));
 }
 
 #[test]
 fn list_with_routines_dir_shows_the_valid_fixtures_beside_the_built_ins() {
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.knotless();
-    cmd.args(["--routines", "tests/fixtures/valid", "list"]);
-    let out = run(cmd);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    let expected = [
-        ("custom-breath", "Slow exhale practice", "5:12", "4"),
-        (
-            "two-sided-with-cues",
-            "Hips and legs after a run",
-            "8:25",
-            "3",
-        ),
-        ("肩こり-evening", "肩こり 夜のケア 🌙", "4:26", "4"),
-    ];
-    for (id, name, length, steps) in expected {
-        let line = row(&out.stdout, id).unwrap_or_else(|| panic!("{id} not listed"));
-        let cells = cells(line);
-        assert_eq!(&cells[1..4], [name, length, steps], "{line}");
-        assert!(cells[4].starts_with("--routines "), "{line}");
-    }
-    for (id, _) in BUILTINS {
-        assert!(row(&out.stdout, id).is_some(), "{id} not listed");
-    }
+    let home = Home::new();
+    let args = ["--routines", "tests/fixtures/valid", "list"];
+    insta::assert_snapshot!(printed(&home, &args));
 }
 
 #[test]
 fn a_broken_file_is_listed_as_broken_and_hides_nothing() {
-    let sandbox = Sandbox::new();
-    let dir = sandbox.scratch("mixed");
-    fs::copy(
-        fixture("valid", "custom-breath.toml"),
-        dir.join("custom-breath.toml"),
-    )
-    .unwrap();
-    fs::copy(
-        fixture("valid", "two-sided-with-cues.toml"),
-        dir.join("two-sided-with-cues.toml"),
-    )
-    .unwrap();
-    fs::copy(
-        fixture("invalid", "unknown-kind.toml"),
-        dir.join("oops.toml"),
-    )
-    .unwrap();
-
-    let mut cmd = sandbox.knotless();
-    cmd.arg("--routines").arg(&dir).arg("list");
-    let out = run(cmd);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    let broken = row(&out.stdout, "oops").expect("the broken file is listed");
-    assert!(broken.contains("BROKEN"), "{broken}");
-    assert!(broken.contains("knotless check"), "{broken}");
-    assert!(
-        row(&out.stdout, "custom-breath")
-            .unwrap()
-            .contains("Slow exhale practice")
-    );
-    assert!(
-        row(&out.stdout, "two-sided-with-cues")
-            .unwrap()
-            .contains("Hips and legs after a run")
-    );
-    assert!(row(&out.stdout, "daily-back").is_some());
+    let home = Home::new();
+    let dir = home.dir("mixed");
+    for (group, name, to) in [
+        ("valid", "custom-breath.toml", "custom-breath.toml"),
+        (
+            "valid",
+            "two-sided-with-cues.toml",
+            "two-sided-with-cues.toml",
+        ),
+        ("invalid", "unknown-kind.toml", "oops.toml"),
+    ] {
+        fs::copy(fixture(group, name), dir.join(to)).unwrap();
+    }
+    let dir = dir.display().to_string();
+    insta::assert_snapshot!(printed(&home, &["--routines", &dir, "list"]));
 }
 
 #[test]
 fn a_user_routine_with_a_built_in_id_replaces_the_built_in() {
-    let sandbox = Sandbox::new();
-    fs::write(
-        sandbox.user_routines().join("desk-break.toml"),
-        "name = \"My own desk break\"\n\n[[steps]]\nkind = \"rest\"\ntitle = \"Sit back\"\nduration = \"1m\"\n",
-    )
-    .unwrap();
-    let mut cmd = sandbox.knotless();
-    cmd.arg("list");
-    let out = run(cmd);
-    assert_eq!(out.code, Some(0));
-    let line = row(&out.stdout, "desk-break").unwrap();
-    let cells = cells(line);
-    assert_eq!(cells[1], "My own desk break", "{line}");
-    assert!(cells[4].starts_with("user "), "{line}");
-    assert!(!out.stdout.contains("Desk break"), "{}", out.stdout);
-    assert_eq!(
-        out.stdout
-            .lines()
-            .filter(|l| l.starts_with("desk-break "))
-            .count(),
-        1
+    let home = Home::new();
+    home.routine(
+        "desk-break",
+        &routine("My own desk break").rest("Sit back", "1m").text(),
     );
-
-    let mut cmd = sandbox.knotless();
-    cmd.args(["show", "desk-break"]);
-    let out = run(cmd);
-    assert_eq!(out.code, Some(0));
-    assert!(
-        out.stdout
-            .starts_with("My own desk break (desk-break, user)\n"),
-        "{}",
-        out.stdout
+    insta::assert_snapshot!("user_desk_break_list", printed(&home, &["list"]));
+    insta::assert_snapshot!(
+        "user_desk_break_show",
+        printed(&home, &["show", "desk-break"])
     );
 }
 
 #[test]
 fn show_prints_the_timeline_with_a_total() {
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.knotless();
-    cmd.args(["show", "daily-back"]);
-    let out = run(cmd);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    assert!(
-        out.stdout
-            .starts_with("Daily back reset (daily-back, built-in)\n")
-    );
-    assert!(
-        out.stdout.lines().any(|l| cells(l)
-            == [
-                "START", "LENGTH", "KIND", "TITLE", "AREA", "SIDE", "POSITION"
-            ]),
-        "{}",
-        out.stdout
-    );
-    assert!(out.stdout.contains("Shoulder rolls"));
-    assert!(out.stdout.contains("cue: Now roll them forwards"));
-    // The glance line, the position, a step's own get-ready and the pauses
-    // between sides are all in the timeline.
-    assert!(
-        out.stdout
-            .contains("  glance: Roll both shoulders slowly back\n")
-    );
-    assert!(
-        out.stdout.contains(" 4:25    0:20    get ready: wall\n"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout
-            .contains(" 5:45    0:10    switch to the right side\n")
-    );
-    let ball = out
-        .stdout
-        .lines()
-        .find(|l| l.contains("Ball between the blades") && l.contains("left"))
-        .unwrap();
-    assert_eq!(cells(ball).last(), Some(&"wall"), "{ball}");
-    assert!(out.stdout.contains("5 pauses between sides (30 s in all)"));
-    assert!(
-        out.stdout.contains("\nTotal 13:04: 10 steps"),
-        "{}",
-        out.stdout
-    );
+    let home = Home::new();
+    insta::assert_snapshot!(printed(&home, &["show", "daily-back"]));
 }
 
 #[test]
 fn show_of_an_unknown_id_suggests_the_closest_one() {
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.knotless();
+    let home = Home::new();
+    let mut cmd = home.knotless();
     cmd.args(["show", "daily-bak"]);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(1));
     assert!(out.stdout.is_empty(), "{}", out.stdout);
     assert!(
@@ -903,10 +696,10 @@ fn show_of_an_unknown_id_suggests_the_closest_one() {
 
 #[test]
 fn show_of_a_broken_routine_prints_its_problems() {
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.knotless();
+    let home = Home::new();
+    let mut cmd = home.knotless();
     cmd.args(["show", "tests/fixtures/invalid/unknown-kind.toml"]);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(1));
     assert!(
         out.stderr.contains("unknown-kind.toml:10:8\n"),
@@ -922,36 +715,22 @@ fn show_of_a_broken_routine_prints_its_problems() {
 
 #[test]
 fn show_by_path_works_and_wide_titles_line_up() {
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.knotless();
-    cmd.args(["show", "tests/fixtures/valid/肩こり-evening.toml"]);
-    let out = run(cmd);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    assert!(
-        out.stdout
-            .starts_with("肩こり 夜のケア 🌙 (肩こり-evening, file)\n"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains("\nTotal 4:26: 4 steps"),
-        "{}",
-        out.stdout
-    );
+    let home = Home::new();
+    let out = printed(&home, &["show", "tests/fixtures/valid/肩こり-evening.toml"]);
+    insta::assert_snapshot!(out);
 
     // The AREA column starts at the same display column after a CJK/emoji
     // title as after a plain one.
     let area_column = |title: &str, area: &str| {
         let line = out
-            .stdout
             .lines()
             .find(|l| l.contains(title))
-            .unwrap_or_else(|| panic!("no row for {title}\n{}", out.stdout));
+            .unwrap_or_else(|| panic!("no row for {title}\n{out}"));
         let after = line.find(title).unwrap() + title.len();
         let at = after + line[after..].find(area).unwrap();
         line[..at].width()
     };
-    let header = out.stdout.lines().find(|l| l.starts_with("START")).unwrap();
+    let header = out.lines().find(|l| l.starts_with("START")).unwrap();
     let header_area = header[..header.find("AREA").unwrap()].width();
     assert_eq!(area_column("Trapezius squeeze", "shoulders"), header_area);
     assert_eq!(area_column("肩回し 🔄", "shoulders"), header_area);
@@ -960,10 +739,10 @@ fn show_by_path_works_and_wide_titles_line_up() {
 
 #[test]
 fn list_lines_up_wide_names() {
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.knotless();
+    let home = Home::new();
+    let mut cmd = home.knotless();
     cmd.args(["--routines", "tests/fixtures/valid", "list"]);
-    let out = run(cmd);
+    let out = cmd.run();
     let header = out.stdout.lines().next().unwrap();
     // LENGTH is right-aligned: every length ends where the heading ends.
     let end = header[..header.find("LENGTH").unwrap() + "LENGTH".len()].width();
@@ -977,49 +756,17 @@ fn list_lines_up_wide_names() {
 
 #[test]
 fn show_counts_both_sides_and_fractional_breaths() {
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.knotless();
-    cmd.args(["show", "tests/fixtures/valid/two-sided-with-cues.toml"]);
-    let out = run(cmd);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    let left = out
-        .stdout
-        .lines()
-        .find(|l| l.contains("Ball under the glute") && l.ends_with("left"))
-        .unwrap();
-    let right = out
-        .stdout
-        .lines()
-        .find(|l| l.contains("Ball under the glute") && l.ends_with("right"))
-        .unwrap();
-    assert_eq!(cells(left)[..2], ["0:10", "2:00"]);
-    assert_eq!(cells(right)[..2], ["2:15", "2:00"]);
-    // Cues are sorted by time within each side.
-    assert!(
-        out.stdout
-            .contains(" 0:40            cue: Breathe out and let the weight sink\n")
+    let home = Home::new();
+    insta::assert_snapshot!(
+        "show_two_sided_with_cues",
+        printed(
+            &home,
+            &["show", "tests/fixtures/valid/two-sided-with-cues.toml"]
+        )
     );
-    assert!(
-        out.stdout
-            .contains(" 2:45            cue: Breathe out and let the weight sink\n")
-    );
-    assert!(
-        out.stdout.contains("\nTotal 8:25: 3 steps"),
-        "{}",
-        out.stdout
-    );
-
-    let mut cmd = sandbox.knotless();
-    cmd.args(["show", "tests/fixtures/valid/custom-breath.toml"]);
-    let out = run(cmd);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    assert!(out.stdout.contains("in 3.5"), "{}", out.stdout);
-    assert!(out.stdout.contains("out 6.5"), "{}", out.stdout);
-    // No get-ready pauses: transition = 0.
-    assert!(
-        out.stdout.contains("\nTotal 5:12: 4 steps\n"),
-        "{}",
-        out.stdout
+    insta::assert_snapshot!(
+        "show_custom_breath",
+        printed(&home, &["show", "tests/fixtures/valid/custom-breath.toml"])
     );
 }
 
@@ -1036,7 +783,7 @@ fn assert_no_raw_controls(what: &str, bytes: &[u8]) {
     }
 }
 
-fn assert_all_safe(what: &str, out: &Run) {
+fn assert_all_safe(what: &str, out: &Out) {
     assert_no_raw_controls(&format!("{what} stdout"), &out.raw_stdout);
     assert_no_raw_controls(&format!("{what} stderr"), &out.raw_stderr);
 }
@@ -1059,11 +806,11 @@ fn control_fixtures_hold_the_control_bytes_they_are_about() {
 
 #[test]
 fn a_raw_escape_in_a_quoted_key_is_shown_as_a_control_picture() {
-    let sandbox = Sandbox::new();
+    let home = Home::new();
     let file = fixture("control", "raw-escape-in-key.toml");
-    let mut cmd = sandbox.knotless();
+    let mut cmd = home.knotless();
     cmd.arg("check").arg(&file);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(1));
     assert_all_safe("check", &out);
     assert!(
@@ -1077,9 +824,9 @@ fn a_raw_escape_in_a_quoted_key_is_shown_as_a_control_picture() {
         out.stdout
     );
 
-    let mut cmd = sandbox.knotless();
+    let mut cmd = home.knotless();
     cmd.arg("show").arg(&file);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(1));
     assert_all_safe("show", &out);
     assert!(out.stderr.contains('␛'), "{}", out.stderr);
@@ -1087,11 +834,11 @@ fn a_raw_escape_in_a_quoted_key_is_shown_as_a_control_picture() {
 
 #[test]
 fn escapes_written_in_toml_string_values_are_shown_escaped_in_diagnostics() {
-    let sandbox = Sandbox::new();
+    let home = Home::new();
     let file = fixture("control", "escaped-escape-in-values.toml");
-    let mut cmd = sandbox.knotless();
+    let mut cmd = home.knotless();
     cmd.arg("check").arg(&file);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(1));
     assert_all_safe("check", &out);
     assert!(
@@ -1109,9 +856,9 @@ fn escapes_written_in_toml_string_values_are_shown_escaped_in_diagnostics() {
     assert!(out.stdout.contains("escaped-escape-in-values.toml:9:1\n"));
     assert!(out.stdout.contains("escaped-escape-in-values.toml:14:10\n"));
 
-    let mut cmd = sandbox.knotless();
+    let mut cmd = home.knotless();
     cmd.arg("show").arg(&file);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(1));
     assert_all_safe("show", &out);
     assert!(out.stderr.contains("\\u{1b}"), "{}", out.stderr);
@@ -1119,18 +866,18 @@ fn escapes_written_in_toml_string_values_are_shown_escaped_in_diagnostics() {
 
 #[test]
 fn escapes_in_a_valid_routine_are_shown_escaped_by_list_and_show() {
-    let sandbox = Sandbox::new();
+    let home = Home::new();
     let file = fixture("control", "escaped-escape-valid.toml");
 
-    let mut cmd = sandbox.knotless();
+    let mut cmd = home.knotless();
     cmd.arg("check").arg(&file);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(0), "{}", out.stdout);
     assert_all_safe("check", &out);
 
-    let mut cmd = sandbox.knotless();
+    let mut cmd = home.knotless();
     cmd.args(["--routines", "tests/fixtures/control", "list"]);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(0));
     assert_all_safe("list", &out);
     let line = row(&out.stdout, "escaped-escape-valid").unwrap();
@@ -1143,9 +890,9 @@ fn escapes_in_a_valid_routine_are_shown_escaped_by_list_and_show() {
         assert!(row(&out.stdout, broken).unwrap().contains("BROKEN"));
     }
 
-    let mut cmd = sandbox.knotless();
+    let mut cmd = home.knotless();
     cmd.arg("show").arg(&file);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_all_safe("show", &out);
     assert!(
@@ -1167,25 +914,25 @@ fn escapes_in_a_valid_routine_are_shown_escaped_by_list_and_show() {
         out.stdout
     );
 
-    let mut cmd = sandbox.knotless();
+    let mut cmd = home.knotless();
     cmd.args([
         "--routines",
         "tests/fixtures/control",
         "show",
         "escaped-escape-valid",
     ]);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_all_safe("show by id", &out);
 }
 
 #[test]
 fn raw_escape_and_c1_bytes_in_a_line_that_fails_to_parse_are_made_visible() {
-    let sandbox = Sandbox::new();
+    let home = Home::new();
     let file = fixture("control", "raw-escape-in-bad-line.toml");
-    let mut cmd = sandbox.knotless();
+    let mut cmd = home.knotless();
     cmd.arg("check").arg(&file);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(1));
     assert_all_safe("check", &out);
     assert!(
@@ -1199,9 +946,9 @@ fn raw_escape_and_c1_bytes_in_a_line_that_fails_to_parse_are_made_visible() {
         out.stdout
     );
 
-    let mut cmd = sandbox.knotless();
+    let mut cmd = home.knotless();
     cmd.arg("show").arg(&file);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(1));
     assert_all_safe("show", &out);
     assert!(out.stderr.contains('␛'), "{}", out.stderr);
@@ -1209,10 +956,10 @@ fn raw_escape_and_c1_bytes_in_a_line_that_fails_to_parse_are_made_visible() {
 
 #[test]
 fn checking_the_whole_control_directory_prints_no_raw_control_bytes() {
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.knotless();
+    let home = Home::new();
+    let mut cmd = home.knotless();
     cmd.args(["check", "tests/fixtures/control"]);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(1));
     assert_all_safe("check", &out);
     assert!(out.stdout.contains("in 3 of 4 files"), "{}", out.stdout);
@@ -1220,10 +967,10 @@ fn checking_the_whole_control_directory_prints_no_raw_control_bytes() {
 
 #[test]
 fn version_and_help_work() {
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.knotless();
+    let home = Home::new();
+    let mut cmd = home.knotless();
     cmd.arg("--version");
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(0));
     assert!(
         out.stdout
@@ -1232,9 +979,9 @@ fn version_and_help_work() {
         out.stdout
     );
 
-    let mut cmd = sandbox.knotless();
+    let mut cmd = home.knotless();
     cmd.arg("--help");
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(0));
     for word in [
         "Usage:",
@@ -1250,20 +997,20 @@ fn version_and_help_work() {
 
 #[test]
 fn an_unknown_subcommand_is_a_usage_error() {
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.knotless();
+    let home = Home::new();
+    let mut cmd = home.knotless();
     cmd.arg("lsit");
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(2));
     assert!(out.stderr.contains("lsit"), "{}", out.stderr);
 }
 
 #[test]
 fn completions_for_bash_name_the_program() {
-    let sandbox = Sandbox::new();
-    let mut cmd = sandbox.knotless();
+    let home = Home::new();
+    let mut cmd = home.knotless();
     cmd.args(["completions", "bash"]);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(0));
     assert!(out.stdout.contains("knotless"));
     assert!(out.stdout.contains("complete"), "{}", out.stdout);

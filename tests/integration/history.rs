@@ -17,14 +17,14 @@ use std::time::Duration;
 use knotless::history::{self, Record};
 use tempfile::TempDir;
 
+use crate::support::{Home, Run};
+
 const WRITER_FILE: &str = "KNOTLESS_TEST_WRITER_FILE";
 const WRITER_TAG: &str = "KNOTLESS_TEST_WRITER_TAG";
 const WRITER_COUNT: &str = "KNOTLESS_TEST_WRITER_COUNT";
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/history")
-        .join(name)
+    crate::support::fixture("history", name)
 }
 
 /// A scratch directory in memory where there is one: these tests are about
@@ -241,42 +241,30 @@ fn corrupt_lines_anywhere_are_skipped_and_named() {
     assert!(problem(10).contains("UTC offset"), "{}", problem(10));
 }
 
-/// `knotless` with its data directory in `dir`.
-fn knotless(dir: &Path) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_knotless"));
-    cmd.env("KNOTLESS_DATA_DIR", dir.join("data"))
-        .env("KNOTLESS_CONFIG_DIR", dir.join("config"))
-        .env("NO_COLOR", "1")
-        .env("TZ", "Europe/Berlin");
-    cmd
+/// A home whose history is the fixture `name`; its runs in Berlin time.
+fn with_history(name: &str) -> Home {
+    let home = Home::new();
+    home.history_from(name);
+    home
 }
 
-fn with_history(fixture_name: &str) -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::create_dir_all(dir.path().join("data")).unwrap();
-    fs::copy(
-        fixture(fixture_name),
-        dir.path().join("data").join(history::FILE_NAME),
-    )
-    .unwrap();
-    dir
+fn knotless(home: &Home) -> std::process::Command {
+    let mut cmd = home.knotless();
+    cmd.env("TZ", "Europe/Berlin");
+    cmd
 }
 
 #[test]
 fn knotless_history_prints_the_totals_and_recent_sessions() {
-    let dir = with_history("sessions.jsonl");
-    let out = knotless(dir.path()).arg("history").output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    let home = with_history("sessions.jsonl");
+    let out = knotless(&home).arg("history").run();
+    assert_eq!(out.code, Some(0));
     assert!(
-        !out.stdout.contains(&0x1b),
+        !out.raw_stdout.contains(&0x1b),
         "no raw escape reaches the terminal"
     );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = String::from_utf8(out.raw_stdout).unwrap();
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
     // "Now" is the real date, so only what does not depend on it is checked.
     assert!(stdout.contains("(longest 3 days)"), "{stdout}");
     assert!(
@@ -309,13 +297,10 @@ fn knotless_history_prints_the_totals_and_recent_sessions() {
 
 #[test]
 fn knotless_history_json_is_one_object_for_scripts() {
-    let dir = with_history("torn-last-line.jsonl");
-    let out = knotless(dir.path())
-        .args(["history", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let home = with_history("torn-last-line.jsonl");
+    let out = knotless(&home).args(["history", "--json"]).run();
+    assert_eq!(out.code, Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.raw_stdout).unwrap();
     assert_eq!(v["longest_streak"], 3);
     assert_eq!(v["all_time"]["sessions"], 3);
     assert_eq!(v["all_time"]["seconds"], 729 * 3);
@@ -330,7 +315,7 @@ fn knotless_history_json_is_one_object_for_scripts() {
     assert_eq!(v["last_session"]["started"], "2026-02-04T07:20:00+01:00");
     assert_eq!(v["skipped_lines"][0]["line"], 4);
     assert_eq!(v["skipped_lines"][0]["file"], history::FILE_NAME);
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let stderr = String::from_utf8(out.raw_stderr).unwrap();
     assert!(
         stderr.contains("line 4 was skipped: it is incomplete"),
         "{stderr}"
@@ -339,13 +324,13 @@ fn knotless_history_json_is_one_object_for_scripts() {
 
 #[test]
 fn knotless_history_without_a_file_is_friendly() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = knotless(dir.path()).arg("history").output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    let home = Home::new();
+    let out = knotless(&home).arg("history").run();
+    assert_eq!(out.code, Some(0));
     assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.raw_stdout).unwrap(),
         "No sessions yet. Finish a routine and it shows here.\n"
     );
-    assert!(out.stderr.is_empty());
-    assert!(!dir.path().join("data").exists(), "reading creates nothing");
+    assert!(out.raw_stderr.is_empty());
+    assert!(!home.data().exists(), "reading creates nothing");
 }

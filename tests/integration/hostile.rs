@@ -4,47 +4,10 @@
 
 use std::fs;
 use std::os::unix::fs::symlink;
+#[cfg(feature = "sound")]
 use std::path::PathBuf;
 
-use assert_cmd::Command;
-
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-impl Home {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn config(&self) -> PathBuf {
-        self.dir.path().join("config")
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn knotless(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_knotless"));
-        cmd.env("KNOTLESS_CONFIG_DIR", self.config())
-            .env("KNOTLESS_DATA_DIR", self.path("data"))
-            .env("NO_COLOR", "1")
-            // This machine's own history file is history-ci.jsonl.
-            .env("KNOTLESS_HOST", "ci")
-            // No sound server: nothing here may depend on one.
-            .env("PULSE_SERVER", self.path("no-server").display().to_string())
-            .env_remove("VISUAL")
-            .env_remove("EDITOR");
-        cmd
-    }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use crate::support::{Home, Run};
 
 /// `x = {a,a,a,...}` on one line: thousands of errors, each on the same
 /// very long line.
@@ -57,9 +20,9 @@ fn a_file_with_thousands_of_errors_on_one_long_line_gives_a_short_report() {
     let home = Home::new();
     let file = home.path("wide.toml");
     fs::write(&file, one_long_line(50_000)).unwrap();
-    let out = home.knotless().arg("check").arg(&file).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let stdout = text(&out.stdout);
+    let out = home.knotless().arg("check").arg(&file).run();
+    assert_eq!(out.code, Some(1));
+    let stdout = out.stdout;
     // Was 152 MB for a tenth of this file.
     assert!(stdout.len() < 16 * 1024, "{} bytes", stdout.len());
     assert!(stdout.contains("wide.toml:1:"), "{stdout}");
@@ -80,14 +43,18 @@ fn a_broken_file_never_hides_the_report_on_the_others() {
         "name = \"x\"\nsumary = \"y\"\n",
     )
     .unwrap();
-    let out = home.knotless().arg("check").output().unwrap();
-    let stdout = text(&out.stdout);
+    let out = home.knotless().arg("check").run();
+    let stdout = out.stdout;
     assert!(stdout.len() < 32 * 1024, "{} bytes", stdout.len());
     assert!(stdout.contains("did you mean `summary`?"), "{stdout}");
     // The same file as settings: every session reads it.
     fs::write(home.config().join("config.toml"), one_long_line(50_000)).unwrap();
-    let out = home.knotless().arg("config").output().unwrap();
-    assert!(out.stdout.len() < 16 * 1024, "{} bytes", out.stdout.len());
+    let out = home.knotless().arg("config").run();
+    assert!(
+        out.raw_stdout.len() < 16 * 1024,
+        "{} bytes",
+        out.raw_stdout.len()
+    );
 }
 
 #[test]
@@ -99,14 +66,9 @@ fn check_json_gives_every_diagnostic_with_its_place() {
         "name = \"x\"\nsumary = \"y\"\n[[steps]]\nkind = \"kneading\"\n",
     )
     .unwrap();
-    let out = home
-        .knotless()
-        .args(["check", "--json"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = home.knotless().args(["check", "--json"]).arg(&file).run();
+    assert_eq!(out.code, Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.raw_stdout).unwrap();
     assert_eq!(doc["clean"], false);
     let diagnostics = doc["diagnostics"].as_array().unwrap();
     let typo = diagnostics
@@ -120,9 +82,9 @@ fn check_json_gives_every_diagnostic_with_its_place() {
     assert_eq!(typo["severity"], "error");
     assert!(typo["help"].as_str().unwrap().contains("summary"));
     assert!(typo["file"].as_str().unwrap().ends_with("typo.toml"));
-    let fine = home.knotless().args(["check", "--json"]).output().unwrap();
-    assert!(fine.status.success());
-    let doc: serde_json::Value = serde_json::from_slice(&fine.stdout).unwrap();
+    let fine = home.knotless().args(["check", "--json"]).run();
+    assert!(fine.success());
+    let doc: serde_json::Value = serde_json::from_slice(&fine.raw_stdout).unwrap();
     assert_eq!(
         (doc["clean"].as_bool(), doc["problems"].as_u64()),
         (Some(true), Some(0))
@@ -144,15 +106,11 @@ fn one_wrong_setting_leaves_the_others_in_force() {
         ),
     )
     .unwrap();
-    let out = home.knotless().arg("list").output().unwrap();
-    assert!(
-        text(&out.stdout).contains("my-break"),
-        "{}",
-        text(&out.stdout)
-    );
-    let out = home.knotless().arg("config").output().unwrap();
-    let stdout = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(1));
+    let out = home.knotless().arg("list").run();
+    assert!(out.stdout.contains("my-break"), "{}", out.stdout);
+    let out = home.knotless().arg("config").run();
+    let stdout = out.stdout;
+    assert_eq!(out.code, Some(1));
     assert!(stdout.contains("from 0 to 100"), "{stdout}");
     assert!(stdout.contains("volume = 70"), "{stdout}");
 }
@@ -165,19 +123,15 @@ fn new_never_writes_through_a_schema_link() {
     let precious = home.path("precious.txt");
     fs::write(&precious, "keep me").unwrap();
     symlink(&precious, routines.join("routine.schema.json")).unwrap();
-    let out = home
-        .knotless()
-        .args(["new", "Evening neck"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = home.knotless().args(["new", "Evening neck"]).run();
+    assert!(out.success(), "{}", out.stderr);
     assert!(routines.join("evening-neck.toml").is_file());
     assert_eq!(fs::read_to_string(&precious).unwrap(), "keep me");
     // A link where the routine would go: refused, its target never made.
     let target = home.path("elsewhere.toml");
     symlink(&target, routines.join("second.toml")).unwrap();
-    let out = home.knotless().args(["new", "Second"]).output().unwrap();
-    assert!(!out.status.success());
+    let out = home.knotless().args(["new", "Second"]).run();
+    assert!(!out.success());
     assert!(!target.exists());
 }
 
@@ -187,13 +141,9 @@ fn config_init_never_follows_a_dangling_link() {
     fs::create_dir_all(home.config()).unwrap();
     let target = home.path("made-by-knotless.toml");
     symlink(&target, home.config().join("config.toml")).unwrap();
-    let out = home.knotless().args(["config", "--init"]).output().unwrap();
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("already exists"),
-        "{}",
-        text(&out.stderr)
-    );
+    let out = home.knotless().args(["config", "--init"]).run();
+    assert!(!out.success());
+    assert!(out.stderr.contains("already exists"), "{}", out.stderr);
     assert!(!target.exists());
 }
 
@@ -206,18 +156,9 @@ fn sounds_export_never_writes_through_a_link() {
     let precious = home.path("precious.txt");
     fs::write(&precious, "keep me").unwrap();
     symlink(&precious, dir.join("bell.wav")).unwrap();
-    let out = home
-        .knotless()
-        .args(["sounds", "--export"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("symbolic link"),
-        "{}",
-        text(&out.stderr)
-    );
+    let out = home.knotless().args(["sounds", "--export"]).arg(&dir).run();
+    assert!(!out.success());
+    assert!(out.stderr.contains("symbolic link"), "{}", out.stderr);
     assert_eq!(fs::read_to_string(&precious).unwrap(), "keep me");
 }
 
@@ -230,18 +171,14 @@ fn a_full_disk_leaves_the_history_as_it_was() {
     let home = Home::new();
     let data = home.path("data");
     fs::create_dir_all(&data).unwrap();
-    let history = data.join("history-ci.jsonl");
+    let history = home.own_history();
     let before = format!("{LINE}\n").repeat(20);
     fs::write(&history, &before).unwrap();
     // The file may grow by 40 bytes only: the record is cut off part way,
     // as on a full disk.
     let limit = (before.len() + 40) as libc::rlim_t;
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_knotless"));
-    cmd.env("KNOTLESS_CONFIG_DIR", home.config())
-        .env("KNOTLESS_DATA_DIR", &data)
-        .env("KNOTLESS_HOST", "ci")
-        .env("PULSE_SERVER", home.path("no-server").display().to_string())
-        .args(["run", "breathe-5", "--plain", "--speed", "100"]);
+    let mut cmd = home.knotless();
+    cmd.args(["run", "breathe-5", "--plain", "--speed", "100"]);
     // SAFETY: only async-signal-safe calls between fork and exec.
     unsafe {
         cmd.pre_exec(move || {
@@ -254,23 +191,15 @@ fn a_full_disk_leaves_the_history_as_it_was() {
             Ok(())
         });
     }
-    let out = cmd.output().unwrap();
+    let out = cmd.run();
     // Said in the plain output, where the rest of the session is.
-    let said = text(&out.stdout) + &text(&out.stderr);
+    let said = out.stdout + &out.stderr;
     assert!(said.contains("the file is as it was"), "{said}");
     assert_eq!(fs::read_to_string(&history).unwrap(), before);
-    let out = home.knotless().arg("history").output().unwrap();
-    assert!(out.status.success());
-    assert!(
-        !text(&out.stdout).contains("crash"),
-        "{}",
-        text(&out.stdout)
-    );
-    assert!(
-        !text(&out.stderr).contains("crash"),
-        "{}",
-        text(&out.stderr)
-    );
+    let out = home.knotless().arg("history").run();
+    assert!(out.success());
+    assert!(!out.stdout.contains("crash"), "{}", out.stdout);
+    assert!(!out.stderr.contains("crash"), "{}", out.stderr);
 }
 
 #[test]
@@ -278,24 +207,20 @@ fn a_pipe_as_the_history_file_is_refused_without_waiting() {
     let home = Home::new();
     let data = home.path("data");
     fs::create_dir_all(&data).unwrap();
-    let fifo = std::ffi::CString::new(data.join("history-ci.jsonl").to_str().unwrap()).unwrap();
+    let fifo = std::ffi::CString::new(home.own_history().to_str().unwrap()).unwrap();
     // SAFETY: a valid NUL-terminated path.
     assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
     // Reading never opens it (it would wait for a writer for ever).
     let out = home
         .knotless()
         .arg("history")
-        .timeout(std::time::Duration::from_secs(10))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        .run_within(std::time::Duration::from_secs(10));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
     let out = home
         .knotless()
         .args(["run", "breathe-5", "--plain", "--speed", "100"])
-        .timeout(std::time::Duration::from_secs(30))
-        .output()
-        .unwrap();
-    let said = text(&out.stdout) + &text(&out.stderr);
+        .run_within(std::time::Duration::from_secs(30));
+    let said = out.stdout + &out.stderr;
     assert!(said.contains("not a regular file"), "{said}");
     assert!(!said.contains("Invalid argument"));
 }
@@ -307,10 +232,9 @@ fn a_sound_file_that_claims_too_much_is_refused_by_check() {
     let out = home
         .knotless()
         .args(["check", "tests/fixtures/sound/lying-flac.toml"])
-        .output()
-        .unwrap();
-    let stdout = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+        .run();
+    let stdout = out.stdout;
+    assert_eq!(out.code, Some(1), "{stdout}");
     assert!(stdout.contains("8 channels at 655350 Hz"), "{stdout}");
     assert!(stdout.contains("lying-flac.toml:6:9"), "{stdout}");
 }
@@ -363,42 +287,41 @@ fn wedged_server(
 fn a_wedged_sound_server_neither_hangs_nor_slows_anything() {
     use std::time::{Duration, Instant};
     let home = Home::new();
-    let (_server, _waiting, socket) = wedged_server(home.dir.path());
+    let (_server, _waiting, socket) = wedged_server(home.root());
     let server = format!("unix:{}", socket.display());
     let start = Instant::now();
     let out = home
         .knotless()
         .env("PULSE_SERVER", &server)
         .arg("sounds")
-        .timeout(Duration::from_secs(20))
-        .output()
-        .unwrap();
+        .run_within(Duration::from_secs(20));
     assert!(
         start.elapsed() < Duration::from_secs(10),
         "{:?}",
         start.elapsed()
     );
-    let stdout = text(&out.stdout);
+    let stdout = out.stdout;
     assert!(stdout.contains("did not answer in time"), "{stdout}");
 
-    let routine = home.path("short.toml");
-    fs::write(
-        &routine,
-        "name = \"Short\"\n[defaults]\ntransition = \"0s\"\n[[steps]]\nkind = \"rest\"\ntitle = \"One\"\nduration = \"2s\"\n[[steps]]\nkind = \"rest\"\ntitle = \"Two\"\nduration = \"1s\"\n",
-    )
-    .unwrap();
+    let short = home.write(
+        "short.toml",
+        crate::support::routine("Short")
+            .quick()
+            .rest("One", "2s")
+            .rest("Two", "1s")
+            .text(),
+    );
     let start = Instant::now();
     let out = home
         .knotless()
         .env("PULSE_SERVER", &server)
         .args(["run", "--plain"])
-        .arg(&routine)
-        .timeout(Duration::from_secs(30))
-        .output()
-        .unwrap();
+        .arg(&short)
+        .run_within(Duration::from_secs(30));
     let took = start.elapsed();
-    let stdout = text(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
+    let success = out.success();
+    let stdout = out.stdout;
+    assert!(success, "{stdout}");
     // A 3-second routine: was 7.5 s with a wedged server.
     assert!(took < Duration::from_millis(4500), "{took:?}");
     assert!(

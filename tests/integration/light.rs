@@ -12,10 +12,9 @@ const DARK_ACCENT: &str = "38;2;143;188;187";
 const LIGHT_ACCENT: &str = "38;2;0;108;110";
 
 fn fixture() -> String {
-    format!(
-        "{}/tests/fixtures/session/three-steps.toml",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    crate::support::fixture("session", "three-steps.toml")
+        .display()
+        .to_string()
 }
 
 /// Answer the background query the way a terminal with a `background`

@@ -4,63 +4,29 @@
 
 use std::fs;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
 
 use knotless::history::{self, Outcome, Record};
-use tempfile::TempDir;
 
-struct Home {
-    dir: TempDir,
+use crate::pty::Pty;
+use crate::support::{Home, Run, fixture, routine};
+
+/// Exit code, stdout and stderr of knotless `args` in `home`.
+fn output(home: &Home, args: &[&str]) -> (i32, String, String) {
+    let out = home.knotless().args(args).run();
+    (out.code.unwrap_or(-1), out.stdout, out.stderr)
 }
 
-impl Home {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn config(&self) -> PathBuf {
-        self.dir.path().join("config")
-    }
-
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    fn knotless(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_knotless"));
-        cmd.args(args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("KNOTLESS_CONFIG_DIR", self.config())
-            .env("KNOTLESS_DATA_DIR", self.data())
-            .env("PULSE_SERVER", "unix:/nonexistent/knotless-test/native")
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null());
-        cmd
-    }
-
-    fn output(&self, args: &[&str]) -> (i32, String, String) {
-        let out = self.knotless(args).output().unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-
-    fn records(&self) -> Vec<Record> {
-        let loaded = history::load(&self.data().join(history::FILE_NAME)).unwrap();
-        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
-        loaded.records
-    }
+/// Every record of the home's history; none may be skipped.
+fn records(home: &Home) -> Vec<Record> {
+    let loaded = history::load(&home.data().join(history::FILE_NAME)).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    loaded.records
 }
 
 fn five_seconds() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/session/five-seconds.toml")
+    fixture("session", "five-seconds.toml")
         .display()
         .to_string()
 }
@@ -99,7 +65,8 @@ fn a_plain_session_stopped_by_sigterm_resumes_at_its_step_with_a_linked_line() {
         let home = Home::new();
         let routine = five_seconds();
         let mut child = home
-            .knotless(&["run", &routine, "--plain"])
+            .knotless()
+            .args(["run", &routine, "--plain"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -120,12 +87,12 @@ fn a_plain_session_stopped_by_sigterm_resumes_at_its_step_with_a_linked_line() {
         let stopped_in = last_step(&lines);
         assert!(stopped_in >= stop_at, "{lines:?}");
 
-        let first = home.records();
+        let first = records(&home);
         assert_eq!(first.len(), 1);
         assert_eq!(first[0].outcome, Outcome::Stopped);
         assert_eq!(first[0].stopped_at_step, Some(stopped_in - 1), "{lines:?}");
 
-        let (code, out, err) = home.output(&["run", &routine, "--resume", "--plain"]);
+        let (code, out, err) = output(&home, &["run", &routine, "--resume", "--plain"]);
         assert_eq!(code, 0, "{out}\n{err}");
         assert!(
             out.contains(&format!("Continuing from step {stopped_in} of 5")),
@@ -139,7 +106,7 @@ fn a_plain_session_stopped_by_sigterm_resumes_at_its_step_with_a_linked_line() {
         assert_eq!(steps.len(), 5 - stopped_in + 1, "{out}");
         assert!(out.contains("Finished"), "{out}");
 
-        let both = home.records();
+        let both = records(&home);
         assert_eq!(both.len(), 2);
         let resumed = &both[1];
         assert_eq!(resumed.outcome, Outcome::Finished);
@@ -151,13 +118,13 @@ fn a_plain_session_stopped_by_sigterm_resumes_at_its_step_with_a_linked_line() {
         assert_eq!(resumed.stopped_at_step, None);
 
         // Finished in two parts today: the streak counts it.
-        let (code, json, _) = home.output(&["history", "--json"]);
+        let (code, json, _) = output(&home, &["history", "--json"]);
         assert_eq!(code, 0);
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(v["current_streak"], 1, "{json}");
 
         // Nothing left to continue.
-        let (code, _, err) = home.output(&["run", &routine, "--resume", "--plain"]);
+        let (code, _, err) = output(&home, &["run", &routine, "--resume", "--plain"]);
         assert_eq!(code, 1);
         assert!(err.contains("no stopped session"), "{err}");
     }
@@ -166,7 +133,7 @@ fn a_plain_session_stopped_by_sigterm_resumes_at_its_step_with_a_linked_line() {
 #[test]
 fn resume_with_no_history_says_so_and_starts_nothing() {
     let home = Home::new();
-    let (code, out, err) = home.output(&["run", "daily-back", "--resume", "--plain"]);
+    let (code, out, err) = output(&home, &["run", "daily-back", "--resume", "--plain"]);
     assert_eq!(code, 1);
     assert!(out.is_empty(), "{out}");
     assert!(
@@ -179,14 +146,14 @@ fn resume_with_no_history_says_so_and_starts_nothing() {
 #[test]
 fn show_minutes_fits_and_says_so_or_says_what_fits() {
     let home = Home::new();
-    let (code, out, _) = home.output(&["show", "daily-back", "--minutes", "10"]);
+    let (code, out, _) = output(&home, &["show", "daily-back", "--minutes", "10"]);
     assert_eq!(code, 0);
     assert!(out.contains("Fitted to 10 minutes (written: "), "{out}");
     assert!(
         out.contains("Total 10:0") || out.contains("Total 9:5"),
         "{out}"
     );
-    let (code, _, err) = home.output(&["show", "daily-back", "--minutes", "59"]);
+    let (code, _, err) = output(&home, &["show", "daily-back", "--minutes", "59"]);
     assert_eq!(code, 1);
     assert!(
         err.contains("Daily back reset can be fitted between") && err.contains("not 59"),
@@ -197,17 +164,20 @@ fn show_minutes_fits_and_says_so_or_says_what_fits() {
 #[test]
 fn a_fitted_plain_run_records_written_and_fitted_lengths() {
     let home = Home::new();
-    let (code, out, err) = home.output(&[
-        "run",
-        "desk-break",
-        "--minutes",
-        "6",
-        "--plain",
-        "--speed",
-        "100",
-    ]);
+    let (code, out, err) = output(
+        &home,
+        &[
+            "run",
+            "desk-break",
+            "--minutes",
+            "6",
+            "--plain",
+            "--speed",
+            "100",
+        ],
+    );
     assert_eq!(code, 0, "{out}\n{err}");
-    let records = home.records();
+    let records = records(&home);
     assert_eq!(records[0].fitted_minutes, Some(6));
     let desk = knotless::routine::Library::builtins()
         .find("desk-break")
@@ -234,39 +204,39 @@ fn compose_prints_a_routine_that_check_accepts_and_saves_without_overwriting() {
         "--seed",
         "3",
     ];
-    let (code, text, err) = home.output(&args);
+    let (code, text, err) = output(&home, &args);
     assert_eq!(code, 0, "{err}");
-    let (again_code, again, _) = home.output(&args);
+    let (again_code, again, _) = output(&home, &args);
     assert_eq!(
         (again_code, &again),
         (0, &text),
         "the same seed, the same routine"
     );
-    let scratch = home.dir.path().join("composed.toml");
+    let scratch = home.path("composed.toml");
     fs::write(&scratch, &text).unwrap();
-    let (code, out, err) = home.output(&["check", "--strict", scratch.to_str().unwrap()]);
+    let (code, out, err) = output(&home, &["check", "--strict", scratch.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}{err}\n{text}");
 
     let mut save = args.to_vec();
     save.extend(["--save", "My neck"]);
-    let (code, out, err) = home.output(&save);
+    let (code, out, err) = output(&home, &save);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("knotless run my-neck"), "{out}");
     let path = home.config().join("routines/my-neck.toml");
     let saved = fs::read_to_string(&path).unwrap();
     assert!(saved.contains("name = \"My neck\""), "{saved}");
-    let (code, out, _) = home.output(&["show", "my-neck"]);
+    let (code, out, _) = output(&home, &["show", "my-neck"]);
     assert_eq!(code, 0, "{out}");
 
-    let (code, _, err) = home.output(&save);
+    let (code, _, err) = output(&home, &save);
     assert_eq!(code, 1);
     assert!(err.contains("already exists"), "{err}");
     assert_eq!(fs::read_to_string(&path).unwrap(), saved);
 
-    let (code, _, err) = home.output(&["compose", "--focus", "neck", "--avoid", "neck"]);
+    let (code, _, err) = output(&home, &["compose", "--focus", "neck", "--avoid", "neck"]);
     assert_eq!(code, 1);
     assert!(err.contains("both a focus and an area to avoid"), "{err}");
-    let (code, _, err) = home.output(&["compose", "--focus", "elbow"]);
+    let (code, _, err) = output(&home, &["compose", "--focus", "elbow"]);
     assert_eq!(code, 2);
     assert!(err.contains("not an area"), "{err}");
 }
@@ -274,29 +244,29 @@ fn compose_prints_a_routine_that_check_accepts_and_saves_without_overwriting() {
 #[test]
 fn compose_draws_on_the_users_step_library() {
     let home = Home::new();
-    let steps = home.config().join("steps");
-    fs::create_dir_all(&steps).unwrap();
-    fs::write(
-        steps.join("mine.toml"),
-        "name = \"Mine\"\n[[steps]]\nkind = \"kneading\"\ntitle = \"My special ear rub\"\nduration = \"40s\"\narea = \"face\"\n",
-    )
-    .unwrap();
-    fs::write(steps.join("broken.toml"), "name = \n").unwrap();
+    let mine = routine("Mine")
+        .step("kneading", "My special ear rub", "40s")
+        .set("area", "\"face\"");
+    home.write("config/steps/mine.toml", mine.text());
+    home.write("config/steps/broken.toml", "name = \n");
     // The seed decides which face steps are tried first: over a few days
     // the user's own step comes up.
     let mut used = false;
     let mut err = String::new();
     for seed in 0..10 {
         let seed = seed.to_string();
-        let (code, out, e) = home.output(&[
-            "compose",
-            "--minutes",
-            "5",
-            "--focus",
-            "face",
-            "--seed",
-            &seed,
-        ]);
+        let (code, out, e) = output(
+            &home,
+            &[
+                "compose",
+                "--minutes",
+                "5",
+                "--focus",
+                "face",
+                "--seed",
+                &seed,
+            ],
+        );
         assert_eq!(code, 0, "{e}");
         used |= out.contains("My special ear rub");
         err = e;
@@ -309,24 +279,19 @@ fn compose_draws_on_the_users_step_library() {
 fn a_full_screen_session_stopped_by_sigterm_resumes_at_its_step() {
     let home = Home::new();
     let routine = five_seconds();
-    let env = [
-        ("KNOTLESS_CONFIG_DIR", home.config().display().to_string()),
-        ("KNOTLESS_DATA_DIR", home.data().display().to_string()),
-    ];
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let mut pty = crate::pty::Pty::spawn_with(&["run", &routine], &env);
+    let mut pty = Pty::start(&home, &["run", &routine], &[]);
     pty.wait_for("Stop if anything hurts");
     pty.send("\r");
     pty.wait_for("Step 3 of 5");
     std::thread::sleep(jitter(300));
     pty.signal("TERM");
     assert_eq!(pty.finish(), 143);
-    let first = home.records();
+    let first = records(&home);
     assert_eq!(first.len(), 1);
     let step = first[0].stopped_at_step.expect("a stopped step");
     assert!(step >= 2, "{:?}", first[0]);
 
-    let mut pty = crate::pty::Pty::spawn_with(&["run", &routine, "--resume"], &env);
+    let mut pty = Pty::start(&home, &["run", &routine, "--resume"], &[]);
     pty.wait_for("Stop if anything hurts");
     pty.send("\r");
     pty.wait_for(&format!("Step {} of 5", step + 1));
@@ -337,7 +302,7 @@ fn a_full_screen_session_stopped_by_sigterm_resumes_at_its_step() {
     pty.wait_for("Well done");
     pty.send("q");
     assert_eq!(pty.finish(), 0);
-    let both = home.records();
+    let both = records(&home);
     assert_eq!(both.len(), 2);
     assert_eq!(
         both[1].continues.as_deref(),

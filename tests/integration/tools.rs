@@ -3,56 +3,31 @@
 //! and one history kept by two machines.
 
 use std::fs;
-use std::path::PathBuf;
+use std::process::Command;
 
-use assert_cmd::Command;
 use serde_json::Value;
-use tempfile::TempDir;
 
-struct Home {
-    dir: TempDir,
+use crate::support::{Home, Run, routine};
+
+/// A home with its routines and data directories made.
+fn home() -> Home {
+    let home = Home::new();
+    home.dir("config/routines");
+    home.dir("data");
+    home
 }
 
-impl Home {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        fs::create_dir_all(dir.path().join("config/routines")).unwrap();
-        fs::create_dir_all(dir.path().join("data")).unwrap();
-        Self { dir }
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    /// The binary in this home, with no sound server to find and no colour.
-    fn knotless(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_knotless"));
-        cmd.env("KNOTLESS_CONFIG_DIR", self.path("config"))
-            .env("KNOTLESS_DATA_DIR", self.path("data"))
-            .env("XDG_RUNTIME_DIR", self.path("run"))
-            .env(
-                "PULSE_SERVER",
-                format!("unix:{}", self.path("no-server").display()),
-            )
-            .env("NO_COLOR", "1")
-            .env_remove("KNOTLESS_COMPLETE")
-            .env_remove("KNOTLESS_HOST");
-        cmd
-    }
-
-    fn broken_routine(&self) {
-        fs::write(
-            self.path("config/routines/my-neck.toml"),
-            "name = \"My neck\"\n[[steps]]\nkind = \"kneding\"\ntitle = \"x\"\nduration = \"1m\"\n",
-        )
-        .unwrap();
-    }
+/// A user routine whose one step is of a kind that does not exist.
+fn broken_routine(home: &Home) {
+    home.routine(
+        "my-neck",
+        &routine("My neck").step("kneding", "x", "1m").text(),
+    );
 }
 
 fn stdout(cmd: &mut Command) -> (Option<i32>, String) {
-    let out = cmd.output().unwrap();
-    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    let out = cmd.run();
+    (out.code, String::from_utf8(out.raw_stdout).unwrap())
 }
 
 fn json(cmd: &mut Command) -> (Option<i32>, Value) {
@@ -63,8 +38,8 @@ fn json(cmd: &mut Command) -> (Option<i32>, Value) {
 
 #[test]
 fn list_json_names_good_and_broken_routines() {
-    let home = Home::new();
-    home.broken_routine();
+    let home = home();
+    broken_routine(&home);
     let (code, v) = json(home.knotless().args(["list", "--json"]));
     assert_eq!(code, Some(0));
     let routines = v["routines"].as_array().unwrap();
@@ -82,7 +57,7 @@ fn list_json_names_good_and_broken_routines() {
 
 #[test]
 fn show_json_is_the_timeline_in_seconds() {
-    let home = Home::new();
+    let home = home();
     let (code, v) = json(home.knotless().args(["show", "daily-back", "--json"]));
     assert_eq!(code, Some(0));
     assert_eq!(v["id"], "daily-back");
@@ -113,7 +88,7 @@ fn line(days_ago: i64, routine: &str, outcome: &str) -> String {
 
 #[test]
 fn two_machines_histories_make_one_streak_for_history_and_status() {
-    let home = Home::new();
+    let home = home();
     // Yesterday and the day before on the desk machine (in the old shared
     // file, and its own), today on the laptop.
     fs::write(home.path("data/history.jsonl"), line(2, "a", "finished")).unwrap();
@@ -146,7 +121,7 @@ fn two_machines_histories_make_one_streak_for_history_and_status() {
 
 #[test]
 fn a_session_is_appended_to_this_machines_own_file_only() {
-    let home = Home::new();
+    let home = home();
     let old = line(1, "a", "finished");
     fs::write(home.path("data/history.jsonl"), &old).unwrap();
     let (code, _) = stdout(home.knotless().env("KNOTLESS_HOST", "Laptop.local").args([
@@ -169,7 +144,7 @@ fn a_session_is_appended_to_this_machines_own_file_only() {
 
 #[test]
 fn status_with_no_history_is_a_zero_line() {
-    let home = Home::new();
+    let home = home();
     let (code, text) = stdout(home.knotless().arg("status"));
     assert_eq!(code, Some(0));
     assert_eq!(text, "knotless 0d · not yet today\n");
@@ -186,7 +161,7 @@ fn check<'a>(report: &'a Value, what: &str) -> &'a Value {
 
 #[test]
 fn doctor_with_no_sound_server_exits_0_and_says_why_sound_is_off() {
-    let home = Home::new();
+    let home = home();
     let (code, v) = json(home.knotless().args(["doctor", "--json"]));
     assert_eq!(code, Some(0), "{v}");
     assert_eq!(v["ok"], true);
@@ -218,8 +193,8 @@ fn doctor_with_no_sound_server_exits_0_and_says_why_sound_is_off() {
 
 #[test]
 fn doctor_with_a_broken_routine_names_it_and_still_exits_0() {
-    let home = Home::new();
-    home.broken_routine();
+    let home = home();
+    broken_routine(&home);
     let (code, v) = json(home.knotless().args(["doctor", "--json"]));
     assert_eq!(code, Some(0));
     let routines = check(&v, "routines");
@@ -235,8 +210,8 @@ fn doctor_with_a_broken_routine_names_it_and_still_exits_0() {
 
 #[test]
 fn doctor_with_an_unwritable_data_dir_fails() {
-    let home = Home::new();
-    home.broken_routine();
+    let home = home();
+    broken_routine(&home);
     // A file where the data directory should be: unwritable even for root.
     let file = home.path("not-a-dir");
     fs::write(&file, "").unwrap();
@@ -259,7 +234,7 @@ fn doctor_with_an_unwritable_data_dir_fails() {
 
 #[test]
 fn doctor_counts_history_sessions_and_skipped_lines() {
-    let home = Home::new();
+    let home = home();
     let text = format!("{}{{\"v\":1,\"sta", line(1, "a", "finished"));
     fs::write(home.path("data/history-desk.jsonl"), text).unwrap();
     let (code, v) = json(home.knotless().args(["doctor", "--json"]));
@@ -294,7 +269,7 @@ fn complete(home: &Home, words: &[&str]) -> Vec<String> {
 
 #[test]
 fn completions_offer_routine_ids_including_new_user_ones() {
-    let home = Home::new();
+    let home = home();
     let (code, script) = stdout(home.knotless().args(["completions", "bash"]));
     assert_eq!(code, Some(0));
     assert!(script.contains("KNOTLESS_COMPLETE"), "{script}");
@@ -307,7 +282,7 @@ fn completions_offer_routine_ids_including_new_user_ones() {
         complete(&home, &["knotless", "run", "daily"]),
         ["daily-back"]
     );
-    home.broken_routine();
+    broken_routine(&home);
     assert_eq!(complete(&home, &["knotless", "show", "my"]), ["my-neck"]);
     assert_eq!(complete(&home, &["knotless", "edit", "my-n"]), ["my-neck"]);
     let all = complete(&home, &["knotless", "run", ""]);
@@ -318,7 +293,7 @@ fn completions_offer_routine_ids_including_new_user_ones() {
 
 #[test]
 fn the_man_page_and_version_name_what_was_built() {
-    let home = Home::new();
+    let home = home();
     let (code, page) = stdout(home.knotless().arg("man"));
     assert_eq!(code, Some(0));
     assert!(

@@ -7,69 +7,33 @@
 //! `--ignored`; `cargo test` needs neither an engine nor a server.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::process::Command;
 
-use assert_cmd::Command;
-use tempfile::TempDir;
+use crate::support::{Home, Run};
 
-/// A socket nobody listens on: tests never make a sound by accident.
-const NO_SERVER: &str = "unix:/nonexistent/knotless-test/native";
-
-struct Home {
-    dir: TempDir,
+/// A home with an empty `bin` for `PATH`.
+fn home() -> Home {
+    let home = Home::new();
+    home.dir("config");
+    home.dir("bin");
+    home
 }
 
-impl Home {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        fs::create_dir_all(dir.path().join("config")).unwrap();
-        fs::create_dir_all(dir.path().join("bin")).unwrap();
-        Self { dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    /// knotless with `PATH` holding only this home's `bin` (no engine,
-    /// unless a test puts one there).
-    fn knotless(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_knotless"));
-        cmd.current_dir(self.dir.path())
-            .env("KNOTLESS_CONFIG_DIR", self.path("config"))
-            .env("KNOTLESS_DATA_DIR", self.path("data"))
-            .env("NO_COLOR", "1")
-            .env("PULSE_SERVER", NO_SERVER)
-            .env("PATH", self.path("bin"));
-        cmd
-    }
-
-    fn settings(&self, text: &str) {
-        fs::write(self.path("config/config.toml"), text).unwrap();
-    }
-}
-
-struct Out {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(mut cmd: Command) -> Out {
-    let out = cmd.output().expect("run knotless");
-    Out {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+/// knotless run from the home, with `PATH` holding only its `bin` (no
+/// engine, unless a test puts one there).
+fn knotless(home: &Home) -> Command {
+    let mut cmd = home.knotless();
+    cmd.current_dir(home.root()).env("PATH", home.path("bin"));
+    cmd
 }
 
 #[test]
 fn with_no_engine_voice_says_why_and_exits_cleanly() {
-    let home = Home::new();
-    let mut cmd = home.knotless();
+    let home = home();
+    let mut cmd = knotless(&home);
     cmd.arg("voice");
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(out.stderr, "");
     assert!(
@@ -79,9 +43,9 @@ fn with_no_engine_voice_says_why_and_exits_cleanly() {
         out.stdout
     );
     assert!(out.stdout.contains("[voice] command"), "{}", out.stdout);
-    let mut cmd = home.knotless();
+    let mut cmd = knotless(&home);
     cmd.args(["voice", "say", "Hello"]);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(1));
     assert!(
         out.stderr.contains("voice is off: no speech engine found"),
@@ -92,13 +56,13 @@ fn with_no_engine_voice_says_why_and_exits_cleanly() {
 
 #[test]
 fn a_plain_run_with_voice_and_no_engine_finishes_and_says_why_once() {
-    let home = Home::new();
-    let routine = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sound/short.toml");
-    let mut cmd = home.knotless();
+    let home = home();
+    let routine = crate::support::fixture("sound", "short.toml");
+    let mut cmd = knotless(&home);
     cmd.arg("run")
         .arg(&routine)
         .args(["--plain", "--speed", "10", "--mute", "--voice"]);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(out.stderr, "");
     assert!(out.stdout.contains("Finished"), "{}", out.stdout);
@@ -111,26 +75,26 @@ fn a_plain_run_with_voice_and_no_engine_finishes_and_says_why_once() {
         out.stdout
     );
     // Without --voice, plain lines stay as they were.
-    let mut cmd = home.knotless();
+    let mut cmd = knotless(&home);
     cmd.arg("run")
         .arg(&routine)
         .args(["--plain", "--speed", "10", "--mute"]);
-    assert!(!run(cmd).stdout.contains("Voice"));
+    assert!(!cmd.run().stdout.contains("Voice"));
 }
 
 #[test]
 fn a_broken_voice_command_is_reported_at_its_line_and_column() {
-    let home = Home::new();
+    let home = home();
     home.settings("[voice]\nvolume = 60\ncommand = \"piper --output_file out.wav\"\n");
-    let mut cmd = home.knotless();
+    let mut cmd = knotless(&home);
     cmd.arg("config");
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(1));
     assert!(out.stdout.contains("config.toml:3:11"), "{}", out.stdout);
     assert!(out.stdout.contains("never names {wav}"), "{}", out.stdout);
-    let mut cmd = home.knotless();
+    let mut cmd = knotless(&home);
     cmd.arg("voice");
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(0));
     assert!(
         out.stdout.contains("The settings file has problems"),
@@ -187,16 +151,16 @@ fn fake_engine(home: &Home) -> PathBuf {
 #[cfg(unix)]
 #[test]
 fn export_writes_numbered_wavs_and_an_index_rendering_each_text_once() {
-    let home = Home::new();
+    let home = home();
     let engine = fake_engine(&home);
     home.settings(&format!(
         "[voice]\ncommand = \"{} {{wav}}\"\n",
         engine.display()
     ));
     let out_dir = home.path("spoken");
-    let mut cmd = home.knotless();
+    let mut cmd = knotless(&home);
     cmd.args(["voice", "--export", "daily-back"]).arg(&out_dir);
-    let out = run(cmd);
+    let out = cmd.run();
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let index = fs::read_to_string(out_dir.join("index.txt")).unwrap();
     let lines: Vec<&str> = index.lines().collect();
@@ -234,14 +198,14 @@ fn export_writes_numbered_wavs_and_an_index_rendering_each_text_once() {
     let said = fs::read_to_string(home.path("said")).unwrap();
     assert_eq!(said.lines().count(), texts.len(), "{said}");
     // A second export renders nothing.
-    let mut cmd = home.knotless();
+    let mut cmd = knotless(&home);
     cmd.args(["voice", "--export", "daily-back"])
         .arg(home.path("again"));
-    assert_eq!(run(cmd).code, Some(0));
+    assert_eq!(cmd.run().code, Some(0));
     assert_eq!(fs::read_to_string(home.path("said")).unwrap(), said);
-    let mut cmd = home.knotless();
+    let mut cmd = knotless(&home);
     cmd.arg("voice");
-    let out = run(cmd);
+    let out = cmd.run();
     assert!(
         out.stdout.contains("Speech engine: command "),
         "{}",
@@ -265,6 +229,7 @@ mod real_server {
 
     use super::*;
     use crate::sound::real_server::{PrivatePulse, Recorder};
+    use crate::support::{Routine, routine};
 
     const RATE: f64 = 48_000.0;
 
@@ -273,11 +238,8 @@ mod real_server {
     }
 
     fn with_espeak(home: &Home, pulse: &PrivatePulse, args: &[&str]) -> std::process::Command {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_knotless"));
-        cmd.current_dir(home.dir.path())
-            .env("KNOTLESS_CONFIG_DIR", home.path("config"))
-            .env("KNOTLESS_DATA_DIR", home.path("data"))
-            .env("NO_COLOR", "1")
+        let mut cmd = home.knotless();
+        cmd.current_dir(home.root())
             .env("PULSE_SERVER", pulse.server())
             .args(args);
         let espeak = std::process::Command::new("espeak-ng")
@@ -315,7 +277,7 @@ mod real_server {
     fn real_server_voice_say_is_heard_under_the_bells_level() {
         let pulse = PrivatePulse::start();
         let rec = Recorder::start(&pulse);
-        let home = Home::new();
+        let home = home();
         home.settings("[voice]\nvolume = 100\n");
         let out = with_espeak(
             &home,
@@ -356,22 +318,20 @@ mod real_server {
     #[ignore = "needs espeak-ng, pulseaudio and pulseaudio-utils; .ci/run runs it"]
     fn real_server_voice_speaks_each_step_soon_after_it_starts() {
         let pulse = PrivatePulse::start();
-        let home = Home::new();
+        let home = home();
         home.settings("[voice]\nvolume = 100\n");
-        let steps = "[defaults]\ntransition = \"0s\"\n\
-            [[steps]]\nkind = \"rest\"\ntitle = \"Rest with your eyes closed\"\nduration = 4\n\
-            [[steps]]\nkind = \"rest\"\ntitle = \"Let your shoulders drop\"\nduration = 4\n";
+        let steps = |r: Routine| {
+            r.quick()
+                .rest("Rest with your eyes closed", "4")
+                .rest("Let your shoulders drop", "4")
+                .text()
+        };
         // Silent steps first, so the onset measured is the speech's own.
-        fs::write(
-            home.path("quiet.toml"),
-            format!("name = \"Quiet\"\nsound = \"none\"\n{steps}"),
-        )
-        .unwrap();
-        fs::write(
-            home.path("bells.toml"),
-            format!("name = \"Bells\"\n{steps}"),
-        )
-        .unwrap();
+        home.write(
+            "quiet.toml",
+            steps(routine("Quiet").top("sound", "\"none\"")),
+        );
+        home.write("bells.toml", steps(routine("Bells")));
         for (file, bells) in [("quiet.toml", false), ("bells.toml", true)] {
             let rec = Recorder::start(&pulse);
             let mut child = with_espeak(
