@@ -12,7 +12,7 @@ while a massage step counts down, and while the breathing pacer animates;
 - peak memory (VmHWM)
 - how far the end of a 60 s step lands from its plan.
 
-Usage: bench/measure.py [--binary target/release/knotless] [--seconds 60]
+Usage: bench/measure.py [--binary target/release/knotless] [--seconds 60] [--size 80x24]
 Build first: cargo build --release
 """
 
@@ -173,7 +173,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", default="target/release/knotless")
     ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--size", default="80x24", help="the pseudo-terminal, COLSxROWS")
     args = ap.parse_args()
+    global ROWS, COLS
+    COLS, ROWS = (int(n) for n in args.size.split("x"))
     binary = os.path.abspath(args.binary)
     home = tempfile.mkdtemp()
     env = {"KNOTLESS_CONFIG_DIR": os.path.join(home, "config"), "KNOTLESS_DATA_DIR": os.path.join(home, "data")}
@@ -185,9 +188,18 @@ def main():
     print(f"  wake-ups        {count['wakeups_per_s']:.2f} per second        (budget 1.2)")
     print(f"  terminal output {count['bytes_per_s']:.1f} bytes per second   (budget 150)")
     print(f"  peak memory     {count['peak_mib']:.1f} MiB               (budget 8)")
-    pacer = steady(binary, "breathe-5", 6, min(args.seconds, 40), env)
-    print("breathing pacer (breathe-5, step 1):")
-    print(f"  CPU             {pacer['cpu_s_per_min']:.4f} CPU-s per minute   (budget 0.5)")
+    # The pacer at its busiest: long-exhale has no holds, so it moves all
+    # the time.
+    pacer_routine = os.path.join(home, "pacer.toml")
+    with open(pacer_routine, "w") as f:
+        f.write(
+            'name = "Pacer"\n[defaults]\ntransition = "0s"\n'
+            '[[steps]]\nkind = "breathing"\ntitle = "Long exhale"\n'
+            'breath = "long-exhale"\nduration = "5m"\n'
+        )
+    pacer = steady(binary, pacer_routine, 6, min(args.seconds, 40), env)
+    print("breathing pacer (long-exhale, moving all the time):")
+    print(f"  CPU             {pacer['cpu_s_per_min']:.4f} CPU-s per minute   (budget 0.2)")
     print(f"  wake-ups        {pacer['wakeups_per_s']:.2f} per second")
     print(f"  terminal output {pacer['bytes_per_s']:.1f} bytes per second")
     first = launch(binary, ["run", "daily-back"], "Stop if anything hurts", env)

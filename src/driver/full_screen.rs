@@ -7,12 +7,13 @@ use std::time::Instant;
 
 use ratatui::Terminal;
 use ratatui::backend::Backend;
+use ratatui::buffer::Buffer;
 
 use super::Renderer;
 use crate::app::App;
 use crate::session::{Effect, SessionView};
 use crate::terminal::{self, Capped, Tui};
-use crate::ui::{self, ScreenView, Theme};
+use crate::ui::{self, PacerSpot, ScreenView, Theme};
 
 pub struct FullScreen<B: Backend> {
     terminal: Terminal<Capped<B>>,
@@ -22,6 +23,10 @@ pub struct FullScreen<B: Backend> {
     real: bool,
     /// The last session frame drawn: a new one is drawn only when it differs.
     last: Option<SessionView>,
+    /// The last whole frame, with where its pacer is: while only the breath
+    /// moves, frames copy it and redraw the pacer alone, rather than laying
+    /// out every text again 25 times a second.
+    still: Option<(Buffer, PacerSpot)>,
 }
 
 impl FullScreen<crate::terminal::Backend> {
@@ -38,6 +43,7 @@ impl FullScreen<crate::terminal::Backend> {
             theme,
             real: true,
             last: None,
+            still: None,
         })
     }
 }
@@ -50,6 +56,7 @@ impl<B: Backend> FullScreen<B> {
             theme,
             real: false,
             last: None,
+            still: None,
         })
     }
 
@@ -68,10 +75,25 @@ impl<B: Backend> FullScreen<B> {
     fn redraw_all(&mut self) -> io::Result<()> {
         let size = self.terminal.size().map_err(other)?;
         self.last = None;
+        self.still = None;
         self.terminal
             .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
             .map_err(other)
     }
+}
+
+/// Two session frames that differ at most in the breath's progress (its
+/// phase, words and seconds may differ too: all drawn inside the pacer).
+fn same_but_breath(a: &SessionView, b: &SessionView) -> bool {
+    a.breath.is_some()
+        && b.breath.is_some()
+        && SessionView {
+            breath: None,
+            ..a.clone()
+        } == SessionView {
+            breath: None,
+            ..b.clone()
+        }
 }
 
 fn other(e: impl std::fmt::Display) -> io::Error {
@@ -85,13 +107,32 @@ impl<B: Backend> Renderer for FullScreen<B> {
             ScreenView::Session { view, .. } => Some(view),
             _ => None,
         };
-        if changed || session != self.last.as_ref() {
-            let theme = self.theme;
-            self.terminal
-                .draw(|f| ui::draw(f, &view, &theme))
-                .map_err(other)?;
-            self.last = session.cloned();
+        if !changed && session == self.last.as_ref() {
+            return Ok(());
         }
+        let theme = self.theme;
+        let only_breath = !changed
+            && matches!((session, self.last.as_ref()), (Some(a), Some(b)) if same_but_breath(a, b));
+        match (&self.still, session) {
+            (Some((still, spot)), Some(now)) if only_breath => {
+                let spot = *spot;
+                self.terminal
+                    .draw(|f| {
+                        f.buffer_mut().clone_from(still);
+                        ui::draw_pacer(f, spot, now, &theme);
+                    })
+                    .map_err(other)?;
+            }
+            _ => {
+                let mut spot = None;
+                let done = self
+                    .terminal
+                    .draw(|f| spot = ui::draw(f, &view, &theme))
+                    .map_err(other)?;
+                self.still = spot.map(|spot| (done.buffer.clone(), spot));
+            }
+        }
+        self.last = session.cloned();
         Ok(())
     }
 
@@ -120,5 +161,49 @@ impl<B: Backend> Renderer for FullScreen<B> {
             terminal::take()?;
         }
         self.redraw_all()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+    use crate::app::{Msg, Options};
+    use crate::routine::parse::parse_routine;
+
+    /// A frame in which only the breath moved, drawn by redrawing the pacer
+    /// alone, is the same as the whole frame drawn afresh.
+    #[test]
+    fn a_pacer_only_frame_draws_what_a_whole_frame_would() {
+        let text = "name = \"P\"\n[defaults]\ntransition = \"0s\"\n[[steps]]\nkind = \"breathing\"\ntitle = \"Out long\"\nbreath = \"long-exhale\"\ncycles = 3\n";
+        let routine = Arc::new(parse_routine("p", "p.toml", text).unwrap());
+        for (w, h) in [(80, 24), (200, 60), (50, 14)] {
+            let t0 = Instant::now();
+            let mut app = App::direct(routine.clone()).with_options(Options {
+                autostart: true,
+                ..Options::default()
+            });
+            app.update(Msg::Tick, t0);
+            let mut moving = FullScreen::on(TestBackend::new(w, h), Theme::CALM).unwrap();
+            moving
+                .frame(&app, t0 + Duration::from_millis(500), true)
+                .unwrap();
+            for ms in [540, 580, 1_700, 3_990, 4_020, 6_500] {
+                let at = t0 + Duration::from_millis(ms);
+                moving.frame(&app, at, false).unwrap();
+                let mut fresh = FullScreen::on(TestBackend::new(w, h), Theme::CALM).unwrap();
+                fresh.frame(&app, at, true).unwrap();
+                assert_eq!(
+                    moving.backend().buffer(),
+                    fresh.backend().buffer(),
+                    "{w}x{h} at {ms} ms"
+                );
+            }
+            assert!(moving.still.is_some(), "{w}x{h}: the pacer was found");
+        }
     }
 }

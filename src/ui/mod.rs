@@ -24,6 +24,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use kit::area::split_last_row;
+pub use session::{PacerSpot, draw_pacer};
 pub use theme::Theme;
 pub use view::{ScreenView, View};
 
@@ -32,32 +33,39 @@ pub use view::{ScreenView, View};
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 12;
 
-/// Draw one frame.
-pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) {
+/// Draw one frame. Returns where the breathing pacer is, when it is the
+/// only thing that moves (nothing covers it), so the next frames can redraw
+/// just that (`draw_pacer`).
+pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) -> Option<PacerSpot> {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, theme);
-        return;
+        return None;
     }
+    let mut spot = None;
     match &view.screen {
         ScreenView::Session {
             view: s,
             confirm_quit,
         } => {
             let bottom = (view.status.as_deref(), view.keys.as_slice(), view.speed);
-            session::draw(frame, area, s, view.reduced_motion, bottom, theme);
+            spot = session::draw(frame, area, s, view.reduced_motion, bottom, theme);
             if *confirm_quit {
                 confirm::draw(frame, area, theme);
+                spot = None;
             }
         }
         _ => over_hints(frame, area, view, theme),
     }
     if let Some(question) = view.question {
         question::draw(frame, area, question, theme);
+        spot = None;
     }
     if view.help {
         help::draw(frame, area, &view.keys, view.status_full.as_deref(), theme);
+        spot = None;
     }
+    spot
 }
 
 /// Every screen but the session's (which places its hints among its own
@@ -106,7 +114,11 @@ pub(crate) mod testing {
     /// The frame as lines of text (styles left out), at `width`×`height`.
     pub fn render(view: &View, width: u16, height: u16) -> String {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal.draw(|f| draw(f, view, &Theme::MONO)).unwrap();
+        terminal
+            .draw(|f| {
+                draw(f, view, &Theme::MONO);
+            })
+            .unwrap();
         buffer_text(terminal.backend().buffer())
     }
 

@@ -53,10 +53,10 @@ pub fn draw(
     reduced_motion: bool,
     (status, keys, speed): (Option<&str>, &[KeyHelp], Option<f64>),
     theme: &Theme,
-) {
+) -> Option<PacerSpot> {
     let area = area.intersection(frame.area());
     if area.is_empty() {
-        return;
+        return None;
     }
     let content = content_area(area);
     // The largest countdown the screen has rows for: a bigger font that
@@ -77,6 +77,7 @@ pub fn draw(
     };
     let lift = screen.lift(content.height);
     let mut y = content.y;
+    let mut spot = None;
     for (part, height) in parts.iter().zip(heights) {
         // Half the spare rows go above the body, so it sits in the middle
         // of the screen: the top line stays on top, the hints at the bottom.
@@ -88,8 +89,45 @@ pub fn draw(
         if height > 0 {
             let rect = Rect::new(content.x, y, content.width, height);
             screen.draw_piece(frame, part.piece, rect, (status, keys));
+            spot = spot.or_else(|| screen.pacer_spot(part.piece, rect));
             y += height;
         }
+    }
+    spot
+}
+
+/// Where the pacer was drawn, so that a frame in which only the breath
+/// moved redraws that and nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PacerSpot {
+    pub area: Rect,
+    pub full: bool,
+    pub scale: u16,
+    pub reduced_motion: bool,
+}
+
+/// Draw only the pacer of `view` at `spot`, over what was drawn before.
+pub fn draw_pacer(frame: &mut Frame, spot: PacerSpot, view: &SessionView, theme: &Theme) {
+    let Some(breath) = &view.breath else {
+        return;
+    };
+    frame.render_widget(ratatui::widgets::Clear, spot.area);
+    let reduced_motion = spot.reduced_motion;
+    if spot.full {
+        let pacer = FullPacer {
+            breath,
+            reduced_motion,
+            theme,
+            scale: spot.scale,
+        };
+        frame.render_widget(pacer, spot.area);
+    } else {
+        let pacer = CompactPacer {
+            breath,
+            reduced_motion,
+            theme,
+        };
+        frame.render_widget(pacer, spot.area);
     }
 }
 
@@ -473,9 +511,7 @@ impl<'a> Screen<'a> {
                     ..area
                 };
                 self.draw_instructions(frame, text);
-                let right = area.width.saturating_sub(text.width + 2);
-                let pacer = Rect::new(area.right() - right, area.y, right, area.height);
-                self.draw_pacer(frame, pacer, true);
+                self.draw_pacer(frame, self.beside_pacer(area), true);
             }
             Piece::FullPacer => self.draw_pacer(frame, area, true),
             Piece::CompactPacer => self.draw_pacer(frame, area, false),
@@ -593,6 +629,28 @@ impl<'a> Screen<'a> {
             })
             .collect();
         frame.render_widget(Paragraph::new(lines), area);
+    }
+
+    /// The pacer's part of a Beside row: right of the instructions.
+    fn beside_pacer(&self, area: Rect) -> Rect {
+        let right = area.width.saturating_sub(self.text_width() + 2);
+        Rect::new(area.right() - right, area.y, right, area.height)
+    }
+
+    /// Where `piece`, drawn at `area`, put the pacer, if it holds one.
+    fn pacer_spot(&self, piece: Piece, area: Rect) -> Option<PacerSpot> {
+        let (area, full) = match piece {
+            Piece::Beside => (self.beside_pacer(area), true),
+            Piece::FullPacer => (area, true),
+            Piece::CompactPacer => (area, false),
+            _ => return None,
+        };
+        Some(PacerSpot {
+            area,
+            full,
+            scale: self.scale,
+            reduced_motion: self.reduced_motion,
+        })
     }
 
     fn draw_pacer(&self, frame: &mut Frame, area: Rect, full: bool) {
@@ -993,7 +1051,9 @@ instructions = "目を閉じて、呼吸を感じます。"
             confirm_quit: false,
         });
         terminal
-            .draw(|f| crate::ui::draw(f, &v, &Theme::CALM))
+            .draw(|f| {
+                crate::ui::draw(f, &v, &Theme::CALM);
+            })
             .unwrap();
         terminal.backend().buffer().clone()
     }
@@ -1104,7 +1164,11 @@ instructions = "目を閉じて、呼吸を感じます。"
                     confirm_quit: false,
                 });
                 tap.0.borrow_mut().clear();
-                terminal.draw(|f| crate::ui::draw(f, &v, &theme)).unwrap();
+                terminal
+                    .draw(|f| {
+                        crate::ui::draw(f, &v, &theme);
+                    })
+                    .unwrap();
                 // The first frame of a step and a cue appearing are not ticks.
                 if sec > 0 && ![20, 30, 40, 50].contains(&sec) {
                     ticks.push(tap.0.borrow().len());
@@ -1151,7 +1215,9 @@ instructions = "目を閉じて、呼吸を感じます。"
             view.paused = paused;
             let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
             terminal
-                .draw(|f| draw(f, f.area(), &view, reduced_motion, (status.as_deref(), &[], None), &Theme::CALM))
+                .draw(|f| {
+                    draw(f, f.area(), &view, reduced_motion, (status.as_deref(), &[], None), &Theme::CALM);
+                })
                 .unwrap();
             let v = View {
                 reduced_motion,
