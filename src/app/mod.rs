@@ -341,6 +341,20 @@ impl App {
         }
     }
 
+    /// What the session screen shows at `now`, when it is up (the rest
+    /// of the view left out: for frames in which only the breath moves).
+    pub fn session_view(&self, now: Instant) -> Option<session::SessionView> {
+        match &self.screen {
+            Screen::Session {
+                session,
+                confirm_quit: false,
+            } if !self.help && self.tension.asking.is_none() => {
+                Some(session.view(self.inner(now)))
+            }
+            _ => None,
+        }
+    }
+
     /// True while the breathing pacer is on screen and moving.
     pub fn animating(&self, now: Instant) -> bool {
         let covered = self.help
@@ -358,15 +372,15 @@ impl App {
             && self.session().is_some_and(|s| {
                 // On a hold the shape stands still: the session's own wakes
                 // (each second, the phase's end) are enough.
-                let moving = |b: &session::BreathView| {
+                let moving = |b: crate::breath::BreathState| {
                     matches!(
-                        b.state.kind,
+                        b.kind,
                         crate::breath::PhaseKind::In | crate::breath::PhaseKind::Out
                     )
                 };
                 !s.is_paused()
                     && s.outcome().is_none()
-                    && s.view(self.inner(now)).breath.as_ref().is_some_and(moving)
+                    && s.breath_at(self.inner(now)).is_some_and(moving)
             })
     }
 

@@ -82,26 +82,31 @@ impl<B: Backend> FullScreen<B> {
     }
 }
 
-/// Two session frames that differ at most in the breath's progress (its
-/// phase, words and seconds may differ too: all drawn inside the pacer).
-fn same_but_breath(a: &SessionView, b: &SessionView) -> bool {
-    a.breath.is_some()
-        && b.breath.is_some()
-        && SessionView {
-            breath: None,
-            ..a.clone()
-        } == SessionView {
-            breath: None,
-            ..b.clone()
-        }
-}
-
 fn other(e: impl std::fmt::Display) -> io::Error {
     io::Error::other(e.to_string())
 }
 
 impl<B: Backend> Renderer for FullScreen<B> {
     fn frame(&mut self, app: &App, now: Instant, changed: bool) -> io::Result<()> {
+        let theme = self.theme;
+        // While only the breath moves (25 times a second), the last whole
+        // frame is copied and the pacer alone drawn over it: no other text
+        // is laid out again, and the rest of the view is not even built.
+        if !changed
+            && let (Some(now_view), Some(last), Some((still, spot))) =
+                (app.session_view(now), &self.last, &self.still)
+            && now_view.same_but_breath(last)
+        {
+            let spot = *spot;
+            self.terminal
+                .draw(|f| {
+                    f.buffer_mut().clone_from(still);
+                    ui::draw_pacer(f, spot, &now_view, &theme);
+                })
+                .map_err(other)?;
+            self.last = Some(now_view);
+            return Ok(());
+        }
         let view = app.view(now);
         let session = match &view.screen {
             ScreenView::Session { view, .. } => Some(view),
@@ -110,28 +115,12 @@ impl<B: Backend> Renderer for FullScreen<B> {
         if !changed && session == self.last.as_ref() {
             return Ok(());
         }
-        let theme = self.theme;
-        let only_breath = !changed
-            && matches!((session, self.last.as_ref()), (Some(a), Some(b)) if same_but_breath(a, b));
-        match (&self.still, session) {
-            (Some((still, spot)), Some(now)) if only_breath => {
-                let spot = *spot;
-                self.terminal
-                    .draw(|f| {
-                        f.buffer_mut().clone_from(still);
-                        ui::draw_pacer(f, spot, now, &theme);
-                    })
-                    .map_err(other)?;
-            }
-            _ => {
-                let mut spot = None;
-                let done = self
-                    .terminal
-                    .draw(|f| spot = ui::draw(f, &view, &theme))
-                    .map_err(other)?;
-                self.still = spot.map(|spot| (done.buffer.clone(), spot));
-            }
-        }
+        let mut spot = None;
+        let done = self
+            .terminal
+            .draw(|f| spot = ui::draw(f, &view, &theme))
+            .map_err(other)?;
+        self.still = spot.map(|spot| (done.buffer.clone(), spot));
         self.last = session.cloned();
         Ok(())
     }

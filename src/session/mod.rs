@@ -213,6 +213,16 @@ impl Session {
         Some(since + next.saturating_sub(self.acc))
     }
 
+    /// Where the breath pattern of the running step is at `now`, if it has
+    /// one (without building the whole view).
+    pub fn breath_at(&self, now: Instant) -> Option<crate::breath::BreathState> {
+        if self.outcome.is_some() {
+            return None;
+        }
+        let e = self.elapsed(now).min(self.length);
+        self.active_breath().map(|b| b.at(e))
+    }
+
     // --- time -------------------------------------------------------------
 
     fn segment(&self) -> &Segment {

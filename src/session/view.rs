@@ -72,6 +72,63 @@ impl SessionView {
         parts
     }
 
+    /// Whether `other` shows the same screen but for the breath (its
+    /// progress, phase, words and seconds: all drawn inside the pacer), both
+    /// having one. Every field is named, so a new one cannot be forgotten.
+    pub fn same_but_breath(&self, other: &SessionView) -> bool {
+        let SessionView {
+            routine_name,
+            step_number,
+            step_count,
+            phase,
+            kind,
+            title,
+            area,
+            side,
+            switch_to,
+            second_side,
+            pressure,
+            glance,
+            position,
+            instructions,
+            caution,
+            latest_cue,
+            note,
+            next_title,
+            left_secs,
+            length_secs,
+            total_left_secs,
+            total_secs,
+            breath,
+            paused,
+        } = self;
+        breath.is_some()
+            && other.breath.is_some()
+            && *left_secs == other.left_secs
+            && *total_left_secs == other.total_left_secs
+            && *paused == other.paused
+            && *step_number == other.step_number
+            && *phase == other.phase
+            && *side == other.side
+            && *switch_to == other.switch_to
+            && *second_side == other.second_side
+            && *length_secs == other.length_secs
+            && *total_secs == other.total_secs
+            && *step_count == other.step_count
+            && *kind == other.kind
+            && *area == other.area
+            && *pressure == other.pressure
+            && *position == other.position
+            && *note == other.note
+            && *latest_cue == other.latest_cue
+            && *title == other.title
+            && *glance == other.glance
+            && *caution == other.caution
+            && *next_title == other.next_title
+            && *instructions == other.instructions
+            && *routine_name == other.routine_name
+    }
+
     /// A breathing step with its pattern (the pacer takes the screen).
     pub fn is_breathing_step(&self) -> bool {
         self.kind == StepKind::Breathing && self.breath.is_some()
