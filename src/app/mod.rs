@@ -348,9 +348,7 @@ impl App {
             Screen::Session {
                 session,
                 confirm_quit: false,
-            } if !self.help && self.tension.asking.is_none() => {
-                Some(session.view(self.inner(now)))
-            }
+            } if !self.help && self.tension.asking.is_none() => Some(session.view(self.inner(now))),
             _ => None,
         }
     }

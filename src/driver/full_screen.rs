@@ -13,6 +13,8 @@ use super::Renderer;
 use crate::app::App;
 use crate::session::{Effect, SessionView};
 use crate::terminal::{self, Capped, Tui};
+use ratatui::layout::Rect;
+
 use crate::ui::{self, PacerSpot, ScreenView, Theme};
 
 pub struct FullScreen<B: Backend> {
@@ -23,10 +25,15 @@ pub struct FullScreen<B: Backend> {
     real: bool,
     /// The last session frame drawn: a new one is drawn only when it differs.
     last: Option<SessionView>,
-    /// The last whole frame, with where its pacer is: while only the breath
-    /// moves, frames copy it and redraw the pacer alone, rather than laying
-    /// out every text again 25 times a second.
-    still: Option<(Buffer, PacerSpot)>,
+    /// Where the pacer is in the last whole frame: while only the breath
+    /// moves, frames draw the pacer alone, straight to the terminal, rather
+    /// than laying out every text and comparing every cell of the screen
+    /// 25 times a second.
+    still: Option<PacerSpot>,
+    /// What is on the terminal where the pacer is or last was, as drawn
+    /// straight there: ratatui's own idea of those cells is out of date
+    /// until the next whole frame puts them right.
+    layer: Option<Buffer>,
 }
 
 impl FullScreen<crate::terminal::Backend> {
@@ -44,6 +51,7 @@ impl FullScreen<crate::terminal::Backend> {
             real: true,
             last: None,
             still: None,
+            layer: None,
         })
     }
 }
@@ -57,6 +65,7 @@ impl<B: Backend> FullScreen<B> {
             real: false,
             last: None,
             still: None,
+            layer: None,
         })
     }
 
@@ -76,9 +85,45 @@ impl<B: Backend> FullScreen<B> {
         let size = self.terminal.size().map_err(other)?;
         self.last = None;
         self.still = None;
+        self.layer = None;
         self.terminal
             .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
             .map_err(other)
+    }
+}
+
+/// The cells of `buffer` within `area` (which lies inside it).
+fn cut(buffer: &Buffer, area: Rect) -> Buffer {
+    let area = area.intersection(buffer.area);
+    let mut out = Buffer::empty(area);
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            out[(x, y)] = buffer[(x, y)].clone();
+        }
+    }
+    out
+}
+
+impl<B: Backend> FullScreen<B> {
+    /// Write `cells` straight to the terminal, only those that differ from
+    /// what was last written there, and remember them.
+    fn paint(&mut self, cells: Buffer) -> io::Result<()> {
+        let shown = self.layer.take().filter(|l| l.area == cells.area);
+        let changed: Vec<(u16, u16, &ratatui::buffer::Cell)> = cells
+            .content()
+            .iter()
+            .enumerate()
+            .filter(|(i, cell)| shown.as_ref().is_none_or(|s| s.content()[*i] != **cell))
+            .map(|(i, cell)| {
+                let (x, y) = cells.pos_of(i);
+                (x, y, cell)
+            })
+            .collect();
+        let backend = self.terminal.backend_mut();
+        backend.draw(changed.into_iter()).map_err(other)?;
+        backend.flush().map_err(other)?;
+        self.layer = Some(cells);
+        Ok(())
     }
 }
 
@@ -89,21 +134,16 @@ fn other(e: impl std::fmt::Display) -> io::Error {
 impl<B: Backend> Renderer for FullScreen<B> {
     fn frame(&mut self, app: &App, now: Instant, changed: bool) -> io::Result<()> {
         let theme = self.theme;
-        // While only the breath moves (25 times a second), the last whole
-        // frame is copied and the pacer alone drawn over it: no other text
-        // is laid out again, and the rest of the view is not even built.
+        // While only the breath moves (25 times a second), the pacer alone
+        // is drawn: the rest of the view is not even built.
         if !changed
-            && let (Some(now_view), Some(last), Some((still, spot))) =
-                (app.session_view(now), &self.last, &self.still)
+            && let (Some(now_view), Some(last), Some(spot)) =
+                (app.session_view(now), &self.last, self.still)
             && now_view.same_but_breath(last)
         {
-            let spot = *spot;
-            self.terminal
-                .draw(|f| {
-                    f.buffer_mut().clone_from(still);
-                    ui::draw_pacer(f, spot, &now_view, &theme);
-                })
-                .map_err(other)?;
+            let mut pacer = Buffer::empty(spot.area);
+            ui::draw_pacer_into(&mut pacer, spot, &now_view, &theme);
+            self.paint(pacer)?;
             self.last = Some(now_view);
             return Ok(());
         }
@@ -116,11 +156,21 @@ impl<B: Backend> Renderer for FullScreen<B> {
             return Ok(());
         }
         let mut spot = None;
-        let done = self
+        let drawn = self
             .terminal
             .draw(|f| spot = ui::draw(f, &view, &theme))
-            .map_err(other)?;
-        self.still = spot.map(|spot| (done.buffer.clone(), spot));
+            .map_err(other)?
+            .buffer
+            .clone();
+        // Where the pacer was drawn straight to the terminal, ratatui may
+        // have left cells it thought unchanged: put them right.
+        if let Some(area) = self.layer.as_ref().map(|l| l.area) {
+            self.paint(cut(&drawn, area))?;
+        }
+        // From here the pacer is drawn straight to the terminal, starting
+        // from what this frame put there.
+        self.layer = spot.map(|s| cut(&drawn, s.area));
+        self.still = spot;
         self.last = session.cloned();
         Ok(())
     }
@@ -168,7 +218,7 @@ mod tests {
     /// alone, is the same as the whole frame drawn afresh.
     #[test]
     fn a_pacer_only_frame_draws_what_a_whole_frame_would() {
-        let text = "name = \"P\"\n[defaults]\ntransition = \"0s\"\n[[steps]]\nkind = \"breathing\"\ntitle = \"Out long\"\nbreath = \"long-exhale\"\ncycles = 3\n";
+        let text = "name = \"P\"\n[defaults]\ntransition = \"0s\"\n[[steps]]\nkind = \"breathing\"\ntitle = \"Out long\"\nbreath = \"long-exhale\"\ncycles = 1\n[[steps]]\nkind = \"kneading\"\ntitle = \"Knead\"\nduration = \"30s\"\nbreath = \"box\"\n[[steps]]\nkind = \"rest\"\ntitle = \"Rest\"\nduration = \"30s\"\n";
         let routine = Arc::new(parse_routine("p", "p.toml", text).unwrap());
         for (w, h) in [(80, 24), (200, 60), (50, 14)] {
             let t0 = Instant::now();
@@ -181,7 +231,12 @@ mod tests {
             moving
                 .frame(&app, t0 + Duration::from_millis(500), true)
                 .unwrap();
-            for ms in [540, 580, 1_700, 3_990, 4_020, 6_500] {
+            // Through the breath, into a step with a one-line pacer, and on
+            // to one with none: what was drawn straight to the terminal is
+            // always put right.
+            for ms in [
+                540, 580, 1_700, 3_990, 4_020, 6_500, 9_990, 10_020, 12_300, 39_990, 40_030, 41_000,
+            ] {
                 let at = t0 + Duration::from_millis(ms);
                 moving.frame(&app, at, false).unwrap();
                 let mut fresh = FullScreen::on(TestBackend::new(w, h), Theme::CALM).unwrap();

@@ -24,7 +24,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use kit::area::split_last_row;
-pub use session::{PacerSpot, draw_pacer};
+pub use session::{PacerSpot, draw_pacer_into};
 pub use theme::Theme;
 pub use view::{ScreenView, View};
 

@@ -26,7 +26,18 @@ pub const FULL_MIN_HEIGHT: u16 = 2;
 /// Rows the full pacer would like at `scale` (1 to 3): its shape grows
 /// with the countdown, three rows at a time.
 pub const fn full_height(scale: u16) -> u16 {
-    3 * scale + 3
+    shape_rows(scale) + 3
+}
+
+/// The shape's rows at `scale`: 3, 5, 7. It grows a little less than the
+/// digits do: every row of it is redrawn 25 times a second.
+const fn shape_rows(scale: u16) -> u16 {
+    2 * scale + 1
+}
+
+/// The shape's widest, at `scale`: 40, 60, 80 cells.
+const fn shape_width(scale: u16) -> u16 {
+    FULL_MAX_WIDTH + 20 * (scale - 1)
 }
 
 /// The widest the full shape grows, in cells: wide enough to see the breath
@@ -78,7 +89,7 @@ impl Widget for FullPacer<'_> {
         let track = even(
             area.width
                 .saturating_sub(2)
-                .min(FULL_MAX_WIDTH * self.scale),
+                .min(shape_width(self.scale.max(1))),
         );
         let shape = Rect::new(
             area.x + (area.width - track) / 2,
@@ -143,7 +154,7 @@ impl FullLayout {
             4 => (2, 0, true),
             5 => (3, 0, true),
             // A bigger screen: the shape takes the rows the scale allows.
-            h => ((h - 3).min(3 * scale.max(1)), 1, true),
+            h => ((h - 3).min(shape_rows(scale.max(1))), 1, true),
         };
         Self {
             shape_rows,

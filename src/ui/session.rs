@@ -106,12 +106,19 @@ pub struct PacerSpot {
     pub reduced_motion: bool,
 }
 
-/// Draw only the pacer of `view` at `spot`, over what was drawn before.
-pub fn draw_pacer(frame: &mut Frame, spot: PacerSpot, view: &SessionView, theme: &Theme) {
+/// Draw only the pacer of `view` at `spot` into `buf` (which holds at
+/// least that area), exactly as the whole screen would.
+pub fn draw_pacer_into(
+    buf: &mut ratatui::buffer::Buffer,
+    spot: PacerSpot,
+    view: &SessionView,
+    theme: &Theme,
+) {
+    use ratatui::widgets::Widget;
     let Some(breath) = &view.breath else {
         return;
     };
-    frame.render_widget(ratatui::widgets::Clear, spot.area);
+    ratatui::widgets::Clear.render(spot.area, buf);
     let reduced_motion = spot.reduced_motion;
     if spot.full {
         let pacer = FullPacer {
@@ -120,14 +127,14 @@ pub fn draw_pacer(frame: &mut Frame, spot: PacerSpot, view: &SessionView, theme:
             theme,
             scale: spot.scale,
         };
-        frame.render_widget(pacer, spot.area);
+        pacer.render(spot.area, buf);
     } else {
         let pacer = CompactPacer {
             breath,
             reduced_motion,
             theme,
         };
-        frame.render_widget(pacer, spot.area);
+        pacer.render(spot.area, buf);
     }
 }
 
