@@ -8,6 +8,7 @@ mod hostile;
 mod light;
 mod picker_today;
 mod pty;
+mod session_screen;
 mod sound;
 mod support;
 mod today;
