@@ -2,9 +2,20 @@
 //! which may carry arguments (`code --wait`).
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, ExitStatus};
 
-use anyhow::{Context, Result, bail};
+use crate::text::escape_inline;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EditorError {
+    #[error("cannot start the editor `{}` (from $VISUAL or $EDITOR): {source}", escape_inline(.program))]
+    Start {
+        program: String,
+        source: std::io::Error,
+    },
+    #[error("the editor `{}` exited with {status}", escape_inline(.program))]
+    Failed { program: String, status: ExitStatus },
+}
 
 /// The editor command line, if the user has one set.
 pub fn command() -> Option<Vec<String>> {
@@ -17,22 +28,21 @@ pub fn command() -> Option<Vec<String>> {
 
 /// Open `path` and wait for the editor to exit. `Ok(false)` when no editor
 /// is set.
-pub fn open(path: &Path) -> Result<bool> {
+pub fn open(path: &Path) -> Result<bool, EditorError> {
     let Some(words) = command() else {
         return Ok(false);
     };
-    let status = Command::new(&words[0])
+    let program = words[0].clone();
+    let status = Command::new(&program)
         .args(&words[1..])
         .arg(path)
         .status()
-        .with_context(|| {
-            format!(
-                "cannot start the editor `{}` (from $VISUAL or $EDITOR)",
-                words[0]
-            )
+        .map_err(|source| EditorError::Start {
+            program: program.clone(),
+            source,
         })?;
     if !status.success() {
-        bail!("the editor `{}` exited with {status}", words[0]);
+        return Err(EditorError::Failed { program, status });
     }
     Ok(true)
 }

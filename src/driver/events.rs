@@ -104,7 +104,7 @@ fn listen_for_input(tx: Sender<Event>) -> Sender<Ack> {
                 match ack_rx.recv() {
                     Ok(Ack::Continue) => {}
                     Ok(Ack::Edit(path)) => {
-                        let result = crate::editor::open(&path).map_err(|e| format!("{e:#}"));
+                        let result = crate::editor::open(&path).map_err(|e| e.to_string());
                         if tx.send(Event::Edited(path, result)).is_err() {
                             return;
                         }
