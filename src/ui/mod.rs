@@ -58,7 +58,7 @@ pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) -> Option<PacerSpot> 
         _ => over_hints(frame, area, view, theme),
     }
     if let Some(question) = view.question {
-        question::draw(frame, area, question, theme);
+        question::draw(frame, area, question, &view.keys, theme);
         spot = None;
     }
     if view.help {

@@ -8,13 +8,19 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use super::Theme;
 use super::kit::area::popup;
+use crate::input::KeyHelp;
 
-pub fn draw(frame: &mut Frame, area: Rect, question: &str, theme: &Theme) {
+/// `keys`: the question's keys, from the keymap, named under it.
+pub fn draw(frame: &mut Frame, area: Rect, question: &str, keys: &[KeyHelp], theme: &Theme) {
+    let named: Vec<String> = keys
+        .iter()
+        .filter_map(|k| k.hint.map(|(_, what)| format!("{} {what}", k.key)))
+        .collect();
     let lines = vec![
         Line::styled(question.to_owned(), theme.accent()),
         Line::raw(""),
-        Line::styled("0 calm … 9, or t for 10", theme.text()),
-        Line::styled("enter skips", theme.dim()),
+        Line::styled("0 calm … 10 very tense", theme.text()),
+        Line::styled(named.join(" · "), theme.dim()),
     ];
     let rect = popup(area, 40, 6);
     frame.render_widget(Clear, rect);
@@ -44,12 +50,16 @@ mod tests {
         for (w, h) in [(80, 24), (40, 12)] {
             let view = View {
                 question: Some("How tense do you feel, 0-10?"),
+                keys: crate::input::help(
+                    crate::input::Context::Tension,
+                    crate::input::Mode::Picker,
+                ),
                 ..plain(ScreenView::Preflight(views::routine(routine)))
             };
             let text = render(&view, w, h);
             assert!(text.contains("How tense do you feel, 0-10?"), "{text}");
             assert!(
-                text.contains("t for 10") && text.contains("enter skips"),
+                text.contains("t ten") && text.contains("enter skip"),
                 "{text}"
             );
         }
