@@ -28,14 +28,30 @@ const PAGE: usize = 10;
 
 impl Picker {
     /// The entries that match the filter: by id, name or tag, ignoring case.
+    /// The routines the filter lets through: by id, name or tag; a
+    /// position word ("chair", "floor", ...) lists the routines done
+    /// entirely in that position (someone who cannot get down to the floor
+    /// types "chair").
     pub fn matching<'a>(&self, library: &'a Library) -> Vec<&'a Entry> {
-        let needle = self.filter.to_lowercase();
+        let needle = self.filter.trim().to_lowercase();
+        let position = crate::routine::Position::ALL
+            .iter()
+            .find(|p| p.word() == needle)
+            .copied();
         library
             .entries
             .iter()
             .filter(|e| {
-                needle.is_empty()
-                    || e.id.to_lowercase().contains(&needle)
+                if needle.is_empty() {
+                    return true;
+                }
+                if let Some(position) = position {
+                    return e
+                        .routine
+                        .as_ref()
+                        .is_ok_and(|r| r.positions() == [position]);
+                }
+                e.id.to_lowercase().contains(&needle)
                     || e.routine.as_ref().is_ok_and(|r| {
                         r.name.to_lowercase().contains(&needle)
                             || r.tags.iter().any(|t| t.to_lowercase().contains(&needle))

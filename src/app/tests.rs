@@ -1058,3 +1058,20 @@ mod any_keys {
         }
     }
 }
+
+#[test]
+fn typing_a_position_lists_the_routines_done_entirely_in_it() {
+    let t0 = Instant::now();
+    let mut app = App::picker(library());
+    press(&mut app, KeyCode::Char('/'), t0);
+    for c in "chair".chars() {
+        press(&mut app, KeyCode::Char(c), t0);
+    }
+    let found = app.picker.matching(&app.library);
+    assert!(!found.is_empty());
+    assert!(found.iter().any(|e| e.id == "seated-gentle"));
+    for e in found {
+        let r = e.routine.as_ref().unwrap();
+        assert_eq!(r.positions(), [crate::routine::Position::Chair], "{}", e.id);
+    }
+}
