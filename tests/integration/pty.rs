@@ -88,6 +88,44 @@ fn quitting_by_a_signal_still_records_the_session() {
     assert!(history.contains("\"outcome\":\"stopped\""), "{history}");
 }
 
+/// Every signal that would end the program gives the terminal back and
+/// records the session, leaving with 128 + its number.
+#[test]
+fn quit_usr1_and_alarm_signals_restore_the_terminal_and_record() {
+    for (name, number) in [("QUIT", 3), ("USR1", 10), ("ALRM", 14)] {
+        let mut pty = in_session();
+        pty.signal(name);
+        assert_eq!(pty.finish(), 128 + number, "SIG{name}");
+        let history = pty.history();
+        assert!(
+            history.contains("\"outcome\":\"stopped\""),
+            "SIG{name}: {history}"
+        );
+    }
+}
+
+/// `--plain` too: the session is recorded and the status says which signal.
+#[test]
+fn a_plain_run_stopped_by_sigusr1_is_recorded() {
+    let home = Home::new();
+    let mut child = home
+        .knotless()
+        .args(["run", &three_steps(), "--plain"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let pid = child.id().to_string();
+    let ok = std::process::Command::new("kill")
+        .args(["-s", "USR1", &pid])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(138));
+    assert!(home.history().contains("\"outcome\":\"stopped\""));
+}
+
 #[test]
 fn the_picker_notices_a_new_routine_file_by_itself() {
     let mut pty = Pty::spawn(&[]);
