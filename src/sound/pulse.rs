@@ -162,6 +162,11 @@ impl Output for Pulse {
             }
         }
         self.mixer.add(voice);
+        self.wake()
+    }
+
+    fn wake(&mut self) -> Result<(), Off> {
+        // Uncorked with an empty mixer, the stream plays silence.
         if self.corked {
             self.call(self.stream.uncork())?;
             self.corked = false;

@@ -5,11 +5,11 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc::{
     self, Receiver, RecvTimeoutError, Sender, SyncSender, TryRecvError, TrySendError,
 };
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -18,7 +18,7 @@ use rodio::{ChannelCount, Sample, SampleRate, Source};
 
 use super::names::Play;
 use super::output::{self, Off, Output, Voice};
-use super::player::{Command, News, QUEUE};
+use super::player::{Command, News, QUEUE, WAKE_FOR};
 use super::{Builtin, Volume, guard, synth};
 
 /// After the last sound (and the output's latency), how long the output
@@ -41,6 +41,37 @@ pub struct Worker {
     speeches: Arc<AtomicU32>,
     /// An output is open now: only then is there a last sound to wait for.
     opened: Arc<AtomicBool>,
+    /// How the wakes asked for have been answered.
+    woken: Arc<Woken>,
+    /// Wakes asked for so far.
+    wakes: u64,
+}
+
+/// Wakes carried out by the sound thread, for a session that waits for
+/// its output before it starts.
+#[derive(Default)]
+struct Woken {
+    state: Mutex<WokenState>,
+    changed: Condvar,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct WokenState {
+    /// Wakes the sound thread has carried out (or dropped, with no output).
+    answered: u64,
+    /// The output cannot be opened, or went away: no wake will come.
+    off: bool,
+    /// The output was woken, and has not rested since.
+    awake: bool,
+}
+
+impl Woken {
+    fn update(&self, change: impl FnOnce(&mut WokenState)) {
+        if let Ok(mut state) = self.state.lock() {
+            change(&mut state);
+            self.changed.notify_all();
+        }
+    }
 }
 
 impl Worker {
@@ -49,11 +80,15 @@ impl Worker {
         let (news_tx, news) = mpsc::channel();
         let (done_tx, done) = mpsc::channel();
         let hush = Arc::new(AtomicU32::new(0));
-        let hushed = hush.clone();
         let speeches = Arc::new(AtomicU32::new(0));
-        let spoken = speeches.clone();
         let opened = Arc::new(AtomicBool::new(false));
-        let open_now = opened.clone();
+        let woken = Arc::new(Woken::default());
+        let flags = Flags {
+            hush: hush.clone(),
+            speeches: speeches.clone(),
+            opened: opened.clone(),
+            woken: woken.clone(),
+        };
         // Should the thread fail to start, the closure and its end of the
         // queue are dropped: every send then fails quietly, and the session
         // goes on in silence.
@@ -61,7 +96,7 @@ impl Worker {
             // Dropped when the thread ends, however it ends.
             let _done = done_tx;
             let news = news_tx.clone();
-            if guard::quietly(|| run(rx, news_tx, volume, hushed, spoken, open_now)).is_none() {
+            if guard::quietly(|| run(rx, news_tx, volume, flags)).is_none() {
                 let _ = news.send(News::Off("the sound output failed".into()));
             }
         });
@@ -72,7 +107,39 @@ impl Worker {
             hush,
             speeches,
             opened,
+            woken,
+            wakes: 0,
         }
+    }
+
+    /// Ask the sound thread to wake the output; false when the queue was
+    /// full (the wake is dropped).
+    pub fn wake(&mut self) -> bool {
+        let sent = self.tx.as_ref().map(|tx| tx.try_send(Command::Wake));
+        if let Some(Ok(())) = sent {
+            self.wakes += 1;
+        }
+        !matches!(sent, Some(Err(TrySendError::Full(_))))
+    }
+
+    /// Wait (at most `limit`) until the sound thread has carried out every
+    /// wake asked for, or has no output; true when the output is awake.
+    pub fn wait_awake(&self, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        let Ok(mut state) = self.woken.state.lock() else {
+            return false;
+        };
+        while state.answered < self.wakes && !state.off {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            state = match self.woken.changed.wait_timeout(state, left) {
+                Ok((s, _)) => s,
+                Err(_) => return false,
+            };
+        }
+        state.awake && !state.off
     }
 
     /// Queue a command; false when it was dropped (queue full). A closed
@@ -123,19 +190,7 @@ pub const BACKOFF: Backoff = Backoff {
     most: Duration::from_secs(30),
 };
 
-fn run(
-    rx: Receiver<Command>,
-    news: Sender<News>,
-    volume: Volume,
-    hush: Arc<AtomicU32>,
-    speeches: Arc<AtomicU32>,
-    opened: Arc<AtomicBool>,
-) {
-    let flags = Flags {
-        hush,
-        speeches,
-        opened,
-    };
+fn run(rx: Receiver<Command>, news: Sender<News>, volume: Volume, flags: Flags) {
     run_with(output::open, BACKOFF, rx, news, volume, flags)
 }
 
@@ -146,6 +201,7 @@ struct Flags {
     speeches: Arc<AtomicU32>,
     /// An output is open now: only then is there a last sound to wait for.
     opened: Arc<AtomicBool>,
+    woken: Arc<Woken>,
 }
 
 /// Open the output and serve the queue; when the output cannot be opened
@@ -163,6 +219,7 @@ fn run_with(
         hush,
         speeches,
         opened,
+        woken,
     } = flags;
     let mut bank = Bank::new(volume);
     let mut wait = backoff.first;
@@ -176,12 +233,15 @@ fn run_with(
                     let _ = news.send(News::Back);
                 }
                 opened.store(true, Ordering::Relaxed);
+                woken.update(|w| w.off = false);
                 let mut sound = SoundThread {
                     out,
                     bank,
                     hush: hush.clone(),
                     speeches: speeches.clone(),
+                    woken: woken.clone(),
                     awake_until: None,
+                    waking: false,
                     sounding_until: Instant::now(),
                 };
                 match sound.serve(&rx) {
@@ -193,6 +253,10 @@ fn run_with(
                     }
                     Err(off) => {
                         opened.store(false, Ordering::Relaxed);
+                        woken.update(|w| {
+                            w.off = true;
+                            w.awake = false;
+                        });
                         tracing::warn!("sound off: {}", off.advice);
                         let _ = news.send(News::Off(off.short));
                         said_off = true;
@@ -202,6 +266,7 @@ fn run_with(
                 }
             }
             Err(off) => {
+                woken.update(|w| w.off = true);
                 if !said_off {
                     tracing::warn!("sound off: {}", off.advice);
                     let _ = news.send(News::Off(off.short));
@@ -209,7 +274,7 @@ fn run_with(
                 }
             }
         }
-        if !wait_out(&rx, &mut bank, wait) {
+        if !wait_out(&rx, &mut bank, &woken, wait) {
             return;
         }
         wait = (wait * 2).min(backoff.most);
@@ -218,7 +283,7 @@ fn run_with(
 
 /// Wait `wait` with no output: files are still prepared, sounds dropped.
 /// False when the queue closed (the program is ending).
-fn wait_out(rx: &Receiver<Command>, bank: &mut Bank, wait: Duration) -> bool {
+fn wait_out(rx: &Receiver<Command>, bank: &mut Bank, woken: &Woken, wait: Duration) -> bool {
     let until = Instant::now() + wait;
     loop {
         match rx.recv_timeout(until.saturating_duration_since(Instant::now())) {
@@ -231,6 +296,8 @@ fn wait_out(rx: &Receiver<Command>, bank: &mut Bank, wait: Duration) -> bool {
                 tracing::info!("sound off: {play:?} not played");
             }
             Ok(Command::Speak(_)) => tracing::info!("sound off: a prompt not spoken"),
+            // Nothing to wake; made when the output is back.
+            Ok(Command::Wake) => woken.update(|w| w.answered += 1),
             Err(RecvTimeoutError::Timeout) => return true,
             Err(RecvTimeoutError::Disconnected) => return false,
         }
@@ -243,8 +310,12 @@ struct SoundThread {
     bank: Bank,
     hush: Arc<AtomicU32>,
     speeches: Arc<AtomicU32>,
+    woken: Arc<Woken>,
     /// When the output may rest (`None`: it rests).
     awake_until: Option<Instant>,
+    /// Woken by `Command::Wake` and no sound since: the first sound lets
+    /// the output rest after it, as any sound does.
+    waking: bool,
     /// When the last sound's samples end.
     sounding_until: Instant,
 }
@@ -291,6 +362,8 @@ impl SoundThread {
                 Some(c) => self.handle(c)?,
                 None => {
                     self.awake_until = None;
+                    self.waking = false;
+                    self.woken.update(|w| w.awake = false);
                     self.out.idle()?;
                 }
             }
@@ -312,8 +385,7 @@ impl SoundThread {
                     return Ok(());
                 };
                 self.sounding_until = Instant::now() + length;
-                let rest = self.sounding_until + self.out.latency() + IDLE_GRACE;
-                self.awake_until = Some(self.awake_until.map_or(rest, |a| a.max(rest)));
+                self.awake_for_sound();
                 self.out.play(voice)
             }
             Command::Speak(speech) => {
@@ -323,17 +395,45 @@ impl SoundThread {
                     return Ok(());
                 };
                 self.sounding_until = self.sounding_until.max(Instant::now() + length);
-                let rest = self.sounding_until + self.out.latency() + IDLE_GRACE;
-                self.awake_until = Some(self.awake_until.map_or(rest, |a| a.max(rest)));
+                self.awake_for_sound();
                 self.out.play(voice)
             }
+            Command::Wake => {
+                // The first sound of a session is a step's bell: made first.
+                self.bank.builtin(Builtin::Bell);
+                let woke = self.out.wake();
+                if woke.is_ok() {
+                    let until = Instant::now() + WAKE_FOR;
+                    self.awake_until = Some(self.awake_until.map_or(until, |a| a.max(until)));
+                    self.waking = true;
+                }
+                self.woken.update(|w| {
+                    w.answered += 1;
+                    w.awake = woke.is_ok();
+                });
+                woke
+            }
         }
+    }
+
+    /// A sound was started: stay awake until it has been heard, and a
+    /// moment more. Woken with no sound before, the wait for the first
+    /// sound is over: rest after this one.
+    fn awake_for_sound(&mut self) {
+        let rest = self.sounding_until + self.out.latency() + IDLE_GRACE;
+        self.awake_until = Some(match self.awake_until {
+            Some(a) if !self.waking => a.max(rest),
+            _ => rest,
+        });
+        self.waking = false;
     }
 
     /// Wait for the last sound to end (at most `DRAIN_LIMIT`), then let
     /// the output play out what it holds.
     fn drain(&mut self) {
-        if self.awake_until.is_some() {
+        // Woken, and the last sound heard: only silence is left to play.
+        let heard = self.sounding_until + self.out.latency() < Instant::now();
+        if self.awake_until.is_some() && !(self.waking && heard) {
             let left = self
                 .sounding_until
                 .saturating_duration_since(Instant::now());
@@ -540,6 +640,9 @@ mod tests {
                 None => Err(Off::new("the sound server stopped answering", "gone")),
             }
         }
+        fn wake(&mut self) -> Result<(), Off> {
+            Ok(())
+        }
         fn idle(&mut self) -> Result<(), Off> {
             Ok(())
         }
@@ -577,6 +680,7 @@ mod tests {
             hush: Arc::new(AtomicU32::new(0)),
             speeches: Arc::new(AtomicU32::new(0)),
             opened: open_now,
+            woken: Arc::new(Woken::default()),
         };
         let thread =
             thread::spawn(move || run_with(open, backoff, rx, news_tx, Volume::MAX, flags));
