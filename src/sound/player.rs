@@ -361,6 +361,16 @@ mod tests {
     }
 
     #[test]
+    fn with_nothing_to_wake_nobody_waits() {
+        let (mut player, heard) = Player::recording(SoundSettings::default());
+        player.wake();
+        let start = std::time::Instant::now();
+        assert!(!player.wait_awake(Duration::from_secs(5)));
+        assert!(start.elapsed() < Duration::from_secs(1));
+        assert!(heard.lock().unwrap().is_empty(), "a wake plays nothing");
+    }
+
+    #[test]
     fn toggling_reports_the_new_state() {
         let (mut player, _) = Player::recording(SoundSettings::default());
         assert!(player.toggle_mute());

@@ -66,6 +66,26 @@ struct WokenState {
 }
 
 impl Woken {
+    /// Wait (at most `limit`) until `wakes` wakes were answered, or there
+    /// is no output; true when the output is awake.
+    fn wait(&self, wakes: u64, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        let Ok(mut state) = self.state.lock() else {
+            return false;
+        };
+        while state.answered < wakes && !state.off {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            state = match self.changed.wait_timeout(state, left) {
+                Ok((s, _)) => s,
+                Err(_) => return false,
+            };
+        }
+        state.awake && !state.off
+    }
+
     fn update(&self, change: impl FnOnce(&mut WokenState)) {
         if let Ok(mut state) = self.state.lock() {
             change(&mut state);
@@ -125,21 +145,7 @@ impl Worker {
     /// Wait (at most `limit`) until the sound thread has carried out every
     /// wake asked for, or has no output; true when the output is awake.
     pub fn wait_awake(&self, limit: Duration) -> bool {
-        let deadline = Instant::now() + limit;
-        let Ok(mut state) = self.woken.state.lock() else {
-            return false;
-        };
-        while state.answered < self.wakes && !state.off {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return false;
-            }
-            state = match self.woken.changed.wait_timeout(state, left) {
-                Ok((s, _)) => s,
-                Err(_) => return false,
-            };
-        }
-        state.awake && !state.off
+        self.woken.wait(self.wakes, limit)
     }
 
     /// Queue a command; false when it was dropped (queue full). A closed
@@ -191,7 +197,7 @@ pub const BACKOFF: Backoff = Backoff {
 };
 
 fn run(rx: Receiver<Command>, news: Sender<News>, volume: Volume, flags: Flags) {
-    run_with(output::open, BACKOFF, rx, news, volume, flags)
+    run_with(output::open, BACKOFF, WAKE_FOR, rx, news, volume, flags)
 }
 
 /// What the sound thread shares with the player.
@@ -207,9 +213,11 @@ struct Flags {
 /// Open the output and serve the queue; when the output cannot be opened
 /// or goes away, say so once, drop the sounds that fall due meanwhile (a
 /// prompt heard late is worse than none), and try again with `backoff`.
+/// Woken with no sound, the output rests again after `wake_for`.
 fn run_with(
     mut open: impl FnMut() -> Result<Box<dyn Output>, Off>,
     backoff: Backoff,
+    wake_for: Duration,
     rx: Receiver<Command>,
     news: Sender<News>,
     volume: Volume,
@@ -242,6 +250,7 @@ fn run_with(
                     woken: woken.clone(),
                     awake_until: None,
                     waking: false,
+                    wake_for,
                     sounding_until: Instant::now(),
                 };
                 match sound.serve(&rx) {
@@ -316,6 +325,8 @@ struct SoundThread {
     /// Woken by `Command::Wake` and no sound since: the first sound lets
     /// the output rest after it, as any sound does.
     waking: bool,
+    /// How long a wake with no sound keeps the output awake.
+    wake_for: Duration,
     /// When the last sound's samples end.
     sounding_until: Instant,
 }
@@ -403,7 +414,7 @@ impl SoundThread {
                 self.bank.builtin(Builtin::Bell);
                 let woke = self.out.wake();
                 if woke.is_ok() {
-                    let until = Instant::now() + WAKE_FOR;
+                    let until = Instant::now() + self.wake_for;
                     self.awake_until = Some(self.awake_until.map_or(until, |a| a.max(until)));
                     self.waking = true;
                 }
@@ -682,8 +693,9 @@ mod tests {
             opened: open_now,
             woken: Arc::new(Woken::default()),
         };
-        let thread =
-            thread::spawn(move || run_with(open, backoff, rx, news_tx, Volume::MAX, flags));
+        let thread = thread::spawn(move || {
+            run_with(open, backoff, WAKE_FOR, rx, news_tx, Volume::MAX, flags)
+        });
         let want = vec![
             News::Off("no sound server found".into()),
             News::Back,
@@ -699,6 +711,143 @@ mod tests {
         }
         assert_eq!(heard, want);
         assert!(opened.load(Ordering::Relaxed));
+        drop(tx);
+        thread.join().unwrap();
+    }
+
+    /// An output that writes down what it is asked to do, and when.
+    type Log = Arc<Mutex<Vec<(&'static str, Instant)>>>;
+
+    struct Probe {
+        log: Log,
+    }
+
+    impl Probe {
+        fn note(&self, what: &'static str) {
+            self.log.lock().unwrap().push((what, Instant::now()));
+        }
+    }
+
+    impl Output for Probe {
+        fn play(&mut self, _: Voice) -> Result<(), Off> {
+            self.note("play");
+            Ok(())
+        }
+        fn wake(&mut self) -> Result<(), Off> {
+            self.note("wake");
+            Ok(())
+        }
+        fn idle(&mut self) -> Result<(), Off> {
+            self.note("idle");
+            Ok(())
+        }
+        fn drain(&mut self, _: Duration) {}
+        fn latency(&self) -> Duration {
+            Duration::ZERO
+        }
+        fn describe(&self) -> String {
+            "probe".into()
+        }
+    }
+
+    /// A sound thread on a `Probe` (or on no output, with `None`).
+    fn probed(
+        log: Option<Log>,
+        wake_for: Duration,
+    ) -> (SyncSender<Command>, Arc<Woken>, thread::JoinHandle<()>) {
+        let (tx, rx) = mpsc::sync_channel(QUEUE);
+        let (news_tx, _news) = mpsc::channel();
+        let woken = Arc::new(Woken::default());
+        let flags = Flags {
+            hush: Arc::new(AtomicU32::new(0)),
+            speeches: Arc::new(AtomicU32::new(0)),
+            opened: Arc::new(AtomicBool::new(false)),
+            woken: woken.clone(),
+        };
+        let open = move || match &log {
+            Some(log) => Ok(Box::new(Probe { log: log.clone() }) as Box<dyn Output>),
+            None => Err(Off::new("no sound server found", "none")),
+        };
+        let backoff = Backoff {
+            first: Duration::from_secs(60),
+            most: Duration::from_secs(60),
+        };
+        let thread = thread::spawn(move || {
+            run_with(open, backoff, wake_for, rx, news_tx, Volume::MAX, flags)
+        });
+        (tx, woken, thread)
+    }
+
+    /// When the output first rested after it was asked to `after`.
+    fn rested_after(log: &Log, after: &str, limit: Duration) -> Option<Instant> {
+        let deadline = Instant::now() + limit;
+        loop {
+            let seen = log.lock().unwrap().clone();
+            let from = seen.iter().position(|(w, _)| *w == after);
+            if let Some((_, at)) = from.and_then(|f| seen[f..].iter().find(|(w, _)| *w == "idle")) {
+                return Some(*at);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn a_woken_output_plays_until_the_first_sound_and_rests_after_it() {
+        let log = Log::default();
+        let (tx, woken, thread) = probed(Some(log.clone()), Duration::from_secs(60));
+        tx.send(Command::Wake).unwrap();
+        assert!(woken.wait(1, Duration::from_secs(10)), "woken");
+        thread::sleep(Duration::from_millis(100));
+        let asked: Vec<&str> = log.lock().unwrap().iter().map(|(w, _)| *w).collect();
+        // Opened, put to rest until needed, woken; awake since.
+        assert_eq!(asked, ["idle", "wake"]);
+        tx.send(Command::Play(Play::Builtin(Builtin::Tick)))
+            .unwrap();
+        // At rest soon after the sound, not at the end of the wake.
+        let rested = rested_after(&log, "play", Duration::from_secs(10)).expect("rests");
+        let played = log.lock().unwrap()[2].1;
+        assert!(
+            rested - played < Duration::from_secs(2),
+            "{:?}",
+            rested - played
+        );
+        assert!(!woken.state.lock().unwrap().awake);
+        drop(tx);
+        thread.join().unwrap();
+    }
+
+    #[test]
+    fn a_woken_output_with_no_sound_rests_after_a_while() {
+        let log = Log::default();
+        let wake_for = Duration::from_millis(300);
+        let (tx, woken, thread) = probed(Some(log.clone()), wake_for);
+        tx.send(Command::Wake).unwrap();
+        assert!(woken.wait(1, Duration::from_secs(10)));
+        let rested = rested_after(&log, "wake", Duration::from_secs(10)).expect("rests");
+        let woke = log.lock().unwrap()[1].1;
+        assert!(rested - woke >= wake_for, "{:?}", rested - woke);
+        assert!(!woken.state.lock().unwrap().awake);
+        // Woken again: awake again.
+        tx.send(Command::Wake).unwrap();
+        assert!(woken.wait(2, Duration::from_secs(10)));
+        drop(tx);
+        thread.join().unwrap();
+    }
+
+    #[test]
+    fn with_no_output_a_wait_for_the_wake_ends_at_once() {
+        let (tx, woken, thread) = probed(None, WAKE_FOR);
+        tx.send(Command::Wake).unwrap();
+        let start = Instant::now();
+        assert!(!woken.wait(1, Duration::from_secs(10)));
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            start.elapsed()
+        );
         drop(tx);
         thread.join().unwrap();
     }
