@@ -249,7 +249,7 @@ fn run_with(
                     speeches: speeches.clone(),
                     woken: woken.clone(),
                     awake_until: None,
-                    waking: false,
+                    woken_until: None,
                     wake_for,
                     sounding_until: Instant::now(),
                 };
@@ -322,9 +322,9 @@ struct SoundThread {
     woken: Arc<Woken>,
     /// When the output may rest (`None`: it rests).
     awake_until: Option<Instant>,
-    /// Woken by `Command::Wake` and no sound since: the first sound lets
-    /// the output rest after it, as any sound does.
-    waking: bool,
+    /// Woken by `Command::Wake` with no sound since, until when. The first
+    /// sound ends the wake: the output rests after it, as after any sound.
+    woken_until: Option<Instant>,
     /// How long a wake with no sound keeps the output awake.
     wake_for: Duration,
     /// When the last sound's samples end.
@@ -358,7 +358,11 @@ impl SoundThread {
             }
         }
         loop {
-            let command = match self.awake_until {
+            let next = match (self.awake_until, self.woken_until) {
+                (Some(a), Some(w)) => Some(a.min(w)),
+                (a, w) => a.or(w),
+            };
+            let command = match next {
                 Some(at) => match rx.recv_timeout(at.saturating_duration_since(Instant::now())) {
                     Ok(c) => Some(c),
                     Err(RecvTimeoutError::Timeout) => None,
@@ -371,12 +375,7 @@ impl SoundThread {
             };
             match command {
                 Some(c) => self.handle(c)?,
-                None => {
-                    self.awake_until = None;
-                    self.waking = false;
-                    self.woken.update(|w| w.awake = false);
-                    self.out.idle()?;
-                }
+                None => self.rest()?,
             }
         }
     }
@@ -412,12 +411,13 @@ impl SoundThread {
             Command::Wake => {
                 // The first sound of a session is a step's bell: made first.
                 self.bank.builtin(Builtin::Bell);
-                let woke = self.out.wake();
-                if woke.is_ok() {
-                    let until = Instant::now() + self.wake_for;
-                    self.awake_until = Some(self.awake_until.map_or(until, |a| a.max(until)));
-                    self.waking = true;
-                }
+                self.woken_until = Some(Instant::now() + self.wake_for);
+                // While a sound plays the output is awake; it is kept awake
+                // when the sound is over (see `rest`).
+                let woke = match self.awake_until {
+                    Some(_) => Ok(()),
+                    None => self.out.wake(),
+                };
                 self.woken.update(|w| {
                     w.answered += 1;
                     w.awake = woke.is_ok();
@@ -428,23 +428,43 @@ impl SoundThread {
     }
 
     /// A sound was started: stay awake until it has been heard, and a
-    /// moment more. Woken with no sound before, the wait for the first
-    /// sound is over: rest after this one.
+    /// moment more. Woken with no sound before, the wake is over: the
+    /// output rests after this sound.
     fn awake_for_sound(&mut self) {
         let rest = self.sounding_until + self.out.latency() + IDLE_GRACE;
-        self.awake_until = Some(match self.awake_until {
-            Some(a) if !self.waking => a.max(rest),
-            _ => rest,
-        });
-        self.waking = false;
+        self.awake_until = Some(self.awake_until.map_or(rest, |a| a.max(rest)));
+        self.woken_until = None;
+    }
+
+    /// A time to rest came: after the last sound, or at the end of a wake.
+    /// Still woken after a sound (a wake came while it played), the output
+    /// is kept awake on silence.
+    fn rest(&mut self) -> Result<(), Off> {
+        let now = Instant::now();
+        if self.awake_until.is_some_and(|a| a <= now) {
+            self.awake_until = None;
+            self.out.idle()?;
+            if self.woken_until.is_some_and(|w| w > now) {
+                return self.out.wake();
+            }
+        }
+        if self.woken_until.is_some_and(|w| w <= now) {
+            self.woken_until = None;
+            if self.awake_until.is_none() {
+                self.out.idle()?;
+            }
+        }
+        if self.awake_until.is_none() && self.woken_until.is_none() {
+            self.woken.update(|w| w.awake = false);
+        }
+        Ok(())
     }
 
     /// Wait for the last sound to end (at most `DRAIN_LIMIT`), then let
     /// the output play out what it holds.
     fn drain(&mut self) {
-        // Woken, and the last sound heard: only silence is left to play.
-        let heard = self.sounding_until + self.out.latency() < Instant::now();
-        if self.awake_until.is_some() && !(self.waking && heard) {
+        // Only woken, with no sound: there is nothing to wait for.
+        if self.awake_until.is_some() {
             let left = self
                 .sounding_until
                 .saturating_duration_since(Instant::now());
@@ -778,6 +798,18 @@ mod tests {
         (tx, woken, thread)
     }
 
+    /// The sound thread says the output rests (within a few seconds).
+    fn at_rest(woken: &Woken) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while woken.state.lock().unwrap().awake {
+            if Instant::now() > deadline {
+                return false;
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
+        true
+    }
+
     /// When the output first rested after it was asked to `after`.
     fn rested_after(log: &Log, after: &str, limit: Duration) -> Option<Instant> {
         let deadline = Instant::now() + limit;
@@ -814,7 +846,7 @@ mod tests {
             "{:?}",
             rested - played
         );
-        assert!(!woken.state.lock().unwrap().awake);
+        assert!(at_rest(&woken), "at rest");
         drop(tx);
         thread.join().unwrap();
     }
@@ -829,10 +861,35 @@ mod tests {
         let rested = rested_after(&log, "wake", Duration::from_secs(10)).expect("rests");
         let woke = log.lock().unwrap()[1].1;
         assert!(rested - woke >= wake_for, "{:?}", rested - woke);
-        assert!(!woken.state.lock().unwrap().awake);
+        assert!(at_rest(&woken), "at rest");
         // Woken again: awake again.
         tx.send(Command::Wake).unwrap();
         assert!(woken.wait(2, Duration::from_secs(10)));
+        drop(tx);
+        thread.join().unwrap();
+    }
+
+    #[test]
+    fn woken_while_a_sound_plays_the_output_stays_awake_after_it() {
+        let log = Log::default();
+        let wake_for = Duration::from_secs(2);
+        let (tx, woken, thread) = probed(Some(log.clone()), wake_for);
+        tx.send(Command::Play(Play::Builtin(Builtin::Tick)))
+            .unwrap();
+        tx.send(Command::Wake).unwrap();
+        assert!(woken.wait(1, Duration::from_secs(10)));
+        // The sound ends: at rest a moment, then awake on silence until the
+        // wake is over.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let asked = loop {
+            let asked: Vec<&str> = log.lock().unwrap().iter().map(|(w, _)| *w).collect();
+            if asked.len() >= 5 || Instant::now() > deadline {
+                break asked;
+            }
+            thread::sleep(Duration::from_millis(10));
+        };
+        assert_eq!(asked, ["idle", "play", "idle", "wake", "idle"]);
+        assert!(at_rest(&woken), "at rest");
         drop(tx);
         thread.join().unwrap();
     }
