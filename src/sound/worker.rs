@@ -1,6 +1,9 @@
 //! The sound thread: opens the output (so connecting never delays the
 //! first frame), keeps the sounds ready, plays what the queue brings, and
 //! puts the output to rest between sounds so that silence costs nothing.
+//! Before a session it wakes the output (`Command::Wake`): silence plays
+//! until the first sound, or for `WAKE_FOR` at most, so that the first
+//! sound is as prompt as the later ones.
 
 use std::collections::HashMap;
 use std::fs::File;
