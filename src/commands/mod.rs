@@ -214,6 +214,11 @@ fn run_routine(args: &RunArgs, env: &Env) -> Result<ExitCode> {
     start_run(routine, args, env)
 }
 
+/// The longest a session with no preflight and no get-ready waits for its
+/// sound output before it starts: connecting to a sound server that
+/// answers takes tens of milliseconds.
+const FIRST_SOUND_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Start `routine` as `run` does, on the full screen or as plain lines.
 fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
     let resume_note = today::resume_note(&routine);
@@ -225,8 +230,18 @@ fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
         plain,
         args.speed,
     ));
-    // Connects on its own thread: never delays the first frame.
+    // Connects on its own thread: never delays the first frame. Woken at
+    // once: the preflight (or, with none, the session) comes next.
     let mut sound = Player::start(sound_settings(env, args.mute, args.volume));
+    sound.wake();
+    if (plain || !env.settings.session.preflight)
+        && crate::timeline::Timeline::new(&routine).starts_at_once()
+    {
+        // No preflight and no get-ready: the first bell is due the moment
+        // the session starts, so the session waits (a moment) for the
+        // output to be awake, or it would be late.
+        sound.wait_awake(FIRST_SOUND_WAIT);
+    }
     let hooks = env
         .settings
         .hooks

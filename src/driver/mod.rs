@@ -284,9 +284,11 @@ impl Driver<'_> {
         );
     }
 
-    /// A routine is about to run (its preflight is up): start rendering
-    /// its words, so they are ready when its steps begin.
+    /// A routine is about to run (its preflight is up): wake the sound
+    /// output and start rendering its words, so that both are ready when
+    /// its steps begin.
     fn prepare(&mut self, routine: &crate::routine::Routine) {
+        self.outside.sound.wake();
         if let Some((settings, cache)) = &self.outside.voice_settings {
             let script = crate::voice::Script::for_routine(routine, settings.breath_words);
             self.outside.voice = Some(crate::voice::Voice::start(settings, script, cache));

@@ -71,6 +71,14 @@ fn open_sink(failed: &Arc<AtomicBool>) -> Result<MixerDeviceSink, Off> {
 
 impl Output for Device {
     fn play(&mut self, voice: Voice) -> Result<(), Off> {
+        self.wake()?;
+        if let Some(sink) = &self.sink {
+            sink.mixer().add(voice);
+        }
+        Ok(())
+    }
+
+    fn wake(&mut self) -> Result<(), Off> {
         if self.failed.load(Ordering::Relaxed) {
             self.sink = None;
             return Err(Off::new(
@@ -78,12 +86,10 @@ impl Output for Device {
                 "the sound device stopped working; knotless stays silent for the rest of this run",
             ));
         }
-        let sink = match self.sink.take() {
-            Some(sink) => sink,
-            None => open_sink(&self.failed)?,
-        };
-        sink.mixer().add(voice);
-        self.sink = Some(sink);
+        // An open device stream mixes silence until a sound comes.
+        if self.sink.is_none() {
+            self.sink = Some(open_sink(&self.failed)?);
+        }
         Ok(())
     }
 

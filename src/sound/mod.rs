@@ -42,7 +42,7 @@ pub mod wav;
 mod worker;
 
 pub use names::{Builtin, FILE_EXTENSIONS, Play};
-pub use player::{DRAIN_LIMIT, Player, QUEUE, Recording, SOUND_BACK};
+pub use player::{DRAIN_LIMIT, Player, QUEUE, Recording, SOUND_BACK, WAKE_FOR};
 pub use speech::Speech;
 pub use volume::Volume;
 

@@ -34,6 +34,11 @@ impl Off {
 pub trait Output {
     /// Start playing `voice` now, waking the output if it was idle.
     fn play(&mut self, voice: Voice) -> Result<(), Off>;
+    /// Start the output without a sound (it plays silence), so that the
+    /// next sound starts as promptly as one into a running output: the
+    /// first sound of a session would otherwise wait for the stream (and
+    /// the device behind it) to start. `idle` lets it rest again.
+    fn wake(&mut self) -> Result<(), Off>;
     /// Nothing is playing: stop whatever costs while idle (cork the
     /// stream, close the device), so that silence costs nothing.
     fn idle(&mut self) -> Result<(), Off>;

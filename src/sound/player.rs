@@ -20,6 +20,10 @@ pub const SOUND_BACK: &str = "Sound is back on";
 pub const QUEUE: usize = 16;
 /// The longest `finish` waits for the last sound to be heard.
 pub const DRAIN_LIMIT: Duration = Duration::from_secs(6);
+/// Woken with no sound (`Player::wake`), the output plays silence for at
+/// most this long before it rests again: long enough to read a preflight
+/// screen, short enough that a forgotten one costs next to nothing.
+pub const WAKE_FOR: Duration = Duration::from_secs(30);
 
 /// What the sound thread is asked to do.
 #[derive(Debug)]
@@ -30,6 +34,9 @@ pub enum Command {
     Prepare(Vec<PathBuf>),
     /// Say this, a moment after the sound before it (see `speech`).
     Speak(super::speech::Speech),
+    /// A session is about to start: make the bell and start the output
+    /// (playing silence) now, so the first sound is as prompt as the rest.
+    Wake,
 }
 
 /// What the sound thread tells the app.
@@ -155,6 +162,36 @@ impl Player {
                 // the voice's script.
             }
         }
+    }
+
+    /// A session may start soon (its preflight is up): make the bell and
+    /// start the output now, playing silence, so that the session's first
+    /// sound reaches the speakers as promptly as the later ones, not after
+    /// the stream (and the device behind it) has started. The output rests
+    /// again after the first sound, or after `WAKE_FOR` with none. Muted,
+    /// nothing is woken.
+    pub fn wake(&mut self) {
+        #[cfg(feature = "sound")]
+        if !self.muted
+            && let Link::Thread(worker) = &mut self.link
+            && !worker.wake()
+        {
+            self.dropped_one();
+        }
+    }
+
+    /// Wait, at most `limit`, until the output is awake as `wake` asked
+    /// (or sound turned out to be off): for a session whose first sound
+    /// is due the moment it starts. True when the output is awake.
+    pub fn wait_awake(&self, limit: Duration) -> bool {
+        #[cfg(feature = "sound")]
+        if !self.muted
+            && let Link::Thread(worker) = &self.link
+        {
+            return worker.wait_awake(limit);
+        }
+        let _ = limit;
+        false
     }
 
     /// Say `speech` through the same output as the bells, a moment after
@@ -321,6 +358,16 @@ mod tests {
         player.toggle_mute();
         assert_eq!(player.status(), None);
         assert_eq!(player.sound_status(), None);
+    }
+
+    #[test]
+    fn with_nothing_to_wake_nobody_waits() {
+        let (mut player, heard) = Player::recording(SoundSettings::default());
+        player.wake();
+        let start = std::time::Instant::now();
+        assert!(!player.wait_awake(Duration::from_secs(5)));
+        assert!(start.elapsed() < Duration::from_secs(1));
+        assert!(heard.lock().unwrap().is_empty(), "a wake plays nothing");
     }
 
     #[test]

@@ -8,7 +8,15 @@
 //! bytes would end the stream for good. Between sounds the stream is corked
 //! (and flushed, or a stale tail would play on the next uncork): a corked
 //! stream costs nothing, and uncorking takes about a millisecond.
+//!
+//! Woken before a session (`Output::wake`), a second stream plays silence
+//! until the first sound: the sink, and the device behind it, keep running,
+//! so the first sound starts as promptly as the later ones. It has a long
+//! buffer, so the server asks it for data a few times a second (the prompt
+//! stream, with its short buffer, is asked a hundred times a second, and
+//! each request costs the reactor thread a zeroed megabyte).
 
+use std::ffi::CStr;
 use std::io;
 use std::num::NonZero;
 use std::os::unix::fs::MetadataExt;
@@ -46,6 +54,10 @@ const HANDSHAKE_LIMIT: Duration = Duration::from_secs(1);
 /// While the stream plays, the server asks for data every few tens of
 /// milliseconds; asked for nothing this long, it has gone away.
 const SILENT_SERVER: Duration = Duration::from_millis(500);
+/// The silent stream that keeps the output awake: its buffer, and how much
+/// the server asks for at a time.
+const KEEPER_BUFFER: Duration = Duration::from_millis(500);
+const KEEPER_REQUEST: Duration = Duration::from_millis(200);
 
 pub struct Pulse {
     // Kept alive with the stream; the reactor thread serves both.
@@ -57,6 +69,10 @@ pub struct Pulse {
     stream: PlaybackStream,
     mixer: Mixer,
     corked: bool,
+    /// The silent stream that keeps the output awake, once made.
+    keeper: Option<PlaybackStream>,
+    /// The keeper plays.
+    keeping: bool,
     socket: PathBuf,
     server: String,
     latency: Duration,
@@ -105,8 +121,15 @@ impl Pulse {
             }
             whole
         };
+        let buffer = BufferAttr {
+            target_length: bytes(TARGET_LATENCY),
+            ..BufferAttr::default()
+        };
         let stream = wait(
-            client.create_playback_stream(params(), fill.as_playback_source()),
+            client.create_playback_stream(
+                params(c"knotless prompts", buffer, PROMPTS, true),
+                fill.as_playback_source(),
+            ),
             CALL_LIMIT,
         )
         .ok_or_else(|| not_answering(&path))?
@@ -122,6 +145,8 @@ impl Pulse {
             stream,
             mixer,
             corked: true,
+            keeper: None,
+            keeping: false,
             socket: path,
             server,
             // The server's buffer, plus the sink's own: allow as much again.
@@ -137,6 +162,53 @@ impl Pulse {
                 self.socket.display()
             ),
         )
+    }
+
+    /// Start the keeper (made the first time), unless it plays.
+    fn keep_awake(&mut self) -> Result<(), Off> {
+        if self.keeping {
+            return Ok(());
+        }
+        match &self.keeper {
+            Some(keeper) => self.call(keeper.uncork())?,
+            None => {
+                let silence = |buf: &mut [u8]| -> usize {
+                    buf.fill(0);
+                    buf.len()
+                };
+                let buffer = BufferAttr {
+                    target_length: bytes(KEEPER_BUFFER),
+                    minimum_request_length: bytes(KEEPER_REQUEST),
+                    ..BufferAttr::default()
+                };
+                let params = params(
+                    c"knotless (keeping the output awake)",
+                    buffer,
+                    KEEPER,
+                    false,
+                );
+                let made = wait(
+                    self._client
+                        .create_playback_stream(params, silence.as_playback_source()),
+                    CALL_LIMIT,
+                );
+                match made {
+                    Some(Ok(keeper)) => self.keeper = Some(keeper),
+                    _ => return Err(self.gone()),
+                }
+            }
+        }
+        self.keeping = true;
+        Ok(())
+    }
+
+    /// Stop the keeper, if it plays. What it holds is silence: no flush.
+    fn let_rest(&mut self) -> Result<(), Off> {
+        if let Some(keeper) = self.keeper.as_ref().filter(|_| self.keeping) {
+            self.call(keeper.cork())?;
+            self.keeping = false;
+        }
+        Ok(())
     }
 
     fn call<F>(&self, f: F) -> Result<(), Off>
@@ -167,6 +239,14 @@ impl Output for Pulse {
             self.corked = false;
             self.uncorked = Instant::now();
         }
+        // The prompt stream keeps the output awake now.
+        self.let_rest()
+    }
+
+    fn wake(&mut self) -> Result<(), Off> {
+        if self.corked {
+            self.keep_awake()?;
+        }
         Ok(())
     }
 
@@ -176,7 +256,7 @@ impl Output for Pulse {
             self.corked = true;
             self.call(self.stream.flush())?;
         }
-        Ok(())
+        self.let_rest()
     }
 
     fn drain(&mut self, limit: Duration) {
@@ -214,11 +294,25 @@ fn cookie() -> Vec<u8> {
         .unwrap_or_else(|| vec![0; LENGTH])
 }
 
-fn params() -> PlaybackStreamParams {
+/// `d` of sound, in bytes.
+fn bytes(d: Duration) -> u32 {
+    (d.as_secs_f64() * RATE.get() as f64) as u32 * FRAME_BYTES as u32
+}
+
+/// Each stream's sync group: streams of one group are corked and uncorked
+/// together, so the two streams must not share one.
+const PROMPTS: u32 = 0;
+const KEEPER: u32 = 1;
+
+fn params(
+    name: &CStr,
+    buffer_attr: BufferAttr,
+    sync_id: u32,
+    start_corked: bool,
+) -> PlaybackStreamParams {
     let mut props = Props::new();
-    props.set(Prop::MediaName, c"knotless prompts");
+    props.set(Prop::MediaName, name);
     props.set(Prop::MediaRole, c"event");
-    let bytes = |d: Duration| (d.as_secs_f64() * RATE.get() as f64) as u32 * FRAME_BYTES as u32;
     PlaybackStreamParams {
         sample_spec: SampleSpec {
             format: SampleFormat::Float32Le,
@@ -227,14 +321,12 @@ fn params() -> PlaybackStreamParams {
         },
         channel_map: ChannelMap::stereo(),
         sink_name: Some(protocol::DEFAULT_SINK.to_owned()),
-        buffer_attr: BufferAttr {
-            target_length: bytes(TARGET_LATENCY),
-            ..BufferAttr::default()
-        },
+        buffer_attr,
+        sync_id,
         cvolume: Some(ChannelVolume::norm(CHANNELS.get() as u8)),
         props,
         flags: StreamFlags {
-            start_corked: true,
+            start_corked,
             adjust_latency: true,
             ..StreamFlags::default()
         },

@@ -1,15 +1,18 @@
 //! The sound thread: opens the output (so connecting never delays the
 //! first frame), keeps the sounds ready, plays what the queue brings, and
 //! puts the output to rest between sounds so that silence costs nothing.
+//! Before a session it wakes the output (`Command::Wake`): silence plays
+//! until the first sound, or for `WAKE_FOR` at most, so that the first
+//! sound is as prompt as the later ones.
 
 use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc::{
     self, Receiver, RecvTimeoutError, Sender, SyncSender, TryRecvError, TrySendError,
 };
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -18,7 +21,7 @@ use rodio::{ChannelCount, Sample, SampleRate, Source};
 
 use super::names::Play;
 use super::output::{self, Off, Output, Voice};
-use super::player::{Command, News, QUEUE};
+use super::player::{Command, News, QUEUE, WAKE_FOR};
 use super::{Builtin, Volume, guard, synth};
 
 /// After the last sound (and the output's latency), how long the output
@@ -41,6 +44,57 @@ pub struct Worker {
     speeches: Arc<AtomicU32>,
     /// An output is open now: only then is there a last sound to wait for.
     opened: Arc<AtomicBool>,
+    /// How the wakes asked for have been answered.
+    woken: Arc<Woken>,
+    /// Wakes asked for so far.
+    wakes: u64,
+}
+
+/// Wakes carried out by the sound thread, for a session that waits for
+/// its output before it starts.
+#[derive(Default)]
+struct Woken {
+    state: Mutex<WokenState>,
+    changed: Condvar,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct WokenState {
+    /// Wakes the sound thread has carried out (or dropped, with no output).
+    answered: u64,
+    /// The output cannot be opened, or went away: no wake will come.
+    off: bool,
+    /// The output was woken, and has not rested since.
+    awake: bool,
+}
+
+impl Woken {
+    /// Wait (at most `limit`) until `wakes` wakes were answered, or there
+    /// is no output; true when the output is awake.
+    fn wait(&self, wakes: u64, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        let Ok(mut state) = self.state.lock() else {
+            return false;
+        };
+        while state.answered < wakes && !state.off {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            state = match self.changed.wait_timeout(state, left) {
+                Ok((s, _)) => s,
+                Err(_) => return false,
+            };
+        }
+        state.awake && !state.off
+    }
+
+    fn update(&self, change: impl FnOnce(&mut WokenState)) {
+        if let Ok(mut state) = self.state.lock() {
+            change(&mut state);
+            self.changed.notify_all();
+        }
+    }
 }
 
 impl Worker {
@@ -49,11 +103,15 @@ impl Worker {
         let (news_tx, news) = mpsc::channel();
         let (done_tx, done) = mpsc::channel();
         let hush = Arc::new(AtomicU32::new(0));
-        let hushed = hush.clone();
         let speeches = Arc::new(AtomicU32::new(0));
-        let spoken = speeches.clone();
         let opened = Arc::new(AtomicBool::new(false));
-        let open_now = opened.clone();
+        let woken = Arc::new(Woken::default());
+        let flags = Flags {
+            hush: hush.clone(),
+            speeches: speeches.clone(),
+            opened: opened.clone(),
+            woken: woken.clone(),
+        };
         // Should the thread fail to start, the closure and its end of the
         // queue are dropped: every send then fails quietly, and the session
         // goes on in silence.
@@ -61,7 +119,7 @@ impl Worker {
             // Dropped when the thread ends, however it ends.
             let _done = done_tx;
             let news = news_tx.clone();
-            if guard::quietly(|| run(rx, news_tx, volume, hushed, spoken, open_now)).is_none() {
+            if guard::quietly(|| run(rx, news_tx, volume, flags)).is_none() {
                 let _ = news.send(News::Off("the sound output failed".into()));
             }
         });
@@ -72,7 +130,25 @@ impl Worker {
             hush,
             speeches,
             opened,
+            woken,
+            wakes: 0,
         }
+    }
+
+    /// Ask the sound thread to wake the output; false when the queue was
+    /// full (the wake is dropped).
+    pub fn wake(&mut self) -> bool {
+        let sent = self.tx.as_ref().map(|tx| tx.try_send(Command::Wake));
+        if let Some(Ok(())) = sent {
+            self.wakes += 1;
+        }
+        !matches!(sent, Some(Err(TrySendError::Full(_))))
+    }
+
+    /// Wait (at most `limit`) until the sound thread has carried out every
+    /// wake asked for, or has no output; true when the output is awake.
+    pub fn wait_awake(&self, limit: Duration) -> bool {
+        self.woken.wait(self.wakes, limit)
     }
 
     /// Queue a command; false when it was dropped (queue full). A closed
@@ -123,20 +199,8 @@ pub const BACKOFF: Backoff = Backoff {
     most: Duration::from_secs(30),
 };
 
-fn run(
-    rx: Receiver<Command>,
-    news: Sender<News>,
-    volume: Volume,
-    hush: Arc<AtomicU32>,
-    speeches: Arc<AtomicU32>,
-    opened: Arc<AtomicBool>,
-) {
-    let flags = Flags {
-        hush,
-        speeches,
-        opened,
-    };
-    run_with(output::open, BACKOFF, rx, news, volume, flags)
+fn run(rx: Receiver<Command>, news: Sender<News>, volume: Volume, flags: Flags) {
+    run_with(output::open, BACKOFF, WAKE_FOR, rx, news, volume, flags)
 }
 
 /// What the sound thread shares with the player.
@@ -146,14 +210,17 @@ struct Flags {
     speeches: Arc<AtomicU32>,
     /// An output is open now: only then is there a last sound to wait for.
     opened: Arc<AtomicBool>,
+    woken: Arc<Woken>,
 }
 
 /// Open the output and serve the queue; when the output cannot be opened
 /// or goes away, say so once, drop the sounds that fall due meanwhile (a
 /// prompt heard late is worse than none), and try again with `backoff`.
+/// Woken with no sound, the output rests again after `wake_for`.
 fn run_with(
     mut open: impl FnMut() -> Result<Box<dyn Output>, Off>,
     backoff: Backoff,
+    wake_for: Duration,
     rx: Receiver<Command>,
     news: Sender<News>,
     volume: Volume,
@@ -163,6 +230,7 @@ fn run_with(
         hush,
         speeches,
         opened,
+        woken,
     } = flags;
     let mut bank = Bank::new(volume);
     let mut wait = backoff.first;
@@ -176,12 +244,16 @@ fn run_with(
                     let _ = news.send(News::Back);
                 }
                 opened.store(true, Ordering::Relaxed);
+                woken.update(|w| w.off = false);
                 let mut sound = SoundThread {
                     out,
                     bank,
                     hush: hush.clone(),
                     speeches: speeches.clone(),
+                    woken: woken.clone(),
                     awake_until: None,
+                    woken_until: None,
+                    wake_for,
                     sounding_until: Instant::now(),
                 };
                 match sound.serve(&rx) {
@@ -193,6 +265,10 @@ fn run_with(
                     }
                     Err(off) => {
                         opened.store(false, Ordering::Relaxed);
+                        woken.update(|w| {
+                            w.off = true;
+                            w.awake = false;
+                        });
                         tracing::warn!("sound off: {}", off.advice);
                         let _ = news.send(News::Off(off.short));
                         said_off = true;
@@ -202,6 +278,7 @@ fn run_with(
                 }
             }
             Err(off) => {
+                woken.update(|w| w.off = true);
                 if !said_off {
                     tracing::warn!("sound off: {}", off.advice);
                     let _ = news.send(News::Off(off.short));
@@ -209,7 +286,7 @@ fn run_with(
                 }
             }
         }
-        if !wait_out(&rx, &mut bank, wait) {
+        if !wait_out(&rx, &mut bank, &woken, wait) {
             return;
         }
         wait = (wait * 2).min(backoff.most);
@@ -218,7 +295,7 @@ fn run_with(
 
 /// Wait `wait` with no output: files are still prepared, sounds dropped.
 /// False when the queue closed (the program is ending).
-fn wait_out(rx: &Receiver<Command>, bank: &mut Bank, wait: Duration) -> bool {
+fn wait_out(rx: &Receiver<Command>, bank: &mut Bank, woken: &Woken, wait: Duration) -> bool {
     let until = Instant::now() + wait;
     loop {
         match rx.recv_timeout(until.saturating_duration_since(Instant::now())) {
@@ -231,6 +308,8 @@ fn wait_out(rx: &Receiver<Command>, bank: &mut Bank, wait: Duration) -> bool {
                 tracing::info!("sound off: {play:?} not played");
             }
             Ok(Command::Speak(_)) => tracing::info!("sound off: a prompt not spoken"),
+            // Nothing to wake; made when the output is back.
+            Ok(Command::Wake) => woken.update(|w| w.answered += 1),
             Err(RecvTimeoutError::Timeout) => return true,
             Err(RecvTimeoutError::Disconnected) => return false,
         }
@@ -243,8 +322,14 @@ struct SoundThread {
     bank: Bank,
     hush: Arc<AtomicU32>,
     speeches: Arc<AtomicU32>,
+    woken: Arc<Woken>,
     /// When the output may rest (`None`: it rests).
     awake_until: Option<Instant>,
+    /// Woken by `Command::Wake` with no sound since, until when. The first
+    /// sound ends the wake: the output rests after it, as after any sound.
+    woken_until: Option<Instant>,
+    /// How long a wake with no sound keeps the output awake.
+    wake_for: Duration,
     /// When the last sound's samples end.
     sounding_until: Instant,
 }
@@ -276,7 +361,11 @@ impl SoundThread {
             }
         }
         loop {
-            let command = match self.awake_until {
+            let next = match (self.awake_until, self.woken_until) {
+                (Some(a), Some(w)) => Some(a.min(w)),
+                (a, w) => a.or(w),
+            };
+            let command = match next {
                 Some(at) => match rx.recv_timeout(at.saturating_duration_since(Instant::now())) {
                     Ok(c) => Some(c),
                     Err(RecvTimeoutError::Timeout) => None,
@@ -289,10 +378,7 @@ impl SoundThread {
             };
             match command {
                 Some(c) => self.handle(c)?,
-                None => {
-                    self.awake_until = None;
-                    self.out.idle()?;
-                }
+                None => self.rest()?,
             }
         }
     }
@@ -312,8 +398,7 @@ impl SoundThread {
                     return Ok(());
                 };
                 self.sounding_until = Instant::now() + length;
-                let rest = self.sounding_until + self.out.latency() + IDLE_GRACE;
-                self.awake_until = Some(self.awake_until.map_or(rest, |a| a.max(rest)));
+                self.awake_for_sound();
                 self.out.play(voice)
             }
             Command::Speak(speech) => {
@@ -323,16 +408,65 @@ impl SoundThread {
                     return Ok(());
                 };
                 self.sounding_until = self.sounding_until.max(Instant::now() + length);
-                let rest = self.sounding_until + self.out.latency() + IDLE_GRACE;
-                self.awake_until = Some(self.awake_until.map_or(rest, |a| a.max(rest)));
+                self.awake_for_sound();
                 self.out.play(voice)
             }
+            Command::Wake => {
+                // The first sound of a session is a step's bell: made first.
+                self.bank.builtin(Builtin::Bell);
+                self.woken_until = Some(Instant::now() + self.wake_for);
+                // While a sound plays the output is awake; it is kept awake
+                // when the sound is over (see `rest`).
+                let woke = match self.awake_until {
+                    Some(_) => Ok(()),
+                    None => self.out.wake(),
+                };
+                self.woken.update(|w| {
+                    w.answered += 1;
+                    w.awake = woke.is_ok();
+                });
+                woke
+            }
         }
+    }
+
+    /// A sound was started: stay awake until it has been heard, and a
+    /// moment more. Woken with no sound before, the wake is over: the
+    /// output rests after this sound.
+    fn awake_for_sound(&mut self) {
+        let rest = self.sounding_until + self.out.latency() + IDLE_GRACE;
+        self.awake_until = Some(self.awake_until.map_or(rest, |a| a.max(rest)));
+        self.woken_until = None;
+    }
+
+    /// A time to rest came: after the last sound, or at the end of a wake.
+    /// Still woken after a sound (a wake came while it played), the output
+    /// is kept awake on silence.
+    fn rest(&mut self) -> Result<(), Off> {
+        let now = Instant::now();
+        if self.awake_until.is_some_and(|a| a <= now) {
+            self.awake_until = None;
+            self.out.idle()?;
+            if self.woken_until.is_some_and(|w| w > now) {
+                return self.out.wake();
+            }
+        }
+        if self.woken_until.is_some_and(|w| w <= now) {
+            self.woken_until = None;
+            if self.awake_until.is_none() {
+                self.out.idle()?;
+            }
+        }
+        if self.awake_until.is_none() && self.woken_until.is_none() {
+            self.woken.update(|w| w.awake = false);
+        }
+        Ok(())
     }
 
     /// Wait for the last sound to end (at most `DRAIN_LIMIT`), then let
     /// the output play out what it holds.
     fn drain(&mut self) {
+        // Only woken, with no sound: there is nothing to wait for.
         if self.awake_until.is_some() {
             let left = self
                 .sounding_until
@@ -540,6 +674,9 @@ mod tests {
                 None => Err(Off::new("the sound server stopped answering", "gone")),
             }
         }
+        fn wake(&mut self) -> Result<(), Off> {
+            Ok(())
+        }
         fn idle(&mut self) -> Result<(), Off> {
             Ok(())
         }
@@ -577,9 +714,11 @@ mod tests {
             hush: Arc::new(AtomicU32::new(0)),
             speeches: Arc::new(AtomicU32::new(0)),
             opened: open_now,
+            woken: Arc::new(Woken::default()),
         };
-        let thread =
-            thread::spawn(move || run_with(open, backoff, rx, news_tx, Volume::MAX, flags));
+        let thread = thread::spawn(move || {
+            run_with(open, backoff, WAKE_FOR, rx, news_tx, Volume::MAX, flags)
+        });
         let want = vec![
             News::Off("no sound server found".into()),
             News::Back,
@@ -595,6 +734,180 @@ mod tests {
         }
         assert_eq!(heard, want);
         assert!(opened.load(Ordering::Relaxed));
+        drop(tx);
+        thread.join().unwrap();
+    }
+
+    /// An output that writes down what it is asked to do, and when.
+    type Log = Arc<Mutex<Vec<(&'static str, Instant)>>>;
+
+    struct Probe {
+        log: Log,
+    }
+
+    impl Probe {
+        fn note(&self, what: &'static str) {
+            self.log.lock().unwrap().push((what, Instant::now()));
+        }
+    }
+
+    impl Output for Probe {
+        fn play(&mut self, _: Voice) -> Result<(), Off> {
+            self.note("play");
+            Ok(())
+        }
+        fn wake(&mut self) -> Result<(), Off> {
+            self.note("wake");
+            Ok(())
+        }
+        fn idle(&mut self) -> Result<(), Off> {
+            self.note("idle");
+            Ok(())
+        }
+        fn drain(&mut self, _: Duration) {}
+        fn latency(&self) -> Duration {
+            Duration::ZERO
+        }
+        fn describe(&self) -> String {
+            "probe".into()
+        }
+    }
+
+    /// A sound thread on a `Probe` (or on no output, with `None`).
+    fn probed(
+        log: Option<Log>,
+        wake_for: Duration,
+    ) -> (SyncSender<Command>, Arc<Woken>, thread::JoinHandle<()>) {
+        let (tx, rx) = mpsc::sync_channel(QUEUE);
+        let (news_tx, _news) = mpsc::channel();
+        let woken = Arc::new(Woken::default());
+        let flags = Flags {
+            hush: Arc::new(AtomicU32::new(0)),
+            speeches: Arc::new(AtomicU32::new(0)),
+            opened: Arc::new(AtomicBool::new(false)),
+            woken: woken.clone(),
+        };
+        let open = move || match &log {
+            Some(log) => Ok(Box::new(Probe { log: log.clone() }) as Box<dyn Output>),
+            None => Err(Off::new("no sound server found", "none")),
+        };
+        let backoff = Backoff {
+            first: Duration::from_secs(60),
+            most: Duration::from_secs(60),
+        };
+        let thread = thread::spawn(move || {
+            run_with(open, backoff, wake_for, rx, news_tx, Volume::MAX, flags)
+        });
+        (tx, woken, thread)
+    }
+
+    /// The sound thread says the output rests (within a few seconds).
+    fn at_rest(woken: &Woken) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while woken.state.lock().unwrap().awake {
+            if Instant::now() > deadline {
+                return false;
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
+        true
+    }
+
+    /// When the output first rested after it was asked to `after`.
+    fn rested_after(log: &Log, after: &str, limit: Duration) -> Option<Instant> {
+        let deadline = Instant::now() + limit;
+        loop {
+            let seen = log.lock().unwrap().clone();
+            let from = seen.iter().position(|(w, _)| *w == after);
+            if let Some((_, at)) = from.and_then(|f| seen[f..].iter().find(|(w, _)| *w == "idle")) {
+                return Some(*at);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn a_woken_output_plays_until_the_first_sound_and_rests_after_it() {
+        let log = Log::default();
+        let (tx, woken, thread) = probed(Some(log.clone()), Duration::from_secs(60));
+        tx.send(Command::Wake).unwrap();
+        assert!(woken.wait(1, Duration::from_secs(10)), "woken");
+        thread::sleep(Duration::from_millis(100));
+        let asked: Vec<&str> = log.lock().unwrap().iter().map(|(w, _)| *w).collect();
+        // Opened, put to rest until needed, woken; awake since.
+        assert_eq!(asked, ["idle", "wake"]);
+        tx.send(Command::Play(Play::Builtin(Builtin::Tick)))
+            .unwrap();
+        // At rest soon after the sound, not at the end of the wake.
+        let rested = rested_after(&log, "play", Duration::from_secs(10)).expect("rests");
+        let played = log.lock().unwrap()[2].1;
+        assert!(
+            rested - played < Duration::from_secs(2),
+            "{:?}",
+            rested - played
+        );
+        assert!(at_rest(&woken), "at rest");
+        drop(tx);
+        thread.join().unwrap();
+    }
+
+    #[test]
+    fn a_woken_output_with_no_sound_rests_after_a_while() {
+        let log = Log::default();
+        let wake_for = Duration::from_millis(300);
+        let (tx, woken, thread) = probed(Some(log.clone()), wake_for);
+        tx.send(Command::Wake).unwrap();
+        assert!(woken.wait(1, Duration::from_secs(10)));
+        let rested = rested_after(&log, "wake", Duration::from_secs(10)).expect("rests");
+        let woke = log.lock().unwrap()[1].1;
+        assert!(rested - woke >= wake_for, "{:?}", rested - woke);
+        assert!(at_rest(&woken), "at rest");
+        // Woken again: awake again.
+        tx.send(Command::Wake).unwrap();
+        assert!(woken.wait(2, Duration::from_secs(10)));
+        drop(tx);
+        thread.join().unwrap();
+    }
+
+    #[test]
+    fn woken_while_a_sound_plays_the_output_stays_awake_after_it() {
+        let log = Log::default();
+        let wake_for = Duration::from_secs(2);
+        let (tx, woken, thread) = probed(Some(log.clone()), wake_for);
+        tx.send(Command::Play(Play::Builtin(Builtin::Tick)))
+            .unwrap();
+        tx.send(Command::Wake).unwrap();
+        assert!(woken.wait(1, Duration::from_secs(10)));
+        // The sound ends: at rest a moment, then awake on silence until the
+        // wake is over.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let asked = loop {
+            let asked: Vec<&str> = log.lock().unwrap().iter().map(|(w, _)| *w).collect();
+            if asked.len() >= 5 || Instant::now() > deadline {
+                break asked;
+            }
+            thread::sleep(Duration::from_millis(10));
+        };
+        assert_eq!(asked, ["idle", "play", "idle", "wake", "idle"]);
+        assert!(at_rest(&woken), "at rest");
+        drop(tx);
+        thread.join().unwrap();
+    }
+
+    #[test]
+    fn with_no_output_a_wait_for_the_wake_ends_at_once() {
+        let (tx, woken, thread) = probed(None, WAKE_FOR);
+        tx.send(Command::Wake).unwrap();
+        let start = Instant::now();
+        assert!(!woken.wait(1, Duration::from_secs(10)));
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            start.elapsed()
+        );
         drop(tx);
         thread.join().unwrap();
     }

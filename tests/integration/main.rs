@@ -2,6 +2,7 @@
 
 mod cli;
 mod editing;
+mod first_bell;
 mod fuzz;
 mod history;
 mod hostile;
