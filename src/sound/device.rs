@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use rodio::{DeviceSinkBuilder, MixerDeviceSink};
 
-use super::output::{Off, Output, Voice};
+use super::sink::{Off, Output, Voice};
 
 pub struct Device {
     sink: Option<MixerDeviceSink>,

@@ -11,6 +11,9 @@
 //!   feeds through a bounded queue that drops rather than blocks; `output`:
 //!   the native PulseAudio protocol on Linux (`pulse`), or rodio's own
 //!   playback (`device`) on macOS, Windows and with the `alsa` feature.
+//! - `sink`: what an output is (the trait the backends implement);
+//!   `command`: what the player and the sound thread say to each other;
+//!   `once`: one sound played and waited for (`knotless sounds play`).
 //! - `speech`: a speech engine's WAV file played like a prompt, at the
 //!   voice's own volume, never overlapping other speech.
 //! - `block`: waiting on the PulseAudio crate's futures, never past a time
@@ -18,6 +21,7 @@
 //! - Built without the `sound` feature, `Player` is a silent twin with the
 //!   same interface: no thread, no output, no rodio.
 
+mod command;
 pub mod file;
 mod names;
 mod player;
@@ -31,9 +35,13 @@ mod device;
 #[cfg(feature = "sound")]
 mod guard;
 #[cfg(feature = "sound")]
+mod once;
+#[cfg(feature = "sound")]
 mod output;
 #[cfg(all(feature = "sound", target_os = "linux"))]
 mod pulse;
+#[cfg(feature = "sound")]
+mod sink;
 #[cfg(feature = "sound")]
 pub mod synth;
 #[cfg(feature = "sound")]
@@ -41,15 +49,18 @@ pub mod wav;
 #[cfg(feature = "sound")]
 mod worker;
 
+pub use command::{DRAIN_LIMIT, QUEUE, SOUND_BACK, WAKE_FOR};
 pub use names::{Builtin, FILE_EXTENSIONS, Play};
-pub use player::{DRAIN_LIMIT, Player, QUEUE, Recording, SOUND_BACK, WAKE_FOR};
+pub use player::{Player, Recording};
 pub use speech::Speech;
 pub use volume::Volume;
 
 #[cfg(feature = "sound")]
 pub use guard::guard_panics;
 #[cfg(feature = "sound")]
-pub use output::{describe_output, play_and_wait};
+pub use once::play_and_wait;
+#[cfg(feature = "sound")]
+pub use output::describe_output;
 
 /// A build without sound has no sound threads to keep quiet.
 #[cfg(not(feature = "sound"))]

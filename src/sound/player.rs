@@ -10,44 +10,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::command::{Command, News, SOUND_BACK};
 use super::names::Play;
 use super::{MUTED_STATUS, SoundSettings};
-
-/// What the status line says, once, when sound answers again.
-pub const SOUND_BACK: &str = "Sound is back on";
-
-/// Sounds waiting for the sound thread; more are dropped.
-pub const QUEUE: usize = 16;
-/// The longest `finish` waits for the last sound to be heard.
-pub const DRAIN_LIMIT: Duration = Duration::from_secs(6);
-/// Woken with no sound (`Player::wake`), the output plays silence for at
-/// most this long before it rests again: long enough to read a preflight
-/// screen, short enough that a forgotten one costs next to nothing.
-pub const WAKE_FOR: Duration = Duration::from_secs(30);
-
-/// What the sound thread is asked to do.
-#[derive(Debug)]
-#[cfg_attr(not(feature = "sound"), allow(dead_code))]
-pub enum Command {
-    Play(Play),
-    /// Read these files now, before they are due.
-    Prepare(Vec<PathBuf>),
-    /// Say this, a moment after the sound before it (see `speech`).
-    Speak(super::speech::Speech),
-    /// A session is about to start: make the bell and start the output
-    /// (playing silence) now, so the first sound is as prompt as the rest.
-    Wake,
-}
-
-/// What the sound thread tells the app.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(not(feature = "sound"), allow(dead_code))]
-pub enum News {
-    /// Sound is off, and why (a few words).
-    Off(String),
-    /// The output answered again after being off.
-    Back,
-}
 
 /// What a recording twin heard: every sound it was asked to play.
 pub type Recording = Arc<Mutex<Vec<Play>>>;
@@ -305,7 +270,7 @@ impl Player {
     pub fn finish(mut self) {
         match std::mem::replace(&mut self.link, Link::None) {
             #[cfg(feature = "sound")]
-            Link::Thread(worker) => worker.finish(DRAIN_LIMIT),
+            Link::Thread(worker) => worker.finish(super::command::DRAIN_LIMIT),
             _ => {}
         }
     }

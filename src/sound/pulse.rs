@@ -35,7 +35,7 @@ use rodio::mixer::Mixer;
 use rodio::{ChannelCount, SampleRate};
 
 use super::block::wait;
-use super::output::{Off, Output, Voice};
+use super::sink::{Off, Output, Voice};
 
 const CHANNELS: ChannelCount = NonZero::new(2).unwrap();
 const RATE: SampleRate = NonZero::new(48_000).unwrap();

@@ -47,7 +47,8 @@ mod playing {
     use rodio::{ChannelCount, Sample, SampleRate, Source};
 
     use super::{MAX_SPEECH, MAX_SPEECH_FILE, SPEECH_AFTER, SPEECH_PEAK_DBFS, Speech};
-    use crate::sound::output::{self, Voice};
+    use crate::sound::output;
+    use crate::sound::sink::Voice;
     use crate::sound::{guard, synth};
 
     /// The fade a newer sound, or muting, gives speech that is playing.

@@ -19,9 +19,10 @@ use std::time::{Duration, Instant};
 use rodio::buffer::SamplesBuffer;
 use rodio::{ChannelCount, Sample, SampleRate, Source};
 
+use super::command::{Command, DRAIN_LIMIT, News, QUEUE, WAKE_FOR};
 use super::names::Play;
-use super::output::{self, Off, Output, Voice};
-use super::player::{Command, News, QUEUE, WAKE_FOR};
+use super::output;
+use super::sink::{Off, Output, Voice};
 use super::{Builtin, Volume, guard, synth};
 
 /// After the last sound (and the output's latency), how long the output
@@ -471,7 +472,7 @@ impl SoundThread {
             let left = self
                 .sounding_until
                 .saturating_duration_since(Instant::now());
-            thread::sleep(left.min(super::player::DRAIN_LIMIT));
+            thread::sleep(left.min(DRAIN_LIMIT));
             self.out
                 .drain(self.out.latency() + Duration::from_millis(300));
         }
