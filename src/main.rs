@@ -1,3 +1,4 @@
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -13,10 +14,13 @@ fn main() -> ExitCode {
     match knotless::commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            match e.downcast_ref::<knotless::commands::Reported>() {
-                Some(report) => eprintln!("{report}"),
-                None => eprintln!("error: {e:#}"),
-            }
+            // Written, not `eprintln!`: a terminal that went away must not
+            // turn an error into a panic.
+            let mut err = std::io::stderr().lock();
+            let _ = match e.downcast_ref::<knotless::commands::Reported>() {
+                Some(report) => writeln!(err, "{report}"),
+                None => writeln!(err, "error: {e:#}"),
+            };
             ExitCode::FAILURE
         }
     }
