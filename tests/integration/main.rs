@@ -5,6 +5,7 @@ mod editing;
 mod first_bell;
 mod fuzz;
 mod history;
+mod hooks;
 mod hostile;
 mod light;
 mod picker_today;
