@@ -60,9 +60,11 @@ pub fn restore() {
 }
 
 /// How long to wait for the terminal to say what its background is.
-/// Terminals answer in a few milliseconds; one that answers nothing costs
-/// this once, at start.
-const QUERY_LIMIT: Duration = Duration::from_millis(150);
+/// Terminals answer in a few milliseconds, and every one answers the
+/// device-attributes request that ends the wait; only one that answers
+/// nothing costs this, once, at start. Long enough for a slow ssh link: an
+/// answer that came after the wait would be read as keys.
+const QUERY_LIMIT: Duration = Duration::from_secs(1);
 
 /// Ask the terminal for its background colour (OSC 11), in raw mode and
 /// before anything else reads its input. The query is followed by a

@@ -103,6 +103,7 @@ impl App {
             speed: PREVIEW_SPEED,
         });
         self.tension = super::Tension::default();
+        self.paused_by_overlay = false;
         let (session, effects) = Session::start(routine, self.inner(now));
         self.screen = Screen::Session {
             session,

@@ -272,21 +272,10 @@ impl App {
                 hint.1 = "resume";
             }
         }
-        // A message in full for a while, then a short mark; help says it
-        // in full all along.
-        let fresh = self
-            .status_since
-            .as_ref()
-            .is_none_or(|(at, _)| now < *at + self.status_time());
-        let status = match (&self.status, fresh || self.help) {
-            (Some(text), true) => Some(text.clone()),
-            (Some(text), false) => Some(status_mark(text).to_owned()),
-            (None, _) => None,
-        };
         View {
             screen,
             help: self.help,
-            status,
+            status: self.status_line(now),
             status_full: self.status.clone(),
             reduced_motion: self.options.reduced_motion,
             question: self.tension.asking.map(When::question),
@@ -338,6 +327,20 @@ impl App {
             .is_none_or(|(_, was)| *was != self.status);
         if changed {
             self.status_since = Some((now, self.status.clone()));
+        }
+    }
+
+    /// The status line at `now`: a message in full for a while, then a
+    /// short mark; help says it in full all along.
+    pub fn status_line(&self, now: Instant) -> Option<String> {
+        let fresh = self
+            .status_since
+            .as_ref()
+            .is_none_or(|(at, _)| now < *at + self.status_time());
+        match (&self.status, fresh || self.help) {
+            (Some(text), true) => Some(text.clone()),
+            (Some(text), false) => Some(status_mark(text).to_owned()),
+            (None, _) => None,
         }
     }
 
@@ -538,6 +541,7 @@ impl App {
         };
         // A session from preflight runs at the clock's own speed.
         self.preview = None;
+        self.paused_by_overlay = false;
         let (session, effects) = Session::start(routine.clone(), now);
         self.screen = Screen::Session {
             session,

@@ -1075,3 +1075,24 @@ fn typing_a_position_lists_the_routines_done_entirely_in_it() {
         assert_eq!(r.positions(), [crate::routine::Position::Chair], "{}", e.id);
     }
 }
+
+#[test]
+fn a_quit_question_answered_yes_leaves_no_pause_to_undo_in_the_next_session() {
+    let t0 = Instant::now();
+    let mut app = App::picker(library());
+    press(&mut app, KeyCode::Enter, t0);
+    press(&mut app, KeyCode::Enter, t0);
+    press(&mut app, KeyCode::Char('q'), t0 + s(1));
+    press(&mut app, KeyCode::Char('y'), t0 + s(1));
+    press(&mut app, KeyCode::Enter, t0 + s(2));
+    press(&mut app, KeyCode::Enter, t0 + s(2));
+    press(&mut app, KeyCode::Enter, t0 + s(2));
+    assert_eq!(app.context(), Context::Session);
+    press(&mut app, KeyCode::Char(' '), t0 + s(3));
+    press(&mut app, KeyCode::Char('?'), t0 + s(4));
+    press(&mut app, KeyCode::Char('x'), t0 + s(5));
+    assert!(
+        app.session().unwrap().is_paused(),
+        "the user's own pause stays"
+    );
+}

@@ -25,6 +25,9 @@ pub struct FullScreen<B: Backend> {
     real: bool,
     /// The last session frame drawn: a new one is drawn only when it differs.
     last: Option<SessionView>,
+    /// The status line last drawn: it changes with time too (a message
+    /// shrinks to its mark).
+    last_status: Option<String>,
     /// Where the pacer is in the last whole frame: while only the breath
     /// moves, frames draw the pacer alone, straight to the terminal, rather
     /// than laying out every text and comparing every cell of the screen
@@ -50,6 +53,7 @@ impl FullScreen<crate::terminal::Backend> {
             theme,
             real: true,
             last: None,
+            last_status: None,
             still: None,
             layer: None,
         })
@@ -64,6 +68,7 @@ impl<B: Backend> FullScreen<B> {
             theme,
             real: false,
             last: None,
+            last_status: None,
             still: None,
             layer: None,
         })
@@ -140,6 +145,7 @@ impl<B: Backend> Renderer for FullScreen<B> {
             && let (Some(now_view), Some(last), Some(spot)) =
                 (app.session_view(now), &self.last, self.still)
             && now_view.same_but_breath(last)
+            && app.status_line(now) == self.last_status
         {
             let mut pacer = Buffer::empty(spot.area);
             ui::draw_pacer_into(&mut pacer, spot, &now_view, &theme);
@@ -152,7 +158,7 @@ impl<B: Backend> Renderer for FullScreen<B> {
             ScreenView::Session { view, .. } => Some(view),
             _ => None,
         };
-        if !changed && session == self.last.as_ref() {
+        if !changed && session == self.last.as_ref() && view.status == self.last_status {
             return Ok(());
         }
         let mut spot = None;
@@ -172,6 +178,7 @@ impl<B: Backend> Renderer for FullScreen<B> {
         self.layer = spot.map(|s| cut(&drawn, s.area));
         self.still = spot;
         self.last = session.cloned();
+        self.last_status = view.status.clone();
         Ok(())
     }
 

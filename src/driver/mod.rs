@@ -164,7 +164,8 @@ impl Driver<'_> {
                 }
             }
             if let Some(exit) = leaving {
-                if !self.output_gone {
+                // Never over an editor that still has the terminal.
+                if !self.output_gone && !app.editing {
                     let _ = renderer.frame(app, clock.now(), true);
                 }
                 return exit;
@@ -179,6 +180,9 @@ impl Driver<'_> {
             if let Some(news) = news {
                 tracing::warn!("{news}");
                 inbox.push_back(Msg::SoundNews(news));
+                // News is a change to show, even when it came on a wake
+                // that was only time passing.
+                changed = true;
                 continue;
             }
             let now = clock.now();
@@ -225,7 +229,13 @@ impl Driver<'_> {
             Event::Resize => Some(Msg::Resize),
             Event::InputGone => Some(Msg::Stop(Exit::HungUp)),
             Event::Reload => Some(Msg::RoutinesChanged),
-            Event::Signal(signals::SIGTSTP) if app.editing => None,
+            // Ctrl-Z in the editor stops the editor; knotless, waiting for
+            // it, stops too, so the shell gets the terminal back (`fg`
+            // continues both).
+            Event::Signal(signals::SIGTSTP) if app.editing => {
+                let _ = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP);
+                None
+            }
             Event::Signal(signals::SIGTSTP) => Some(Msg::Suspend),
             // Job control while the editor runs is the editor's business.
             Event::Signal(signals::SIGCONT) if app.editing => None,
