@@ -194,10 +194,16 @@ fn draw_no_match(frame: &mut Frame, area: Rect, view: &PickerView, theme: &Theme
     } else {
         format!("No routine matches “{}”.", view.filter)
     };
+    // The keys named here are the keymap's own.
+    use crate::input::{Action, Context, key_for};
     let hint = match (view.filter.is_empty(), view.filtering) {
-        (true, _) => "",
-        (false, true) => "esc clears the filter.",
-        (false, false) => "Press / to change the filter.",
+        (true, _) => String::new(),
+        (false, true) => key_for(Context::Filtering, Action::FilterClear)
+            .map(|k| format!("{k} clears the filter."))
+            .unwrap_or_default(),
+        (false, false) => key_for(Context::Picker, Action::StartFilter)
+            .map(|k| format!("Press {k} to change the filter."))
+            .unwrap_or_default(),
     };
     let lines = vec![
         Line::styled(what, theme.text()),
