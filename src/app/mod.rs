@@ -21,7 +21,7 @@ use crate::clock::Scaled;
 use crate::input::{self, Action, Context, Mode};
 use crate::routine::{Library, Routine};
 use crate::session::{self, Effect, Session, Summary};
-use crate::ui::{ScreenView, Theme, View};
+use crate::ui::{ScreenView, View};
 
 pub use compose::Composer;
 pub use history::{Tension, When};
@@ -109,7 +109,6 @@ pub struct App {
     pub status_since: Option<(Instant, Option<String>)>,
     pub mode: Mode,
     pub options: Options,
-    pub theme: Theme,
     /// A preview from the picker runs faster than the clock.
     pub preview: Option<Scaled>,
     /// Routine files changed while the picker was not shown.
@@ -164,7 +163,6 @@ impl App {
             status_since: None,
             mode: Mode::Picker,
             options: Options::default(),
-            theme: Theme::from_env(),
             preview: None,
             stale: false,
             editing: false,

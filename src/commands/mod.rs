@@ -340,7 +340,8 @@ fn options(env: &Env, reduced_motion_flag: bool, plain: bool, speed: f64) -> Opt
         user_dir: env.paths.as_ref().map(Paths::user_routines),
         plain,
         prompts: crate::app::Prompts {
-            breath_tones: env.settings.sound.breath_tones,
+            // Spoken breath words take the place of breath tones.
+            breath_tones: env.settings.sound.breath_tones && !env.settings.voice.breath_words,
             last_seconds_ticks: env.settings.session.last_seconds_ticks,
         },
         speed,
@@ -354,8 +355,6 @@ fn sound_settings(env: &Env, mute: bool, volume: Option<Volume>) -> SoundSetting
     SoundSettings {
         enabled: file.sound.enabled && !mute,
         volume: volume.unwrap_or(Volume::new(file.sound.volume.into())),
-        breath_tones: file.sound.breath_tones,
-        last_seconds_ticks: file.session.last_seconds_ticks,
     }
 }
 

@@ -26,6 +26,21 @@ fn two_hours() -> crate::routine::Routine {
     parse_routine("two-hours", "two-hours.toml", &text).unwrap()
 }
 
+/// The outside world of a test run: a recording player, this history
+/// file, real-time speed, no voice, no hooks.
+fn outside(sound: &mut Player, history: Option<std::path::PathBuf>) -> Outside<'_> {
+    Outside {
+        sound,
+        history,
+        speed: 1.0,
+        source: LibrarySource::default(),
+        voice: None,
+        voice_settings: None,
+        hooks: Default::default(),
+        log_file: None,
+    }
+}
+
 fn key(code: KeyCode) -> Event {
     Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
@@ -62,16 +77,7 @@ fn a_two_hour_routine_runs_from_the_picker_to_the_history_without_waiting() {
         &clock,
         &mut screen,
         &mut events,
-        Outside {
-            sound: &mut sound,
-            history: Some(history.clone()),
-            speed: 1.0,
-            source: LibrarySource::default(),
-            voice: None,
-            voice_settings: None,
-            hooks: Default::default(),
-            log_file: None,
-        },
+        outside(&mut sound, Some(history.clone())),
     );
 
     // Two hours went by on the fake clock and none on the wall clock: the
@@ -134,16 +140,7 @@ sides = "both"
         &clock,
         &mut out,
         &mut events,
-        Outside {
-            sound: &mut sound,
-            history: None,
-            speed: 1.0,
-            source: LibrarySource::default(),
-            voice: None,
-            voice_settings: None,
-            hooks: Default::default(),
-            log_file: None,
-        },
+        outside(&mut sound, None),
     );
     assert_eq!(exit, Exit::Normal);
     let text = String::from_utf8(out.into_inner()).unwrap();
@@ -214,16 +211,7 @@ fn a_terminal_that_fails_to_draw_ends_the_run_as_hung_up_and_records_it() {
         &clock,
         &mut screen,
         &mut events,
-        Outside {
-            sound: &mut sound,
-            history: Some(history.clone()),
-            speed: 1.0,
-            source: LibrarySource::default(),
-            voice: None,
-            voice_settings: None,
-            hooks: Default::default(),
-            log_file: None,
-        },
+        outside(&mut sound, Some(history.clone())),
     );
     assert_eq!(exit.code(), 129);
     let lines = std::fs::read_to_string(&history).unwrap();

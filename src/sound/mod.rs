@@ -110,11 +110,6 @@ pub struct SoundSettings {
     /// `false` (`--mute`, `sound.enabled = false`): no output is opened.
     pub enabled: bool,
     pub volume: Volume,
-    /// Rising and falling tones for breathing in and out, on every step
-    /// with a breathing pattern (a routine or step may ask for them too).
-    pub breath_tones: bool,
-    /// A soft tick in each of the last three seconds of a step.
-    pub last_seconds_ticks: bool,
 }
 
 impl Default for SoundSettings {
@@ -122,8 +117,6 @@ impl Default for SoundSettings {
         Self {
             enabled: true,
             volume: Volume::default(),
-            breath_tones: false,
-            last_seconds_ticks: false,
         }
     }
 }

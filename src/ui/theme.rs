@@ -78,11 +78,6 @@ impl Theme {
         }
     }
 
-    /// The calm theme, honouring `NO_COLOR`.
-    pub fn from_env() -> Self {
-        Self::new(ThemeName::Calm)
-    }
-
     /// A colour by background: for a dark one, a light one, and unknown
     /// (a named colour of the terminal's own palette).
     fn fg(&self, [dark, light, unknown]: [Color; 3]) -> Style {

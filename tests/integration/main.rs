@@ -16,6 +16,3 @@ mod support;
 mod today;
 mod tools;
 mod voice;
-
-/// Kept here as well: tests elsewhere reach it as `crate::history_text`.
-pub use support::history_text;
