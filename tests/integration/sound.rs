@@ -350,6 +350,21 @@ pub mod real_server {
         /// Pulse protocol, like a user's `pactl load-module`, and made the
         /// default so knotless's stream goes to it.
         pub fn pipewire() -> Self {
+            // A fresh PipeWire, its session manager and its Pulse server
+            // sometimes lose their first connection while all three start
+            // on a loaded machine ("Host is down"): started once more, from
+            // nothing, before failing (never skipping) with the logs.
+            let first = std::panic::catch_unwind(Self::start_pipewire);
+            match first {
+                Ok(server) => server,
+                Err(_) => {
+                    eprintln!("the private PipeWire did not come up; starting it once more");
+                    Self::start_pipewire()
+                }
+            }
+        }
+
+        fn start_pipewire() -> Self {
             let dir = tempfile::Builder::new()
                 .prefix("kpw")
                 .tempdir_in("/tmp")
