@@ -162,20 +162,25 @@ impl<B: Backend> Renderer for FullScreen<B> {
             return Ok(());
         }
         let mut spot = None;
+        let layer = self.layer.as_ref().map(|l| l.area);
         let drawn = self
             .terminal
             .draw(|f| spot = ui::draw(f, &view, &theme))
             .map_err(other)?
-            .buffer
-            .clone();
+            .buffer;
+        // Only the pacer's cells are kept, not the whole frame.
+        let (was_layer, now_layer) = (
+            layer.map(|area| cut(drawn, area)),
+            spot.map(|s| cut(drawn, s.area)),
+        );
         // Where the pacer was drawn straight to the terminal, ratatui may
         // have left cells it thought unchanged: put them right.
-        if let Some(area) = self.layer.as_ref().map(|l| l.area) {
-            self.paint(cut(&drawn, area))?;
+        if let Some(cells) = was_layer {
+            self.paint(cells)?;
         }
         // From here the pacer is drawn straight to the terminal, starting
         // from what this frame put there.
-        self.layer = spot.map(|s| cut(&drawn, s.area));
+        self.layer = now_layer;
         self.still = spot;
         self.last = session.cloned();
         self.last_status = view.status.clone();

@@ -2,17 +2,42 @@
 //! error, a panic (the message is printed after the terminal is restored),
 //! a signal, and around a suspend.
 
-use std::io::{self, BufWriter, Stdout, Write};
+use std::io::{self, BufWriter, Write};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use crossterm::style::{Attribute, ResetColor, SetAttribute};
 use crossterm::{cursor, execute, terminal};
-use ratatui::backend::{ClearType, CrosstermBackend, WindowSize};
+use ratatui::backend::{Backend as _, ClearType, WindowSize};
 use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 
-pub type Backend = CrosstermBackend<BufWriter<Stdout>>;
+mod lean;
+mod pen;
+
+pub use lean::Lean;
+
+pub type Backend = Lean<BufWriter<Out>>;
+
+/// Standard output without Rust's line buffering, which would split every
+/// frame at its last line feed into two writes (the frame buffer above it
+/// already writes each frame in one go).
+#[cfg(unix)]
+pub type Out = std::fs::File;
+#[cfg(not(unix))]
+pub type Out = io::Stdout;
+
+#[cfg(unix)]
+fn raw_stdout() -> io::Result<Out> {
+    use std::os::fd::AsFd;
+    Ok(io::stdout().as_fd().try_clone_to_owned()?.into())
+}
+
+#[cfg(not(unix))]
+fn raw_stdout() -> io::Result<Out> {
+    Ok(io::stdout())
+}
 pub type Tui = ratatui::Terminal<Capped<Backend>>;
 
 /// Whether the terminal is currently taken over, so restoring twice (a
@@ -32,7 +57,11 @@ pub const MAX_HEIGHT: u16 = 400;
 pub fn enter() -> io::Result<Tui> {
     install_panic_hook();
     take()?;
-    let backend = CrosstermBackend::new(BufWriter::with_capacity(FRAME_BUFFER, io::stdout()));
+    let out = raw_stdout().inspect_err(|_| restore())?;
+    let mut backend = Lean::new(BufWriter::with_capacity(FRAME_BUFFER, out));
+    // The alternate screen starts blank; clearing it once tells the backend
+    // so, and it writes the first frames as lean as the rest.
+    backend.clear().inspect_err(|_| restore())?;
     ratatui::Terminal::new(Capped(backend)).inspect_err(|_| restore())
 }
 
@@ -53,7 +82,15 @@ pub fn take() -> io::Result<()> {
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let mut out = io::stdout();
-        let _ = execute!(out, terminal::LeaveAlternateScreen, cursor::Show);
+        // The backend leaves its colours set between frames: reset them, so
+        // the shell's prompt is not drawn in them.
+        let _ = execute!(
+            out,
+            ResetColor,
+            SetAttribute(Attribute::Reset),
+            terminal::LeaveAlternateScreen,
+            cursor::Show
+        );
         let _ = terminal::disable_raw_mode();
         let _ = out.flush();
     }
