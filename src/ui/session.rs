@@ -340,16 +340,26 @@ impl<'a> Screen<'a> {
     /// every text were as long as it may be, so the countdown keeps its
     /// row from one step to the next.
     fn lift(&self, height: u16) -> u16 {
-        let longest: Vec<Part<Piece>> = self
+        // A cue (or a note) comes and goes within a step: it counts as
+        // two lines whether or not one is showing, so one appearing
+        // leaves the countdown where it was.
+        let cue = || Part::new(Piece::Cue, 1, 2, rank::GLANCE, rank::READ);
+        let mut longest: Vec<Part<Piece>> = self
             .parts()
             .into_iter()
             .map(|p| match p.piece {
-                Piece::Instructions | Piece::Caution | Piece::Cue | Piece::Glance => {
+                Piece::Instructions | Piece::Caution | Piece::Glance => {
                     p.wanting(MAX_TEXT_ROWS as u16 / 2)
                 }
+                Piece::Cue => cue(),
                 _ => p,
             })
             .collect();
+        if !longest.iter().any(|p| p.piece == Piece::Cue) {
+            let flex = longest.iter().position(|p| p.piece == Piece::Flex);
+            let at = flex.unwrap_or(longest.len());
+            longest.splice(at..at, [Part::gap(Piece::Gap, rank::MORE_AIR), cue()]);
+        }
         let heights = plan(&longest, height);
         longest
             .iter()
@@ -863,6 +873,28 @@ instructions = "目を閉じて、呼吸を感じます。"
             .unwrap();
         assert!(widest <= 72, "{widest}");
         snap_large("breath_in", &box_breath(2_000));
+    }
+
+    /// A cue appearing mid-step (at 0:30 of the shoulder rolls) leaves the
+    /// countdown on its row at every size: nothing on screen jumps.
+    #[test]
+    fn a_cue_appearing_leaves_the_countdown_where_it_was() {
+        let first_digit_row = |text: &str| {
+            text.lines()
+                .position(|l| l.contains(['█', '▀', '▄']))
+                .unwrap()
+        };
+        for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+            let before = screen(&work("daily-back", 0, ms(29_500)), w, h);
+            let after = screen(&work("daily-back", 0, ms(30_500)), w, h);
+            assert!(after.contains("Now roll them forwards"), "{after}");
+            assert!(!before.contains("Now roll them forwards"), "{before}");
+            assert_eq!(
+                first_digit_row(&before),
+                first_digit_row(&after),
+                "{w}x{h}\n{before}\n{after}"
+            );
+        }
     }
 
     #[test]
