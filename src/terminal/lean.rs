@@ -39,10 +39,14 @@ pub struct Lean<W: Write> {
     /// place as we think).
     cursor: Option<Position>,
     cursor_hidden: Option<bool>,
+    /// Where ratatui takes the cursor to be after a symbol of uncertain
+    /// width (see `wrote`), and whether the cell being written went there.
+    drift: Option<Position>,
+    drifting: bool,
     /// The terminal's width, read when the screen is cleared (ratatui
     /// clears it after every resize).
     width: Option<u16>,
-    /// Scratch space, kept so that a frame allocates nothing.
+    /// Scratch space for escape sequences, kept from frame to frame.
     bytes: Vec<u8>,
     spare: Vec<u8>,
 }
@@ -84,6 +88,8 @@ impl<W: Write> Lean<W> {
             pen: None,
             cursor: None,
             cursor_hidden: None,
+            drift: None,
+            drifting: false,
             width: None,
             bytes: Vec::new(),
             spare: Vec::new(),
@@ -114,6 +120,7 @@ impl<W: Write> Lean<W> {
         self.pen = None;
         self.cursor = None;
         self.cursor_hidden = None;
+        self.drift = None;
     }
 
     /// Add to `bytes` what it takes to write with `pen`.
@@ -126,6 +133,10 @@ impl<W: Write> Lean<W> {
     /// bytes.
     fn go_to(&mut self, x: u16, y: u16) {
         let to = Position::new(x, y);
+        if self.cursor.is_none() && std::mem::take(&mut self.drift) == Some(to) {
+            self.drifting = true;
+            return;
+        }
         let Some(at) = self.cursor.filter(|&at| at != to) else {
             if self.cursor != Some(to) {
                 absolute(to, &mut self.bytes);
@@ -177,28 +188,41 @@ impl<W: Write> Lean<W> {
     fn wrote(&mut self, x: u16, y: u16, cell: &Cell) {
         let symbol = cell.symbol();
         let plain = plain_char(symbol);
-        let width = match plain {
-            Some(_) => 1,
-            // A wide character moves the cursor two cells, as ratatui
-            // assumes; anything less plain than that is not trusted.
-            None if symbol.chars().count() == 1 && symbol.width() == 2 => 2,
-            None => 0,
-        };
+        let width = certain_width(symbol);
+        let sure = width > 0 && !std::mem::take(&mut self.drifting);
         let right = self.width.unwrap_or(0);
         self.cursor = match width {
-            0 => None,
+            _ if !sure => None,
             // At the right edge a terminal waits to wrap; a relative move
             // from there is not reliable.
             w if x + w >= right => None,
             w => Some(Position::new(x + w, y)),
         };
+        // After a symbol whose width terminals disagree on (an emoji with
+        // a variation selector, a combining mark), the next cell, when it
+        // is the very next one, is written where the terminal left the
+        // cursor, as ratatui's own backend does: moving there could land
+        // on the emoji's second half and erase it.
+        self.drift = (!sure).then(|| Position::new(x.saturating_add(1), y));
         if width == 0 && symbol.chars().any(char::is_control) {
             // Whatever a control character did, the pen may be different.
             self.pen = None;
         }
         if let Some(shown) = self.shown.as_mut() {
             match shown.index(x, y) {
-                Some(i) => shown.cells[i] = plain.map(|c| (c, Pen::of(cell))),
+                Some(i) => {
+                    shown.cells[i] = plain.map(|c| (c, Pen::of(cell)));
+                    if plain.is_none() {
+                        // A wide symbol covers the cells after it, and a
+                        // terminal erases both halves when either is
+                        // written over: those cells are no longer known.
+                        let row_end = i - usize::from(x) + usize::from(shown.width);
+                        let covers = symbol.width().max(2);
+                        for unknown in &mut shown.cells[i + 1..(i + covers).min(row_end)] {
+                            *unknown = None;
+                        }
+                    }
+                }
                 // Drawn outside what is known: the rest is not to be trusted.
                 None => self.shown = None,
             }
@@ -241,6 +265,17 @@ fn plain_char(symbol: &str) -> Option<char> {
     }
 }
 
+/// How far the cursor moves over `symbol`: one cell for a plain character,
+/// two for a single wide one, as ratatui assumes; 0 for anything less plain
+/// (several code points, a control character), where terminals differ.
+fn certain_width(symbol: &str) -> u16 {
+    match plain_char(symbol) {
+        Some(_) => 1,
+        None if symbol.chars().count() == 1 && symbol.width() == 2 => 2,
+        None => 0,
+    }
+}
+
 fn absolute(to: Position, out: &mut Vec<u8>) {
     // Writing to a Vec cannot fail.
     let _ = write!(out, "\x1b[{};{}H", u32::from(to.y) + 1, u32::from(to.x) + 1);
@@ -279,8 +314,15 @@ fn relative(at: Position, to: Position, out: &mut Vec<u8>) {
 /// `cells` reordered so that each pen's cells are written together, those
 /// in the pen the terminal has already first: a countdown's second writes
 /// its colour once, not once a run. Within a pen, cells keep their order,
-/// so the cursor mostly moves forward and down.
+/// so the cursor mostly moves forward and down. A frame with a symbol of
+/// uncertain width keeps ratatui's order (see `wrote`).
 fn by_pen(cells: &mut [(u16, u16, &Cell)], current: Option<Pen>) {
+    if cells
+        .iter()
+        .any(|(_, _, cell)| certain_width(cell.symbol()) == 0)
+    {
+        return;
+    }
     let mut pens: Vec<Pen> = current.into_iter().collect();
     for &(_, _, cell) in cells.iter() {
         let pen = Pen::of(cell);
@@ -289,7 +331,7 @@ fn by_pen(cells: &mut [(u16, u16, &Cell)], current: Option<Pen>) {
         }
     }
     if pens.len() > 1 {
-        cells.sort_by_key(|&(_, _, cell)| pens.iter().position(|&p| p == Pen::of(cell)));
+        cells.sort_by_cached_key(|&(_, _, cell)| pens.iter().position(|&p| p == Pen::of(cell)));
     }
 }
 
@@ -369,7 +411,10 @@ impl<W: Write> ratatui::backend::Backend for Lean<W> {
             self.width = Some(size.width);
             self.shown = Some(Shown::blank(size));
         }
-        Ok(())
+        // Now, as ratatui's own backend does: left in the buffer, a clear
+        // could reach the shell's screen after the terminal is given back
+        // (a panic while drawing, say), erasing what is there.
+        self.out.flush()
     }
 
     fn size(&self) -> io::Result<Size> {
@@ -462,7 +507,21 @@ mod tests {
         }
     }
 
-    const SYMBOLS: &[&str] = &["a", " ", "█", "▀", "━", "  ", "ab", "界", "12:05", "·"];
+    const SYMBOLS: &[&str] = &[
+        "a",
+        " ",
+        "█",
+        "▀",
+        "━",
+        "  ",
+        "ab",
+        "界",
+        "12:05",
+        "·",
+        "e\u{301}",
+        "❤\u{fe0f}",
+        "😀",
+    ];
     const COLORS: &[Color] = &[
         Color::Reset,
         Color::Red,
@@ -494,6 +553,7 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
         /// Frame after frame of random changes, written lean, leave on the
         /// terminal exactly what ratatui's own crossterm backend leaves.
         #[test]
@@ -527,6 +587,72 @@ mod tests {
                 assert_alike(screen.screen(), want.screen());
             }
         }
+    }
+
+    /// Frames of (x, y, text) in the plain style, through both backends.
+    fn both(frames: &[&[(u16, u16, &str)]]) -> (vt100::Parser, vt100::Parser) {
+        let mut terminal = terminal();
+        let tap = Tap::default();
+        let mut reference = Terminal::new(CrosstermBackend::new(tap.clone())).unwrap();
+        let mut model = Buffer::empty(Rect::new(0, 0, W, H));
+        let (mut got, mut want) = (vt100::Parser::new(H, W, 0), vt100::Parser::new(H, W, 0));
+        for frame in frames {
+            for &(x, y, text) in frame.iter() {
+                model.set_string(x, y, text, Style::new());
+            }
+            terminal.draw(|f| f.buffer_mut().merge(&model)).unwrap();
+            got.process(&std::mem::take(terminal.backend_mut().writer_mut()));
+            reference.draw(|f| f.buffer_mut().merge(&model)).unwrap();
+            want.process(&std::mem::take(&mut *tap.0.borrow_mut()));
+        }
+        (got, want)
+    }
+
+    /// A wide character's second cell is not known after it is written
+    /// over: a gap is never refilled from what was there before it.
+    #[test]
+    fn a_gap_is_never_filled_from_under_a_wide_character() {
+        let (got, want) = both(&[
+            &[(4, 0, "abc")],
+            &[(4, 0, "界")],
+            &[(4, 0, "a")],
+            &[(7, 0, "d")],
+        ]);
+        assert_alike(got.screen(), want.screen());
+        let (got, want) = both(&[
+            &[(0, 0, "abcd")],
+            &[(1, 0, "界")],
+            &[(0, 0, "界")],
+            &[(3, 0, "x")],
+        ]);
+        assert_alike(got.screen(), want.screen());
+    }
+
+    /// After an emoji with a variation selector, whose width terminals
+    /// disagree on, the next cell is written where the cursor was left, as
+    /// ratatui's backend writes it: a move could erase the emoji's second
+    /// half in a terminal that draws it two cells wide.
+    #[test]
+    fn the_cell_after_an_emoji_is_written_without_a_move() {
+        let mut terminal = terminal();
+        terminal
+            .draw(|f| {
+                f.buffer_mut().set_string(2, 1, "❤\u{fe0f}", Style::new());
+                f.buffer_mut().set_string(3, 1, "x", Style::new());
+            })
+            .unwrap();
+        let written = String::from_utf8(terminal.backend().writer().clone()).unwrap();
+        assert!(written.contains("❤\u{fe0f}x"), "{written:?}");
+    }
+
+    /// A clear is on the terminal at once: left in the buffer, it could
+    /// reach the shell's screen after the terminal is given back.
+    #[test]
+    fn a_clear_is_written_at_once() {
+        let mut lean = Lean::sized(std::io::BufWriter::new(Vec::new()), Size::new(W, H));
+        lean.clear().unwrap();
+        assert_eq!(lean.writer().buffer(), b"");
+        assert_eq!(lean.writer().get_ref(), b"\x1b[0m\x1b[2J");
     }
 
     /// One digit's rows changing, as a countdown does every second: with

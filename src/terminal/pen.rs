@@ -148,38 +148,46 @@ enum Layer {
     Bg,
 }
 
-/// The SGR parameters for `color`. The sixteen named colours use their
-/// classic codes (30–37, 90–97), the same palette entries crossterm's
-/// `38;5;n` names, in fewer bytes.
+/// The SGR parameters for `color`. The sixteen named colours are written
+/// as palette entries (`38;5;n`), as crossterm writes them: some terminals
+/// brighten bold text in the classic codes (30–37) but not in these, and
+/// the screens look as they always did.
 fn color(color: Color, layer: Layer, out: &mut Vec<u8>) {
-    let (base, bright, extended) = match layer {
-        Layer::Fg => (30, 90, 38),
-        Layer::Bg => (40, 100, 48),
+    let (reset, extended) = match layer {
+        Layer::Fg => (39, 38),
+        Layer::Bg => (49, 48),
     };
     if !matches!(out.last(), None | Some(b'[')) {
         out.push(b';');
     }
+    let entry = match color {
+        Color::Reset => None,
+        Color::Black => Some(0),
+        Color::Red => Some(1),
+        Color::Green => Some(2),
+        Color::Yellow => Some(3),
+        Color::Blue => Some(4),
+        Color::Magenta => Some(5),
+        Color::Cyan => Some(6),
+        Color::Gray => Some(7),
+        Color::DarkGray => Some(8),
+        Color::LightRed => Some(9),
+        Color::LightGreen => Some(10),
+        Color::LightYellow => Some(11),
+        Color::LightBlue => Some(12),
+        Color::LightMagenta => Some(13),
+        Color::LightCyan => Some(14),
+        Color::White => Some(15),
+        Color::Indexed(n) => Some(n),
+        Color::Rgb(r, g, b) => {
+            let _ = write!(out, "{extended};2;{r};{g};{b}");
+            return;
+        }
+    };
     // Writing to a Vec cannot fail.
-    let _ = match color {
-        Color::Reset => write!(out, "{}", base + 9),
-        Color::Black => write!(out, "{base}"),
-        Color::Red => write!(out, "{}", base + 1),
-        Color::Green => write!(out, "{}", base + 2),
-        Color::Yellow => write!(out, "{}", base + 3),
-        Color::Blue => write!(out, "{}", base + 4),
-        Color::Magenta => write!(out, "{}", base + 5),
-        Color::Cyan => write!(out, "{}", base + 6),
-        Color::Gray => write!(out, "{}", base + 7),
-        Color::DarkGray => write!(out, "{bright}"),
-        Color::LightRed => write!(out, "{}", bright + 1),
-        Color::LightGreen => write!(out, "{}", bright + 2),
-        Color::LightYellow => write!(out, "{}", bright + 3),
-        Color::LightBlue => write!(out, "{}", bright + 4),
-        Color::LightMagenta => write!(out, "{}", bright + 5),
-        Color::LightCyan => write!(out, "{}", bright + 6),
-        Color::White => write!(out, "{}", bright + 7),
-        Color::Indexed(n) => write!(out, "{extended};5;{n}"),
-        Color::Rgb(r, g, b) => write!(out, "{extended};2;{r};{g};{b}"),
+    let _ = match entry {
+        Some(n) => write!(out, "{extended};5;{n}"),
+        None => write!(out, "{reset}"),
     };
 }
 
@@ -240,16 +248,19 @@ mod tests {
     }
 
     #[test]
-    fn named_colours_use_their_classic_codes() {
+    fn named_colours_are_the_palette_entries_crossterm_writes() {
         assert_eq!(
             pen(Color::DarkGray, Modifier::empty()).sgr_from(Some(Pen::PLAIN)),
-            "\x1b[90m"
+            "\x1b[38;5;8m"
         );
+        // Not "1;36": some terminals would brighten that.
+        let bold_cyan = pen(Color::Cyan, Modifier::BOLD);
+        assert_eq!(bold_cyan.sgr_from(Some(Pen::PLAIN)), "\x1b[1;38;5;6m");
         let on_blue = Pen {
             bg: Color::Blue,
             ..Pen::PLAIN
         };
-        assert_eq!(on_blue.sgr_from(Some(Pen::PLAIN)), "\x1b[44m");
+        assert_eq!(on_blue.sgr_from(Some(Pen::PLAIN)), "\x1b[48;5;4m");
         assert_eq!(
             pen(Color::Indexed(109), Modifier::empty()).sgr_from(Some(Pen::PLAIN)),
             "\x1b[38;5;109m"
