@@ -37,6 +37,10 @@ pub struct FullScreen<B: Backend> {
     /// straight there: ratatui's own idea of those cells is out of date
     /// until the next whole frame puts them right.
     layer: Option<Buffer>,
+    /// What the last whole frame drew in the rows that move with time
+    /// (see `ui::Spots`), kept up to date by frames in which only time
+    /// moved.
+    moving: Vec<Buffer>,
 }
 
 impl FullScreen<crate::terminal::Backend> {
@@ -56,6 +60,7 @@ impl FullScreen<crate::terminal::Backend> {
             last_status: None,
             still: None,
             layer: None,
+            moving: Vec::new(),
         })
     }
 }
@@ -71,6 +76,7 @@ impl<B: Backend> FullScreen<B> {
             last_status: None,
             still: None,
             layer: None,
+            moving: Vec::new(),
         })
     }
 
@@ -91,6 +97,7 @@ impl<B: Backend> FullScreen<B> {
         self.last = None;
         self.still = None;
         self.layer = None;
+        self.moving.clear();
         self.terminal
             .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
             .map_err(other)
@@ -130,6 +137,42 @@ impl<B: Backend> FullScreen<B> {
         self.layer = Some(cells);
         Ok(())
     }
+
+    /// Finish a frame laid out exactly as the last one (only time moved):
+    /// write the cells of the moving rows that differ from what is on the
+    /// terminal there, and make the frame ratatui's last, as if it had
+    /// compared the whole screen.
+    fn rewrite_moving(&mut self, pacer: Option<PacerSpot>) -> io::Result<()> {
+        let drawn = self.terminal.current_buffer_mut();
+        let layer = self.layer.as_ref();
+        let mut changed: Vec<(u16, u16, ratatui::buffer::Cell)> = Vec::new();
+        for shown in &self.moving {
+            let area = shown.area;
+            for y in area.top()..area.bottom() {
+                for x in area.left()..area.right() {
+                    let on_screen = layer
+                        .filter(|l| l.area.contains((x, y).into()))
+                        .unwrap_or(shown);
+                    let cell = &drawn[(x, y)];
+                    if on_screen[(x, y)] != *cell {
+                        changed.push((x, y, cell.clone()));
+                    }
+                }
+            }
+        }
+        let moving = self.moving.iter().map(|m| cut(drawn, m.area)).collect();
+        let layer = pacer.map(|s| cut(drawn, s.area));
+        let backend = self.terminal.backend_mut();
+        backend
+            .draw(changed.iter().map(|(x, y, cell)| (*x, *y, cell)))
+            .map_err(other)?;
+        self.terminal.hide_cursor().map_err(other)?;
+        self.terminal.swap_buffers();
+        self.terminal.backend_mut().flush().map_err(other)?;
+        self.moving = moving;
+        self.layer = layer;
+        Ok(())
+    }
 }
 
 fn other(e: impl std::fmt::Display) -> io::Error {
@@ -161,27 +204,38 @@ impl<B: Backend> Renderer for FullScreen<B> {
         if !changed && session == self.last.as_ref() && view.status == self.last_status {
             return Ok(());
         }
-        let mut spot = None;
-        let layer = self.layer.as_ref().map(|l| l.area);
-        let drawn = self
-            .terminal
-            .draw(|f| spot = ui::draw(f, &view, &theme))
-            .map_err(other)?
-            .buffer;
-        // Only the pacer's cells are kept, not the whole frame.
-        let (was_layer, now_layer) = (
-            layer.map(|area| cut(drawn, area)),
-            spot.map(|s| cut(drawn, s.area)),
-        );
-        // Where the pacer was drawn straight to the terminal, ratatui may
-        // have left cells it thought unchanged: put them right.
-        if let Some(cells) = was_layer {
-            self.paint(cells)?;
+        // Only time moved (a second ticked): when the frame is laid out as
+        // before (the banner coming or going moves everything), only the
+        // rows that move with time are compared and rewritten, not the
+        // whole screen.
+        let time_only = !changed
+            && view.status == self.last_status
+            && matches!((session, &self.last), (Some(v), Some(last)) if v.same_but_time(last));
+        self.terminal.autoresize().map_err(other)?;
+        let spots = ui::draw(&mut self.terminal.get_frame(), &view, &theme);
+        let pacer = spots.as_ref().and_then(|s| s.pacer);
+        let moving = spots.map(|s| s.moving).unwrap_or_default();
+        let same_rows = moving.iter().eq(self.moving.iter().map(|m| &m.area));
+        if time_only && same_rows && !moving.is_empty() {
+            self.rewrite_moving(pacer)?;
+        } else {
+            let layer = self.layer.as_ref().map(|l| l.area);
+            let drawn = self.terminal.apply_buffer().map_err(other)?.buffer;
+            let (was_layer, now_layer) = (
+                layer.map(|area| cut(drawn, area)),
+                pacer.map(|s| cut(drawn, s.area)),
+            );
+            self.moving = moving.iter().map(|&area| cut(drawn, area)).collect();
+            // Where the pacer was drawn straight to the terminal, ratatui
+            // may have left cells it thought unchanged: put them right.
+            if let Some(cells) = was_layer {
+                self.paint(cells)?;
+            }
+            // From here the pacer is drawn straight to the terminal,
+            // starting from what this frame put there.
+            self.layer = now_layer;
         }
-        // From here the pacer is drawn straight to the terminal, starting
-        // from what this frame put there.
-        self.layer = now_layer;
-        self.still = spot;
+        self.still = pacer;
         self.last = session.cloned();
         self.last_status = view.status.clone();
         Ok(())
@@ -260,6 +314,53 @@ mod tests {
                 );
             }
             assert!(moving.still.is_some(), "{w}x{h}: the pacer was found");
+        }
+    }
+
+    /// Frames in which only time moved rewrite only the rows that move with
+    /// time; through a whole routine (get-readies, both sides and the
+    /// banner, cues, a breathing step, the done screen), the screen is
+    /// always what a whole frame drawn afresh would show.
+    #[test]
+    fn a_frame_in_which_only_time_moved_draws_what_a_whole_frame_would() {
+        for (id, text) in crate::routine::builtin::BUILTINS {
+            if !["daily-back", "desk-reset"].contains(id) {
+                continue;
+            }
+            let routine = Arc::new(parse_routine(id, "built-in", text).unwrap());
+            only_time_moved_through(&routine);
+        }
+    }
+
+    fn only_time_moved_through(routine: &Arc<crate::routine::Routine>) {
+        let length = crate::timeline::Timeline::new(routine).total.as_millis() as u64;
+        for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+            let t0 = Instant::now();
+            let mut app = App::direct(routine.clone()).with_options(Options {
+                autostart: true,
+                ..Options::default()
+            });
+            app.update(Msg::Tick, t0);
+            let mut moving = FullScreen::on(TestBackend::new(w, h), Theme::CALM).unwrap();
+            moving.frame(&app, t0, true).unwrap();
+            let mut fast = 0;
+            // Every second and a bit, so frames fall in every part of a
+            // second, and now and then two in one second (the breath).
+            for ms in (0..length + 3_000).step_by(1_030) {
+                let at = t0 + Duration::from_millis(ms);
+                app.update(Msg::Tick, at);
+                let before = moving.moving.len();
+                moving.frame(&app, at, false).unwrap();
+                fast += usize::from(before > 0 && !moving.moving.is_empty());
+                let mut fresh = FullScreen::on(TestBackend::new(w, h), Theme::CALM).unwrap();
+                fresh.frame(&app, at, true).unwrap();
+                assert_eq!(
+                    moving.backend().buffer(),
+                    fresh.backend().buffer(),
+                    "{w}x{h} at {ms} ms"
+                );
+            }
+            assert!(fast > 100, "{w}x{h}: {fast} frames took the short way");
         }
     }
 }

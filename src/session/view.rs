@@ -74,8 +74,19 @@ impl SessionView {
 
     /// Whether `other` shows the same screen but for the breath (its
     /// progress, phase, words and seconds: all drawn inside the pacer), both
-    /// having one. Every field is named, so a new one cannot be forgotten.
+    /// having one.
     pub fn same_but_breath(&self, other: &SessionView) -> bool {
+        self.breath.is_some()
+            && self.left_secs == other.left_secs
+            && self.total_left_secs == other.total_left_secs
+            && self.same_but_time(other)
+    }
+
+    /// Whether `other` shows the same screen but for what time alone moves:
+    /// the seconds left in the segment and the routine, and the breath
+    /// (there is one in both or in neither). Every field is named, so a new
+    /// one cannot be forgotten.
+    pub fn same_but_time(&self, other: &SessionView) -> bool {
         let SessionView {
             routine_name,
             step_number,
@@ -95,17 +106,14 @@ impl SessionView {
             latest_cue,
             note,
             next_title,
-            left_secs,
+            left_secs: _,
             length_secs,
-            total_left_secs,
+            total_left_secs: _,
             total_secs,
             breath,
             paused,
         } = self;
-        breath.is_some()
-            && other.breath.is_some()
-            && *left_secs == other.left_secs
-            && *total_left_secs == other.total_left_secs
+        breath.is_some() == other.breath.is_some()
             && *paused == other.paused
             && *step_number == other.step_number
             && *phase == other.phase
@@ -161,8 +169,6 @@ fn ratio(done: u64, all: u64) -> f64 {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct BreathView {
-    /// "in 4 · hold 7 · out 8".
-    pub pattern: String,
     pub state: BreathState,
     /// Seconds left in the phase, rounded up.
     pub phase_left_secs: u64,
@@ -190,7 +196,6 @@ impl Session {
             (SegmentKind::Work, Some(b)) => {
                 let state = b.at(e);
                 Some(BreathView {
-                    pattern: b.to_string(),
                     phase_left_secs: state.shown_secs(),
                     state,
                     cycles: step.cycles,

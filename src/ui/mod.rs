@@ -24,7 +24,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use kit::area::split_last_row;
-pub use session::{PacerSpot, draw_pacer_into};
+pub use session::{PacerSpot, Spots, draw_pacer_into};
 pub use theme::Theme;
 pub use view::{ScreenView, View};
 
@@ -36,7 +36,7 @@ pub const MIN_HEIGHT: u16 = 12;
 /// Draw one frame. Returns where the breathing pacer is, when it is the
 /// only thing that moves (nothing covers it), so the next frames can redraw
 /// just that (`draw_pacer`).
-pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) -> Option<PacerSpot> {
+pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) -> Option<Spots> {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, theme);

@@ -393,7 +393,6 @@ mod tests {
         let state = pattern.at(Duration::from_millis(at_ms));
         let left = state.left;
         BreathView {
-            pattern: pattern.to_string(),
             state,
             phase_left_secs: left.as_secs() + u64::from(left.subsec_nanos() > 0),
             cycles,
@@ -590,7 +589,6 @@ mod tests {
         let pattern = BreathPattern::custom(5_000.0, 0.0, 4.0, 0.0);
         let state = pattern.at(Duration::from_millis(1_500));
         let b = BreathView {
-            pattern: pattern.to_string(),
             state,
             phase_left_secs: 4_999,
             cycles: None,

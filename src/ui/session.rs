@@ -53,7 +53,7 @@ pub fn draw(
     reduced_motion: bool,
     (status, keys, speed): (Option<&str>, &[KeyHelp], Option<f64>),
     theme: &Theme,
-) -> Option<PacerSpot> {
+) -> Option<Spots> {
     let area = area.intersection(frame.area());
     if area.is_empty() {
         return None;
@@ -78,6 +78,7 @@ pub fn draw(
     let lift = screen.lift(content.height);
     let mut y = content.y;
     let mut spot = None;
+    let mut moving = Vec::new();
     for (part, height) in parts.iter().zip(heights) {
         // Half the spare rows go above the body, so it sits in the middle
         // of the screen: the top line stays on top, the hints at the bottom.
@@ -90,10 +91,41 @@ pub fn draw(
             let rect = Rect::new(content.x, y, content.width, height);
             screen.draw_piece(frame, part.piece, rect, (status, keys));
             spot = spot.or_else(|| screen.pacer_spot(part.piece, rect));
+            if part.piece.moves_with_time() {
+                moving.push(rect);
+            }
             y += height;
         }
     }
-    spot
+    Some(Spots {
+        pacer: spot,
+        moving,
+    })
+}
+
+/// "Switch to the right side", while the banner is up: the pause between
+/// the sides, and the first seconds of the new side, so a glance from the
+/// floor still catches it.
+fn banner(view: &SessionView) -> Option<String> {
+    let fresh_side =
+        view.second_side && view.length_secs.saturating_sub(view.left_secs) < BANNER_SECS;
+    match (view.switch_to, view.side) {
+        (Some(side), _) => Some(side),
+        (None, Some(side)) if fresh_side => Some(side),
+        _ => None,
+    }
+    .map(|side| format!("Switch to the {} side", side.word()))
+}
+
+/// Where the parts that move with time alone were drawn, so that a frame
+/// in which only time moved rewrites those and nothing else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spots {
+    /// The pacer, redrawn alone while only the breath moves.
+    pub pacer: Option<PacerSpot>,
+    /// Every row whose drawing changes with time alone: the top line, the
+    /// banner, the countdown, the bars, the pacer and the hints.
+    pub moving: Vec<Rect>,
 }
 
 /// Where the pacer was drawn, so that a frame in which only the breath
@@ -199,6 +231,25 @@ enum Piece {
     Hints,
 }
 
+impl Piece {
+    /// Whether what this part shows can change while nothing but time
+    /// does (and so is rewritten by a frame in which only time moved).
+    fn moves_with_time(self) -> bool {
+        use Piece::*;
+        matches!(
+            self,
+            Top | Banner
+                | Countdown
+                | StepBar
+                | TotalBar
+                | FullPacer
+                | Beside
+                | CompactPacer
+                | Hints
+        )
+    }
+}
+
 /// How important a part's rows are: lower ranks get rows first, and at a
 /// small size the highest ranks get none.
 mod rank {
@@ -285,16 +336,7 @@ impl<'a> Screen<'a> {
             (None, Some(c)) => wrap(&format!("{CUE_MARK}{}", escape_inline(c)), text_w),
             (None, None) => Vec::new(),
         };
-        // The banner stays for the first seconds of the new side, so a
-        // glance from the floor still catches it.
-        let fresh_side =
-            view.second_side && view.length_secs.saturating_sub(view.left_secs) < BANNER_SECS;
-        let banner = match (view.switch_to, view.side) {
-            (Some(side), _) => Some(side),
-            (None, Some(side)) if fresh_side => Some(side),
-            _ => None,
-        }
-        .map(|side| format!("Switch to the {} side", side.word()));
+        let banner = banner(view);
         let glance = view
             .glance
             .as_deref()
