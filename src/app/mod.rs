@@ -147,9 +147,11 @@ pub fn status_mark(status: &str) -> &'static str {
     }
 }
 
-/// How often the pacer is redrawn while it grows or shrinks: 25 frames a
-/// second of wall time. On holds it stands still and is not redrawn.
-pub const PACER_FRAME: Duration = Duration::from_millis(40);
+/// How often the pacer is redrawn while it grows or shrinks: 20 frames a
+/// second of wall time, about as often as its edge crosses a cell at its
+/// largest (more frames would mostly redraw the same cells, each costing a
+/// wake-up and a write). On holds it stands still and is not redrawn.
+pub const PACER_FRAME: Duration = Duration::from_millis(50);
 
 impl App {
     /// The picker over `library`.

@@ -31,7 +31,7 @@ pub struct FullScreen<B: Backend> {
     /// Where the pacer is in the last whole frame: while only the breath
     /// moves, frames draw the pacer alone, straight to the terminal, rather
     /// than laying out every text and comparing every cell of the screen
-    /// 25 times a second.
+    /// 20 times a second.
     still: Option<PacerSpot>,
     /// What is on the terminal where the pacer is or last was, as drawn
     /// straight there: ratatui's own idea of those cells is out of date
@@ -182,7 +182,7 @@ fn other(e: impl std::fmt::Display) -> io::Error {
 impl<B: Backend> Renderer for FullScreen<B> {
     fn frame(&mut self, app: &App, now: Instant, changed: bool) -> io::Result<()> {
         let theme = self.theme;
-        // While only the breath moves (25 times a second), the pacer alone
+        // While only the breath moves (20 times a second), the pacer alone
         // is drawn: the rest of the view is not even built.
         if !changed
             && let (Some(now_view), Some(last), Some(spot)) =

@@ -30,7 +30,7 @@ pub const fn full_height(scale: u16) -> u16 {
 }
 
 /// The shape's rows at `scale`: 3, 5, 7. It grows a little less than the
-/// digits do: every row of it is redrawn 25 times a second.
+/// digits do: every row of it is redrawn 20 times a second.
 const fn shape_rows(scale: u16) -> u16 {
     2 * scale + 1
 }
