@@ -280,6 +280,24 @@ mod tests {
     use crate::app::{Msg, Options};
     use crate::routine::parse::parse_routine;
 
+    /// `routine` started at once, as `knotless run` starts it, and when.
+    fn started(routine: &Arc<crate::routine::Routine>) -> (App, Instant) {
+        let t0 = Instant::now();
+        let mut app = App::direct(routine.clone()).with_options(Options {
+            autostart: true,
+            ..Options::default()
+        });
+        app.update(Msg::Tick, t0);
+        (app, t0)
+    }
+
+    /// What a whole frame drawn afresh at `at` shows on a `w`×`h` screen.
+    fn afresh(app: &App, at: Instant, w: u16, h: u16) -> Buffer {
+        let mut fresh = FullScreen::on(TestBackend::new(w, h), Theme::CALM).unwrap();
+        fresh.frame(app, at, true).unwrap();
+        fresh.backend().buffer().clone()
+    }
+
     /// A frame in which only the breath moved, drawn by redrawing the pacer
     /// alone, is the same as the whole frame drawn afresh.
     #[test]
@@ -287,12 +305,7 @@ mod tests {
         let text = "name = \"P\"\n[defaults]\ntransition = \"0s\"\n[[steps]]\nkind = \"breathing\"\ntitle = \"Out long\"\nbreath = \"long-exhale\"\ncycles = 1\n[[steps]]\nkind = \"kneading\"\ntitle = \"Knead\"\nduration = \"30s\"\nbreath = \"box\"\n[[steps]]\nkind = \"rest\"\ntitle = \"Rest\"\nduration = \"30s\"\n";
         let routine = Arc::new(parse_routine("p", "p.toml", text).unwrap());
         for (w, h) in [(80, 24), (200, 60), (50, 14)] {
-            let t0 = Instant::now();
-            let mut app = App::direct(routine.clone()).with_options(Options {
-                autostart: true,
-                ..Options::default()
-            });
-            app.update(Msg::Tick, t0);
+            let (app, t0) = started(&routine);
             let mut moving = FullScreen::on(TestBackend::new(w, h), Theme::CALM).unwrap();
             moving
                 .frame(&app, t0 + Duration::from_millis(500), true)
@@ -305,13 +318,8 @@ mod tests {
             ] {
                 let at = t0 + Duration::from_millis(ms);
                 moving.frame(&app, at, false).unwrap();
-                let mut fresh = FullScreen::on(TestBackend::new(w, h), Theme::CALM).unwrap();
-                fresh.frame(&app, at, true).unwrap();
-                assert_eq!(
-                    moving.backend().buffer(),
-                    fresh.backend().buffer(),
-                    "{w}x{h} at {ms} ms"
-                );
+                let fresh = afresh(&app, at, w, h);
+                assert_eq!(moving.backend().buffer(), &fresh, "{w}x{h} at {ms} ms");
             }
             assert!(moving.still.is_some(), "{w}x{h}: the pacer was found");
         }
@@ -335,12 +343,7 @@ mod tests {
     fn only_time_moved_through(routine: &Arc<crate::routine::Routine>) {
         let length = crate::timeline::Timeline::new(routine).total.as_millis() as u64;
         for (w, h) in [(80, 24), (120, 40), (200, 60)] {
-            let t0 = Instant::now();
-            let mut app = App::direct(routine.clone()).with_options(Options {
-                autostart: true,
-                ..Options::default()
-            });
-            app.update(Msg::Tick, t0);
+            let (mut app, t0) = started(routine);
             let mut moving = FullScreen::on(TestBackend::new(w, h), Theme::CALM).unwrap();
             moving.frame(&app, t0, true).unwrap();
             let mut fast = 0;
@@ -352,13 +355,8 @@ mod tests {
                 let before = moving.moving.len();
                 moving.frame(&app, at, false).unwrap();
                 fast += usize::from(before > 0 && !moving.moving.is_empty());
-                let mut fresh = FullScreen::on(TestBackend::new(w, h), Theme::CALM).unwrap();
-                fresh.frame(&app, at, true).unwrap();
-                assert_eq!(
-                    moving.backend().buffer(),
-                    fresh.backend().buffer(),
-                    "{w}x{h} at {ms} ms"
-                );
+                let fresh = afresh(&app, at, w, h);
+                assert_eq!(moving.backend().buffer(), &fresh, "{w}x{h} at {ms} ms");
             }
             assert!(fast > 100, "{w}x{h}: {fast} frames took the short way");
         }
