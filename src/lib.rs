@@ -13,6 +13,7 @@ pub mod clock;
 pub mod commands;
 pub mod completion;
 pub mod compose;
+pub mod diag;
 pub mod driver;
 pub mod editor;
 pub mod features;

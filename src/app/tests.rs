@@ -271,7 +271,7 @@ fn editing_a_builtin_asks_for_a_copy_and_reports_how_the_file_is() {
     );
     assert!(!app.editing);
     assert!(out.contains(&Command::LoadLibrary));
-    assert!(app.status.as_deref().unwrap().contains("has 2 problems"));
+    assert!(said(&app).as_deref().unwrap().contains("has 2 problems"));
 }
 
 /// Puts a fresh app on the screen `context`, started in `mode`.
@@ -453,9 +453,7 @@ fn every_hinted_key_does_what_its_label_says_on_every_screen_in_both_modes() {
                     }
                     Does::Fixed(Action::Edit) => assert!(
                         out.iter().any(|c| matches!(c, Command::Edit { .. }))
-                            || app
-                                .status
-                                .as_deref()
+                            || said(&app).as_deref()
                                 .is_some_and(|s| s.contains("Cannot edit")),
                         "{what}"
                     ),
@@ -483,7 +481,7 @@ fn every_hinted_key_does_what_its_label_says_on_every_screen_in_both_modes() {
                         };
                         let fitted =
                             app.picker.today.minutes.contains_key(&r.id) || r.run.fitted.is_some();
-                        let at_bound = app.status.as_deref().is_some_and(|s| s.contains("fitted"));
+                        let at_bound = said(&app).as_deref().is_some_and(|s| s.contains("fitted"));
                         assert!(fitted || at_bound, "{what}: {:?}", app.status);
                     }
                     Does::Fixed(Action::FromStart) if context == Context::Picker => {
@@ -538,7 +536,7 @@ fn every_hinted_key_does_what_its_label_says_on_every_screen_in_both_modes() {
                     Does::Fixed(Action::SaveNamed) => {
                         // Nothing typed yet: it asks for a name.
                         assert!(
-                            app.status.as_deref().is_some_and(|s| s.contains("name")),
+                            said(&app).as_deref().is_some_and(|s| s.contains("name")),
                             "{what}"
                         )
                     }
@@ -586,7 +584,7 @@ fn a_problem_is_shown_in_full_then_shrinks_to_a_mark_and_help_keeps_it() {
     let t0 = Instant::now();
     let mut app = App::picker(library());
     app.update(
-        Msg::SoundNews("Sound off: no sound server found".into()),
+        Msg::News(Status::SoundOff("no sound server found".into())),
         t0,
     );
     assert_eq!(
@@ -611,7 +609,7 @@ fn a_problem_is_shown_in_full_then_shrinks_to_a_mark_and_help_keeps_it() {
     app.update(Msg::Muted(true), later);
     assert_eq!(
         app.view(later + s(1)).status.as_deref(),
-        Some(crate::sound::MUTED_STATUS)
+        Some(Status::SoundMuted.text().as_ref())
     );
 }
 
@@ -694,7 +692,7 @@ fn brackets_fit_the_highlighted_routine_a_minute_a_press_and_enter_runs_it_fitte
         app.picker.today.minutes.get("daily-back"),
         Some(range.start())
     );
-    let said = app.status.clone().unwrap();
+    let said = said(&app).unwrap();
     assert!(said.contains("can be fitted between"), "{said}");
     // A press that works clears it.
     press(&mut app, KeyCode::Char(']'), t0);
@@ -750,8 +748,7 @@ fn brackets_in_preflight_fit_again_and_back_to_as_written() {
         press(&mut app, KeyCode::Char('['), t0);
     }
     assert!(
-        app.status
-            .as_deref()
+        said(&app).as_deref()
             .is_some_and(|s| s.contains("fitted") || s.contains("3 to 60"))
     );
 }
@@ -987,16 +984,17 @@ fn a_composed_routine_is_saved_under_the_name_typed() {
     assert_eq!(name, "Neck today");
     assert!(!routine.steps.is_empty());
     // It could not be saved: still naming, and why.
-    app.update(Msg::Saved(Err("… already exists".into())), t0);
+    let exists = crate::compose::files::SaveError::Exists("neck-today.toml".into());
+    app.update(Msg::Saved(Err(exists.into())), t0);
     assert_eq!(app.context(), Context::Naming);
-    assert!(app.status.as_deref().unwrap().contains("already exists"));
+    assert!(said(&app).as_deref().unwrap().contains("already exists"));
     app.update(
         Msg::Saved(Ok(("neck-today".into(), "Saved as neck-today".into()))),
         t0,
     );
     assert!(app.stale, "the list is read again on the way back to it");
     assert_eq!(app.context(), Context::Composed);
-    assert_eq!(app.status.as_deref(), Some("Saved as neck-today"));
+    assert_eq!(said(&app).as_deref(), Some("Saved as neck-today"));
     press(&mut app, KeyCode::Enter, t0);
     assert_eq!(preflight(&app).id, "neck-today");
     assert_eq!(preflight(&app).name, "Neck today");
@@ -1095,4 +1093,9 @@ fn a_quit_question_answered_yes_leaves_no_pause_to_undo_in_the_next_session() {
         app.session().unwrap().is_paused(),
         "the user's own pause stays"
     );
+}
+
+/// The status message in full, as help shows it.
+fn said(app: &App) -> Option<String> {
+    app.status.as_ref().map(|s| s.text().into_owned())
 }

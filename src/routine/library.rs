@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::builtin::{BUILTINS, file_name};
-use super::diagnostic::{FileProblems, Problem};
+use crate::diag::{FileProblems, Problem};
 use super::load::{id_of, load_file};
 use super::model::{Origin, Routine};
 use super::parse::parse_routine;

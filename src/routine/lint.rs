@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use toml::Spanned;
 
-use super::diagnostic::Problem;
+use crate::diag::Problem;
 use super::duration::words;
 use super::model::{Position, Routine, Step, StepKind};
 use super::raw::RawStep;

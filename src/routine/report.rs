@@ -2,7 +2,7 @@
 //! authoring warnings (made errors by `--strict`).
 
 use super::builtin::{BUILTINS, file_name};
-use super::diagnostic::FileProblems;
+use crate::diag::FileProblems;
 use super::library::Entry;
 use super::load::load_file_linted;
 use super::model::Routine;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use toml::Spanned;
 
-use super::diagnostic::{Problem, did_you_mean};
+use crate::diag::{Problem, did_you_mean};
 use super::duration::{Length, MAX_STEP, clock, words};
 use super::lint::{self, StepSpans};
 use super::model::{Area, Cue, Pressure, Routine, Say, Side, SideChoice, Sides, Step, StepKind};
