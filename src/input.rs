@@ -688,6 +688,37 @@ mod tests {
     }
 
     #[test]
+    fn the_hint_line_follows_the_state_from_the_keymap_rows() {
+        let hint = |context, state, key: &str| {
+            keys(context, Mode::Picker, state)
+                .into_iter()
+                .find(|k| k.key == key)
+                .and_then(|k| k.hint)
+                .map(|h| h.1)
+        };
+        let running = KeyState::default();
+        let paused = KeyState {
+            paused: true,
+            ..running
+        };
+        assert_eq!(hint(Context::Session, running, "space"), Some("pause"));
+        assert_eq!(hint(Context::Session, paused, "space"), Some("resume"));
+        let from_start = key_for(Context::Preflight, Action::FromStart).unwrap();
+        let resumable = KeyState {
+            resumable: true,
+            ..running
+        };
+        assert_eq!(hint(Context::Preflight, running, from_start), None);
+        assert!(hint(Context::Preflight, resumable, from_start).is_some());
+        // Help lists the key all the same.
+        assert!(
+            keys(Context::Preflight, Mode::Picker, running)
+                .iter()
+                .any(|k| k.key == from_start)
+        );
+    }
+
+    #[test]
     fn leaving_is_labelled_by_how_the_program_started() {
         let done = help(Context::Done, Mode::Direct);
         assert!(done.iter().any(|k| k.keys == "enter" && k.label == "leave"));

@@ -59,7 +59,7 @@ impl App {
             (Ok(false), _) => Status::Trouble(format!(
                 "Set $VISUAL or $EDITOR to edit here; the file is {shown}"
             )),
-            (Err(e), _) => Status::Trouble(escape_inline(&e).into_owned()),
+            (Err(e), _) => Status::Trouble(escape_inline(&e.to_string()).into_owned()),
             (Ok(true), Some(Ok(name))) => Status::Note(format!("Saved {}", escape_inline(&name))),
             (Ok(true), Some(Err(1))) => {
                 Status::Trouble(format!("{shown} has 1 problem: see the details"))

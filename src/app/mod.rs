@@ -26,7 +26,7 @@ use crate::ui::{ScreenView, View};
 
 pub use compose::Composer;
 pub use history::{Tension, When};
-pub use msg::{Command, Edited, Msg, NotSaved, RecordRequest, StepPool};
+pub use msg::{Command, Edited, Msg, NotEdited, NotSaved, RecordRequest, StepPool};
 pub use picker::{Picker, Today};
 pub use prompts::{Heard, Prompts};
 pub use status::Status;

@@ -76,7 +76,7 @@ pub struct Edited {
     pub path: PathBuf,
     /// `Ok(false)`: no editor is set. `Err`: the editor could not run, or
     /// a built-in could not be copied.
-    pub ran: Result<bool, String>,
+    pub ran: Result<bool, NotEdited>,
     /// The routine's name when the file now reads cleanly, or how many
     /// problems it has.
     pub check: Option<Result<String, usize>>,
@@ -156,3 +156,12 @@ fn capitalised(text: &str) -> String {
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
+/// Why a routine file was not opened in the editor (shared, so that a
+/// scripted editor in tests can say it again).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum NotEdited {
+    #[error(transparent)]
+    Editor(Arc<crate::editor::EditorError>),
+    #[error("Cannot edit: {0}")]
+    Copy(Arc<crate::routine::user_copy::CopyError>),
+}

@@ -100,6 +100,33 @@ fn run_goes_straight_to_preflight_and_leaving_ends_the_program() {
 }
 
 #[test]
+fn under_enlarge_the_terminal_only_ctrl_c_and_ctrl_z_act() {
+    let t0 = Instant::now();
+    let mut app = desk_break();
+    app.update(Msg::Resize(Some((39, 12))), t0);
+    assert!(app.too_small());
+    // Enter would start a session nobody can see.
+    assert!(press(&mut app, KeyCode::Enter, t0).is_empty());
+    assert_eq!(app.context(), Context::Preflight);
+    assert!(press(&mut app, KeyCode::Esc, t0).is_empty());
+    // Large enough again: the same key starts it.
+    app.update(Msg::Resize(Some((40, 12))), t0);
+    press(&mut app, KeyCode::Enter, t0);
+    assert_eq!(app.context(), Context::Session);
+    app.update(Msg::Resize(Some((80, 11))), t0 + s(1));
+    assert!(press(&mut app, KeyCode::Char(' '), t0 + s(2)).is_empty());
+    assert!(!app.session().unwrap().is_paused());
+    // Ctrl-C still stops (and records) what runs out of sight.
+    let out = ctrl(&mut app, 'c', t0 + s(10));
+    assert!(recorded(&out).is_some());
+    assert_eq!(out.last(), Some(&Command::Exit(Exit::Interrupted)));
+    // --plain has no screen to be small.
+    let mut plain = desk_break();
+    plain.update(Msg::Resize(None), t0);
+    assert!(!plain.too_small());
+}
+
+#[test]
 fn ctrl_c_stops_the_session_so_it_can_still_be_recorded() {
     let t0 = Instant::now();
     let mut app = desk_break();

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use jiff::Zoned;
 
-use crate::app::{App, Command, Edited, Exit, Msg, PACER_FRAME, Status};
+use crate::app::{App, Command, Edited, Exit, Msg, NotEdited, PACER_FRAME, Status};
 use crate::clock::Clock;
 use crate::routine::Library;
 use crate::session::Effect;
@@ -364,7 +364,7 @@ impl Driver<'_> {
                 let copied = match (copy, path.parent()) {
                     (Some(id), Some(dir)) => crate::routine::user_copy::copy_builtin(dir, &id)
                         .map(|_| ())
-                        .map_err(|e| format!("Cannot edit: {e:#}")),
+                        .map_err(|e| NotEdited::Copy(e.into())),
                     _ => Ok(()),
                 };
                 match copied {
