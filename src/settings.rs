@@ -185,7 +185,10 @@ on_stop = ""
         assert_eq!(s.hooks.on_stop, None);
         assert!(!s.sound.enabled && s.sound.breath_tones);
         assert_eq!(s.sound.volume, 40);
-        assert_eq!(s.session.transition, Some(std::time::Duration::from_secs(10)));
+        assert_eq!(
+            s.session.transition,
+            Some(std::time::Duration::from_secs(10))
+        );
         assert!(!s.session.preflight && s.session.last_seconds_ticks);
         assert_eq!(s.display.theme, ThemeName::HighContrast);
         assert!(s.display.reduced_motion);

@@ -389,9 +389,9 @@ impl App {
             Msg::Tick | Msg::Continue => {}
             Msg::Resize(size) => self.size = size,
             Msg::Key(key) => {
-                if let Some(action) = input::action(self.context(), key)
-                    .filter(|a| !self.too_small() || matches!(a, Action::Interrupt | Action::Suspend))
-                {
+                if let Some(action) = input::action(self.context(), key).filter(|a| {
+                    !self.too_small() || matches!(a, Action::Interrupt | Action::Suspend)
+                }) {
                     self.act(action, now, &mut out);
                 }
             }

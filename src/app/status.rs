@@ -37,9 +37,7 @@ impl Status {
             Status::VoiceOff => "Voice off · v to turn on".into(),
             Status::HistoryNotSaved(why) => format!("History not saved: {why}").into(),
             Status::SettingsProblems => "Settings file has problems: run `knotless config`".into(),
-            Status::Voice(text) | Status::Trouble(text) | Status::Note(text) => {
-                Cow::Borrowed(text)
-            }
+            Status::Voice(text) | Status::Trouble(text) | Status::Note(text) => Cow::Borrowed(text),
         }
     }
 
@@ -80,7 +78,10 @@ mod tests {
         for status in &all {
             let (text, mark) = (status.text(), status.mark());
             assert!(!text.is_empty() && !mark.is_empty(), "{status:?}");
-            assert!(mark.chars().count() <= 10 && mark.len() < text.len(), "{status:?}");
+            assert!(
+                mark.chars().count() <= 10 && mark.len() < text.len(),
+                "{status:?}"
+            );
         }
         assert_eq!(all[0].text(), "Sound off: no sound server found");
         assert_eq!(all[5].text(), "History not saved: the disk is full");

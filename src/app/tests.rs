@@ -480,7 +480,8 @@ fn every_hinted_key_does_what_its_label_says_on_every_screen_in_both_modes() {
                     }
                     Does::Fixed(Action::Edit) => assert!(
                         out.iter().any(|c| matches!(c, Command::Edit { .. }))
-                            || said(&app).as_deref()
+                            || said(&app)
+                                .as_deref()
                                 .is_some_and(|s| s.contains("Cannot edit")),
                         "{what}"
                     ),
@@ -775,7 +776,8 @@ fn brackets_in_preflight_fit_again_and_back_to_as_written() {
         press(&mut app, KeyCode::Char('['), t0);
     }
     assert!(
-        said(&app).as_deref()
+        said(&app)
+            .as_deref()
             .is_some_and(|s| s.contains("fitted") || s.contains("3 to 60"))
     );
 }

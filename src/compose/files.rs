@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 
 use crate::fsx::{self, Existing};
 
-use crate::routine::library::routine_files;
-use crate::routine::load::load_file;
 use crate::diag::FileProblems;
 use crate::routine::Routine;
+use crate::routine::library::routine_files;
+use crate::routine::load::load_file;
 
 /// Where the user's step library files live, under the config directory.
 pub fn user_steps_dir(config_dir: &Path) -> PathBuf {

@@ -128,7 +128,10 @@ mod tests {
         let big = dir.path().join("big");
         fs::write(&big, "x".repeat(65)).unwrap();
         let said = refusal(&big);
-        assert!(said.contains("note files may be at most 64 bytes"), "{said}");
+        assert!(
+            said.contains("note files may be at most 64 bytes"),
+            "{said}"
+        );
         let bad = dir.path().join("bad");
         fs::write(&bad, b"ok = 1\nno\xff\n").unwrap();
         assert!(refusal(&bad).contains("bad:2:3"), "{}", refusal(&bad));

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use crate::diag::{FileProblems, TextFile};
 use super::model::Routine;
 use super::parse::parse_routine_linted;
+use crate::diag::{FileProblems, TextFile};
 
 /// Routine files larger than this are refused unread.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;

@@ -6,12 +6,12 @@ use std::sync::Arc;
 use toml::Spanned;
 use toml::de::DeValue;
 
-use crate::diag::document::{parse_document, read_lenient};
-use crate::diag::{FileProblems, Problem};
 use super::model::Routine;
 use super::raw::{RawHeader, RawStep, StepsFound};
 use super::validate::{self, SoundFiles};
 use super::words::Table;
+use crate::diag::document::{parse_document, read_lenient};
+use crate::diag::{FileProblems, Problem};
 
 /// Parse and validate one routine. `file` is how errors name the file.
 /// Sound files are taken as written, unchecked (see `parse_routine_with`).

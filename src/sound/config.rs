@@ -46,7 +46,10 @@ impl Section for SoundConfig {
         let mut s = Self::default();
         s.enabled = raw.enabled.unwrap_or(s.enabled);
         s.breath_tones = raw.breath_tones.unwrap_or(s.breath_tones);
-        if let Some(level) = raw.volume.and_then(|v| percent(&v, "volume = 70", problems)) {
+        if let Some(level) = raw
+            .volume
+            .and_then(|v| percent(&v, "volume = 70", problems))
+        {
             s.volume = level;
         }
         s

@@ -10,9 +10,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::SoundSettings;
 use super::command::{Command, News, SoundState};
 use super::names::Play;
-use super::SoundSettings;
 
 /// What a recording twin heard: every sound it was asked to play.
 pub type Recording = Arc<Mutex<Vec<Play>>>;

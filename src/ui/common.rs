@@ -107,12 +107,19 @@ mod tests {
     #[test]
     fn a_long_status_never_hides_the_keys_that_begin_or_leave() {
         use crate::input::Hint::{Keep, Low};
-        let hints = [(Keep, "enter", "begin"), (Low, "e", "edit"), (Keep, "esc", "leave")];
+        let hints = [
+            (Keep, "enter", "begin"),
+            (Low, "e", "edit"),
+            (Keep, "esc", "leave"),
+        ];
         let long = "Sound off: the sound server stopped answering and was given up on";
         let said = status_within(long, &hints, 60).unwrap();
         assert!(said.ends_with('…'), "{said}");
         // "enter begin · esc leave" (23 cells), two spaces, the status.
-        assert_eq!(unicode_width::UnicodeWidthStr::width(said.as_str()), 60 - 23 - 2);
+        assert_eq!(
+            unicode_width::UnicodeWidthStr::width(said.as_str()),
+            60 - 23 - 2
+        );
         assert_eq!(status_within("Saved", &hints, 60).as_deref(), Some("Saved"));
         assert_eq!(status_within(long, &hints, 28), None, "no useful part fits");
     }

@@ -64,7 +64,10 @@ impl Section for VoiceConfig {
         let mut v = Self::default();
         v.enabled = raw.enabled.unwrap_or(v.enabled);
         v.breath_words = raw.breath_words.unwrap_or(v.breath_words);
-        if let Some(level) = raw.volume.and_then(|l| percent(&l, "volume = 80", problems)) {
+        if let Some(level) = raw
+            .volume
+            .and_then(|l| percent(&l, "volume = 80", problems))
+        {
             v.volume = level;
         }
         if let Some(rate) = raw.rate.and_then(|r| rate(&r, problems)) {
