@@ -214,6 +214,40 @@ on_stop = ""
     }
 
     #[test]
+    fn a_table_no_module_owns_is_pointed_at_and_the_rest_still_read() {
+        let text = "[sond]\nvolume = 3\n[voice]\nrate = 200\n";
+        let (s, problems) = Settings::parse_lenient("config.toml", text, Path::new("/cfg"));
+        assert_eq!(s.voice.rate, 200);
+        let report = problems.unwrap().render(false);
+        assert!(report.contains("config.toml:1:2"), "{report}");
+        assert!(report.contains("did you mean `sound`?"), "{report}");
+        assert!(report.contains("sound, session, display, routines, voice, hooks"));
+    }
+
+    #[test]
+    fn a_settings_file_that_cannot_be_one_is_named_for_what_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("config.toml")).unwrap();
+        let (s, source, problems) = Settings::load_lenient(dir.path());
+        assert_eq!(s, Settings::default());
+        assert_eq!(source, Source::File(dir.path().join("config.toml")));
+        let report = problems.unwrap().render(false);
+        assert!(
+            report.contains("a directory, not a settings file"),
+            "{report}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_duration_is_hinted_at_by_its_table() {
+        let e = parse("[session]\ntransition = \"soon\"\n").unwrap_err();
+        let text = e.render(false);
+        assert!(text.contains("config.toml:2:14"), "{text}");
+        assert!(text.contains("cannot read this as a duration"), "{text}");
+        assert!(text.contains("\"1m30s\""), "{text}");
+    }
+
+    #[test]
     fn a_wrong_section_type_drops_that_section_only() {
         let (s, problems) = Settings::parse_lenient(
             "config.toml",

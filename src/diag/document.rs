@@ -1,7 +1,8 @@
 //! TOML documents with spans: parsing, syntax errors in words an author
 //! can act on, and reading a table leniently (every wrong key reported and
 //! left out, the rest still read). A file format (routines, settings) says
-//! what its own keys take through `Words`.
+//! what its own keys take through `Words`; the defaults suit a table whose
+//! keys are all optional (a settings table).
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -42,11 +43,6 @@ pub trait Words {
         None
     }
 }
-
-/// The plain words: for a table all of whose keys are optional (settings).
-pub struct Plain;
-
-impl Words for Plain {}
 
 /// Turn a message from toml/serde into a problem an author can act on:
 /// unknown keys and values get a "did you mean", missing keys a hint.
