@@ -44,10 +44,11 @@ const TABLES: [&str; 6] = [
     HookSettings::NAME,
 ];
 
-/// How the settings file is read: small, and named in the user's words.
+/// How the settings file is read: at most 1 MiB (like a routine file),
+/// and named in the user's words when it cannot be one.
 const SETTINGS_FILE: TextFile = TextFile {
     noun: "settings file",
-    max_bytes: crate::routine::load::MAX_FILE_BYTES,
+    max_bytes: 1024 * 1024,
     missing_help: "run `knotless config --init` to write one",
     directory_help: "remove the directory, or run `knotless config --init` to write a settings file",
 };
