@@ -521,7 +521,8 @@ pub struct KeyHelp {
 }
 
 /// The keys of `context` with every hint offered, as on a running (not
-/// paused) session and a routine with something to continue.
+/// paused) session and a routine with something to continue (tests).
+#[cfg(test)]
 pub fn help(context: Context, mode: Mode) -> Vec<KeyHelp> {
     let state = KeyState {
         paused: false,
