@@ -126,6 +126,9 @@ pub enum Command {
     },
     /// Print the man page (roff), e.g. into ~/.local/share/man/man1/knotless.1.
     Man,
+    /// The general safety page: when to skip an area, see a clinician
+    /// first, or get help at once (also `?` before a session).
+    Safety,
 }
 
 #[derive(Debug, clap::Args)]
@@ -224,9 +227,15 @@ pub struct ComposeArgs {
     #[arg(long, value_name = "TOOLS", value_delimiter = ',')]
     pub tools: Vec<String>,
 
-    /// chair, standing, wall (upright) or floor, bed: never mixed.
+    /// chair, standing (with a wall), wall (with standing), floor or bed.
+    /// Without it, steps come in blocks by position, at most one change
+    /// per ten minutes.
     #[arg(long, value_name = "WHERE", value_parser = parse_position)]
-    pub position: Option<crate::compose::Posture>,
+    pub position: Option<crate::routine::Position>,
+
+    /// The deepest work to use: gentle, standard (unless set) or deeper.
+    #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
+    pub level: Option<crate::routine::Level>,
 
     /// Areas to leave out, like lower-back.
     #[arg(long, value_name = "AREAS", value_delimiter = ',', value_parser = parse_area)]
@@ -259,13 +268,46 @@ fn parse_area(s: &str) -> Result<crate::routine::Area, String> {
         .find(|a| a.word() == word)
         .ok_or_else(|| {
             let all: Vec<&str> = Area::ALL.iter().map(|a| a.word()).collect();
-            format!("`{s}` is not an area: use {}", all.join(", "))
+            let hint = area_hint(&word)
+                .map(|h| format!(" (for {word}, try {h})"))
+                .unwrap_or_default();
+            format!("`{s}` is not an area{hint}: use {}", all.join(", "))
         })
 }
 
-fn parse_position(s: &str) -> Result<crate::compose::Posture, String> {
-    crate::compose::Posture::from_position(s)
+/// The areas a user probably means by a word that is not one.
+fn area_hint(word: &str) -> Option<&'static str> {
+    Some(match word.trim_end_matches('s') {
+        "back" => "upper-back or lower-back",
+        "upper" | "upperback" | "upper back" => "upper-back",
+        "lower" | "lowerback" | "lower back" | "lumbar" => "lower-back",
+        "glute" | "buttock" | "bum" | "butt" => "hips",
+        "calve" | "calf" | "thigh" | "hamstring" | "knee" | "leg" => "legs",
+        "head" | "temple" | "forehead" => "scalp or face",
+        "belly" | "stomach" | "tummy" | "gut" => "abdomen",
+        "wrist" | "finger" | "palm" => "hands",
+        "forearm" | "arm" | "elbow" => "arms",
+        "toe" | "sole" | "ankle" | "foot" | "feet" => "feet",
+        "trap" | "trapezius" | "shoulder" => "shoulders",
+        "body" | "all" | "everything" | "whole" => "whole-body",
+        "chin" | "cheek" => "jaw or face",
+        _ => return None,
+    })
+}
+
+fn parse_position(s: &str) -> Result<crate::routine::Position, String> {
+    crate::compose::parse_position(s)
         .ok_or_else(|| format!("`{s}` is not a position: use chair, standing, wall, floor or bed"))
+}
+
+fn parse_level(s: &str) -> Result<crate::routine::Level, String> {
+    use crate::routine::Level;
+    let word = s.trim().to_ascii_lowercase();
+    Level::ALL
+        .iter()
+        .copied()
+        .find(|l| l.word() == word)
+        .ok_or_else(|| format!("`{s}` is not a level: use gentle, standard or deeper"))
 }
 
 #[derive(Debug, clap::Args)]

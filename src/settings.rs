@@ -28,6 +28,8 @@ pub struct Settings {
     pub routine_dirs: Vec<PathBuf>,
     /// Commands run after a session (`[hooks]`).
     pub hooks: crate::hooks::HookSettings,
+    /// What the user's body asks of a routine (`[body]`).
+    pub body: crate::body::Body,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -114,6 +116,7 @@ impl Default for Settings {
             },
             routine_dirs: Vec::new(),
             hooks: Default::default(),
+            body: Default::default(),
         }
     }
 }
@@ -142,6 +145,8 @@ struct RawSettings {
     voice: RawVoice,
     #[serde(default)]
     hooks: crate::hooks::RawHooks,
+    #[serde(default)]
+    body: crate::body::RawBody,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -290,6 +295,7 @@ impl Settings {
         settings.routine_dirs = raw.routines.dirs.iter().map(|d| expand(d, base)).collect();
         read_voice(raw.voice, &mut settings.voice, problems);
         settings.hooks = raw.hooks.into();
+        settings.body = raw.body.into();
         settings
     }
 }

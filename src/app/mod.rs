@@ -96,6 +96,8 @@ pub struct Options {
     pub prompts: Prompts,
     /// `--speed`: the clock runs this many times faster than real time.
     pub speed: f64,
+    /// `[body]` from the settings, for composing.
+    pub body: crate::body::Body,
 }
 
 pub struct App {
