@@ -44,8 +44,15 @@ pub const MOVE: Duration = Duration::from_secs(15);
 const BREATHING_FROM_MINUTES: u32 = 6;
 /// One change of position is allowed per this many minutes.
 pub const MINUTES_PER_CHANGE: u32 = 10;
-/// The most work steps for one area: more reads as a list, not a plan.
+/// The most work steps for one area when several are asked: more reads
+/// as a list, not a plan. A wish for one or two areas may have more
+/// (`per_area`).
 pub const PER_AREA: usize = 4;
+
+/// The most work steps for one area of `areas`.
+pub fn per_area(areas: usize) -> usize {
+    PER_AREA.max(12 / areas.max(1))
+}
 
 /// The order blocks come in: on your feet first, lying down last.
 pub const BLOCK_ORDER: [Position; 5] = [
@@ -578,6 +585,18 @@ fn blocks(usable: &[&Candidate], req: &Request, focus: &[Area]) -> (Vec<Block>, 
         left.retain(|a| !areas.contains(a));
         out.push(Block { position, areas });
     }
+    // The position asked for is used whenever it serves an area, even when
+    // another covered them all (a wish for the wall, with a ball, wants the
+    // wall), as long as changes stay within the limit.
+    if let Some(p) = req.position
+        && out.len() < most
+        && !out.iter().any(|b| b.position == p)
+    {
+        let areas: Vec<Area> = focus.iter().copied().filter(|&a| serves(p, a)).collect();
+        if !areas.is_empty() {
+            out.push(Block { position: p, areas });
+        }
+    }
     out.sort_by_key(|b| block_rank(b.position));
     left.retain(|a| named.contains(a));
     (out, left)
@@ -586,12 +605,16 @@ fn blocks(usable: &[&Candidate], req: &Request, focus: &[Area]) -> (Vec<Block>, 
 /// What has been picked so far, and what a further pick may not repeat.
 struct Picks<'a> {
     chosen: Vec<(usize, &'a Candidate)>,
+    /// `per_area` for this wish.
+    most: usize,
+    /// Which of the usable steps are taken, by index.
+    used: Vec<bool>,
     families: HashSet<String>,
     tapping: HashSet<Option<Area>>,
 }
 
 impl<'a> Picks<'a> {
-    /// A family once, one tapping step per area, at most `PER_AREA` work
+    /// A family once, one tapping step per area, at most `most` work
     /// steps for an area.
     fn allows(&self, c: &Candidate) -> bool {
         let per_area = self
@@ -601,7 +624,7 @@ impl<'a> Picks<'a> {
             .count();
         !self.families.contains(&c.family)
             && !(c.step.kind == StepKind::Tapping && self.tapping.contains(&c.step.area))
-            && !(is_work(c) && per_area >= PER_AREA)
+            && !(is_work(c) && per_area >= self.most)
     }
 
     fn add(&mut self, block: usize, c: &'a Candidate) {
@@ -680,27 +703,97 @@ pub fn compose(request: &Request, pool: &[Candidate]) -> Result<Routine, Compose
         }
         return Err(ComposeError::NoSteps(why));
     }
-    let (picks, essential) = pick(&usable, request, &blocks);
+    let mut blocks = blocks;
+    loop {
+        match attempt(&usable, request, &blocks, &why) {
+            // Too few steps in these positions: another position, while
+            // changes stay within the limit, brings more.
+            Err(ComposeError::TooShort { .. })
+                if let Some(more) = extra_block(&usable, request, &focus, &blocks) =>
+            {
+                blocks.push(more);
+                blocks.sort_by_key(|b| block_rank(b.position));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// One more block for a wish too short in `blocks`: the unused allowed
+/// position serving the most focus areas, while changes stay within one
+/// per `MINUTES_PER_CHANGE` minutes.
+fn extra_block(
+    usable: &[&Candidate],
+    req: &Request,
+    focus: &[Area],
+    blocks: &[Block],
+) -> Option<Block> {
+    if blocks.len() > (req.minutes / MINUTES_PER_CHANGE) as usize {
+        return None;
+    }
+    allowed(req.position)
+        .into_iter()
+        .filter(|p| !blocks.iter().any(|b| b.position == *p))
+        .map(|p| {
+            let areas: Vec<Area> = focus
+                .iter()
+                .copied()
+                .filter(|&a| usable.iter().any(|c| c.fits_in(p) && works_on(c, a)))
+                .collect();
+            Block { position: p, areas }
+        })
+        .filter(|b| !b.areas.is_empty())
+        .max_by_key(|b| (b.areas.len(), std::cmp::Reverse(block_rank(b.position))))
+}
+
+/// The routine for these blocks: the picks, less the fewest unimportant
+/// ones it takes to land within `TOLERANCE` of the minutes.
+fn attempt(
+    usable: &[&Candidate],
+    request: &Request,
+    blocks: &[Block],
+    why: &[String],
+) -> Result<Routine, ComposeError> {
+    let (picks, essential) = pick(usable, request, blocks);
     let target = Duration::from_secs(u64::from(request.minutes) * 60);
-    // Drop the least important picks until the rest fit; the essential
-    // ones (a warm-up and a step per area in each block) are always kept.
     let essential = essential.clamp(1, picks.len());
-    for keep in (essential..=picks.len()).rev() {
-        let chosen = &picks[..keep];
-        let written = routine_for(chosen, request, &blocks, &why);
+    let build = |chosen: &[(usize, &Candidate)]| {
+        let written = routine_for(chosen, request, blocks, why);
         let fitted = fit_to_within(&written, target, &stretch);
         let total = Timeline::new(&fitted).total;
-        if total.abs_diff(target) <= TOLERANCE {
+        (fitted, total)
+    };
+    let fits = |total: Duration| total.abs_diff(target) <= TOLERANCE;
+    let mut chosen = picks;
+    // Drop the least important picks until the rest fit; the essential
+    // ones (a warm-up and a step per area in each block) are always kept.
+    // Each round tries leaving out each pick in turn, the least important
+    // first, so one long step does not force a gap no short one fills.
+    loop {
+        let (fitted, total) = build(&chosen);
+        if fits(total) {
             return Ok(fitted);
         }
         if total < target {
             return Err(ComposeError::TooShort { longest: total });
         }
-        if keep == essential {
-            return Err(ComposeError::TooLong { shortest: total });
+        let mut next = None;
+        for j in (essential..chosen.len()).rev() {
+            let mut fewer = chosen.clone();
+            fewer.remove(j);
+            let (fitted, total) = build(&fewer);
+            if fits(total) {
+                return Ok(fitted);
+            }
+            if total > target && next.is_none() {
+                next = Some(fewer);
+            }
+        }
+        match next {
+            Some(fewer) => chosen = fewer,
+            None => return Err(ComposeError::TooLong { shortest: total }),
         }
     }
-    Err(ComposeError::NoSteps(why))
 }
 
 /// How far fitting may stretch a step of a composed routine: too few
@@ -727,23 +820,38 @@ fn pick<'a>(
     blocks: &[Block],
 ) -> (Vec<(usize, &'a Candidate)>, usize) {
     let target = Duration::from_secs(u64::from(request.minutes) * 60);
+    let areas: usize = blocks.iter().map(|b| b.areas.len()).sum();
     let mut picks = Picks {
         chosen: Vec::new(),
+        most: per_area(areas),
+        used: vec![false; usable.len()],
         families: HashSet::new(),
         tapping: HashSet::new(),
     };
-    let mut used = vec![false; usable.len()];
-    let mut take = |picks: &mut Picks<'a>, b: usize, pred: &dyn Fn(&Candidate) -> bool| {
+    let take = |picks: &mut Picks<'a>, b: usize, pred: &dyn Fn(&Candidate) -> bool| {
         let p = blocks[b].position;
-        let found = (0..usable.len())
-            .find(|&i| !used[i] && usable[i].fits_in(p) && pred(usable[i]) && picks.allows(usable[i]));
+        let found = (0..usable.len()).find(|&i| {
+            !picks.used[i] && usable[i].fits_in(p) && pred(usable[i]) && picks.allows(usable[i])
+        });
         if let Some(i) = found {
-            used[i] = true;
+            picks.used[i] = true;
             picks.add(b, usable[i]);
         }
         found.is_some()
     };
     let last = blocks.len() - 1;
+    // A step per area named (for whole-body alone, the first area) is
+    // essential; the rest of what whole-body stands for is not.
+    let named: Vec<Area> = match request.focus.as_slice() {
+        [Area::WholeBody] => blocks.iter().flat_map(|b| b.areas.first()).copied().collect(),
+        focus => focus.to_vec(),
+    };
+    let first = |a: &Area| named.contains(a);
+    let work = |picks: &mut Picks<'a>, b: usize, a: Area| {
+        if !take(picks, b, &|c| phase(c.step.kind) == 2 && works_on(c, a)) {
+            take(picks, b, &|c| works_on(c, a));
+        }
+    };
     for (b, block) in blocks.iter().enumerate() {
         let warm = |c: &Candidate| c.step.kind == StepKind::WarmUp;
         let own = |c: &Candidate| c.position.is_some();
@@ -755,13 +863,17 @@ fn pick<'a>(
             warm(c) && own(c) && matches!(c.step.area, None | Some(Area::WholeBody))
         }) || take(&mut picks, b, &|c| warm(c) && !own(c))
             || take(&mut picks, b, &warm);
-        for &a in &block.areas {
-            if !take(&mut picks, b, &|c| phase(c.step.kind) == 2 && works_on(c, a)) {
-                take(&mut picks, b, &|c| works_on(c, a));
-            }
+        for &a in block.areas.iter().filter(|a| first(a)) {
+            work(&mut picks, b, a);
         }
     }
     let essential = picks.chosen.len();
+    // The areas whole-body stands for come after what was asked by name.
+    for (b, block) in blocks.iter().enumerate() {
+        for &a in block.areas.iter().filter(|a| !first(a)) {
+            work(&mut picks, b, a);
+        }
+    }
     take(&mut picks, last, &|c| c.step.kind == StepKind::Rest);
     if request.minutes >= BREATHING_FROM_MINUTES {
         take(&mut picks, last, &|c| c.step.kind == StepKind::Breathing);
