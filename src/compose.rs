@@ -261,8 +261,9 @@ pub fn area_fits(step: &Step, focus: &[Area], avoid: &[Area]) -> bool {
 
 /// Hands, furniture and optional things are always at hand.
 fn always_at_hand(tool: &str) -> bool {
-    const FURNITURE: [&str; 11] = [
+    const FURNITURE: [&str; 13] = [
         "hands", "hand", "chair", "seat", "mat", "rug", "cushion", "wall", "bed", "stool", "table",
+        "pillow", "pillows",
     ];
     let t = tool.to_lowercase();
     t.contains("(optional)")
@@ -449,6 +450,32 @@ pub fn unsuitable(c: &Candidate, body: Body) -> Option<Condition> {
     })
 }
 
+/// What `[body]` says about `routine`: the steps it makes unsuitable, by
+/// condition, for the preflight to name first; `None` when there are none.
+pub fn body_warning(routine: &Routine, body: Body) -> Option<String> {
+    if !body.any() {
+        return None;
+    }
+    let pool = candidates(std::slice::from_ref(routine));
+    let mut out = Vec::new();
+    for condition in body.conditions() {
+        let mut titles: Vec<&str> = pool
+            .iter()
+            .filter(|c| unsuitable(c, body) == Some(condition))
+            .map(|c| c.step.title.as_str())
+            .collect();
+        titles.dedup();
+        if !titles.is_empty() {
+            out.push(format!(
+                "With {} (your settings), skip: {}.",
+                condition.words(),
+                titles.join(", ")
+            ));
+        }
+    }
+    (!out.is_empty()).then(|| out.join(" "))
+}
+
 /// One step that could be used, with its tags.
 #[derive(Debug, Clone)]
 pub struct Candidate {
@@ -567,10 +594,7 @@ fn blocks(usable: &[&Candidate], req: &Request, focus: &[Area]) -> (Vec<Block>, 
             .filter(|p| !out.iter().any(|b| b.position == *p))
             .map(|p| {
                 let areas: Vec<Area> = left.iter().copied().filter(|&a| serves(p, a)).collect();
-                let counted = areas
-                    .iter()
-                    .filter(|a| !over || named.contains(a))
-                    .count();
+                let counted = areas.iter().filter(|a| !over || named.contains(a)).count();
                 let steps = usable
                     .iter()
                     .filter(|c| c.fits_in(p) && c.step.area.is_some_and(|a| areas.contains(&a)))
@@ -657,7 +681,11 @@ pub fn compose(request: &Request, pool: &[Candidate]) -> Result<Routine, Compose
     let known = tool_words(pool);
     if let Some(word) = request.tools.iter().find(|t| {
         let t = t.trim().to_lowercase();
-        !t.is_empty() && !always_at_hand(&t) && !known.iter().any(|k| k.contains(&t) || t.contains(k.as_str()))
+        !t.is_empty()
+            && !always_at_hand(&t)
+            && !known
+                .iter()
+                .any(|k| k.contains(&t) || t.contains(k.as_str()))
     }) {
         return Err(ComposeError::UnknownTool {
             word: word.trim().to_owned(),
@@ -670,7 +698,12 @@ pub fn compose(request: &Request, pool: &[Candidate]) -> Result<Routine, Compose
     let mut usable: Vec<&Candidate> = pool
         .iter()
         .filter(|c| c.position.is_none_or(|p| places.contains(&p)))
-        .filter(|c| area_fits(&c.step, &focus, &request.avoid) || c.step.area == Some(Area::WholeBody) && request.focus.contains(&Area::WholeBody) && !request.avoid.contains(&Area::WholeBody))
+        .filter(|c| {
+            area_fits(&c.step, &focus, &request.avoid)
+                || c.step.area == Some(Area::WholeBody)
+                    && request.focus.contains(&Area::WholeBody)
+                    && !request.avoid.contains(&Area::WholeBody)
+        })
         .filter(|c| c.gear.iter().all(|g| has_gear(g, &request.tools)))
         .filter(|c| level_of(&c.step).depth() <= ceiling.depth())
         .filter(|c| unsuitable(c, request.body).is_none())
@@ -843,7 +876,11 @@ fn pick<'a>(
     // A step per area named (for whole-body alone, the first area) is
     // essential; the rest of what whole-body stands for is not.
     let named: Vec<Area> = match request.focus.as_slice() {
-        [Area::WholeBody] => blocks.iter().flat_map(|b| b.areas.first()).copied().collect(),
+        [Area::WholeBody] => blocks
+            .iter()
+            .flat_map(|b| b.areas.first())
+            .copied()
+            .collect(),
         focus => focus.to_vec(),
     };
     let first = |a: &Area| named.contains(a);
@@ -933,7 +970,10 @@ fn routine_for(
         .collect();
     let mut steps = steps;
     time_to_move(&mut steps);
-    let mut risks: Vec<Risk> = ordered.iter().flat_map(|(_, (_, c))| c.risks.clone()).collect();
+    let mut risks: Vec<Risk> = ordered
+        .iter()
+        .flat_map(|(_, (_, c))| c.risks.clone())
+        .collect();
     risks.sort();
     risks.dedup();
     let safety = safety_for(&risks);
@@ -1004,7 +1044,8 @@ fn time_to_move(steps: &mut [Step]) {
 }
 
 /// The first line of every composed routine's safety note.
-pub const GENERAL: &str = "The general safety page comes first: `knotless safety`, or ? before a session.";
+pub const GENERAL: &str =
+    "The general safety page comes first: `knotless safety`, or ? before a session.";
 
 /// The safety note of a composed routine: the general page, then the line
 /// of each kind of risk its steps carry (each step keeps its own caution

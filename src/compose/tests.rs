@@ -57,7 +57,12 @@ fn assert_composed_well(req: &Request, pool: &[Candidate], routine: &Routine) {
         if change {
             assert!(!runs.contains(&p), "{what}: back to {p}\n{text}");
             runs.push(p);
-            assert_eq!(step.kind, StepKind::WarmUp, "{what}: block {p} opens with {}", step.title);
+            assert_eq!(
+                step.kind,
+                StepKind::WarmUp,
+                "{what}: block {p} opens with {}",
+                step.title
+            );
         }
         assert_eq!(
             step.get_ready.is_some(),
@@ -66,7 +71,10 @@ fn assert_composed_well(req: &Request, pool: &[Candidate], routine: &Routine) {
             step.title
         );
     }
-    assert!(runs.is_sorted_by_key(|p| block_rank(*p)), "{what}: {runs:?}");
+    assert!(
+        runs.is_sorted_by_key(|p| block_rank(*p)),
+        "{what}: {runs:?}"
+    );
     let changes = runs.len() - 1;
     let allowed_changes = (req.minutes / MINUTES_PER_CHANGE) as usize;
     assert!(
@@ -85,9 +93,17 @@ fn assert_composed_well(req: &Request, pool: &[Candidate], routine: &Routine) {
     let mut tapping = HashSet::new();
     for step in &back.steps {
         let c = source(pool, step);
-        assert!(families.insert(c.family.clone()), "{what}: {} twice", c.family);
+        assert!(
+            families.insert(c.family.clone()),
+            "{what}: {} twice",
+            c.family
+        );
         if step.kind == StepKind::Tapping {
-            assert!(tapping.insert(step.area), "{what}: two tapping steps for {:?}", step.area);
+            assert!(
+                tapping.insert(step.area),
+                "{what}: two tapping steps for {:?}",
+                step.area
+            );
         }
         assert!(
             area_fits(step, &focus, &req.avoid),
@@ -152,7 +168,10 @@ fn the_shipped_step_library_parses_and_is_tagged() {
     assert_eq!(files.len(), crate::routine::builtin::BUILTINS.len() + 1);
     let pool = pool();
     let find = |t: &str| pool.iter().find(|c| c.step.title == t).unwrap();
-    assert_eq!(find("Ball between the blades").gear, vec!["tennis ball".to_owned()]);
+    assert_eq!(
+        find("Ball between the blades").gear,
+        vec!["tennis ball".to_owned()]
+    );
     assert!(find("Shoulder rolls").gear.is_empty());
     assert_eq!(find("Calf roll").position, Some(Position::Floor));
     assert_eq!(find("Shoulder rolls").position, Some(Position::Chair));
@@ -165,8 +184,14 @@ fn the_shipped_step_library_parses_and_is_tagged() {
         .collect();
     assert_eq!(warm, vec![Some(Position::Chair), Some(Position::Bed), None]);
     // Near-duplicates are one family.
-    assert_eq!(find("Shoulder squeeze").family, find("Trapezius squeeze").family);
-    assert_eq!(find("Neck strokes").family, find("Neck and shoulder strokes").family);
+    assert_eq!(
+        find("Shoulder squeeze").family,
+        find("Trapezius squeeze").family
+    );
+    assert_eq!(
+        find("Neck strokes").family,
+        find("Neck and shoulder strokes").family
+    );
     assert!(find("Knee drop twist").risks.contains(&Risk::Bones));
     assert!(find("Calf kneading").risks.contains(&Risk::Clots));
     assert!(find("Box breathing").risks.contains(&Risk::Pregnancy));
@@ -176,8 +201,15 @@ fn the_shipped_step_library_parses_and_is_tagged() {
 fn every_library_step_has_a_short_glance_line_that_starts_with_the_action() {
     let library = crate::routine::parse::parse_routine("steps", "steps", STEP_LIBRARY).unwrap();
     for step in &library.steps {
-        let glance = step.glance.as_deref().unwrap_or_else(|| panic!("{} has no glance", step.title));
-        assert!(glance.split_whitespace().count() <= 8, "{}: {glance}", step.title);
+        let glance = step
+            .glance
+            .as_deref()
+            .unwrap_or_else(|| panic!("{} has no glance", step.title));
+        assert!(
+            glance.split_whitespace().count() <= 8,
+            "{}: {glance}",
+            step.title
+        );
         let first = glance.split_whitespace().next().unwrap_or_default();
         assert!(
             !matches!(first, "Find" | "Sit" | "Stand" | "The" | "Your" | "This"),
@@ -190,7 +222,10 @@ fn every_library_step_has_a_short_glance_line_that_starts_with_the_action() {
 #[test]
 fn tools_are_matched_by_name_and_hands_are_always_there() {
     assert!(has_gear("tennis ball", &["ball".into()]));
-    assert!(has_gear("massage ball or tennis ball", &["Tennis Ball".into()]));
+    assert!(has_gear(
+        "massage ball or tennis ball",
+        &["Tennis Ball".into()]
+    ));
     assert!(has_gear("foam roller", &["roller".into()]));
     assert!(!has_gear("foam roller", &["ball".into()]));
     assert!(!has_gear("foam roller", &["".into()]));
@@ -231,12 +266,15 @@ fn the_compose_grid_keeps_every_rule_and_every_refusal_says_why() {
                                     ComposeError::NoSteps(reasons) => {
                                         let place = position.map_or("", |p| p.word());
                                         assert!(
-                                            reasons.iter().any(|r| r.contains(area.word())
-                                                && r.contains(place)),
+                                            reasons
+                                                .iter()
+                                                .any(|r| r.contains(area.word())
+                                                    && r.contains(place)),
                                             "{req:?}: {why}"
                                         );
                                     }
-                                    ComposeError::TooShort { .. } | ComposeError::TooLong { .. } => {
+                                    ComposeError::TooShort { .. }
+                                    | ComposeError::TooLong { .. } => {
                                         assert!(why.contains("minutes"), "{why}")
                                     }
                                     other => panic!("{req:?}: {other:?}"),
@@ -250,12 +288,19 @@ fn the_compose_grid_keeps_every_rule_and_every_refusal_says_why() {
                                     || minutes == 15 && position.is_none())
                                     && matches!(
                                         area,
-                                        Area::Neck | Area::Shoulders | Area::UpperBack
-                                            | Area::LowerBack | Area::Legs | Area::Feet
-                                            | Area::Hands | Area::WholeBody
+                                        Area::Neck
+                                            | Area::Shoulders
+                                            | Area::UpperBack
+                                            | Area::LowerBack
+                                            | Area::Legs
+                                            | Area::Feet
+                                            | Area::Hands
+                                            | Area::WholeBody
                                     );
                                 if everyday {
-                                    problems.push(format!("{area} {minutes} min {position:?} {tool:?}: {why}"));
+                                    problems.push(format!(
+                                        "{area} {minutes} min {position:?} {tool:?}: {why}"
+                                    ));
                                 }
                             }
                         }
@@ -264,7 +309,11 @@ fn the_compose_grid_keeps_every_rule_and_every_refusal_says_why() {
             }
         }
     }
-    assert!(problems.is_empty(), "everyday wishes refused:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "everyday wishes refused:\n{}",
+        problems.join("\n")
+    );
     assert!(made >= 600, "made {made}, refused {refused}");
 }
 
@@ -332,7 +381,10 @@ fn the_arc_opens_warm_and_closes_quiet() {
 #[test]
 fn plain_answers_for_impossible_requests() {
     let pool = pool();
-    assert_eq!(compose(&request(12, &[]), &pool).unwrap_err(), ComposeError::NoFocus);
+    assert_eq!(
+        compose(&request(12, &[]), &pool).unwrap_err(),
+        ComposeError::NoFocus
+    );
     assert_eq!(
         compose(&request(2, &[Area::Neck]), &pool).unwrap_err(),
         ComposeError::Minutes(2)
@@ -350,15 +402,24 @@ fn plain_answers_for_impossible_requests() {
         ..request(10, &[Area::Jaw])
     };
     let err = compose(&floor_jaw, &pool).unwrap_err();
-    assert!(err.to_string().starts_with("no floor steps for jaw"), "{err}");
+    assert!(
+        err.to_string().starts_with("no floor steps for jaw"),
+        "{err}"
+    );
     let banana = Request {
         tools: vec!["banana".into()],
         ..request(10, &[Area::Neck])
     };
     let err = compose(&banana, &pool).unwrap_err().to_string();
-    assert!(err.contains("`banana`") && err.contains("ball, roller"), "{err}");
+    assert!(
+        err.contains("`banana`") && err.contains("ball, roller"),
+        "{err}"
+    );
     let long_jaw = compose(&request(60, &[Area::Jaw]), &pool).unwrap_err();
-    assert!(matches!(long_jaw, ComposeError::TooShort { .. }), "{long_jaw:?}");
+    assert!(
+        matches!(long_jaw, ComposeError::TooShort { .. }),
+        "{long_jaw:?}"
+    );
 }
 
 #[test]
@@ -369,7 +430,11 @@ fn an_area_a_position_cannot_serve_is_named_never_dropped() {
         ..request(10, &[Area::LowerBack, Area::Jaw])
     };
     let r = compose(&req, &pool).unwrap();
-    assert!(r.summary.contains("no floor steps for jaw"), "{}", r.summary);
+    assert!(
+        r.summary.contains("no floor steps for jaw"),
+        "{}",
+        r.summary
+    );
     assert_composed_well(&req, &pool, &r);
 }
 
@@ -386,8 +451,17 @@ fn standing_means_standing_and_the_wall_and_whole_body_is_a_focus() {
             .iter()
             .all(|s| matches!(s.position, Some(Position::Standing | Position::Wall)))
     );
-    assert!(!r.prepare.iter().any(|l| l.contains("chair")), "{:?}", r.prepare);
-    for position in [None, Some(Position::Chair), Some(Position::Floor), Some(Position::Bed)] {
+    assert!(
+        !r.prepare.iter().any(|l| l.contains("chair")),
+        "{:?}",
+        r.prepare
+    );
+    for position in [
+        None,
+        Some(Position::Chair),
+        Some(Position::Floor),
+        Some(Position::Bed),
+    ] {
         let whole = Request {
             position,
             ..request(15, &[Area::WholeBody])
@@ -413,15 +487,30 @@ fn body_settings_never_let_an_unsuitable_step_through() {
         blood_thinners: true,
         ..Body::default()
     };
-    assert_eq!(unsuitable(find("Knee drop twist"), bones), Some(Condition::Osteoporosis));
-    assert_eq!(unsuitable(find("Calf roll"), bones), Some(Condition::Osteoporosis));
-    assert_eq!(unsuitable(find("Box breathing"), pregnant), Some(Condition::Pregnant));
-    assert_eq!(unsuitable(find("Belly circles"), pregnant), Some(Condition::Pregnant));
+    assert_eq!(
+        unsuitable(find("Knee drop twist"), bones),
+        Some(Condition::Osteoporosis)
+    );
+    assert_eq!(
+        unsuitable(find("Calf roll"), bones),
+        Some(Condition::Osteoporosis)
+    );
+    assert_eq!(
+        unsuitable(find("Box breathing"), pregnant),
+        Some(Condition::Pregnant)
+    );
+    assert_eq!(
+        unsuitable(find("Belly circles"), pregnant),
+        Some(Condition::Pregnant)
+    );
     assert_eq!(
         unsuitable(find("Ball between the blades"), thinners),
         Some(Condition::BloodThinners)
     );
-    assert_eq!(unsuitable(find("Shoulder tapping"), thinners), Some(Condition::BloodThinners));
+    assert_eq!(
+        unsuitable(find("Shoulder tapping"), thinners),
+        Some(Condition::BloodThinners)
+    );
     assert_eq!(unsuitable(find("Chin tuck"), bones), None);
     let all = Body {
         osteoporosis: true,
@@ -442,7 +531,12 @@ fn body_settings_never_let_an_unsuitable_step_through() {
                     if let Ok(r) = compose(&req, &pool) {
                         made += 1;
                         for step in &r.steps {
-                            assert_eq!(unsuitable(source(&pool, step), body), None, "{req:?}: {}", step.title);
+                            assert_eq!(
+                                unsuitable(source(&pool, step), body),
+                                None,
+                                "{req:?}: {}",
+                                step.title
+                            );
                         }
                     }
                 }
@@ -495,9 +589,69 @@ fn three_composed_routines_read_well() {
         },
         ..request(10, &[Area::Neck, Area::Shoulders, Area::Feet])
     };
-    for (name, req) in [("wall_hips_lower_back_15", wall), ("whole_body_30", whole), ("chair_blood_thinners_10", gentle)] {
+    for (name, req) in [
+        ("wall_hips_lower_back_15", wall),
+        ("whole_body_30", whole),
+        ("chair_blood_thinners_10", gentle),
+    ] {
         let r = compose(&req, &pool).unwrap();
         assert_composed_well(&req, &pool, &r);
         insta::assert_snapshot!(name, to_toml(&r));
     }
+}
+
+#[test]
+fn the_pregnancy_routine_holds_nothing_unsuitable_and_travel_warns_of_clots_first() {
+    let pool = candidates(&shipped_files());
+    let pregnant = Body {
+        pregnant: true,
+        ..Body::default()
+    };
+    let routine = crate::routine::builtin::routine("pregnancy-friendly");
+    for step in &routine.steps {
+        let c = pool
+            .iter()
+            .find(|c| c.step.title == step.title && c.position == step.position)
+            .unwrap();
+        assert_eq!(unsuitable(c, pregnant), None, "{}", step.title);
+    }
+    let travel = crate::routine::builtin::routine("long-sitting");
+    assert!(
+        travel
+            .safety
+            .starts_with("Long sitting raises the risk of a clot")
+    );
+    // Every routine's own safety note is at most three lines, and the one
+    // with no massage does not open with a massage warning.
+    for (id, _) in crate::routine::builtin::BUILTINS {
+        let r = crate::routine::builtin::routine(id);
+        assert!(r.safety.lines().count() <= 3, "{id}: {}", r.safety);
+    }
+    assert!(
+        !crate::routine::builtin::routine("breathe-5")
+            .safety
+            .contains("massage")
+    );
+}
+
+#[test]
+fn the_preflight_names_the_steps_body_settings_rule_out() {
+    let thinners = Body {
+        blood_thinners: true,
+        ..Body::default()
+    };
+    let daily = crate::routine::builtin::routine("daily-back");
+    let warning = body_warning(&daily, thinners).unwrap();
+    assert!(
+        warning.starts_with("With blood thinners (your settings), skip:"),
+        "{warning}"
+    );
+    assert!(warning.contains("Ball between the blades") && warning.contains("Lower back tapping"));
+    assert_eq!(body_warning(&daily, Body::default()), None);
+    let gentle = crate::routine::builtin::routine("pregnancy-friendly");
+    let pregnant = Body {
+        pregnant: true,
+        ..Body::default()
+    };
+    assert_eq!(body_warning(&gentle, pregnant), None);
 }

@@ -240,15 +240,16 @@ fn family(f: &Spanned<String>, problems: &mut Vec<Problem>) -> Option<String> {
     let name = f.get_ref().trim().to_lowercase();
     let ok = !name.is_empty()
         && name.len() <= 40
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
     if ok {
         Some(name)
     } else {
         problems.push(
-            Problem::at(f.span(), "a family is a short name of letters, digits and hyphens")
-                .help("name the move, like family = \"shoulder-squeeze\""),
+            Problem::at(
+                f.span(),
+                "a family is a short name of letters, digits and hyphens",
+            )
+            .help("name the move, like family = \"shoulder-squeeze\""),
         );
         None
     }
