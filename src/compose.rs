@@ -646,9 +646,10 @@ impl<'a> Picks<'a> {
             .iter()
             .filter(|(_, p)| is_work(p) && p.step.area == c.step.area)
             .count();
-        !self.families.contains(&c.family)
-            && !(c.step.kind == StepKind::Tapping && self.tapping.contains(&c.step.area))
-            && !(is_work(c) && per_area >= self.most)
+        let family_used = self.families.contains(&c.family);
+        let tapped = c.step.kind == StepKind::Tapping && self.tapping.contains(&c.step.area);
+        let full = is_work(c) && per_area >= self.most;
+        !(family_used || tapped || full)
     }
 
     fn add(&mut self, block: usize, c: &'a Candidate) {
