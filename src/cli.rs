@@ -127,7 +127,7 @@ pub enum Command {
     /// Print the man page (roff), e.g. into ~/.local/share/man/man1/knotless.1.
     Man,
     /// The general safety page: when to skip an area, see a clinician
-    /// first, or get help at once (also `?` before a session).
+    /// first, or get help at once.
     Safety,
 }
 

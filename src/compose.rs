@@ -1045,8 +1045,7 @@ fn time_to_move(steps: &mut [Step]) {
 }
 
 /// The first line of every composed routine's safety note.
-pub const GENERAL: &str =
-    "The general safety page comes first: `knotless safety`, or ? before a session.";
+pub const GENERAL: &str = "Read the general safety page first: `knotless safety`.";
 
 /// The safety note of a composed routine: the general page, then the line
 /// of each kind of risk its steps carry (each step keeps its own caution

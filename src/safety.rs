@@ -1,7 +1,6 @@
 //! The general safety page: the full list of reasons to skip an area, see
 //! a clinician first or get help at once. Each routine's preflight keeps to
-//! its own few lines and points here; `knotless safety` prints it, and it
-//! is shown before a user's first session.
+//! its own few lines; `knotless safety` prints the page.
 
 /// The page, as shipped (`assets/safety.md`).
 pub const PAGE: &str = include_str!("../assets/safety.md");
@@ -12,12 +11,6 @@ pub const STOP_LINE: &str = "Stop at sharp, spreading or tingling pain";
 /// The page's title: its first line.
 pub fn title() -> &'static str {
     PAGE.lines().next().unwrap_or("Safety")
-}
-
-/// Whether to show the page before this session: only before the first
-/// one, when no session was ever recorded.
-pub fn show_before_first(sessions_recorded: usize) -> bool {
-    sessions_recorded == 0
 }
 
 #[cfg(test)]
