@@ -126,6 +126,9 @@ pub enum Command {
     },
     /// Print the man page (roff), e.g. into ~/.local/share/man/man1/knotless.1.
     Man,
+    /// The general safety page: when to skip an area, see a clinician
+    /// first, or get help at once.
+    Safety,
 }
 
 #[derive(Debug, clap::Args)]
@@ -224,9 +227,15 @@ pub struct ComposeArgs {
     #[arg(long, value_name = "TOOLS", value_delimiter = ',')]
     pub tools: Vec<String>,
 
-    /// chair, standing, wall (upright) or floor, bed: never mixed.
+    /// chair, standing (with a wall), wall (with standing), floor or bed.
+    /// Without it, steps come in blocks by position, at most one change
+    /// per ten minutes.
     #[arg(long, value_name = "WHERE", value_parser = parse_position)]
-    pub position: Option<crate::compose::Posture>,
+    pub position: Option<crate::routine::Position>,
+
+    /// The deepest work to use: gentle, standard (unless set) or deeper.
+    #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
+    pub level: Option<crate::routine::Level>,
 
     /// Areas to leave out, like lower-back.
     #[arg(long, value_name = "AREAS", value_delimiter = ',', value_parser = parse_area)]
@@ -253,8 +262,9 @@ pub struct ComposeArgs {
 /// A flag's value that cannot be used, and why (clap shows it).
 #[derive(Debug, thiserror::Error)]
 pub enum BadValue {
-    #[error("`{0}` is not an area: use {all}", all = areas())]
-    Area(String),
+    /// The word, and a hint at what was probably meant (or nothing).
+    #[error("`{0}` is not an area{1}: use {all}", all = areas())]
+    Area(String, String),
     #[error("`{0}` is not a position: use chair, standing, wall, floor or bed")]
     Position(String),
     #[error("`{0}` is not a number")]
@@ -275,11 +285,48 @@ fn parse_area(s: &str) -> Result<crate::routine::Area, BadValue> {
         .iter()
         .copied()
         .find(|a| a.word() == word)
-        .ok_or_else(|| BadValue::Area(s.to_owned()))
+        .ok_or_else(|| {
+            BadValue::Area(
+                s.to_owned(),
+                area_hint(&word)
+                    .map(|h| format!(" (for {word}, try {h})"))
+                    .unwrap_or_default(),
+            )
+        })
 }
 
-fn parse_position(s: &str) -> Result<crate::compose::Posture, BadValue> {
-    crate::compose::Posture::from_position(s).ok_or_else(|| BadValue::Position(s.to_owned()))
+/// The areas a user probably means by a word that is not one.
+fn area_hint(word: &str) -> Option<&'static str> {
+    Some(match word.trim_end_matches('s') {
+        "back" => "upper-back or lower-back",
+        "upper" | "upperback" | "upper back" => "upper-back",
+        "lower" | "lowerback" | "lower back" | "lumbar" => "lower-back",
+        "glute" | "buttock" | "bum" | "butt" => "hips",
+        "calve" | "calf" | "thigh" | "hamstring" | "knee" | "leg" => "legs",
+        "head" | "temple" | "forehead" => "scalp or face",
+        "belly" | "stomach" | "tummy" | "gut" => "abdomen",
+        "wrist" | "finger" | "palm" => "hands",
+        "forearm" | "arm" | "elbow" => "arms",
+        "toe" | "sole" | "ankle" | "foot" | "feet" => "feet",
+        "trap" | "trapezius" | "shoulder" => "shoulders",
+        "body" | "all" | "everything" | "whole" => "whole-body",
+        "chin" | "cheek" => "jaw or face",
+        _ => return None,
+    })
+}
+
+fn parse_position(s: &str) -> Result<crate::routine::Position, BadValue> {
+    crate::compose::parse_position(s).ok_or_else(|| BadValue::Position(s.to_owned()))
+}
+
+fn parse_level(s: &str) -> Result<crate::routine::Level, String> {
+    use crate::routine::Level;
+    let word = s.trim().to_ascii_lowercase();
+    Level::ALL
+        .iter()
+        .copied()
+        .find(|l| l.word() == word)
+        .ok_or_else(|| format!("`{s}` is not a level: use gentle, standard or deeper"))
 }
 
 #[derive(Debug, clap::Args)]

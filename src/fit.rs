@@ -5,7 +5,9 @@
 //!   seconds per side, never under 15 s per side nor under three times the
 //!   time its instructions take to read (so they are read in the first
 //!   third, as `knotless check --strict` asks), nor under its written
-//!   length when that is shorter; never over three times as written;
+//!   length when that is shorter; never over three times as written, and
+//!   a side of tapping or of a stretch never over a minute (`longest_side`)
+//!   unless written longer;
 //! - a breathing step changes by whole cycles, with the same floor, at
 //!   most three times as written; 4-7-8 breathing never grows;
 //! - cues move with their step, in proportion;
@@ -33,6 +35,29 @@ pub const TOLERANCE: Duration = Duration::from_secs(5);
 pub const MIN_SIDE: Duration = Duration::from_secs(15);
 /// No step is fitted longer than this many times its written length.
 pub const MAX_STRETCH: u32 = 3;
+
+/// The longest a side of a step of this kind is fitted to, when its kind
+/// has a limit: tapping past a minute numbs rather than wakes, and a
+/// stretch held longer than a minute a side is no longer a gentle one.
+/// A step written longer keeps its written length.
+pub fn longest_side(kind: StepKind) -> Option<Duration> {
+    match kind {
+        StepKind::Tapping | StepKind::Stretch => Some(Duration::from_secs(60)),
+        _ => None,
+    }
+}
+
+/// The steps of a fitted routine held at their kind's limit
+/// (`longest_side`): the indexes `show --minutes` names.
+pub fn at_limit(fitted: &Routine) -> Vec<usize> {
+    fitted
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| longest_side(s.kind).is_some_and(|l| s.duration >= l))
+        .map(|(i, _)| i)
+        .collect()
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FitError {
@@ -196,7 +221,10 @@ impl Knob {
                 let side = step.duration.as_secs_f64();
                 // Whole seconds: a written 10.5 s may become 11 s, never 10.
                 let low = (shortest.as_secs_f64().ceil() as u32).max(1);
-                let high = (side * stretch).floor() as u32;
+                let mut high = (side * stretch).floor() as u32;
+                if let Some(limit) = longest_side(step.kind) {
+                    high = high.min((limit.as_secs() as u32).max(side.ceil() as u32));
+                }
                 Knob {
                     written: side,
                     low,

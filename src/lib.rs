@@ -8,6 +8,7 @@
 //! - `voice`: spoken guidance, rendered ahead by a speech engine.
 
 pub mod app;
+pub mod body;
 pub mod breath;
 pub mod cli;
 pub mod clock;
@@ -27,6 +28,7 @@ pub mod input;
 pub mod logging;
 pub mod paths;
 pub mod routine;
+pub mod safety;
 pub mod session;
 pub mod settings;
 pub mod sound;

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::body::Body;
 use crate::diag::document::parse_document;
 use crate::diag::section::{Section, take, unknown_tables};
 use crate::diag::{FileProblems, Problem, TextFile, read_text};
@@ -32,16 +33,19 @@ pub struct Settings {
     pub routine_dirs: Vec<PathBuf>,
     /// Commands run after a session (`[hooks]`).
     pub hooks: HookSettings,
+    /// What the user's body asks of a routine (`[body]`).
+    pub body: Body,
 }
 
 /// Every table the settings file may have, each read by its owner.
-const TABLES: [&str; 6] = [
+const TABLES: [&str; 7] = [
     SoundConfig::NAME,
     SessionSettings::NAME,
     DisplaySettings::NAME,
     RoutineDirs::NAME,
     VoiceConfig::NAME,
     HookSettings::NAME,
+    Body::NAME,
 ];
 
 /// How the settings file is read: at most 1 MiB (like a routine file),
@@ -116,6 +120,7 @@ impl Settings {
             voice: take(&mut root, base, found),
             routine_dirs: take::<RoutineDirs>(&mut root, base, found).0,
             hooks: take(&mut root, base, found),
+            body: take(&mut root, base, found),
         };
         unknown_tables(&root, &TABLES, found);
         problems.sort_by_key(|p: &Problem| p.span.as_ref().map_or(0, |s| s.start));
@@ -222,7 +227,7 @@ on_stop = ""
         let report = problems.unwrap().render(false);
         assert!(report.contains("config.toml:1:2"), "{report}");
         assert!(report.contains("did you mean `sound`?"), "{report}");
-        assert!(report.contains("sound, session, display, routines, voice, hooks"));
+        assert!(report.contains("sound, session, display, routines, voice, hooks, body"));
     }
 
     #[test]

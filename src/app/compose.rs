@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use super::{App, Command, Screen, Status, StepPool};
-use crate::compose::{self, Posture, Request};
+use crate::compose::{self, Request};
 use crate::input::{Action, Context, FormKey};
 use crate::routine::{Area, Position, Routine};
 
@@ -73,9 +73,10 @@ impl Default for Form {
     }
 }
 
-/// The areas a routine can focus on or avoid (whole-body is always in).
+/// The areas a routine can focus on or avoid (whole-body stands for the
+/// main areas).
 pub fn areas() -> impl Iterator<Item = Area> {
-    Area::ALL.iter().copied().filter(|a| *a != Area::WholeBody)
+    Area::ALL.iter().copied()
 }
 
 /// The position choices: any, then each position's word.
@@ -86,17 +87,7 @@ pub fn positions() -> impl Iterator<Item = Option<Position>> {
 /// The tools the steps ask for, as a user would say them ("ball" for
 /// "massage ball or tennis ball"), in order of first use.
 pub fn tool_words(pool: &[compose::Candidate]) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    for gear in pool.iter().flat_map(|c| &c.gear) {
-        for alt in gear.to_lowercase().split(" or ") {
-            if let Some(word) = alt.split_whitespace().last()
-                && !words.iter().any(|w| w == word)
-            {
-                words.push(word.to_owned());
-            }
-        }
-    }
-    words
+    compose::tool_words(pool)
 }
 
 /// Where the compose screen is.
@@ -119,6 +110,8 @@ pub struct Composer {
     pub problem: Option<String>,
     /// `n` asks for another routine: added to today's seed.
     pub variant: u64,
+    /// `[body]` from the settings: compose leaves out what it rules out.
+    pub body: crate::body::Body,
 }
 
 impl Composer {
@@ -129,6 +122,7 @@ impl Composer {
             pool: None,
             problem: None,
             variant: 0,
+            body: Default::default(),
         }
     }
 
@@ -254,8 +248,10 @@ impl Composer {
             minutes: f.minutes,
             focus: f.focus.clone(),
             tools: f.tools.clone(),
-            posture: f.position.map(Posture::of_position),
+            position: f.position,
             avoid: f.avoid.clone(),
+            level: None,
+            body: self.body,
             seed: seed.wrapping_add(self.variant),
         }
     }
@@ -292,7 +288,9 @@ impl App {
     /// `c` on the picker.
     pub(super) fn open_compose(&mut self, out: &mut Vec<Command>) {
         let form = self.picker.today.form.clone().unwrap_or_default();
-        self.screen = Screen::Compose(Box::new(Composer::new(form)));
+        let mut composer = Composer::new(form);
+        composer.body = self.options.body;
+        self.screen = Screen::Compose(Box::new(composer));
         out.push(Command::LoadSteps);
     }
 

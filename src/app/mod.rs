@@ -98,6 +98,8 @@ pub struct Options {
     pub prompts: Prompts,
     /// `--speed`: the clock runs this many times faster than real time.
     pub speed: f64,
+    /// `[body]` from the settings, for composing.
+    pub body: crate::body::Body,
 }
 
 pub struct App {
@@ -236,7 +238,18 @@ impl App {
     pub fn view(&self, now: Instant) -> View<'_> {
         let screen = match &self.screen {
             Screen::Picker => ScreenView::Picker(views::picker(&self.picker, &self.library)),
-            Screen::Preflight(r) => ScreenView::Preflight(views::routine(r)),
+            Screen::Preflight(r) => {
+                let mut view = views::routine(r);
+                // `[body]` comes first: it is this user's own warning.
+                if let Some(warning) = crate::compose::body_warning(r, self.options.body) {
+                    view.safety = format!(
+                        "{}\n{}",
+                        crate::text::escape_multiline(&warning),
+                        view.safety
+                    );
+                }
+                ScreenView::Preflight(view)
+            }
             Screen::Session {
                 session,
                 confirm_quit,

@@ -63,7 +63,7 @@ fn picker_to_preflight_to_session_to_done_and_back() {
     let Screen::Preflight(r) = &app.screen else {
         panic!("not preflight")
     };
-    assert_eq!(r.id, "calm-down");
+    assert_eq!(r.id, "breathe-5");
     assert!(app.next_wake(t0).is_none(), "nothing wakes a menu");
     let out = press(&mut app, KeyCode::Enter, t0);
     assert_eq!(out[0], Command::SessionStarted);

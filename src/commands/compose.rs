@@ -20,8 +20,10 @@ pub fn compose(args: &ComposeArgs, env: &Env) -> Result<ExitCode> {
         minutes: args.minutes,
         focus: args.focus.clone(),
         tools: args.tools.clone(),
-        posture: args.position,
+        position: args.position,
         avoid: args.avoid.clone(),
+        level: args.level,
+        body: env.settings.body,
         seed: args
             .seed
             .unwrap_or_else(|| compose::seed_for(jiff::Zoned::now().date())),

@@ -152,6 +152,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Completions { shell } => print(&completions(shell)?)?,
         Command::Doctor { json } => return doctor(&env, json),
         Command::Status { json } => print(&status(env.paths.as_ref(), json)?)?,
+        Command::Safety => print(crate::safety::PAGE)?,
         Command::Man => {
             let mut page = Vec::new();
             clap_mangen::Man::new(Cli::command())
@@ -345,6 +346,7 @@ fn options(env: &Env, reduced_motion_flag: bool, plain: bool, speed: f64) -> Opt
             last_seconds_ticks: env.settings.session.last_seconds_ticks,
         },
         speed,
+        body: env.settings.body,
     }
 }
 

@@ -33,6 +33,19 @@ pub fn show(routine: &Routine, origin: &Origin) -> String {
             f.minutes,
             clock(f.written)
         ));
+        // Stretched toward more minutes, a step may stop at its kind's
+        // limit; say which, so a shorter total is not a surprise.
+        let held: Vec<String> = crate::fit::at_limit(routine)
+            .into_iter()
+            .filter(|_| u64::from(f.minutes) * 60 > f.written.as_secs())
+            .map(|i| escape_inline(&routine.steps[i].title).into_owned())
+            .collect();
+        if !held.is_empty() {
+            out.push_str(&format!(
+                "At its limit of a minute a side: {}\n",
+                held.join(", ")
+            ));
+        }
     }
     out.push('\n');
     out.push_str(&render(

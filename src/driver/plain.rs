@@ -120,7 +120,7 @@ impl<'a> Printer<'a> {
         if !r.safety.is_empty() {
             s += &format!("Safety: {}\n", escape_multiline(&r.safety));
         }
-        s += "Stop if anything hurts.\n\n";
+        s += &format!("{}.\n\n", crate::safety::STOP_LINE);
         s
     }
 
@@ -280,7 +280,7 @@ cycles = 2
         let expected = "\
 Tiny · 1:27 · 2 steps
 Safety: Gently.
-Stop if anything hurts.
+Stop at sharp, spreading or tingling pain.
 
 [0:00] Get ready: Shoulder (step 1 of 2)
 [0:05] Step 1 of 2: Shoulder (kneading, shoulders, left side, light pressure, 20 s)

@@ -208,3 +208,29 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn tapping_and_stretches_stop_at_a_minute_a_side_and_show_says_so() {
+    let daily = crate::routine::builtin::routine("daily-back");
+    let fitted = fit(&daily, 30).unwrap();
+    for step in &fitted.steps {
+        if let Some(limit) = longest_side(step.kind) {
+            assert!(
+                step.duration <= limit,
+                "{}: {:?}",
+                step.title,
+                step.duration
+            );
+        }
+    }
+    let held: Vec<&str> = at_limit(&fitted)
+        .into_iter()
+        .map(|i| fitted.steps[i].title.as_str())
+        .collect();
+    assert!(held.contains(&"Lower back tapping"), "{held:?}");
+    let shown = crate::commands::show(&fitted, &crate::routine::Origin::BuiltIn);
+    assert!(
+        shown.contains("At its limit of a minute a side: ") && shown.contains("Lower back tapping"),
+        "{shown}"
+    );
+}

@@ -98,6 +98,11 @@ pub struct Step {
     pub switch: Duration,
     /// What is spoken as the step starts.
     pub say: Say,
+    /// How deep the work goes; `compose --level` and `[body]` choose by it.
+    pub level: Level,
+    /// The move this step is a variant of (seated or standing, with a hand
+    /// or a ball): a composed routine uses one step of a family.
+    pub family: Option<String>,
 }
 
 /// What the voice says as a step starts.
@@ -211,6 +216,7 @@ words_enum!(
         UpperBack = "upper-back",
         LowerBack = "lower-back",
         Chest = "chest",
+        Abdomen = "abdomen",
         Arms = "arms",
         Hands = "hands",
         Hips = "hips",
@@ -228,6 +234,26 @@ words_enum!(
         Firm = "firm",
     }
 );
+
+words_enum!(
+    /// How deep a step's work goes.
+    Level {
+        Gentle = "gentle",
+        Standard = "standard",
+        Deeper = "deeper",
+    }
+);
+
+impl Level {
+    /// Gentle 0, standard 1, deeper 2: for "at most this deep".
+    pub fn depth(self) -> u8 {
+        match self {
+            Level::Gentle => 0,
+            Level::Standard => 1,
+            Level::Deeper => 2,
+        }
+    }
+}
 
 words_enum!(
     /// Where the body is during a step.

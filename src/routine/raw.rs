@@ -7,7 +7,7 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use toml::Spanned;
 
 use super::duration::Length;
-use super::model::{Area, Position, Pressure, SideChoice, StepKind};
+use super::model::{Area, Level, Position, Pressure, SideChoice, StepKind};
 
 /// Everything but the steps, which are read one at a time so that a mistake
 /// in one step does not hide the mistakes in the others.
@@ -104,6 +104,14 @@ pub struct RawStep {
     /// Where the body is during the step.
     #[schemars(with = "Option<Position>")]
     pub position: Option<Spanned<Position>>,
+    /// How deep the work goes: "gentle", "standard" (unless set) or
+    /// "deeper"; `knotless compose --level` and `[body]` choose by it.
+    #[schemars(with = "Option<Level>")]
+    pub level: Option<Spanned<Level>>,
+    /// The move this step is a variant of, like "shoulder-squeeze": a
+    /// composed routine uses one step of each family.
+    #[schemars(with = "Option<String>")]
+    pub family: Option<Spanned<String>>,
     /// This step's own get-ready pause (time to get into position),
     /// instead of the routine's `transition`.
     #[schemars(with = "Option<Length>")]

@@ -10,7 +10,9 @@ use toml::Spanned;
 
 use super::duration::{Length, MAX_STEP, clock, words};
 use super::lint::{self, StepSpans};
-use super::model::{Area, Cue, Pressure, Routine, Say, Side, SideChoice, Sides, Step, StepKind};
+use super::model::{
+    Area, Cue, Level, Pressure, Routine, Say, Side, SideChoice, Sides, Step, StepKind,
+};
 use super::raw::{RawBreath, RawCustomBreath, RawHeader, RawSay, RawStep, StepsFound};
 use super::sound_choice::SoundChoice;
 use crate::breath::{BreathPattern, NAMED_PATTERNS};
@@ -196,6 +198,7 @@ fn step(
         );
     }
     let say = raw.say.as_ref().and_then(|s| say(s, problems));
+    let family = raw.family.as_ref().and_then(|f| family(f, problems));
     if problems.len() > before {
         return None;
     }
@@ -226,7 +229,30 @@ fn step(
         get_ready,
         switch: switch.unwrap_or(defaults.switch),
         say: say.unwrap_or_default(),
+        level: raw.level.map_or(Level::Standard, Spanned::into_inner),
+        family,
     })
+}
+
+/// A family name: one word or a few joined by hyphens, like
+/// "shoulder-squeeze", so two files name one move the same way.
+fn family(f: &Spanned<String>, problems: &mut Vec<Problem>) -> Option<String> {
+    let name = f.get_ref().trim().to_lowercase();
+    let ok = !name.is_empty()
+        && name.len() <= 40
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if ok {
+        Some(name)
+    } else {
+        problems.push(
+            Problem::at(
+                f.span(),
+                "a family is a short name of letters, digits and hyphens",
+            )
+            .help("name the move, like family = \"shoulder-squeeze\""),
+        );
+        None
+    }
 }
 
 fn glance(g: &Spanned<String>, problems: &mut Vec<Problem>) -> Option<String> {

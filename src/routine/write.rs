@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::SoundChoice;
-use super::model::{Routine, Say, Sides, Step, StepKind};
+use super::model::{Level, Routine, Say, Sides, Step, StepKind};
 use crate::breath::{BreathPattern, PhaseKind};
 
 /// The routine as the text of a routine file.
@@ -89,6 +89,12 @@ fn write_step(out: &mut String, step: &Step, default_switch: Option<Duration>) {
     let _ = writeln!(out, "pressure = {}", string(step.pressure.word()));
     if let Some(position) = step.position {
         let _ = writeln!(out, "position = {}", string(position.word()));
+    }
+    if step.level != Level::Standard {
+        let _ = writeln!(out, "level = {}", string(step.level.word()));
+    }
+    if let Some(family) = &step.family {
+        let _ = writeln!(out, "family = {}", string(family));
     }
     if let Some(ready) = step.get_ready {
         let _ = writeln!(out, "get_ready = {}", length(ready));

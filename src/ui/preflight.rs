@@ -25,11 +25,14 @@ pub fn draw(frame: &mut Frame, body: Rect, routine: &RoutineView, theme: &Theme)
     } else {
         text_height(&safety, column.width.saturating_sub(2))
     };
-    let whole_note = note_rows + 1; // and "Stop if anything hurts."
+    // The stop line wraps onto a second row on a narrow screen.
+    let stop = wrapped(stop_line(), theme.caution().add_modifier(Modifier::BOLD));
+    let stop_rows = text_height(&stop, column.width.saturating_sub(2)).max(1);
+    let whole_note = note_rows + stop_rows;
 
-    let items = fitting(items(routine, theme), column, whole_note);
-    // The note's last line ("Stop if anything hurts.") keeps its row.
-    let top = stack_height(&items, column.width, 0).min(column.height.saturating_sub(1));
+    let items = fitting(items(routine, theme), column, whole_note, stop_rows);
+    // The note's last line (`safety::STOP_LINE`) keeps its rows.
+    let top = stack_height(&items, column.width, 0).min(column.height.saturating_sub(stop_rows));
     let note = (column.height - top).min(whole_note);
     // On a tall terminal, start a little above the middle rather than
     // leaving every empty row at the bottom.
@@ -50,7 +53,7 @@ pub fn draw(frame: &mut Frame, body: Rect, routine: &RoutineView, theme: &Theme)
         height: note,
         ..column
     };
-    draw_safety(frame, below, &safety, note_rows, theme);
+    draw_safety(frame, below, &safety, note_rows, &stop, theme);
 }
 
 /// The items that fit above a safety note of `note` rows in `column`.
@@ -59,7 +62,12 @@ pub fn draw(frame: &mut Frame, body: Rect, routine: &RoutineView, theme: &Theme)
 /// already (the summary, in the picker) gives way first, then the prepare
 /// list, then the spacing; the safety note comes before all of them, and
 /// the length and tools go only to keep two lines of it.
-fn fitting(mut items: Vec<(u8, Item<'_>)>, column: Rect, note: u16) -> Vec<Item<'_>> {
+fn fitting(
+    mut items: Vec<(u8, Item<'_>)>,
+    column: Rect,
+    note: u16,
+    stop_rows: u16,
+) -> Vec<Item<'_>> {
     let fits = |items: &[(u8, Item)], note: u16| {
         let rows = items.iter().map(|(_, p)| p.height(column.width, 0));
         rows.fold(note, u16::saturating_add) <= column.height
@@ -71,7 +79,7 @@ fn fitting(mut items: Vec<(u8, Item<'_>)>, column: Rect, note: u16) -> Vec<Item<
         items.retain(|(r, _)| *r != rank);
     }
     // Two lines of the note, its "…" and its stop line.
-    if !fits(&items, note.min(4)) {
+    if !fits(&items, note.min(3 + stop_rows)) {
         items.retain(|(r, _)| *r != DROP_LAST);
     }
     items.into_iter().map(|(_, p)| p).collect()
@@ -124,9 +132,21 @@ fn items<'a>(routine: &RoutineView, theme: &Theme) -> Vec<(u8, Item<'a>)> {
     items
 }
 
+/// The line under every safety note, whatever the routine says.
+fn stop_line() -> String {
+    format!("{}.", crate::safety::STOP_LINE)
+}
+
 /// The note behind a bar in the caution colour, ending with the one line
 /// that is always there, whatever the routine says.
-fn draw_safety(frame: &mut Frame, area: Rect, note: &Paragraph, note_rows: u16, theme: &Theme) {
+fn draw_safety(
+    frame: &mut Frame,
+    area: Rect,
+    note: &Paragraph,
+    note_rows: u16,
+    stop: &Paragraph,
+    theme: &Theme,
+) {
     if area.is_empty() {
         return;
     }
@@ -141,16 +161,13 @@ fn draw_safety(frame: &mut Frame, area: Rect, note: &Paragraph, note_rows: u16, 
         width: area.width.saturating_sub(2),
         ..area
     };
-    let stop = Line::styled(
-        "Stop if anything hurts.",
-        theme.caution().add_modifier(Modifier::BOLD),
-    );
-    let last = inner.height - 1;
+    let rows = text_height(stop, inner.width).clamp(1, inner.height);
+    let last = inner.height - rows;
     frame.render_widget(
-        Paragraph::new(stop).wrap(Wrap { trim: true }),
+        stop.clone(),
         Rect {
             y: inner.y + last,
-            height: 1,
+            height: rows,
             ..inner
         },
     );
@@ -263,7 +280,7 @@ area = "neck"
             for (w, h) in [(40, 12), (41, 13), (60, 15), (80, 24), (200, 60)] {
                 let text = render(&plain(preflight(r)), w, h);
                 assert!(
-                    text.contains("Stop if anything hurts."),
+                    text.contains("Stop at sharp, spreading or tingling"),
                     "{}, {w}×{h}:\n{text}",
                     r.id
                 );

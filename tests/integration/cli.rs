@@ -580,7 +580,7 @@ fn check_with_no_arguments_checks_the_built_ins() {
     cmd.arg("check");
     let out = cmd.run();
     assert_eq!(out.code, Some(0), "{}", out.stdout);
-    assert_eq!(out.stdout, "All 11 routine files are fine.\n");
+    assert_eq!(out.stdout, "All 18 routine files are fine.\n");
 }
 
 #[test]
@@ -593,7 +593,7 @@ fn check_with_no_arguments_also_checks_the_users_routines() {
     assert_eq!(out.code, Some(1), "{}", out.stdout);
     assert!(out.stdout.contains("mine.toml:7:1\n"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("1 problem in 1 of 12 files"),
+        out.stdout.contains("1 problem in 1 of 19 files"),
         "{}",
         out.stdout
     );

@@ -99,7 +99,7 @@ mod real_server {
         }
         let mut pty = Pty::spawn_with(&args, &env);
         if let Some(reading) = reading {
-            pty.wait_for("Stop if anything hurts");
+            pty.wait_for("Stop at sharp");
             thread::sleep(reading);
             pty.send("\r");
         }

@@ -32,7 +32,7 @@ fn in_session(background: &str) -> String {
     let path = fixture();
     let mut pty = Pty::spawn_with(&["run", &path], &[]);
     answer_query(&mut pty, background);
-    pty.wait_for("Stop if anything hurts");
+    pty.wait_for("Stop at sharp");
     pty.send("\r");
     pty.wait_for("Shoulder rolls");
     let drawn = String::from_utf8_lossy(&pty.bytes()).into_owned();

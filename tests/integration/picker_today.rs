@@ -59,7 +59,7 @@ fn a_session_stopped_from_the_picker_is_marked_there_and_enter_continues_it() {
     pty.wait_for("Routines");
     pty.send("/five\r");
     pty.send("\r");
-    pty.wait_for("Stop if anything hurts");
+    pty.wait_for("Stop at sharp");
     pty.send("\r");
     pty.wait_for("Step 3 of 5");
     pty.signal("TERM");
@@ -92,9 +92,9 @@ fn brackets_fit_and_c_composes_a_routine_that_is_saved_and_listed() {
     let home = Home::new();
     let mut pty = home.picker();
     pty.wait_for("Routines");
-    // The first routine, Breathe 5: a minute longer.
+    // The first routine, After a run: a minute longer.
     pty.send("]");
-    pty.wait_for("fitted to 6 min, written 5 min");
+    pty.wait_for("fitted to 12 min, written 11 min");
     pty.send("c");
     pty.wait_for("Compose a routine for today");
     // Focus: right to the neck, chosen; then compose.

@@ -17,7 +17,7 @@ fn three_steps() -> String {
 /// on screen.
 fn in_session() -> Pty {
     let mut pty = Pty::spawn(&["run", &three_steps()]);
-    pty.wait_for("Stop if anything hurts");
+    pty.wait_for("Stop at sharp");
     pty.send("\r");
     pty.wait_for("Shoulder rolls");
     pty
@@ -31,7 +31,7 @@ fn fresh(name: &str) -> String {
 #[test]
 fn a_three_step_routine_runs_to_the_done_screen() {
     let mut pty = Pty::spawn(&["run", &three_steps(), "--speed", "100"]);
-    pty.wait_for("Stop if anything hurts");
+    pty.wait_for("Stop at sharp");
     pty.send("\r");
     pty.wait_for("Well done");
     let screen = pty.screen();
@@ -58,7 +58,7 @@ fn tension_is_asked_before_and_after_and_kept_with_the_session() {
     let home = Home::new();
     home.settings("[session]\nask_tension = true\n");
     let mut pty = Pty::start(&home, &["run", &three_steps(), "--speed", "100"], &[]);
-    pty.wait_for("Stop if anything hurts");
+    pty.wait_for("Stop at sharp");
     pty.send("\r");
     pty.wait_for("How tense do you feel, 0-10?");
     pty.send("7");
@@ -183,7 +183,7 @@ fn sigterm_restores_the_terminal_with_status_143() {
 #[test]
 fn sighup_restores_the_terminal_with_status_129() {
     let mut pty = Pty::spawn(&["run", &three_steps()]);
-    pty.wait_for("Stop if anything hurts");
+    pty.wait_for("Stop at sharp");
     pty.signal("HUP");
     assert_eq!(pty.finish(), 129);
 }

@@ -16,7 +16,7 @@ fn fixture() -> String {
 fn a_side_change_shows_its_banner_and_a_pause_before_the_second_side() {
     let path = fixture();
     let mut pty = Pty::spawn(&["run", &path, "--speed", "5"]);
-    pty.wait_for("Stop if anything hurts");
+    pty.wait_for("Stop at sharp");
     pty.send("\r");
     pty.wait_for("preview ×5");
     pty.wait_for("Switch to the right side");
@@ -35,7 +35,7 @@ fn a_side_change_shows_its_banner_and_a_pause_before_the_second_side() {
 fn help_pauses_the_session_while_it_is_open() {
     let path = fixture();
     let mut pty = Pty::spawn(&["run", &path, "--speed", "5"]);
-    pty.wait_for("Stop if anything hurts");
+    pty.wait_for("Stop at sharp");
     pty.send("\r");
     pty.wait_for("Shoulder rolls");
     pty.send("?");

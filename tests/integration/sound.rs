@@ -217,7 +217,7 @@ fn with_no_sound_server_a_session_runs_to_the_end_and_says_so_once() {
         &["run", routine.to_str().unwrap(), "--speed", "4"],
         &[("PULSE_SERVER", NO_SERVER)],
     );
-    pty.wait_for("Stop if anything hurts");
+    pty.wait_for("Stop at sharp");
     pty.send("\r");
     if cfg!(feature = "sound") {
         pty.wait_for("Sound off: no sound server found");
@@ -242,7 +242,7 @@ fn with_no_sound_server_a_session_runs_to_the_end_and_says_so_once() {
 fn m_mutes_and_unmutes_at_once() {
     let routine = fixture("with-sounds.toml");
     let mut pty = Pty::spawn_with(&["run", routine.to_str().unwrap()], &[]);
-    pty.wait_for("Stop if anything hurts");
+    pty.wait_for("Stop at sharp");
     pty.send("\r");
     pty.wait_for("Shoulder rolls");
     pty.send("m");

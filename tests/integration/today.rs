@@ -280,7 +280,7 @@ fn a_full_screen_session_stopped_by_sigterm_resumes_at_its_step() {
     let home = Home::new();
     let routine = five_seconds();
     let mut pty = Pty::start(&home, &["run", &routine], &[]);
-    pty.wait_for("Stop if anything hurts");
+    pty.wait_for("Stop at sharp");
     pty.send("\r");
     pty.wait_for("Step 3 of 5");
     std::thread::sleep(jitter(300));
@@ -292,7 +292,7 @@ fn a_full_screen_session_stopped_by_sigterm_resumes_at_its_step() {
     assert!(step >= 2, "{:?}", first[0]);
 
     let mut pty = Pty::start(&home, &["run", &routine, "--resume"], &[]);
-    pty.wait_for("Stop if anything hurts");
+    pty.wait_for("Stop at sharp");
     pty.send("\r");
     pty.wait_for(&format!("Step {} of 5", step + 1));
     assert!(
