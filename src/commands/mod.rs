@@ -200,7 +200,7 @@ fn picker(env: &Env) -> Result<ExitCode> {
     let mut sound = Player::start(sound_settings(env, false, None));
     let hooks = env.settings.hooks.clone();
     let exit = full_screen(app, env, 1.0, &mut sound, source, None, hooks)?;
-    finish_sound(sound, exit);
+    finish_sound(sound, exit, false);
     Ok(ExitCode::from(exit.code()))
 }
 
@@ -279,7 +279,7 @@ fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
         let source = LibrarySource::default();
         full_screen(app, env, args.speed, &mut sound, source, voice, hooks)?
     };
-    finish_sound(sound, exit);
+    finish_sound(sound, exit, plain);
     Ok(ExitCode::from(exit.code()))
 }
 
@@ -358,12 +358,14 @@ fn sound_settings(env: &Env, mute: bool, volume: Option<Volume>) -> SoundSetting
     }
 }
 
-/// A normal exit lets the last sound (the end bells) be heard; Ctrl-C or a
-/// signal cuts it at once.
-fn finish_sound(sound: Player, exit: Exit) {
+/// A plain run that ends by itself lets the last sound (the end bells) be
+/// heard. On the full screen the user left with a key (`q` on the done
+/// screen): the prompt comes back at once, the bells fade out. Ctrl-C or a
+/// signal cuts it at once too.
+fn finish_sound(sound: Player, exit: Exit, plain: bool) {
     match exit {
-        Exit::Normal => sound.finish(),
-        _ => drop(sound),
+        Exit::Normal if plain => sound.finish(),
+        _ => sound.cut(),
     }
 }
 

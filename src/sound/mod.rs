@@ -29,17 +29,23 @@ pub mod speech;
 mod volume;
 
 #[cfg(feature = "sound")]
+mod bank;
+#[cfg(feature = "sound")]
 mod block;
 #[cfg(all(feature = "sound", any(feature = "alsa", not(target_os = "linux"))))]
 mod device;
 #[cfg(feature = "sound")]
 mod guard;
 #[cfg(feature = "sound")]
+mod mix;
+#[cfg(feature = "sound")]
 mod once;
 #[cfg(feature = "sound")]
 mod output;
 #[cfg(all(feature = "sound", target_os = "linux"))]
 mod pulse;
+#[cfg(feature = "sound")]
+mod serve;
 #[cfg(feature = "sound")]
 mod sink;
 #[cfg(feature = "sound")]

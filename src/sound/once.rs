@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::output::open;
-use super::worker::voice_for;
+use super::bank::voice_for;
 
 /// Play one sound now and wait for it to end (`knotless sounds play`):
 /// which output played it, or why nothing could.

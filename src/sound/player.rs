@@ -276,6 +276,21 @@ impl Player {
     }
 }
 
+impl Player {
+    /// Fade out whatever plays (the end bells, when the user leaves the
+    /// done screen) and close the output without waiting for it to end:
+    /// only the fade is let through, so leaving never clicks and never
+    /// waits on a sound.
+    pub fn cut(mut self) {
+        self.hush();
+        match std::mem::replace(&mut self.link, Link::None) {
+            #[cfg(feature = "sound")]
+            Link::Thread(worker) => worker.cut(),
+            _ => {}
+        }
+    }
+}
+
 impl Drop for Player {
     fn drop(&mut self) {
         self.hush();

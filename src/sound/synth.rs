@@ -20,7 +20,7 @@ use super::{Builtin, Volume};
 
 /// The rate every built-in sound is made at.
 pub const RATE: u32 = 48_000;
-const SAMPLE_RATE: SampleRate = NonZero::new(RATE).unwrap();
+pub const SAMPLE_RATE: SampleRate = NonZero::new(RATE).unwrap();
 const MONO: ChannelCount = NonZero::new(1).unwrap();
 
 /// The shortest fade-in any sound has.
