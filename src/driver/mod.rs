@@ -84,6 +84,10 @@ impl LibrarySource {
     }
 }
 
+/// The longest a key on the preflight screen waits for the sound output
+/// woken with it (see `Driver::event`).
+const FIRST_SOUND_WAIT: Duration = Duration::from_millis(300);
+
 /// The world outside the app that commands act on.
 pub struct Outside<'a> {
     pub sound: &'a mut Player,
@@ -225,7 +229,16 @@ impl Driver<'_> {
     /// An event from outside, as a message for the app (if it is one).
     fn event<R: Renderer>(&mut self, app: &App, event: Event, renderer: &mut R) -> Option<Msg> {
         match event {
-            Event::Key(key) => Some(Msg::Key(key)),
+            Event::Key(key) => {
+                if app.context() == crate::input::Context::Preflight {
+                    // Enter the moment the preflight shows: the output was
+                    // woken with it and may still be starting. The session
+                    // begins once it is awake (a moment at most), so its
+                    // first bell is as prompt as the rest.
+                    self.outside.sound.wait_awake(FIRST_SOUND_WAIT);
+                }
+                Some(Msg::Key(key))
+            }
             Event::Resize => Some(Msg::Resize),
             Event::InputGone => Some(Msg::Stop(Exit::HungUp)),
             Event::Reload => Some(Msg::RoutinesChanged),
