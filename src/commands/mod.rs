@@ -261,7 +261,8 @@ fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
         let mut outside = outside(env, &mut sound, args.speed, LibrarySource::default());
         outside.hooks = hooks.clone();
         // Plain lines are what screen readers read: speech only when asked.
-        if args.voice_choice() == Some(true) {
+        // Nothing rendered for a player that cannot be heard.
+        if args.voice_choice() == Some(true) && !outside.sound.is_silent() {
             outside.voice = voice::session_voice(env, &routine, Some(true));
             if let Some(v) = &outside.voice
                 && crate::timeline::Timeline::new(&routine).starts_at_once()
@@ -275,7 +276,10 @@ fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
     } else {
         app.status = env.settings_status();
         // Rendering starts now, while the preflight screen is read.
-        let voice = voice::session_voice(env, &routine, args.voice_choice());
+        // Nothing rendered for a player that cannot be heard.
+        let voice = (!sound.is_silent())
+            .then(|| voice::session_voice(env, &routine, args.voice_choice()))
+            .flatten();
         let source = LibrarySource::default();
         full_screen(app, env, args.speed, &mut sound, source, voice, hooks)?
     };

@@ -22,6 +22,7 @@
 //!   same interface: no thread, no output, no rodio.
 
 mod command;
+mod error;
 pub mod file;
 mod names;
 mod player;
@@ -56,6 +57,7 @@ pub mod wav;
 mod worker;
 
 pub use command::{DRAIN_LIMIT, QUEUE, SOUND_BACK, WAKE_FOR};
+pub use error::PlayError;
 pub use names::{Builtin, FILE_EXTENSIONS, Play};
 pub use player::{Player, Recording};
 pub use speech::Speech;
@@ -94,8 +96,10 @@ pub fn describe_output() -> OutputReport {
 
 /// A build without sound cannot speak.
 #[cfg(not(feature = "sound"))]
-pub fn speak_and_wait(_: &Speech) -> Result<String, String> {
-    Err(describe_output().off.unwrap_or_default())
+pub fn speak_and_wait(_: &Speech) -> Result<String, PlayError> {
+    Err(PlayError::NoOutput(
+        describe_output().off.unwrap_or_default(),
+    ))
 }
 
 #[cfg(feature = "sound")]
@@ -103,8 +107,10 @@ pub use speech::speak_and_wait;
 
 /// A build without sound cannot play.
 #[cfg(not(feature = "sound"))]
-pub fn play_and_wait(_: &Play, _: Volume) -> Result<String, String> {
-    Err(describe_output().off.unwrap_or_default())
+pub fn play_and_wait(_: &Play, _: Volume) -> Result<String, PlayError> {
+    Err(PlayError::NoOutput(
+        describe_output().off.unwrap_or_default(),
+    ))
 }
 
 /// True when this build can make sound at all.

@@ -193,6 +193,13 @@ impl Player {
         self.fault.as_ref().map(|why| format!("Sound off: {why}"))
     }
 
+    /// Nothing this player plays can be heard now: built without sound,
+    /// turned off (settings, `--mute`), or its output known to be away.
+    /// Speech is not worth rendering for it.
+    pub fn is_silent(&self) -> bool {
+        self.muted || matches!(self.link, Link::None) || self.fault.is_some()
+    }
+
     pub fn is_muted(&self) -> bool {
         self.muted
     }

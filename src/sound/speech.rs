@@ -47,6 +47,7 @@ mod playing {
     use rodio::{ChannelCount, Sample, SampleRate, Source};
 
     use super::{MAX_SPEECH, MAX_SPEECH_FILE, SPEECH_AFTER, SPEECH_PEAK_DBFS, Speech};
+    use crate::sound::PlayError;
     use crate::sound::mix::{DUCK_RAMP, DuckHold, HUSH_FADE, Mix, frames};
     use crate::sound::output;
     use crate::sound::sink::Voice;
@@ -224,11 +225,11 @@ mod playing {
 
     /// Say one speech now and wait for it to end (`knotless voice say`):
     /// which output played it, or why nothing could.
-    pub fn speak_and_wait(speech: &Speech) -> Result<String, String> {
-        let mut out = output::open().map_err(|off| off.advice)?;
-        let (voice, length) = voice_for(speech, &Mix::new())
-            .ok_or_else(|| "the speech engine's file could not be decoded".to_owned())?;
-        out.play(voice).map_err(|off| off.advice)?;
+    pub fn speak_and_wait(speech: &Speech) -> Result<String, PlayError> {
+        let no_output = |off: crate::sound::sink::Off| PlayError::NoOutput(off.advice);
+        let mut out = output::open().map_err(no_output)?;
+        let (voice, length) = voice_for(speech, &Mix::new()).ok_or(PlayError::UndecodableSpeech)?;
+        out.play(voice).map_err(no_output)?;
         std::thread::sleep(length + out.latency());
         out.drain(out.latency() + Duration::from_millis(300));
         Ok(out.describe())

@@ -201,7 +201,16 @@ pub const BACKOFF: Backoff = Backoff {
 
 fn run(rx: Receiver<Command>, news: Sender<News>, volume: Volume, flags: Flags) {
     let clock = SystemClock::new(1.0);
-    run_with(output::open, BACKOFF, WAKE_FOR, rx, news, volume, flags, &clock)
+    run_with(
+        output::open,
+        BACKOFF,
+        WAKE_FOR,
+        rx,
+        news,
+        volume,
+        flags,
+        &clock,
+    )
 }
 
 /// What the sound thread shares with the player.
@@ -242,14 +251,8 @@ fn run_with(
                 }
                 opened.store(true, Ordering::Relaxed);
                 woken.update(|w| w.off = false);
-                let mut sound = SoundThread::new(
-                    out,
-                    bank,
-                    mix.clone(),
-                    woken.clone(),
-                    wake_for,
-                    clock.now(),
-                );
+                let mut sound =
+                    SoundThread::new(out, bank, mix.clone(), woken.clone(), wake_for, clock.now());
                 match serve(&mut sound, &rx, clock) {
                     Ok(()) => {
                         // The queue closed: the program is ending. Let the
@@ -409,7 +412,16 @@ mod tests {
         };
         let thread = thread::spawn(move || {
             let clock = SystemClock::new(1.0);
-            run_with(open, backoff, WAKE_FOR, rx, news_tx, Volume::MAX, flags, &clock)
+            run_with(
+                open,
+                backoff,
+                WAKE_FOR,
+                rx,
+                news_tx,
+                Volume::MAX,
+                flags,
+                &clock,
+            )
         });
         let want = vec![
             News::Off("no sound server found".into()),
@@ -447,7 +459,16 @@ mod tests {
         };
         let thread = thread::spawn(move || {
             let clock = SystemClock::new(1.0);
-            run_with(none, backoff, WAKE_FOR, rx, news_tx, Volume::MAX, flags, &clock)
+            run_with(
+                none,
+                backoff,
+                WAKE_FOR,
+                rx,
+                news_tx,
+                Volume::MAX,
+                flags,
+                &clock,
+            )
         });
         tx.send(Command::Wake).unwrap();
         // Answered (no output: no wake will come), not timed out: the

@@ -177,10 +177,7 @@ mod real_server {
         let pulse = PrivatePulse::start();
         for run in 1..=3 {
             let samples = full_screen(&pulse, Some(Duration::ZERO), None);
-            first_bell_is_prompt(
-                &format!("PulseAudio, Enter at once (run {run})"),
-                &samples,
-            );
+            first_bell_is_prompt(&format!("PulseAudio, Enter at once (run {run})"), &samples);
         }
     }
 

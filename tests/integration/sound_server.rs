@@ -34,7 +34,10 @@ mod real_server {
         use std::os::unix::fs::PermissionsExt;
         let rate: u32 = 16_000;
         let samples: Vec<i16> = (0..rate / 2)
-            .map(|i| ((f64::from(i) * 250.0 * std::f64::consts::TAU / f64::from(rate)).sin() * 16000.0) as i16)
+            .map(|i| {
+                ((f64::from(i) * 250.0 * std::f64::consts::TAU / f64::from(rate)).sin() * 16000.0)
+                    as i16
+            })
             .collect();
         let data = (samples.len() * 2) as u32;
         let mut wav = Vec::new();
@@ -181,11 +184,7 @@ mod real_server {
         let routine = close_cues(home.root());
         let routine = routine.to_str().unwrap();
         for speed in ["1", "10", "50"] {
-            let lines = run_plain(
-                &home,
-                pulse,
-                &["run", routine, "--plain", "--speed", speed],
-            );
+            let lines = run_plain(&home, pulse, &["run", routine, "--plain", "--speed", speed]);
             let off: Vec<&String> = lines
                 .iter()
                 .map(|(l, _)| l)
