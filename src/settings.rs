@@ -37,6 +37,8 @@ pub struct SoundSettings {
     pub volume: u8,
     /// Rising and falling tones for breathing in and out.
     pub breath_tones: bool,
+    /// When the terminal bell and window title stand in for sound.
+    pub terminal_bell: crate::sound::TerminalBell,
 }
 
 /// `[voice]`: spoken guidance through a speech engine found at run time.
@@ -93,6 +95,7 @@ impl Default for Settings {
                 enabled: true,
                 volume: 70,
                 breath_tones: false,
+                terminal_bell: crate::sound::TerminalBell::Auto,
             },
             session: SessionSettings {
                 transition: None,
@@ -150,6 +153,7 @@ struct RawSound {
     enabled: Option<bool>,
     volume: Option<Spanned<i64>>,
     breath_tones: Option<bool>,
+    terminal_bell: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -253,6 +257,19 @@ impl Settings {
         let s = &mut settings.sound;
         s.enabled = raw.sound.enabled.unwrap_or(s.enabled);
         s.breath_tones = raw.sound.breath_tones.unwrap_or(s.breath_tones);
+        if let Some(bell) = raw.sound.terminal_bell {
+            match crate::sound::TerminalBell::parse(bell.get_ref()) {
+                Some(choice) => s.terminal_bell = choice,
+                None => problems.push(Problem::at(
+                    bell.span(),
+                    format!(
+                        "`terminal_bell` is {}, not \"{}\"",
+                        crate::sound::TerminalBell::CHOICES,
+                        crate::text::escape_inline(bell.get_ref())
+                    ),
+                )),
+            }
+        }
         if let Some(v) = raw.sound.volume {
             match u8::try_from(*v.get_ref()) {
                 Ok(level) if level <= 100 => s.volume = level,
@@ -497,6 +514,30 @@ on_stop = ""
         for said in ["from 0 to 100", "`dark`", "`bogus`", "too long"] {
             assert!(report.contains(said), "{said} in {report}");
         }
+    }
+
+    #[test]
+    fn terminal_bell_is_read_and_a_wrong_one_is_shown_where_it_is() {
+        use crate::sound::TerminalBell;
+        let (s, problems) = Settings::parse_lenient(
+            "config.toml",
+            "[sound]\nterminal_bell = \"always\"\n",
+            Path::new("/cfg"),
+        );
+        assert!(problems.is_none());
+        assert_eq!(s.sound.terminal_bell, TerminalBell::Always);
+        let (s, problems) = Settings::parse_lenient(
+            "config.toml",
+            "[sound]\nterminal_bell = \"loud\"\n",
+            Path::new("/cfg"),
+        );
+        assert_eq!(s.sound.terminal_bell, TerminalBell::Auto);
+        let report = problems.unwrap().render(false);
+        assert!(report.contains("config.toml:2:17"), "{report}");
+        assert!(
+            report.contains("\"auto\", \"always\" or \"never\""),
+            "{report}"
+        );
     }
 
     #[test]

@@ -407,6 +407,7 @@ impl App {
             }
             Msg::Recorded(Err(why)) => self.status = Some(why),
             Msg::SoundNews(news) => self.status = Some(news),
+            Msg::SoundWorks(works) => self.heard.sound_works(works),
             Msg::Muted(muted) => {
                 self.muted = muted;
                 self.status = muted.then(|| crate::sound::MUTED_STATUS.to_owned());
@@ -422,6 +423,7 @@ impl App {
             self.open(now, &mut out);
         }
         self.send_to_session(session::Msg::Tick, now, &mut out);
+        self.window_title(now, &mut out);
         self.flush_deferred(&mut out);
         self.note_status(now);
         if let Some(exit) = self.exit
@@ -551,6 +553,24 @@ impl App {
         self.after(effects, out);
     }
 
+    /// Where the terminal stands in for sound, the window title shows the
+    /// step and its time left while a session runs; the user's own title
+    /// comes back after it.
+    fn window_title(&mut self, now: Instant, out: &mut Vec<Command>) {
+        let inner = self.inner(now);
+        let title = match &self.screen {
+            Screen::Session { session, .. }
+                if self.heard.terminal_stands_in(&self.options.prompts) =>
+            {
+                Some(prompts::window_title(&session.view(inner)))
+            }
+            _ => None,
+        };
+        if let Some(change) = self.heard.title_change(title) {
+            out.push(Command::WindowTitle(change));
+        }
+    }
+
     fn send_to_session(&mut self, msg: session::Msg, now: Instant, out: &mut Vec<Command>) {
         let inner = self.inner(now);
         let Screen::Session {
@@ -580,6 +600,11 @@ impl App {
                     .next(&e, session.routine(), &self.options.prompts);
                 out.extend(prepare.map(Command::PrepareSounds));
                 out.extend(play.map(Command::Play));
+                if prompts::rings_terminal_bell(&e)
+                    && self.heard.terminal_stands_in(&self.options.prompts)
+                {
+                    out.push(Command::TerminalBell);
+                }
             }
             out.push(Command::Show(e));
         }

@@ -347,6 +347,7 @@ fn options(env: &Env, reduced_motion_flag: bool, plain: bool, speed: f64) -> Opt
             // Spoken breath words take the place of breath tones.
             breath_tones: env.settings.sound.breath_tones && !env.settings.voice.breath_words,
             last_seconds_ticks: env.settings.session.last_seconds_ticks,
+            terminal_bell: env.settings.sound.terminal_bell,
         },
         speed,
     }

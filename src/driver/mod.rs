@@ -56,6 +56,14 @@ pub trait Renderer {
     fn suspend(&mut self) -> io::Result<()> {
         Ok(())
     }
+    /// Ring the terminal's bell, standing in for sound (full screen only).
+    fn ring_bell(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    /// Show `title` in the window's title bar (`None`: the user's own).
+    fn window_title(&mut self, _title: Option<&str>) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Where the routines are read from, to read them again.
@@ -145,7 +153,10 @@ impl Driver<'_> {
         renderer: &mut R,
         events: &mut E,
     ) -> Exit {
-        let mut inbox = VecDeque::from([Msg::Tick]);
+        let mut inbox = VecDeque::from([
+            Msg::SoundWorks(self.outside.sound.output_works()),
+            Msg::Tick,
+        ]);
         let mut changed = true;
         // A key was handled and the input thread waits to hear so.
         let mut key = false;
@@ -184,6 +195,7 @@ impl Driver<'_> {
             if let Some(news) = news {
                 tracing::warn!("{news}");
                 inbox.push_back(Msg::SoundNews(news));
+                inbox.push_back(Msg::SoundWorks(self.outside.sound.output_works()));
                 // News is a change to show, even when it came on a wake
                 // that was only time passing.
                 changed = true;
@@ -331,6 +343,16 @@ impl Driver<'_> {
     ) {
         match command {
             Command::Play(play) => self.outside.sound.play(play),
+            Command::TerminalBell => {
+                if !self.output_gone && renderer.ring_bell().is_err() {
+                    self.output_gone = true;
+                }
+            }
+            Command::WindowTitle(title) => {
+                if !self.output_gone && renderer.window_title(title.as_deref()).is_err() {
+                    self.output_gone = true;
+                }
+            }
             Command::PrepareSounds(files) => self.outside.sound.prepare(files),
             Command::Show(effect) => {
                 self.speak(&effect);

@@ -27,6 +27,7 @@ pub mod file;
 mod names;
 mod player;
 pub mod speech;
+mod terminal_bell;
 mod volume;
 
 #[cfg(feature = "sound")]
@@ -61,6 +62,7 @@ pub use error::PlayError;
 pub use names::{Builtin, FILE_EXTENSIONS, Play};
 pub use player::{Player, Recording};
 pub use speech::Speech;
+pub use terminal_bell::TerminalBell;
 pub use volume::Volume;
 
 #[cfg(feature = "sound")]

@@ -200,6 +200,13 @@ impl Player {
         self.muted || matches!(self.link, Link::None) || self.fault.is_some()
     }
 
+    /// A sound output works (or would, once unmuted): built with sound
+    /// and not known to be away. Where none does, the terminal's bell may
+    /// stand in for it.
+    pub fn output_works(&self) -> bool {
+        super::BUILT_WITH_SOUND && self.fault.is_none()
+    }
+
     pub fn is_muted(&self) -> bool {
         self.muted
     }
