@@ -5,17 +5,24 @@
 //! - `names`, `volume`, `file`, `player`: always built; pure, or plain
 //!   file checks (what a sound file may hold), used by routine files and
 //!   the settings.
-//! - `synth`: the built-in sounds, made by rodio from decaying partials and
+//! - `synth`: the built-in sounds, made from decaying partials and
 //!   rendered offline into samples (pure, testable without a sound card).
 //! - `player`: the handle the app uses; `worker`: the sound thread it
-//!   feeds through a bounded queue that drops rather than blocks; `output`:
-//!   the native PulseAudio protocol on Linux (`pulse`), or rodio's own
-//!   playback (`device`) on macOS, Windows and with the `alsa` feature.
+//!   feeds through a bounded queue that drops rather than blocks, and
+//!   `serve`: what that thread does at each step (taking `now`); `bank`:
+//!   the sounds ready to play; `output`: the native PulseAudio protocol on
+//!   Linux (`pulse`), or rodio's own playback (`device`) on macOS, Windows
+//!   and with the `alsa` feature.
+//! - `mix`: what every playing sound looks at: a newer sound hushes it,
+//!   speech lowers it (never cuts it).
 //! - `sink`: what an output is (the trait the backends implement);
 //!   `command`: what the player and the sound thread say to each other;
-//!   `once`: one sound played and waited for (`knotless sounds play`).
+//!   `once`: one sound played and waited for (`knotless sounds play`);
+//!   `error`: why it could not be heard.
 //! - `speech`: a speech engine's WAV file played like a prompt, at the
 //!   voice's own volume, never overlapping other speech.
+//! - `terminal_bell`: when the terminal's bell and title stand in for
+//!   sound.
 //! - `block`: waiting on the PulseAudio crate's futures, never past a time
 //!   limit; `guard`: a panic on a sound thread never reaches the screen.
 //! - Built without the `sound` feature, `Player` is a silent twin with the
