@@ -261,8 +261,8 @@ fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
         let mut outside = outside(env, &mut sound, args.speed, LibrarySource::default());
         outside.hooks = hooks.clone();
         // Plain lines are what screen readers read: speech only when asked.
-        // Nothing rendered for a player that cannot be heard.
-        if args.voice_choice() == Some(true) && !outside.sound.is_silent() {
+        // Nothing rendered where no sound output works.
+        if args.voice_choice() == Some(true) && outside.sound.output_works() {
             outside.voice = voice::session_voice(env, &routine, Some(true));
             if let Some(v) = &outside.voice
                 && crate::timeline::Timeline::new(&routine).starts_at_once()
@@ -276,8 +276,9 @@ fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
     } else {
         app.status = env.settings_status();
         // Rendering starts now, while the preflight screen is read.
-        // Nothing rendered for a player that cannot be heard.
-        let voice = (!sound.is_silent())
+        // Nothing rendered where no sound output works.
+        let voice = sound
+            .output_works()
             .then(|| voice::session_voice(env, &routine, args.voice_choice()))
             .flatten();
         let source = LibrarySource::default();

@@ -321,12 +321,12 @@ impl Driver<'_> {
 
     /// A routine is about to run (its preflight is up): wake the sound
     /// output and start rendering its words, so that both are ready when
-    /// its steps begin. Nothing is rendered for a player that cannot be
-    /// heard (no sound in this build, sound off, or its output away).
+    /// its steps begin. Nothing is rendered where no sound output works
+    /// (no sound in this build, or its output known to be away).
     fn prepare(&mut self, routine: &crate::routine::Routine) {
         self.outside.sound.wake();
         if let Some((settings, cache)) = &self.outside.voice_settings
-            && !self.outside.sound.is_silent()
+            && self.outside.sound.output_works()
         {
             let script = crate::voice::Script::for_routine(routine, settings.breath_words);
             self.outside.voice = Some(crate::voice::Voice::start(settings, script, cache));

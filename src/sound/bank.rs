@@ -53,6 +53,12 @@ impl Bank {
             .clone()
     }
 
+    /// The built-in sounds made so far.
+    #[cfg(test)]
+    pub fn made(&self) -> Vec<Builtin> {
+        self.builtins.keys().copied().collect()
+    }
+
     pub fn file(&mut self, path: &Path) -> Option<SamplesBuffer> {
         if let Some(known) = self.files.get(path) {
             return known.clone();

@@ -193,16 +193,9 @@ impl Player {
         self.fault.as_ref().map(|why| format!("Sound off: {why}"))
     }
 
-    /// Nothing this player plays can be heard now: built without sound,
-    /// turned off (settings, `--mute`), or its output known to be away.
-    /// Speech is not worth rendering for it.
-    pub fn is_silent(&self) -> bool {
-        self.muted || matches!(self.link, Link::None) || self.fault.is_some()
-    }
-
     /// A sound output works (or would, once unmuted): built with sound
     /// and not known to be away. Where none does, the terminal's bell may
-    /// stand in for it.
+    /// stand in for it, and no speech is worth rendering.
     pub fn output_works(&self) -> bool {
         super::BUILT_WITH_SOUND && self.fault.is_none()
     }

@@ -32,7 +32,7 @@ pub struct SoundThread {
     wake_for: Duration,
     /// When the last sound's samples end.
     sounding_until: Instant,
-    /// Built-in sounds not made yet, in the order they are likely needed.
+    /// Built-in sounds to make ahead, between commands.
     unmade: Vec<Builtin>,
 }
 
@@ -54,14 +54,10 @@ impl SoundThread {
             woken_until: None,
             wake_for,
             sounding_until: now,
-            unmade: vec![
-                Builtin::Bell,
-                Builtin::Chime,
-                Builtin::End,
-                Builtin::BreatheIn,
-                Builtin::BreatheOut,
-                Builtin::Tick,
-            ],
+            // Only the bell ahead: a session's first sound is a step's
+            // bell, and the others take a millisecond or two to make when
+            // first played, so a session that needs them not costs nothing.
+            unmade: vec![Builtin::Bell],
         }
     }
 
@@ -71,7 +67,8 @@ impl SoundThread {
         self.out.idle()
     }
 
-    /// Make the next built-in sound not made yet; false when all are made.
+    /// Make the next built-in sound to be made ahead; false when none is
+    /// left.
     /// Called between commands, so a sound asked for early never waits
     /// for the others.
     pub fn make_next(&mut self) -> bool {
@@ -324,13 +321,13 @@ mod tests {
     }
 
     #[test]
-    fn built_in_sounds_are_made_one_at_a_time_bell_first() {
+    fn only_the_bell_is_made_ahead() {
         let (mut sound, _, _, _) = probed(Duration::from_secs(1));
         let mut made = 0;
         while sound.make_next() {
             made += 1;
         }
-        assert_eq!(made, 6);
-        assert!(!sound.make_next());
+        assert_eq!(made, 1);
+        assert_eq!(sound.bank.made(), vec![Builtin::Bell]);
     }
 }

@@ -291,7 +291,7 @@ fn run_with(
 }
 
 /// Carry out commands until the queue closes; `Err` when the output is
-/// gone. The built-in sounds are made between commands.
+/// gone. The bell is made ahead, between commands.
 fn serve(sound: &mut SoundThread, rx: &Receiver<Command>, clock: &dyn Clock) -> Result<(), Off> {
     sound.start()?;
     let mut making = true;
