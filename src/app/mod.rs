@@ -420,6 +420,7 @@ impl App {
             }
             Msg::Recorded(Err(why)) => self.status = Some(Status::HistoryNotSaved(why.to_string())),
             Msg::News(news) => self.status = Some(news),
+            Msg::SoundWorks(works) => self.heard.sound_works(works),
             Msg::Muted(muted) => {
                 self.muted = muted;
                 self.status = muted.then_some(Status::SoundMuted);
@@ -435,6 +436,7 @@ impl App {
             self.open(now, &mut out);
         }
         self.send_to_session(session::Msg::Tick, now, &mut out);
+        self.window_title(now, &mut out);
         self.flush_deferred(&mut out);
         self.note_status(now);
         if let Some(exit) = self.exit
@@ -564,6 +566,24 @@ impl App {
         self.after(effects, out);
     }
 
+    /// Where the terminal stands in for sound, the window title shows the
+    /// step and its time left while a session runs; the user's own title
+    /// comes back after it.
+    fn window_title(&mut self, now: Instant, out: &mut Vec<Command>) {
+        let inner = self.inner(now);
+        let title = match &self.screen {
+            Screen::Session { session, .. }
+                if self.heard.terminal_stands_in(&self.options.prompts) =>
+            {
+                Some(prompts::window_title(&session.view(inner)))
+            }
+            _ => None,
+        };
+        if let Some(change) = self.heard.title_change(title) {
+            out.push(Command::WindowTitle(change));
+        }
+    }
+
     fn send_to_session(&mut self, msg: session::Msg, now: Instant, out: &mut Vec<Command>) {
         let inner = self.inner(now);
         let Screen::Session {
@@ -593,6 +613,11 @@ impl App {
                     .next(&e, session.routine(), &self.options.prompts);
                 out.extend(prepare.map(Command::PrepareSounds));
                 out.extend(play.map(Command::Play));
+                if prompts::rings_terminal_bell(&e)
+                    && self.heard.terminal_stands_in(&self.options.prompts)
+                {
+                    out.push(Command::TerminalBell);
+                }
             }
             out.push(Command::Show(e));
         }

@@ -45,6 +45,9 @@ pub enum Msg {
     /// News for the status line from the sound output or the voice (why
     /// it is off, that it is back).
     News(Status),
+    /// Whether a sound output works now (news from the sound thread): where
+    /// none does, the terminal's bell and title may stand in for it.
+    SoundWorks(bool),
     /// Sound is now muted (true) or not.
     Muted(bool),
     /// Voice is now on (true) or off.
@@ -88,6 +91,10 @@ pub enum Command {
     Show(Effect),
     /// Play a sound now.
     Play(Play),
+    /// Ring the terminal's bell (standing in for sound).
+    TerminalBell,
+    /// Show this in the window's title (`None`: give the user's back).
+    WindowTitle(Option<String>),
     /// Read these sound files now, before they are due.
     PrepareSounds(Vec<PathBuf>),
     ToggleMute,

@@ -17,6 +17,8 @@ pub struct Prompts {
     pub breath_tones: bool,
     /// A soft tick in each of the last three seconds of a step.
     pub last_seconds_ticks: bool,
+    /// When the terminal's bell and title stand in for sound.
+    pub terminal_bell: crate::sound::TerminalBell,
 }
 
 /// What has been sounded so far in a session, so the next effect's sound
@@ -29,6 +31,52 @@ pub struct Heard {
     /// The files last asked to be read ahead, so a routine's files are
     /// read once.
     prepared: Vec<PathBuf>,
+    /// No sound output works (news from the driver).
+    sound_off: bool,
+    /// The window title last asked for.
+    title: Option<String>,
+}
+
+impl Heard {
+    /// Whether a sound output works now.
+    pub fn sound_works(&mut self, works: bool) {
+        self.sound_off = !works;
+    }
+
+    /// Whether the terminal's bell and title stand in for sound now.
+    pub fn terminal_stands_in(&self, prompts: &Prompts) -> bool {
+        prompts.terminal_bell.rings(!self.sound_off)
+    }
+
+    /// The window title to show now, when it differs from the last one
+    /// asked for (`Some(None)`: give the user's title back).
+    pub fn title_change(&mut self, title: Option<String>) -> Option<Option<String>> {
+        (title != self.title).then(|| {
+            self.title = title.clone();
+            title
+        })
+    }
+}
+
+/// Whether `effect` rings the terminal's bell where it stands in for
+/// sound: the moments a person must act, a step's start and a side switch.
+pub fn rings_terminal_bell(effect: &Effect) -> bool {
+    matches!(
+        effect,
+        Effect::StepStarted { .. } | Effect::SideSwitch { .. }
+    )
+}
+
+/// The window title for a running session: the step and its time left,
+/// readable from across the room in a taskbar.
+pub fn window_title(view: &crate::session::SessionView) -> String {
+    format!(
+        "Step {}/{} · {} · {}",
+        view.step_number,
+        view.step_count,
+        view.title,
+        crate::format::clock_secs(view.left_secs)
+    )
 }
 
 impl Heard {
@@ -223,6 +271,7 @@ cycles = 2
         let s = Prompts {
             breath_tones: true,
             last_seconds_ticks: true,
+            ..Prompts::default()
         };
         let phase = |kind| Effect::BreathPhase {
             step: 1,
@@ -356,6 +405,7 @@ cycles = 2
         let prompts = Prompts {
             breath_tones: true,
             last_seconds_ticks: true,
+            ..Prompts::default()
         };
         let played = whole_run(&routine(TWO_STEPS), &prompts);
         let count = |s| played.iter().filter(|p| **p == Play::Builtin(s)).count();

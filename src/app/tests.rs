@@ -1128,3 +1128,74 @@ fn a_quit_question_answered_yes_leaves_no_pause_to_undo_in_the_next_session() {
 fn said(app: &App) -> Option<String> {
     app.status.as_ref().map(|s| s.text().into_owned())
 }
+
+/// With no sound output (`terminal_bell = "auto"`), each step start rings
+/// the terminal's bell and the window title shows the step and its time
+/// left, given back when the session is over; with sound, neither.
+#[test]
+fn without_sound_the_terminal_bell_and_title_stand_in_for_it() {
+    use crate::sound::TerminalBell;
+    let bells = |commands: &[Command]| {
+        commands
+            .iter()
+            .filter(|c| matches!(c, Command::TerminalBell))
+            .count()
+    };
+    let titles = |commands: &[Command]| -> Vec<Option<String>> {
+        commands
+            .iter()
+            .filter_map(|c| match c {
+                Command::WindowTitle(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    for (setting, works, stands_in) in [
+        (TerminalBell::Auto, false, true),
+        (TerminalBell::Auto, true, false),
+        (TerminalBell::Always, true, true),
+        (TerminalBell::Never, false, false),
+    ] {
+        let t0 = Instant::now();
+        let mut app = desk_break().with_options(Options {
+            prompts: Prompts {
+                terminal_bell: setting,
+                ..Prompts::default()
+            },
+            ..Options::default()
+        });
+        let mut out = app.update(Msg::SoundWorks(works), t0);
+        out.extend(press(&mut app, KeyCode::Enter, t0));
+        let steps = app.session().unwrap().routine().steps.len();
+        let first = app.session().unwrap().view(t0);
+        let mut at = t0;
+        while app.session().is_some() {
+            at += s(1);
+            out.extend(app.update(Msg::Tick, at));
+        }
+        let what = format!("{setting:?}, sound works: {works}");
+        let titles = titles(&out);
+        if !stands_in {
+            assert_eq!(bells(&out), 0, "{what}");
+            assert!(titles.is_empty(), "{what}");
+            continue;
+        }
+        // Every step start and side switch rings, and nothing else.
+        let moments = effects(&out)
+            .into_iter()
+            .filter(|e| prompts::rings_terminal_bell(e))
+            .count();
+        assert!(moments > steps, "{what}: desk-break has two-sided steps");
+        assert_eq!(bells(&out), moments, "{what}");
+        let want = format!(
+            "Step 1/{} · {} · {}",
+            first.step_count,
+            first.title,
+            crate::format::clock_secs(first.left_secs)
+        );
+        assert_eq!(titles[0].as_deref(), Some(want.as_str()), "{what}");
+        // A new title each second, and the user's own back at the end.
+        assert!(titles.len() > 60, "{what}: {}", titles.len());
+        assert_eq!(titles.last(), Some(&None), "{what}");
+    }
+}

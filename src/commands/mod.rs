@@ -201,7 +201,7 @@ fn picker(env: &Env) -> Result<ExitCode> {
     let mut sound = Player::start(sound_settings(env, false, None));
     let hooks = env.settings.hooks.clone();
     let exit = full_screen(app, env, 1.0, &mut sound, source, None, hooks)?;
-    finish_sound(sound, exit);
+    finish_sound(sound, exit, false);
     Ok(ExitCode::from(exit.code()))
 }
 
@@ -262,7 +262,8 @@ fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
         let mut outside = outside(env, &mut sound, args.speed, LibrarySource::default());
         outside.hooks = hooks.clone();
         // Plain lines are what screen readers read: speech only when asked.
-        if args.voice_choice() == Some(true) {
+        // Nothing rendered where no sound output works.
+        if args.voice_choice() == Some(true) && outside.sound.output_works() {
             outside.voice = voice::session_voice(env, &routine, Some(true));
             if let Some(v) = &outside.voice
                 && crate::timeline::Timeline::new(&routine).starts_at_once()
@@ -276,11 +277,15 @@ fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
     } else {
         app.status = env.settings_status();
         // Rendering starts now, while the preflight screen is read.
-        let voice = voice::session_voice(env, &routine, args.voice_choice());
+        // Nothing rendered where no sound output works.
+        let voice = sound
+            .output_works()
+            .then(|| voice::session_voice(env, &routine, args.voice_choice()))
+            .flatten();
         let source = LibrarySource::default();
         full_screen(app, env, args.speed, &mut sound, source, voice, hooks)?
     };
-    finish_sound(sound, exit);
+    finish_sound(sound, exit, plain);
     Ok(ExitCode::from(exit.code()))
 }
 
@@ -344,6 +349,7 @@ fn options(env: &Env, reduced_motion_flag: bool, plain: bool, speed: f64) -> Opt
             // Spoken breath words take the place of breath tones.
             breath_tones: env.settings.sound.breath_tones && !env.settings.voice.breath_words,
             last_seconds_ticks: env.settings.session.last_seconds_ticks,
+            terminal_bell: env.settings.sound.terminal_bell,
         },
         speed,
         body: env.settings.body,
@@ -360,12 +366,14 @@ fn sound_settings(env: &Env, mute: bool, volume: Option<Volume>) -> SoundSetting
     }
 }
 
-/// A normal exit lets the last sound (the end bells) be heard; Ctrl-C or a
-/// signal cuts it at once.
-fn finish_sound(sound: Player, exit: Exit) {
+/// A plain run that ends by itself lets the last sound (the end bells) be
+/// heard. On the full screen the user left with a key (`q` on the done
+/// screen): the prompt comes back at once, the bells fade out. Ctrl-C or a
+/// signal cuts it at once too.
+fn finish_sound(sound: Player, exit: Exit, plain: bool) {
     match exit {
-        Exit::Normal => sound.finish(),
-        _ => drop(sound),
+        Exit::Normal if plain => sound.finish(),
+        _ => sound.cut(),
     }
 }
 

@@ -197,6 +197,20 @@ impl<B: Backend> Renderer for FullScreen<B> {
         Some((size.width, size.height))
     }
 
+    fn ring_bell(&mut self) -> io::Result<()> {
+        if !self.real {
+            return Ok(());
+        }
+        crate::terminal::title::ring(&mut io::stdout())
+    }
+
+    fn window_title(&mut self, title: Option<&str>) -> io::Result<()> {
+        if !self.real {
+            return Ok(());
+        }
+        crate::terminal::title::set(&mut io::stdout(), title)
+    }
+
     fn frame(&mut self, app: &App, now: Instant, changed: bool) -> io::Result<()> {
         let theme = self.theme;
         // While only the breath moves (20 times a second), the pacer alone

@@ -61,6 +61,14 @@ pub trait Renderer {
     fn suspend(&mut self) -> io::Result<()> {
         Ok(())
     }
+    /// Ring the terminal's bell, standing in for sound (full screen only).
+    fn ring_bell(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    /// Show `title` in the window's title bar (`None`: the user's own).
+    fn window_title(&mut self, _title: Option<&str>) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Where the routines are read from, to read them again.
@@ -88,6 +96,10 @@ impl LibrarySource {
             .collect()
     }
 }
+
+/// The longest a key on the preflight screen waits for the sound output
+/// woken with it (see `Driver::event`).
+const FIRST_SOUND_WAIT: Duration = Duration::from_millis(300);
 
 /// The world outside the app that commands act on.
 pub struct Outside<'a> {
@@ -155,7 +167,11 @@ impl Driver<'_> {
         renderer: &mut R,
         events: &mut E,
     ) -> Exit {
-        let mut inbox = VecDeque::from([Msg::Resize(renderer.size()), Msg::Tick]);
+        let mut inbox = VecDeque::from([
+            Msg::Resize(renderer.size()),
+            Msg::SoundWorks(self.outside.sound.output_works()),
+            Msg::Tick,
+        ]);
         let mut changed = true;
         // A key was handled and the input thread waits to hear so.
         let mut key = false;
@@ -193,6 +209,7 @@ impl Driver<'_> {
             if let Some(news) = news {
                 tracing::warn!("{}", news.text());
                 inbox.push_back(Msg::News(news));
+                inbox.push_back(Msg::SoundWorks(self.outside.sound.output_works()));
                 // News is a change to show, even when it came on a wake
                 // that was only time passing.
                 changed = true;
@@ -238,7 +255,16 @@ impl Driver<'_> {
     /// An event from outside, as a message for the app (if it is one).
     fn event<R: Renderer>(&mut self, app: &App, event: Event, renderer: &mut R) -> Option<Msg> {
         match event {
-            Event::Key(key) => Some(Msg::Key(key)),
+            Event::Key(key) => {
+                if app.context() == crate::input::Context::Preflight {
+                    // Enter the moment the preflight shows: the output was
+                    // woken with it and may still be starting. The session
+                    // begins once it is awake (a moment at most), so its
+                    // first bell is as prompt as the rest.
+                    self.outside.sound.wait_awake(FIRST_SOUND_WAIT);
+                }
+                Some(Msg::Key(key))
+            }
             Event::Resize => Some(Msg::Resize(renderer.size())),
             Event::InputGone => Some(Msg::Stop(Exit::HungUp)),
             Event::Reload => Some(Msg::RoutinesChanged),
@@ -309,10 +335,13 @@ impl Driver<'_> {
 
     /// A routine is about to run (its preflight is up): wake the sound
     /// output and start rendering its words, so that both are ready when
-    /// its steps begin.
+    /// its steps begin. Nothing is rendered where no sound output works
+    /// (no sound in this build, or its output known to be away).
     fn prepare(&mut self, routine: &crate::routine::Routine) {
         self.outside.sound.wake();
-        if let Some((settings, cache)) = &self.outside.voice_settings {
+        if let Some((settings, cache)) = &self.outside.voice_settings
+            && self.outside.sound.output_works()
+        {
             let script = crate::voice::Script::for_routine(routine, settings.breath_words);
             self.outside.voice = Some(crate::voice::Voice::start(settings, script, cache));
         }
@@ -328,6 +357,16 @@ impl Driver<'_> {
     ) {
         match command {
             Command::Play(play) => self.outside.sound.play(play),
+            Command::TerminalBell => {
+                if !self.output_gone && renderer.ring_bell().is_err() {
+                    self.output_gone = true;
+                }
+            }
+            Command::WindowTitle(title) => {
+                if !self.output_gone && renderer.window_title(title.as_deref()).is_err() {
+                    self.output_gone = true;
+                }
+            }
             Command::PrepareSounds(files) => self.outside.sound.prepare(files),
             Command::Show(effect) => {
                 self.speak(&effect);

@@ -5,17 +5,24 @@
 //! - `names`, `volume`, `file`, `player`: always built; pure, or plain
 //!   file checks (what a sound file may hold), used by routine files and
 //!   the settings.
-//! - `synth`: the built-in sounds, made by rodio from decaying partials and
+//! - `synth`: the built-in sounds, made from decaying partials and
 //!   rendered offline into samples (pure, testable without a sound card).
 //! - `player`: the handle the app uses; `worker`: the sound thread it
-//!   feeds through a bounded queue that drops rather than blocks; `output`:
-//!   the native PulseAudio protocol on Linux (`pulse`), or rodio's own
-//!   playback (`device`) on macOS, Windows and with the `alsa` feature.
+//!   feeds through a bounded queue that drops rather than blocks, and
+//!   `serve`: what that thread does at each step (taking `now`); `bank`:
+//!   the sounds ready to play; `output`: the native PulseAudio protocol on
+//!   Linux (`pulse`), or rodio's own playback (`device`) on macOS, Windows
+//!   and with the `alsa` feature.
+//! - `mix`: what every playing sound looks at: a newer sound hushes it,
+//!   speech lowers it (never cuts it).
 //! - `sink`: what an output is (the trait the backends implement);
 //!   `command`: what the player and the sound thread say to each other;
-//!   `once`: one sound played and waited for (`knotless sounds play`).
+//!   `once`: one sound played and waited for (`knotless sounds play`);
+//!   `error`: why it could not be heard.
 //! - `speech`: a speech engine's WAV file played like a prompt, at the
 //!   voice's own volume, never overlapping other speech.
+//! - `terminal_bell`: when the terminal's bell and title stand in for
+//!   sound.
 //! - `block`: waiting on the PulseAudio crate's futures, never past a time
 //!   limit; `guard`: a panic on a sound thread never reaches the screen.
 //! - Built without the `sound` feature, `Player` is a silent twin with the
@@ -23,12 +30,16 @@
 
 mod command;
 pub mod config;
+mod error;
 pub mod file;
 mod names;
 mod player;
 pub mod speech;
+mod terminal_bell;
 mod volume;
 
+#[cfg(feature = "sound")]
+mod bank;
 #[cfg(feature = "sound")]
 mod block;
 #[cfg(all(feature = "sound", any(feature = "alsa", not(target_os = "linux"))))]
@@ -36,11 +47,15 @@ mod device;
 #[cfg(feature = "sound")]
 mod guard;
 #[cfg(feature = "sound")]
+mod mix;
+#[cfg(feature = "sound")]
 mod once;
 #[cfg(feature = "sound")]
 mod output;
 #[cfg(all(feature = "sound", target_os = "linux"))]
 mod pulse;
+#[cfg(feature = "sound")]
+mod serve;
 #[cfg(feature = "sound")]
 mod sink;
 #[cfg(feature = "sound")]
@@ -51,9 +66,11 @@ pub mod wav;
 mod worker;
 
 pub use command::{DRAIN_LIMIT, QUEUE, SoundState, WAKE_FOR};
+pub use error::PlayError;
 pub use names::{Builtin, FILE_EXTENSIONS, Play};
 pub use player::{Player, Recording};
 pub use speech::Speech;
+pub use terminal_bell::TerminalBell;
 pub use volume::Volume;
 
 #[cfg(feature = "sound")]
@@ -89,8 +106,10 @@ pub fn describe_output() -> OutputReport {
 
 /// A build without sound cannot speak.
 #[cfg(not(feature = "sound"))]
-pub fn speak_and_wait(_: &Speech) -> Result<String, String> {
-    Err(describe_output().off.unwrap_or_default())
+pub fn speak_and_wait(_: &Speech) -> Result<String, PlayError> {
+    Err(PlayError::NoOutput(
+        describe_output().off.unwrap_or_default(),
+    ))
 }
 
 #[cfg(feature = "sound")]
@@ -98,8 +117,10 @@ pub use speech::speak_and_wait;
 
 /// A build without sound cannot play.
 #[cfg(not(feature = "sound"))]
-pub fn play_and_wait(_: &Play, _: Volume) -> Result<String, String> {
-    Err(describe_output().off.unwrap_or_default())
+pub fn play_and_wait(_: &Play, _: Volume) -> Result<String, PlayError> {
+    Err(PlayError::NoOutput(
+        describe_output().off.unwrap_or_default(),
+    ))
 }
 
 /// True when this build can make sound at all.

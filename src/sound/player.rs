@@ -193,6 +193,13 @@ impl Player {
         self.fault.clone().map(SoundState::Off)
     }
 
+    /// A sound output works (or would, once unmuted): built with sound
+    /// and not known to be away. Where none does, the terminal's bell may
+    /// stand in for it, and no speech is worth rendering.
+    pub fn output_works(&self) -> bool {
+        super::BUILT_WITH_SOUND && self.fault.is_none()
+    }
+
     pub fn is_muted(&self) -> bool {
         self.muted
     }
@@ -266,6 +273,21 @@ impl Player {
         match std::mem::replace(&mut self.link, Link::None) {
             #[cfg(feature = "sound")]
             Link::Thread(worker) => worker.finish(super::command::DRAIN_LIMIT),
+            _ => {}
+        }
+    }
+}
+
+impl Player {
+    /// Fade out whatever plays (the end bells, when the user leaves the
+    /// done screen) and close the output without waiting for it to end:
+    /// only the fade is let through, so leaving never clicks and never
+    /// waits on a sound.
+    pub fn cut(mut self) {
+        self.hush();
+        match std::mem::replace(&mut self.link, Link::None) {
+            #[cfg(feature = "sound")]
+            Link::Thread(worker) => worker.cut(),
             _ => {}
         }
     }

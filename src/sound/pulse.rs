@@ -52,7 +52,8 @@ const CONNECT_LIMIT: Duration = Duration::from_millis(500);
 const HANDSHAKE_LIMIT: Duration = Duration::from_secs(1);
 
 /// While the stream plays, the server asks for data every few tens of
-/// milliseconds; asked for nothing this long, it has gone away.
+/// milliseconds; asked for nothing this long, it may have gone away, and
+/// is asked (within `CALL_LIMIT`) before it is given up on.
 const SILENT_SERVER: Duration = Duration::from_millis(500);
 /// The silent stream that keeps the output awake: its buffer, and how much
 /// the server asks for at a time.
@@ -226,11 +227,22 @@ impl Output for Pulse {
     fn play(&mut self, voice: Voice) -> Result<(), Off> {
         if !self.corked {
             // No call to the server goes out while it plays: a server that
-            // died shows in its silence.
+            // died shows in its silence. But silence alone is not proof: a
+            // healthy PulseAudio may go on without asking for data (a
+            // stream left waiting to prebuffer, prompts close together).
+            // So it is asked: only a server that does not answer is given
+            // up on; one that answers gets its stream started afresh.
             let filled =
                 self.opened + Duration::from_millis(self.last_fill.load(Ordering::Relaxed));
-            if filled.max(self.uncorked).elapsed() > SILENT_SERVER {
-                return Err(self.gone());
+            let quiet = filled.max(self.uncorked).elapsed();
+            if quiet > SILENT_SERVER {
+                self.call(self.stream.cork())?;
+                self.corked = true;
+                self.call(self.stream.flush())?;
+                tracing::info!(
+                    "sound: the server asked for no data in {} ms but answers: its stream was started again",
+                    quiet.as_millis()
+                );
             }
         }
         self.mixer.add(voice);

@@ -14,8 +14,8 @@ use super::Volume;
 
 /// Where a speech's peak sits at full volume, whatever level the engine
 /// wrote it at: under the bells' -12 dBFS, so speech is never the loudest
-/// thing knotless plays.
-pub const SPEECH_PEAK_DBFS: f32 = -13.0;
+/// thing knotless plays, even over a bell lowered under it.
+pub const SPEECH_PEAK_DBFS: f32 = -13.5;
 /// How long after it is asked for speech starts: the bell it follows is
 /// heard first, then the words.
 pub const SPEECH_AFTER: Duration = Duration::from_millis(250);
@@ -40,36 +40,27 @@ pub use playing::{speak_and_wait, voice_for};
 mod playing {
     use std::fs::File;
     use std::sync::Arc;
-    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::atomic::Ordering;
     use std::time::Duration;
 
     use rodio::buffer::SamplesBuffer;
     use rodio::{ChannelCount, Sample, SampleRate, Source};
 
     use super::{MAX_SPEECH, MAX_SPEECH_FILE, SPEECH_AFTER, SPEECH_PEAK_DBFS, Speech};
+    use crate::sound::PlayError;
+    use crate::sound::mix::{DUCK_RAMP, DuckHold, HUSH_FADE, Mix, frames};
     use crate::sound::output;
     use crate::sound::sink::Voice;
     use crate::sound::{guard, synth};
 
-    /// The fade a newer sound, or muting, gives speech that is playing.
-    const HUSH_FADE: Duration = Duration::from_millis(3);
-
     /// `speech` decoded, levelled and ready for the mixer, and how long it
-    /// sounds (its lead-in included). `hush` is the sound thread's counter
-    /// that every new prompt moves on; `speeches` counts speeches asked
-    /// for (and mutes), so an older speech not yet started never starts.
-    pub fn voice_for(
-        speech: &Speech,
-        hush: &Arc<AtomicU32>,
-        speeches: &Arc<AtomicU32>,
-    ) -> Option<(Voice, Duration)> {
+    /// sounds (its lead-in included). Asking moves `mix.speeches` on, so an
+    /// older speech not yet begun never begins.
+    pub fn voice_for(speech: &Speech, mix: &Arc<Mix>) -> Option<(Voice, Duration)> {
         let buffer = guard::quietly(|| decode(speech)).flatten()?;
         let length = buffer.total_duration().unwrap_or_default() + SPEECH_AFTER;
-        let mine = speeches.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
-        Some((
-            Box::new(Spoken::new(buffer, hush.clone(), speeches.clone(), mine)),
-            length,
-        ))
+        let mine = mix.speeches.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
+        Some((Box::new(Spoken::new(buffer, mix.clone(), mine)), length))
     }
 
     /// The speech's first `MAX_SPEECH`, faded in, with its peak moved to
@@ -122,18 +113,21 @@ mod playing {
     }
 
     /// Speech as the mixer plays it: silence for `SPEECH_AFTER`, then the
-    /// words. Starting moves the hush counter on (the bell before it fades
-    /// out); a later move (a newer prompt, muting) fades the words out. A
-    /// newer speech asked for during the silence means this one never starts.
+    /// words. A ramp before the words, the sounds playing are lowered
+    /// until the words end (never cut). The words fade out when newer
+    /// words begin, a newer sound starts, or the player is muted; a newer
+    /// speech asked for during the silence means this one never starts.
     struct Spoken {
         inner: SamplesBuffer,
-        hush: Arc<AtomicU32>,
-        speeches: Arc<AtomicU32>,
+        mix: Arc<Mix>,
         mine: u32,
         /// Samples of silence still to give before the words.
         lead: u64,
-        /// The hush value once the words began.
-        born: Option<u32>,
+        /// From this many samples of silence left, sounds are lowered.
+        duck_from: u64,
+        duck: DuckHold,
+        /// The hush and talk values once the words began.
+        born: Option<(u32, u32)>,
         n: u64,
         frame: u64,
         fading: Option<u64>,
@@ -141,28 +135,29 @@ mod playing {
     }
 
     impl Spoken {
-        fn new(
-            inner: SamplesBuffer,
-            hush: Arc<AtomicU32>,
-            speeches: Arc<AtomicU32>,
-            mine: u32,
-        ) -> Self {
+        fn new(inner: SamplesBuffer, mix: Arc<Mix>, mine: u32) -> Self {
             let frame = u64::from(inner.channels().get());
-            let rate = f64::from(inner.sample_rate().get());
-            let lead = (SPEECH_AFTER.as_secs_f64() * rate) as u64 * frame;
-            let fade_len = ((HUSH_FADE.as_secs_f64() * rate) as u64 * frame).max(frame);
+            let rate = inner.sample_rate();
+            let lead = (SPEECH_AFTER.as_secs_f64() * f64::from(rate.get())) as u64 * frame;
             Self {
                 inner,
-                hush,
-                speeches,
+                duck: DuckHold::new(mix.clone()),
+                mix,
                 mine,
                 lead,
+                duck_from: frames(DUCK_RAMP, rate) * frame,
                 born: None,
                 n: 0,
                 frame,
                 fading: None,
-                fade_len,
+                fade_len: frames(HUSH_FADE, rate) * frame,
             }
+        }
+
+        /// The words are over (or never came): sounds come back up.
+        fn end(&mut self) -> Option<Sample> {
+            self.duck.give_back();
+            None
         }
     }
 
@@ -173,19 +168,28 @@ mod playing {
             let boundary = self.n.is_multiple_of(self.frame);
             self.n += 1;
             if self.lead > 0 {
-                if boundary && self.speeches.load(Ordering::Relaxed) != self.mine {
-                    return None;
+                if boundary && self.mix.speeches.load(Ordering::Relaxed) != self.mine {
+                    return self.end();
+                }
+                if self.lead <= self.duck_from {
+                    self.duck.take();
                 }
                 self.lead -= 1;
                 return Some(0.0);
             }
-            let born = *self
-                .born
-                .get_or_insert_with(|| self.hush.fetch_add(1, Ordering::Relaxed).wrapping_add(1));
-            if self.fading.is_none() && boundary && self.hush.load(Ordering::Relaxed) != born {
+            let mix = &self.mix;
+            let (hush, talk) = *self.born.get_or_insert_with(|| {
+                let talk = mix.talk.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
+                (mix.hush.load(Ordering::Relaxed), talk)
+            });
+            if self.fading.is_none()
+                && boundary
+                && (mix.hush.load(Ordering::Relaxed) != hush
+                    || mix.talk.load(Ordering::Relaxed) != talk)
+            {
                 self.fading = Some(self.fade_len);
             }
-            match &mut self.fading {
+            let sample = match &mut self.fading {
                 None => self.inner.next(),
                 Some(0) => None,
                 Some(left) => {
@@ -193,6 +197,10 @@ mod playing {
                     *left -= 1;
                     self.inner.next().map(|s| s * g)
                 }
+            };
+            match sample {
+                Some(s) => Some(s),
+                None => self.end(),
             }
         }
     }
@@ -217,12 +225,11 @@ mod playing {
 
     /// Say one speech now and wait for it to end (`knotless voice say`):
     /// which output played it, or why nothing could.
-    pub fn speak_and_wait(speech: &Speech) -> Result<String, String> {
-        let mut out = output::open().map_err(|off| off.advice)?;
-        let counters = (Arc::new(AtomicU32::new(0)), Arc::new(AtomicU32::new(0)));
-        let (voice, length) = voice_for(speech, &counters.0, &counters.1)
-            .ok_or_else(|| "the speech engine's file could not be decoded".to_owned())?;
-        out.play(voice).map_err(|off| off.advice)?;
+    pub fn speak_and_wait(speech: &Speech) -> Result<String, PlayError> {
+        let no_output = |off: crate::sound::sink::Off| PlayError::NoOutput(off.advice);
+        let mut out = output::open().map_err(no_output)?;
+        let (voice, length) = voice_for(speech, &Mix::new()).ok_or(PlayError::UndecodableSpeech)?;
+        out.play(voice).map_err(no_output)?;
         std::thread::sleep(length + out.latency());
         out.drain(out.latency() + Duration::from_millis(300));
         Ok(out.describe())
@@ -247,17 +254,13 @@ mod playing {
             }
         }
 
-        fn counters() -> (Arc<AtomicU32>, Arc<AtomicU32>) {
-            (Arc::new(AtomicU32::new(0)), Arc::new(AtomicU32::new(0)))
-        }
-
         #[test]
         fn speech_is_levelled_under_the_bells_and_starts_after_a_moment() {
             let dir = tempfile::tempdir().unwrap();
             // Engines write speech close to full scale.
             let speech = speech_file(dir.path(), 0.99, 1.0);
-            let (hush, speeches) = counters();
-            let (voice, length) = voice_for(&speech, &hush, &speeches).unwrap();
+            let mix = Mix::new();
+            let (voice, length) = voice_for(&speech, &mix).unwrap();
             let samples: Vec<f32> = voice.collect();
             let lead = (SPEECH_AFTER.as_secs_f64() * 22_050.0) as usize;
             assert!(samples[..lead].iter().all(|s| *s == 0.0));
@@ -266,13 +269,15 @@ mod playing {
             let db = 20.0 * peak.log10();
             assert!((db - SPEECH_PEAK_DBFS).abs() < 0.1, "{db}");
             assert!(length >= Duration::from_millis(1240), "{length:?}");
-            // Starting moved the hush counter on: the bell fades.
-            assert_eq!(hush.load(Ordering::Relaxed), 1);
+            // The bell it follows is not hushed, only lowered while the
+            // words played, and back up once they ended.
+            assert_eq!(mix.hush.load(Ordering::Relaxed), 0);
+            assert_eq!(mix.ducking.load(Ordering::Relaxed), 0);
             let quiet = Speech {
                 volume: Volume::new(50),
                 ..speech
             };
-            let (voice, _) = voice_for(&quiet, &hush, &speeches).unwrap();
+            let (voice, _) = voice_for(&quiet, &mix).unwrap();
             let peak = voice.fold(0.0f32, |m, s| m.max(s.abs()));
             assert!((20.0 * peak.log10() - (SPEECH_PEAK_DBFS - 12.04)).abs() < 0.1);
         }
@@ -281,32 +286,46 @@ mod playing {
         fn a_newer_speech_stops_an_older_one_before_or_while_it_plays() {
             let dir = tempfile::tempdir().unwrap();
             let speech = speech_file(dir.path(), 0.5, 1.0);
-            let (hush, speeches) = counters();
-            let (old, _) = voice_for(&speech, &hush, &speeches).unwrap();
-            let (new, _) = voice_for(&speech, &hush, &speeches).unwrap();
+            let mix = Mix::new();
+            let (old, _) = voice_for(&speech, &mix).unwrap();
+            let (new, _) = voice_for(&speech, &mix).unwrap();
             // Asked for before the old one began: the old one never starts.
             assert_eq!(old.count(), 0);
-            let (mut playing, _) = voice_for(&speech, &hush, &speeches).unwrap();
+            let (mut playing, _) = voice_for(&speech, &mix).unwrap();
             let lead = (SPEECH_AFTER.as_secs_f64() * 22_050.0) as usize;
             assert_eq!(playing.by_ref().take(lead + 1000).count(), lead + 1000);
+            // The sounds under the words are lowered.
+            assert_eq!(mix.ducking.load(Ordering::Relaxed), 1);
             drop(new);
             // A newer prompt starts: the playing words fade out in 3 ms.
-            hush.fetch_add(1, Ordering::Relaxed);
-            let rest: Vec<f32> = playing.collect();
+            mix.hush.fetch_add(1, Ordering::Relaxed);
+            let rest: Vec<f32> = playing.by_ref().collect();
             assert!(rest.len() <= 67, "{}", rest.len());
+            assert_eq!(mix.ducking.load(Ordering::Relaxed), 0);
+            // Newer words begin: the words before fade out in 3 ms.
+            let (mut first, _) = voice_for(&speech, &mix).unwrap();
+            assert_eq!(first.by_ref().take(lead + 1000).count(), lead + 1000);
+            mix.talk.fetch_add(1, Ordering::Relaxed);
+            assert!(first.by_ref().count() <= 67);
+            // Dropped mid-word by the mixer: the sounds come back up.
+            let (mut dropped, _) = voice_for(&speech, &mix).unwrap();
+            assert_eq!(dropped.by_ref().take(lead + 10).count(), lead + 10);
+            assert_eq!(mix.ducking.load(Ordering::Relaxed), 1);
+            drop(dropped);
+            assert_eq!(mix.ducking.load(Ordering::Relaxed), 0);
         }
 
         #[test]
         fn silent_missing_and_oversized_files_are_not_played() {
             let dir = tempfile::tempdir().unwrap();
-            let (hush, speeches) = counters();
+            let mix = Mix::new();
             let silent = speech_file(dir.path(), 0.0, 0.5);
-            assert!(voice_for(&silent, &hush, &speeches).is_none());
+            assert!(voice_for(&silent, &mix).is_none());
             let gone = Speech {
                 wav: dir.path().join("gone.wav"),
                 volume: Volume::MAX,
             };
-            assert!(voice_for(&gone, &hush, &speeches).is_none());
+            assert!(voice_for(&gone, &mix).is_none());
             let big = dir.path().join("big.wav");
             std::fs::File::create(&big)
                 .unwrap()
@@ -316,7 +335,7 @@ mod playing {
                 wav: big,
                 volume: Volume::MAX,
             };
-            assert!(voice_for(&big, &hush, &speeches).is_none());
+            assert!(voice_for(&big, &mix).is_none());
         }
     }
 }

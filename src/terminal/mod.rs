@@ -15,6 +15,7 @@ use ratatui::layout::{Position, Size};
 
 mod lean;
 mod pen;
+pub mod title;
 
 pub use lean::Lean;
 
@@ -80,6 +81,7 @@ pub fn take() -> io::Result<()> {
 /// cooked mode. Safe to call any number of times; a terminal that went
 /// away is not an error.
 pub fn restore() {
+    title::restore();
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let mut out = io::stdout();
         // The backend leaves its colours set between frames: reset them, so

@@ -168,6 +168,19 @@ mod real_server {
         first_bell_is_prompt("PulseAudio, no preflight", &samples);
     }
 
+    /// Enter the moment the preflight shows, as a daily user does: the
+    /// output woken with the preflight may not be awake yet, so the
+    /// session waits for it (a moment at most) before its first step.
+    #[test]
+    #[ignore = "needs pulseaudio and pulseaudio-utils; .ci/run runs it"]
+    fn real_server_first_bell_after_an_instant_enter_is_as_prompt_as_the_next() {
+        let pulse = PrivatePulse::start();
+        for run in 1..=3 {
+            let samples = full_screen(&pulse, Some(Duration::ZERO), None);
+            first_bell_is_prompt(&format!("PulseAudio, Enter at once (run {run})"), &samples);
+        }
+    }
+
     #[test]
     #[ignore = "needs pipewire, pipewire-pulse, wireplumber, dbus and pulseaudio-utils; .ci/run runs it"]
     fn real_server_pipewire_first_bell_is_as_prompt_as_the_next() {
@@ -175,5 +188,7 @@ mod real_server {
         first_bell_is_prompt("PipeWire, --plain", &plain(&pulse));
         let samples = full_screen(&pulse, Some(Duration::from_secs(2)), None);
         first_bell_is_prompt("PipeWire, after 2 s of preflight", &samples);
+        let samples = full_screen(&pulse, Some(Duration::ZERO), None);
+        first_bell_is_prompt("PipeWire, Enter at once", &samples);
     }
 }

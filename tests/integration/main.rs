@@ -12,6 +12,7 @@ mod picker_today;
 mod pty;
 mod session_screen;
 mod sound;
+mod sound_server;
 mod support;
 mod today;
 mod tools;
