@@ -13,10 +13,13 @@ mod compose;
 mod event;
 mod events;
 mod full_screen;
+mod keys;
 mod plain;
 mod record;
 mod script;
 mod signals;
+#[cfg(unix)]
+mod tty;
 
 use std::collections::VecDeque;
 use std::io;
@@ -52,6 +55,8 @@ pub trait Renderer {
     fn reclaim(&mut self) -> io::Result<()> {
         Ok(())
     }
+    /// The terminal said what its background is: draw in its colours.
+    fn background(&mut self, _: crate::ui::theme::Background) {}
     /// Ctrl-Z: give the terminal back, stop until `fg`, take it again.
     fn suspend(&mut self) -> io::Result<()> {
         Ok(())
@@ -195,6 +200,13 @@ impl Driver<'_> {
                 inbox.push_back(Msg::Stop(Exit::HungUp));
                 continue;
             }
+            // The picker's first screen is up: now read every routine (the
+            // launch read only what that screen shows). Keys typed
+            // meanwhile wait in the terminal.
+            if app.library.partial {
+                inbox.push_back(Msg::Library(self.outside.source.discover()));
+                continue;
+            }
             if std::mem::take(&mut key) {
                 events.key_done(self.edit.take());
             }
@@ -227,6 +239,10 @@ impl Driver<'_> {
         match event {
             Event::Key(key) => Some(Msg::Key(key)),
             Event::Resize => Some(Msg::Resize),
+            Event::Background(background) => {
+                renderer.background(background);
+                None
+            }
             Event::InputGone => Some(Msg::Stop(Exit::HungUp)),
             Event::Reload => Some(Msg::RoutinesChanged),
             // Ctrl-Z in the editor stops the editor; knotless, waiting for
