@@ -38,6 +38,7 @@ class Session:
             os.environ["TERM"] = "xterm-256color"
             os.execv(argv[0], argv)
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
         self.pid, self.fd, self.answer = pid, fd, answer
         self.output = bytearray()
         self.answered = False
@@ -47,14 +48,16 @@ class Session:
     def pump(self, timeout):
         end = time.monotonic() + timeout
         while True:
-            left = end - time.monotonic()
-            if left <= 0 or self.exited is not None:
+            left = max(end - time.monotonic(), 0)
+            if self.exited is not None:
                 return
             r, _, _ = select.select([self.fd], [], [], left)
             if not r:
                 return
             try:
                 data = os.read(self.fd, 65536)
+            except BlockingIOError:
+                continue
             except OSError:
                 data = b""
             if not data:
@@ -87,20 +90,24 @@ class Session:
             data = data.encode()
         view = memoryview(data)
         while view:
-            _, w, _ = select.select([self.fd], [self.fd], [], 1)
+            _, w, _ = select.select([], [self.fd], [], 0.05)
             if w:
-                n = os.write(self.fd, view[:4096])
-                view = view[n:]
+                try:
+                    n = os.write(self.fd, view[:4096])
+                    view = view[n:]
+                except BlockingIOError:
+                    pass
             self.pump(0)
-            if self.exited is not None:
+            if self.exited is not None or os.waitpid(self.pid, os.WNOHANG) != (0, 0):
+                self.exited = self.exited or time.monotonic()
                 return
 
     def close(self):
         try:
             os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
             pass
-        os.waitpid(self.pid, 0)
         os.close(self.fd)
 
 
@@ -126,13 +133,15 @@ def many(home, n):
     return config
 
 
-def paste_then_ctrl_c(binary, env, where):
+def paste_then_ctrl_c(binary, env, where, paste=True):
     s = Session([binary] + (["run", "daily-back"] if where == "preflight" else []), env)
     s.wait_for("Stop if anything hurts" if where == "preflight" else "Routines")
     if where == "picker filter":
         s.send("/")
         s.pump(0.2)
-    s.send("x" * 3000)
+    if paste:
+        s.send("x" * 3000)
+        s.pump(0)
     sent = time.monotonic()
     s.send("\x03")
     exited = s.wait_exit(10)
@@ -140,8 +149,11 @@ def paste_then_ctrl_c(binary, env, where):
     return "did not exit in 10 s" if exited is None else f"{(exited - sent) * 1000:.0f} ms"
 
 
+THREE_STEPS = os.path.join(os.path.dirname(__file__), "..", "tests", "fixtures", "session", "three-steps.toml")
+
+
 def long_answer(binary, env, size):
-    s = Session([binary, "run", "daily-back"], env, answer=False)
+    s = Session([binary, "run", THREE_STEPS], env, answer=False)
     while ASKED not in s.output:
         s.pump(0.01)
     s.send(b"\x1b]11;rgb:" + b"q" * size + b"\x1b\\\x1b[?62;22c")
@@ -151,9 +163,9 @@ def long_answer(binary, env, size):
     else:
         s.send("\r")
         at = time.monotonic()
-        started = s.wait_for("Shoulder rolls", timeout=30)
+        started = s.wait_for("Shoulder rolls", timeout=25)
         if started is None:
-            seen = "the preflight stays: Enter did nothing within 30 s"
+            seen = "the preflight stays: Enter did nothing within 25 s"
         else:
             seen = f"the preflight, unchanged; Enter starts the session ({(started - at) * 1000:.0f} ms)"
     s.close()
@@ -178,6 +190,8 @@ def main():
             t = launch(binary, [], "Routines", env_n, args.runs)
             print(f"launch to first frame, picker with {n} user routines: {t:.1f} ms median (budget {budget})")
         for where in ["preflight", "picker filter"]:
+            alone = paste_then_ctrl_c(binary, env, where, paste=False)
+            print(f"Ctrl-C alone ({where}): exit {alone} after it")
             print(f"3,000-character paste then Ctrl-C ({where}): exit {paste_then_ctrl_c(binary, env, where)} after the Ctrl-C")
         for size, name in [(64 * 1024, "64 KB"), (1024 * 1024, "1 MB")]:
             print(f"a {name} background answer: {long_answer(binary, env, size)}")

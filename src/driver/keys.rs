@@ -278,7 +278,10 @@ fn csi_key(params: &[u8], last: u8) -> Option<KeyEvent> {
     let text = std::str::from_utf8(params).ok()?;
     let mut numbers = text.split(';').map(|n| n.parse::<u16>().ok());
     let first = numbers.next().flatten();
-    let modifiers = numbers.next().flatten().map_or(KeyModifiers::NONE, modifiers);
+    let modifiers = numbers
+        .next()
+        .flatten()
+        .map_or(KeyModifiers::NONE, modifiers);
     let code = match last {
         b'A' => KeyCode::Up,
         b'B' => KeyCode::Down,
@@ -340,10 +343,7 @@ mod tests {
     }
 
     fn keys(codes: &[KeyCode]) -> Vec<Input> {
-        codes
-            .iter()
-            .map(|&c| key(c, KeyModifiers::NONE))
-            .collect()
+        codes.iter().map(|&c| key(c, KeyModifiers::NONE)).collect()
     }
 
     #[test]

@@ -76,6 +76,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_window_size_change_is_a_resize() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let handle = listen(tx, true).unwrap();
+        signal_hook::low_level::raise(libc::SIGWINCH).unwrap();
+        let got = rx.recv_timeout(std::time::Duration::from_secs(10));
+        handle.close();
+        assert!(matches!(got, Ok(Event::Resize)), "{got:?}");
+    }
+
+    #[test]
     fn each_ending_signal_leaves_with_128_plus_its_number() {
         for &n in ENDING {
             assert_eq!(i32::from(exit_for(n).code()), 128 + n, "signal {n}");

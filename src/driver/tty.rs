@@ -34,6 +34,7 @@ pub struct Tty {
     queue: VecDeque<Input>,
     /// Keys dropped from the last paste that overflowed the queue.
     dropped: usize,
+    buf: Box<[u8]>,
 }
 
 impl Tty {
@@ -46,16 +47,14 @@ impl Tty {
         let fd = if unsafe { libc::isatty(stdin.as_raw_fd()) } == 1 {
             stdin.as_fd().try_clone_to_owned()?
         } else {
-            std::fs::File::options()
-                .read(true)
-                .open("/dev/tty")?
-                .into()
+            std::fs::File::options().read(true).open("/dev/tty")?.into()
         };
         Ok(Self {
             fd,
             decoder: Decoder::default(),
             queue: VecDeque::new(),
             dropped: 0,
+            buf: vec![0u8; 64 * 1024].into_boxed_slice(),
         })
     }
 
@@ -90,10 +89,10 @@ impl Tty {
     /// Read everything waiting (up to `DRAIN` bytes) without blocking.
     /// `false`: the input closed.
     fn drain(&mut self) -> io::Result<bool> {
-        let mut buf = vec![0u8; 64 * 1024];
         let mut total = 0;
         while total < DRAIN && self.readable(Some(Duration::ZERO))? {
             // SAFETY: reads into a buffer of the length given.
+            let buf = &mut self.buf;
             let n = unsafe { libc::read(self.fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
             if n < 0 {
                 let e = io::Error::last_os_error();
@@ -110,7 +109,7 @@ impl Tty {
             total += n;
             let (queue, dropped) = (&mut self.queue, &mut self.dropped);
             self.decoder
-                .feed(&buf[..n], &mut |i| push(queue, dropped, i));
+                .feed(&self.buf[..n], &mut |i| push(queue, dropped, i));
         }
         if self.dropped > 0 {
             tracing::info!("a paste too long to type: {} keys dropped", self.dropped);
@@ -145,11 +144,7 @@ impl Tty {
 }
 
 fn interrupt(input: &Input) -> bool {
-    *input
-        == Input::Key(KeyEvent::new(
-            KeyCode::Char('c'),
-            KeyModifiers::CONTROL,
-        ))
+    *input == Input::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))
 }
 
 /// Queue `input`: Ctrl-C goes before everything still waiting (which it

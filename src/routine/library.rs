@@ -278,7 +278,10 @@ mod tests {
         let first = Library::discover_first(Some(user.path()), &extras, 2);
         let mine = first.find("aa-mine").unwrap().routine.as_ref().unwrap();
         assert_eq!(mine.name, "Extra mine", "a later directory wins");
-        assert!(first.find("ab-broken").unwrap().routine.is_err(), "shown broken");
+        assert!(
+            first.find("ab-broken").unwrap().routine.is_err(),
+            "shown broken"
+        );
         let back = all.find("daily-back").unwrap().routine.as_ref().unwrap();
         assert_eq!(back.name, "User back");
     }

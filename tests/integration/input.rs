@@ -89,7 +89,10 @@ fn a_late_background_answer_recolours_the_screen_and_types_nothing() {
         assert!(Instant::now() < until, "never recoloured for white");
         thread::sleep(Duration::from_millis(10));
     }
-    assert!(pty.screen().contains("Stop if anything hurts"), "still the preflight");
+    assert!(
+        pty.screen().contains("Stop if anything hurts"),
+        "still the preflight"
+    );
     pty.send("q");
     assert_eq!(pty.finish(), 0);
 }
