@@ -19,6 +19,9 @@ impl App {
     /// The routines were read again: keep the highlighted one.
     pub(super) fn library_loaded(&mut self, library: Library) {
         let keep = self.picker.selected(&self.library).map(|e| e.id.clone());
+        // The rest of the launch's reading: the status stays as launch set
+        // it (the broken files are marked in the list).
+        let rest_of_launch = self.library.partial;
         self.library = library;
         let matching = self.picker.matching(&self.library);
         match keep.and_then(|id| matching.iter().position(|e| e.id == id)) {
@@ -30,6 +33,9 @@ impl App {
         }
         self.refresh_resumes();
         let broken = self.library.problems().count();
+        if rest_of_launch {
+            return;
+        }
         self.status = (broken > 0).then(|| {
             Status::Trouble(match broken {
                 1 => "1 routine file has problems: see the list".to_owned(),

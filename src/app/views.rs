@@ -75,8 +75,10 @@ fn picker_row(entry: &Entry, today: &Today) -> PickerRow {
     match &entry.routine {
         Ok(r) => PickerRow {
             label: escape_inline(&r.name).into_owned(),
+            // No copy of every routine on every frame: only a fitted one
+            // is made anew.
             length: clock(
-                Timeline::new(&as_chosen(&entry.id, r, today).unwrap_or_else(|| r.clone())).total,
+                Timeline::new(as_chosen(&entry.id, r, today).as_ref().unwrap_or(r)).total,
             ),
             broken: false,
             resumable: today.resumes.contains_key(&entry.id),

@@ -75,8 +75,13 @@ impl Env {
     }
 
     pub fn library(&self) -> Library {
+        self.library_first(usize::MAX)
+    }
+
+    /// The first `count` routines by id (see `Library::discover_first`).
+    pub fn library_first(&self, count: usize) -> Library {
         let user = self.paths.as_ref().map(Paths::user_routines);
-        Library::discover(user.as_deref(), &self.extra_dirs)
+        Library::discover_first(user.as_deref(), &self.extra_dirs, count)
             .with_transition(self.settings.session.transition)
     }
 
@@ -196,7 +201,12 @@ fn picker(env: &Env) -> Result<ExitCode> {
         extra_dirs: env.extra_dirs.clone(),
         transition: env.settings.session.transition,
     };
-    let mut app = App::picker(env.library()).with_options(options(env, false, false, 1.0));
+    // What the first screen shows is read first; the driver reads the
+    // rest once it is drawn.
+    let most = crate::terminal::MAX_HEIGHT;
+    let rows = crossterm::terminal::size().map_or(most, |(_, h)| h.min(most));
+    let first = env.library_first(usize::from(rows));
+    let mut app = App::picker(first).with_options(options(env, false, false, 1.0));
     app.status = env.settings_status();
     let mut sound = Player::start(sound_settings(env, false, None));
     let hooks = env.settings.hooks.clone();

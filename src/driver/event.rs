@@ -7,6 +7,9 @@ use crossterm::event::KeyEvent;
 #[derive(Debug)]
 pub enum Event {
     Key(KeyEvent),
+    /// The terminal said what its background is (it may answer at any time,
+    /// or never: the screen is drawn at once, and again in its colours).
+    Background(crate::ui::theme::Background),
     Resize,
     Signal(i32),
     /// The terminal's input closed: nobody is there any more.

@@ -1,5 +1,5 @@
-//! Where the driver's events come from: keys and resizes from the
-//! terminal, signals, changes to watched routine directories, and the
+//! Where the driver's events come from: keys and the terminal's answers
+//! (`tty.rs`), resizes, signals, changes to watched routine directories, and the
 //! editor closing. The real source reads them on threads of its own; a
 //! test's source (`Script`) hands them out at set instants of a fake clock.
 
@@ -8,6 +8,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::Duration;
 
+#[cfg(not(unix))]
 use crossterm::event;
 
 use super::event::Event;
@@ -85,40 +86,83 @@ impl Events for Terminal {
 /// have the terminal to itself, so the editor runs here, between reads.
 fn listen_for_input(tx: Sender<Event>) -> Sender<Ack> {
     let (acks, ack_rx) = mpsc::channel();
-    let spawned = thread::Builder::new().name("input".into()).spawn(move || {
-        loop {
-            let wake = match event::read() {
-                Ok(event::Event::Key(key)) => Event::Key(key),
-                Ok(event::Event::Resize(..)) => Event::Resize,
-                Ok(_) => continue,
-                Err(_) => Event::InputGone,
-            };
-            let (gone, key) = (
-                matches!(wake, Event::InputGone),
-                matches!(wake, Event::Key(_)),
-            );
-            if tx.send(wake).is_err() || gone {
-                return;
-            }
-            if key {
-                match ack_rx.recv() {
-                    Ok(Ack::Continue) => {}
-                    Ok(Ack::Edit(path)) => {
-                        let result = crate::editor::open(&path)
-                            .map_err(|e| crate::app::NotEdited::Editor(e.into()));
-                        if tx.send(Event::Edited(path, result)).is_err() {
-                            return;
-                        }
-                    }
-                    Err(_) => return,
-                }
-            }
-        }
-    });
+    let spawned = thread::Builder::new()
+        .name("input".into())
+        .spawn(move || read_input(&tx, &ack_rx));
     if let Err(e) = spawned {
         tracing::error!("cannot read keys: {e}");
     }
     acks
+}
+
+#[cfg(unix)]
+fn read_input(tx: &Sender<Event>, ack_rx: &Receiver<Ack>) {
+    use super::keys::Input;
+    let mut tty = match super::tty::Tty::open() {
+        Ok(tty) => tty,
+        Err(e) => {
+            tracing::error!("cannot read keys: {e}");
+            let _ = tx.send(Event::InputGone);
+            return;
+        }
+    };
+    loop {
+        let key = match tty.next() {
+            Ok(Some(Input::Key(key))) => key,
+            Ok(Some(Input::Background(bg))) => {
+                if tx.send(Event::Background(bg)).is_err() {
+                    return;
+                }
+                continue;
+            }
+            Ok(None) | Err(_) => {
+                let _ = tx.send(Event::InputGone);
+                return;
+            }
+        };
+        if tx.send(Event::Key(key)).is_err() || !after_key(tx, ack_rx) {
+            return;
+        }
+        // The editor may have had the terminal.
+        tty.reset();
+    }
+}
+
+/// crossterm's reader, where there is no Unix terminal to read directly.
+#[cfg(not(unix))]
+fn read_input(tx: &Sender<Event>, ack_rx: &Receiver<Ack>) {
+    loop {
+        let wake = match event::read() {
+            Ok(event::Event::Key(key)) => Event::Key(key),
+            Ok(event::Event::Resize(..)) => Event::Resize,
+            Ok(_) => continue,
+            Err(_) => Event::InputGone,
+        };
+        let (gone, key) = (
+            matches!(wake, Event::InputGone),
+            matches!(wake, Event::Key(_)),
+        );
+        if tx.send(wake).is_err() || gone {
+            return;
+        }
+        if key && !after_key(tx, ack_rx) {
+            return;
+        }
+    }
+}
+
+/// Wait for the loop to have handled a key, and open the editor if the key
+/// asked for it. `false`: the loop is gone.
+fn after_key(tx: &Sender<Event>, ack_rx: &Receiver<Ack>) -> bool {
+    match ack_rx.recv() {
+        Ok(Ack::Continue) => true,
+        Ok(Ack::Edit(path)) => {
+            let result =
+                crate::editor::open(&path).map_err(|e| crate::app::NotEdited::Editor(e.into()));
+            tx.send(Event::Edited(path, result)).is_ok()
+        }
+        Err(_) => false,
+    }
 }
 
 /// Watch the routine directories; a change to a `.toml` file wakes the

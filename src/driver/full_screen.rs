@@ -48,12 +48,16 @@ pub struct FullScreen<B: Backend> {
 }
 
 impl FullScreen<crate::terminal::Backend> {
-    /// Take over the real terminal, with colours for its background when
-    /// it says what that is. Before anything else reads the terminal.
+    /// Take over the real terminal, in colours for any background until it
+    /// says what its own is (`Renderer::background`): the first frame
+    /// never waits for a terminal that may not answer.
     pub fn enter(theme: Theme) -> io::Result<Self> {
         let terminal: Tui = terminal::enter()?;
         let theme = match theme.color {
-            true => theme.on(terminal::query_background()),
+            true => {
+                terminal::ask_background();
+                theme.on(None)
+            }
             false => theme,
         };
         Ok(Self {
@@ -274,6 +278,14 @@ impl<B: Backend> Renderer for FullScreen<B> {
 
     fn effect(&mut self, _: &App, _: &Effect, _: Instant) -> io::Result<()> {
         Ok(())
+    }
+
+    fn background(&mut self, background: ui::theme::Background) {
+        if self.theme.color {
+            self.theme = self.theme.on(Some(background));
+            // The next frame is a whole one, in the new colours.
+            self.last = None;
+        }
     }
 
     fn release(&mut self) {

@@ -13,10 +13,13 @@ mod compose;
 mod event;
 mod events;
 mod full_screen;
+mod keys;
 mod plain;
 mod record;
 mod script;
 mod signals;
+#[cfg(unix)]
+mod tty;
 
 use std::collections::VecDeque;
 use std::io;
@@ -57,6 +60,8 @@ pub trait Renderer {
     fn size(&self) -> Option<(u16, u16)> {
         None
     }
+    /// The terminal said what its background is: draw in its colours.
+    fn background(&mut self, _: crate::ui::theme::Background) {}
     /// Ctrl-Z: give the terminal back, stop until `fg`, take it again.
     fn suspend(&mut self) -> io::Result<()> {
         Ok(())
@@ -225,6 +230,13 @@ impl Driver<'_> {
                 inbox.push_back(Msg::Stop(Exit::HungUp));
                 continue;
             }
+            // The picker's first screen is up: now read every routine (the
+            // launch read only what that screen shows). Keys typed
+            // meanwhile wait in the terminal.
+            if app.library.partial {
+                inbox.push_back(Msg::Library(self.outside.source.discover()));
+                continue;
+            }
             if std::mem::take(&mut key) {
                 events.key_done(self.edit.take());
             }
@@ -266,6 +278,10 @@ impl Driver<'_> {
                 Some(Msg::Key(key))
             }
             Event::Resize => Some(Msg::Resize(renderer.size())),
+            Event::Background(background) => {
+                renderer.background(background);
+                None
+            }
             Event::InputGone => Some(Msg::Stop(Exit::HungUp)),
             Event::Reload => Some(Msg::RoutinesChanged),
             // Ctrl-Z in the editor stops the editor; knotless, waiting for

@@ -33,14 +33,15 @@ const ENDING: &[i32] = &[
 ];
 
 /// Forward signals to `tx` from a thread of their own. With `job_control`
-/// (the full screen), Ctrl-Z and `fg` come too.
+/// (the full screen), Ctrl-Z and `fg` come too, and a change of the
+/// window's size as `Event::Resize`.
 pub fn listen(
     tx: Sender<Event>,
     job_control: bool,
 ) -> std::io::Result<signal_hook::iterator::Handle> {
     let mut wanted = ENDING.to_vec();
     if job_control {
-        wanted.extend([SIGTSTP, SIGCONT]);
+        wanted.extend([SIGTSTP, SIGCONT, libc::SIGWINCH]);
     }
     let mut signals = Signals::new(wanted)?;
     let handle = signals.handle();
@@ -48,7 +49,11 @@ pub fn listen(
         .name("signals".into())
         .spawn(move || {
             for signal in signals.forever() {
-                if tx.send(Event::Signal(signal)).is_err() {
+                let event = match signal {
+                    libc::SIGWINCH => Event::Resize,
+                    n => Event::Signal(n),
+                };
+                if tx.send(event).is_err() {
                     return;
                 }
             }
@@ -69,6 +74,16 @@ pub fn exit_for(n: i32) -> Exit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_window_size_change_is_a_resize() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let handle = listen(tx, true).unwrap();
+        signal_hook::low_level::raise(libc::SIGWINCH).unwrap();
+        let got = rx.recv_timeout(std::time::Duration::from_secs(10));
+        handle.close();
+        assert!(matches!(got, Ok(Event::Resize)), "{got:?}");
+    }
 
     #[test]
     fn each_ending_signal_leaves_with_128_plus_its_number() {

@@ -56,7 +56,7 @@ fn a_two_hour_routine_runs_from_the_picker_to_the_history_without_waiting() {
             origin: Origin::BuiltIn,
             routine: Ok(routine),
         }],
-        dir_problems: vec![],
+        ..Library::default()
     };
     let home = tempfile::tempdir().unwrap();
     let history = home.path().join("history.jsonl");

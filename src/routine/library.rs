@@ -26,67 +26,81 @@ pub struct Library {
     pub entries: Vec<Entry>,
     /// Problems with a directory itself (for instance, unreadable).
     pub dir_problems: Vec<FileProblems>,
+    /// Only the first routines by id were read (`discover_first`): the
+    /// rest, and any problems in them, come with a whole reading.
+    pub partial: bool,
+}
+
+/// Where one routine comes from, before it is read.
+enum Source {
+    BuiltIn(&'static str),
+    File(PathBuf, Origin),
 }
 
 impl Library {
     /// Built-ins, then `user_dir` (which need not exist), then each extra
     /// directory (which must).
     pub fn discover(user_dir: Option<&Path>, extra_dirs: &[PathBuf]) -> Self {
-        let mut lib = Self::builtins();
-        if let Some(dir) = user_dir
-            && dir.exists()
-        {
-            lib.add_dir(dir, Origin::User);
+        Self::discover_first(user_dir, extra_dirs, usize::MAX)
+    }
+
+    /// As `discover`, reading only the first `count` routines by id (what
+    /// the picker's first screen shows): every directory is listed, but a
+    /// thousand files are not all parsed before anything is drawn. The
+    /// library is `partial` when some were left for a whole reading.
+    pub fn discover_first(user_dir: Option<&Path>, extra_dirs: &[PathBuf], count: usize) -> Self {
+        let mut plan: Vec<(String, Source)> = BUILTINS
+            .iter()
+            .map(|(id, text)| ((*id).to_owned(), Source::BuiltIn(text)))
+            .collect();
+        let mut dir_problems = Vec::new();
+        let user = user_dir
+            .filter(|d| d.exists())
+            .map(|d| (d, Origin::User as fn(PathBuf) -> Origin));
+        let extra = extra_dirs
+            .iter()
+            .map(|d| (d.as_path(), Origin::Extra as fn(PathBuf) -> Origin));
+        for (dir, origin) in user.into_iter().chain(extra) {
+            match routine_files(dir) {
+                Ok(files) => plan.extend(files.into_iter().map(|path| {
+                    let source = Source::File(path.clone(), origin(path.clone()));
+                    (id_of(&path), source)
+                })),
+                Err(problem) => dir_problems.push(FileProblems::new(
+                    dir.display().to_string(),
+                    None,
+                    vec![problem],
+                )),
+            }
         }
-        for dir in extra_dirs {
-            lib.add_dir(dir, Origin::Extra);
+        // Sorted by id, and a later source replaces an earlier one with
+        // the same id (the sort is stable: the last of equal ids wins).
+        plan.sort_by(|a, b| a.0.cmp(&b.0));
+        plan.reverse();
+        plan.dedup_by(|later, earlier| later.0 == earlier.0);
+        plan.reverse();
+        let partial = plan.len() > count;
+        let entries = plan
+            .into_iter()
+            .take(count)
+            .map(|(id, source)| read(id, source))
+            .collect();
+        Self {
+            entries,
+            dir_problems,
+            partial,
         }
-        lib
     }
 
     pub fn builtins() -> Self {
         let entries = BUILTINS
             .iter()
-            .map(|(id, text)| Entry {
-                id: (*id).to_owned(),
-                origin: Origin::BuiltIn,
-                routine: parse_routine(id, &file_name(id), text),
-            })
+            .map(|(id, text)| read((*id).to_owned(), Source::BuiltIn(text)))
             .collect();
         Self {
             entries,
             dir_problems: Vec::new(),
-        }
-    }
-
-    /// Add every `*.toml` file in `dir`, replacing routines with the same id.
-    pub fn add_dir(&mut self, dir: &Path, origin: fn(PathBuf) -> Origin) {
-        match routine_files(dir) {
-            Ok(files) => {
-                for path in files {
-                    self.add_file(&path, origin(path.clone()));
-                }
-            }
-            Err(problem) => self.dir_problems.push(FileProblems::new(
-                dir.display().to_string(),
-                None,
-                vec![problem],
-            )),
-        }
-    }
-
-    pub fn add_file(&mut self, path: &Path, origin: Origin) {
-        let entry = Entry {
-            id: id_of(path),
-            origin,
-            routine: load_file(path),
-        };
-        match self
-            .entries
-            .binary_search_by(|e| e.id.as_str().cmp(&entry.id))
-        {
-            Ok(i) => self.entries[i] = entry,
-            Err(i) => self.entries.insert(i, entry),
+            partial: false,
         }
     }
 
@@ -146,6 +160,22 @@ impl Library {
         self.dir_problems
             .iter()
             .chain(self.entries.iter().filter_map(|e| e.routine.as_ref().err()))
+    }
+}
+
+/// Read one routine from where it comes from.
+fn read(id: String, source: Source) -> Entry {
+    match source {
+        Source::BuiltIn(text) => Entry {
+            routine: parse_routine(&id, &file_name(&id), text),
+            id,
+            origin: Origin::BuiltIn,
+        },
+        Source::File(path, origin) => Entry {
+            routine: load_file(&path),
+            id,
+            origin,
+        },
     }
 }
 
@@ -224,6 +254,36 @@ mod tests {
             let one = Library::find_one(Some(user.path()), &extras, id);
             assert_eq!(one.as_ref(), all.find(id), "{id}");
         }
+    }
+
+    #[test]
+    fn reading_the_first_routines_agrees_with_reading_all() {
+        let user = tempfile::tempdir().unwrap();
+        let extra = tempfile::tempdir().unwrap();
+        let routine = |name: &str| {
+            format!("name = \"{name}\"\n[[steps]]\nkind = \"rest\"\ntitle = \"R\"\nduration = 5\n")
+        };
+        fs::write(user.path().join("aa-mine.toml"), routine("Mine")).unwrap();
+        fs::write(user.path().join("ab-broken.toml"), "name = \n").unwrap();
+        fs::write(user.path().join("daily-back.toml"), routine("User back")).unwrap();
+        fs::write(extra.path().join("aa-mine.toml"), routine("Extra mine")).unwrap();
+        let extras = [extra.path().to_path_buf()];
+        let all = Library::discover(Some(user.path()), &extras);
+        assert!(!all.partial);
+        for count in [0, 1, 2, 5, all.entries.len()] {
+            let first = Library::discover_first(Some(user.path()), &extras, count);
+            assert_eq!(first.entries[..], all.entries[..count], "first {count}");
+            assert_eq!(first.partial, count < all.entries.len());
+        }
+        let first = Library::discover_first(Some(user.path()), &extras, 2);
+        let mine = first.find("aa-mine").unwrap().routine.as_ref().unwrap();
+        assert_eq!(mine.name, "Extra mine", "a later directory wins");
+        assert!(
+            first.find("ab-broken").unwrap().routine.is_err(),
+            "shown broken"
+        );
+        let back = all.find("daily-back").unwrap().routine.as_ref().unwrap();
+        assert_eq!(back.name, "User back");
     }
 
     #[test]

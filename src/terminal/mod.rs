@@ -5,7 +5,6 @@
 use std::io::{self, BufWriter, Write};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
 
 use crossterm::style::{Attribute, ResetColor, SetAttribute};
 use crossterm::{cursor, execute, terminal};
@@ -15,9 +14,11 @@ use ratatui::layout::{Position, Size};
 
 mod lean;
 mod pen;
+mod query;
 pub mod title;
 
 pub use lean::Lean;
+pub use query::{ask_background, parse_background};
 
 pub type Backend = Lean<BufWriter<Out>>;
 
@@ -95,96 +96,6 @@ pub fn restore() {
         );
         let _ = terminal::disable_raw_mode();
         let _ = out.flush();
-    }
-}
-
-/// How long to wait for the terminal to say what its background is.
-/// Terminals answer in a few milliseconds, and every one answers the
-/// device-attributes request that ends the wait; only one that answers
-/// nothing costs this, once, at start. Long enough for a slow ssh link: an
-/// answer that came after the wait would be read as keys.
-const QUERY_LIMIT: Duration = Duration::from_secs(1);
-
-/// Ask the terminal for its background colour (OSC 11), in raw mode and
-/// before anything else reads its input. The query is followed by a
-/// device-attributes request that every terminal answers, so a terminal
-/// that does not know OSC 11 is not waited for. `None`: no answer.
-#[cfg(unix)]
-pub fn query_background() -> Option<crate::ui::theme::Background> {
-    let mut out = io::stdout();
-    out.write_all(b"\x1b]11;?\x1b\\\x1b[c").ok()?;
-    out.flush().ok()?;
-    let answer = read_answer(QUERY_LIMIT);
-    parse_background(&answer)
-}
-
-#[cfg(not(unix))]
-pub fn query_background() -> Option<crate::ui::theme::Background> {
-    None
-}
-
-/// What the terminal sends back, up to the end of its device attributes
-/// (`ESC [ ? ... c`) or until `limit`.
-#[cfg(unix)]
-fn read_answer(limit: Duration) -> Vec<u8> {
-    let until = Instant::now() + limit;
-    let mut got = Vec::new();
-    let mut buf = [0u8; 256];
-    while got.len() < 4096 {
-        let left = until.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            break;
-        }
-        let mut fd = libc::pollfd {
-            fd: libc::STDIN_FILENO,
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        let ms = i32::try_from(left.as_millis()).unwrap_or(i32::MAX).max(1);
-        // SAFETY: one valid pollfd for the duration of the call.
-        if unsafe { libc::poll(&mut fd, 1, ms) } <= 0 {
-            break;
-        }
-        // SAFETY: reads into a buffer of the length given.
-        let n = unsafe { libc::read(libc::STDIN_FILENO, buf.as_mut_ptr().cast(), buf.len()) };
-        if n <= 0 {
-            break;
-        }
-        got.extend_from_slice(&buf[..n as usize]);
-        if device_attributes_end(&got) {
-            break;
-        }
-    }
-    got
-}
-
-/// Whether `got` holds the end of a device-attributes answer.
-fn device_attributes_end(got: &[u8]) -> bool {
-    got.windows(3)
-        .position(|w| w == b"\x1b[?")
-        .is_some_and(|at| got[at..].contains(&b'c'))
-}
-
-/// The background from an OSC 11 answer: `ESC ] 11 ; rgb:RRRR/GGGG/BBBB`
-/// (one to four hex digits a channel), ended by BEL or ESC \.
-pub fn parse_background(answer: &[u8]) -> Option<crate::ui::theme::Background> {
-    let text = String::from_utf8_lossy(answer);
-    let at = text.find("]11;rgb:")?;
-    let rest = &text[at + "]11;rgb:".len()..];
-    let end = rest.find(['\x07', '\x1b']).unwrap_or(rest.len());
-    let channels: Vec<f64> = rest[..end]
-        .split('/')
-        .map(|h| {
-            let value = u32::from_str_radix(h, 16).ok()?;
-            let max = 16u32.checked_pow(u32::try_from(h.len()).ok()?)? - 1;
-            (1..=4)
-                .contains(&h.len())
-                .then(|| f64::from(value) / f64::from(max))
-        })
-        .collect::<Option<_>>()?;
-    match channels[..] {
-        [r, g, b] => Some(crate::ui::theme::Background::of_rgb(r, g, b)),
-        _ => None,
     }
 }
 
@@ -271,23 +182,6 @@ mod tests {
     use ratatui::backend::{Backend as _, TestBackend};
 
     use super::*;
-
-    #[test]
-    fn the_background_is_read_from_the_terminals_answer() {
-        use crate::ui::theme::Background;
-        let white = b"\x1b]11;rgb:ffff/ffff/ffff\x1b\\\x1b[?62;22c";
-        assert_eq!(parse_background(white), Some(Background::Light));
-        let dark = b"\x1b]11;rgb:1e1e/1e1e/2e2e\x07\x1b[?1;2c";
-        assert_eq!(parse_background(dark), Some(Background::Dark));
-        assert_eq!(
-            parse_background(b"\x1b]11;rgb:f/f/f\x07"),
-            Some(Background::Light)
-        );
-        assert_eq!(parse_background(b"\x1b[?1;2c"), None, "no OSC 11 answer");
-        assert_eq!(parse_background(b"\x1b]11;rgb:zz/0/0\x07"), None);
-        assert!(device_attributes_end(b"\x1b[?62;22c"));
-        assert!(!device_attributes_end(b"\x1b]11;rgb:0/0/0\x07"));
-    }
 
     #[test]
     fn a_huge_window_is_drawn_at_the_capped_size() {
