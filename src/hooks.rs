@@ -123,14 +123,27 @@ pub fn environment(
 #[derive(Debug)]
 pub struct Running {
     waiter: JoinHandle<io::Result<ExitStatus>>,
+    leader: u32,
 }
 
 impl Running {
-    /// Wait for the hook to end: for tests, and for a caller that wants to.
+    /// Wait for the hook to end, and (for a moment) for its output to
+    /// reach the log: for tests, and for a caller that wants to.
     pub fn wait(self) -> io::Result<ExitStatus> {
-        self.waiter
+        let status = self
+            .waiter
             .join()
-            .unwrap_or_else(|_| Err(io::Error::other("the hook's waiter panicked")))
+            .unwrap_or_else(|_| Err(io::Error::other("the hook's waiter panicked")));
+        let until = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < until
+            && STARTED.lock().is_ok_and(|s| {
+                s.iter()
+                    .any(|h| h.leader == self.leader && !h.output.is_finished())
+            })
+        {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        status
     }
 }
 
@@ -180,8 +193,9 @@ fn spawn(command: &str, env: &[(&'static str, String)], log_file: &Path) -> io::
             .name("hook output".into())
             .spawn(move || copy_capped(output, &log_file, &command, OUTPUT_CAP))?
     };
+    let leader = child.id();
     remember(Started {
-        leader: child.id(),
+        leader,
         output: copier,
     });
     let waiter = std::thread::Builder::new()
@@ -196,7 +210,7 @@ fn spawn(command: &str, env: &[(&'static str, String)], log_file: &Path) -> io::
             }
             Ok(status)
         })?;
-    Ok(Running { waiter })
+    Ok(Running { waiter, leader })
 }
 
 /// Copy the hook's output into the log until its end, the first `cap`
@@ -467,6 +481,34 @@ mod tests {
         assert!(text.contains("out desk-break finished 754\n"), "{text}");
         assert!(text.contains("err\n"), "{text}");
         assert!(!text.contains("TERMINAL"), "{text}");
+    }
+
+    #[test]
+    fn a_chatty_hook_leaves_its_cap_in_the_log_and_the_count_of_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("knotless.log");
+        // 50 MB, as the chatty hook of issue 22 wrote per run.
+        let output = io::repeat(b'x').take(50_000_000);
+        copy_capped(output, &log, "yes", OUTPUT_CAP);
+        let text = std::fs::read_to_string(&log).unwrap();
+        assert!(
+            text.len() < OUTPUT_CAP as usize + 200,
+            "{} bytes",
+            text.len()
+        );
+        assert!(text.starts_with(&"x".repeat(OUTPUT_CAP as usize)));
+        let dropped = 50_000_000 - OUTPUT_CAP;
+        assert!(
+            text.ends_with(&format!(
+                "knotless: the hook `yes` wrote {dropped} more bytes, dropped (the log keeps 64 KiB of a hook's output per run)\n"
+            )),
+            "{}",
+            &text[OUTPUT_CAP as usize..]
+        );
+        // A quiet hook adds no line of its own, and makes no log.
+        let quiet = dir.path().join("quiet.log");
+        copy_capped(io::empty(), &quiet, "true", OUTPUT_CAP);
+        assert!(!quiet.exists());
     }
 
     #[cfg(unix)]

@@ -49,14 +49,13 @@ fn stopped_session(routine: &Routine, env: &Env) -> Result<ResumePoint> {
         Some(file) => history::load(&file)?.records,
         None => Vec::new(),
     };
-    history::resume_check(&records, routine, &Zoned::now()).map_err(|why| {
-        let then = match why {
-            NoResume::Nothing => "",
-            NoResume::Edited => " again",
-        };
-        anyhow::anyhow!(
-            "cannot continue `{id}`: {why}; `knotless run {id}` starts it{then} from the beginning"
-        )
+    history::resume_check(&records, routine, &Zoned::now()).map_err(|why| match why {
+        NoResume::Nothing => anyhow::anyhow!(
+            "no stopped session of `{id}` to continue from the last 12 hours: `knotless run {id}` starts it from the beginning"
+        ),
+        NoResume::Edited => anyhow::anyhow!(
+            "cannot continue `{id}`: {why}; `knotless run {id}` starts it again from the beginning"
+        ),
     })
 }
 

@@ -31,8 +31,8 @@ use super::store::{self, Loaded, READ_PER_FILE, Warning};
 pub const MAX_FILES: usize = 256;
 /// Directory entries looked at, at most, when listing the history files.
 const MAX_ENTRIES: usize = 10_000;
-/// Bytes read from all the files together (this machine's own file may
-/// add its share past it): `status` stays within its 50 MB.
+/// Bytes read from all the files together, this machine's own included
+/// (read first, so it is never starved): `status` stays within its 50 MB.
 pub const READ_IN_ALL: u64 = 8 * 1024 * 1024;
 /// A session that begins more than this after now is set aside: its
 /// machine's clock was wrong, and it would stay "the last session" and
@@ -130,7 +130,14 @@ fn listing(dir: &Path, own: &Path) -> io::Result<Listing> {
     }
     let entries = match fs::read_dir(dir) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(listing),
-        other => other?,
+        Err(e) => {
+            let why = crate::io_words::in_words(&e);
+            return Err(io::Error::new(
+                e.kind(),
+                format!("{}: {why}", dir.display()),
+            ));
+        }
+        Ok(entries) => entries,
     };
     let mut others: Vec<(SystemTime, PathBuf)> = Vec::new();
     for entry in entries.filter_map(Result::ok).take(MAX_ENTRIES) {
@@ -402,13 +409,181 @@ mod tests {
         let loaded = load(&own).unwrap();
         assert_eq!(loaded.records.len(), 1);
         assert_eq!(loaded.warnings.len(), 1);
+        assert_eq!(
+            loaded.warnings[0].file.as_deref(),
+            Some("history-desk.jsonl")
+        );
         assert!(
             loaded.warnings[0]
-                .problem
-                .starts_with("in history-desk.jsonl: "),
+                .to_string()
+                .starts_with("line 1 of history-desk.jsonl was skipped: it is incomplete"),
             "{:?}",
             loaded.warnings
         );
+    }
+
+    fn line(started: &str, routine: &str) -> String {
+        serde_json::to_string(&record(started, routine)).unwrap() + "\n"
+    }
+
+    fn now_ts() -> Timestamp {
+        now().timestamp()
+    }
+
+    #[test]
+    fn a_big_file_is_read_from_its_newest_end_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir.path().join("history-laptop.jsonl");
+        // Years of sessions from another machine, far past what is read,
+        // with this week's at the end.
+        // Each a session of its own (alike lines would count once).
+        let old = |i: usize| line("2001-01-01T07:30:00+01:00", &format!("o{i:07}"));
+        let one = old(0).len();
+        let mut text: String = (0..2 * READ_PER_FILE as usize / one).map(old).collect();
+        text.push_str(&line("2026-03-12T07:30:00+01:00", "new"));
+        let big = dir.path().join("history-desk.jsonl");
+        fs::write(&big, &text).unwrap();
+        let merged = load_dir_at(dir.path(), &own, now_ts()).unwrap();
+        assert_eq!(merged.records.last().unwrap().routine_id, "new");
+        let read = merged.records.len() * one;
+        assert!(read as u64 <= READ_PER_FILE, "{read}");
+        assert!(read as u64 > READ_PER_FILE - 2 * one as u64, "{read}");
+        assert_eq!(merged.skipped, 0, "the line cut in two is not blamed");
+        assert!(
+            matches!(&merged.notes[..], [Note::OnlyNewest { size, .. }] if *size == text.len() as u64),
+            "{:?}",
+            merged.notes
+        );
+    }
+
+    #[test]
+    fn garbage_is_counted_past_the_first_few_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir.path().join("history-laptop.jsonl");
+        fs::write(dir.path().join("history-desk.jsonl"), "x\n".repeat(100_000)).unwrap();
+        let merged = load_dir_at(dir.path(), &own, now_ts()).unwrap();
+        assert_eq!(merged.warnings.len(), store::WARNINGS_PER_FILE);
+        assert_eq!(merged.skipped, 100_000);
+        assert!(
+            merged.notes.contains(&Note::MoreSkipped {
+                file: dir.path().join("history-desk.jsonl"),
+                more: 100_000 - store::WARNINGS_PER_FILE
+            }),
+            "{:?}",
+            merged.notes
+        );
+    }
+
+    #[test]
+    fn this_machine_s_file_is_read_whatever_the_number_of_others() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..MAX_FILES + 20 {
+            fs::write(
+                dir.path().join(format!("history-a{i:04}.jsonl")),
+                line("2020-01-01T07:30:00+01:00", &format!("m{i}")),
+            )
+            .unwrap();
+        }
+        // Named last of all, and older than every other file.
+        let own = dir.path().join("history-zz.jsonl");
+        fs::write(&own, line("2026-03-12T07:30:00+01:00", "mine")).unwrap();
+        let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1);
+        fs::File::options()
+            .append(true)
+            .open(&own)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let merged = load_dir_at(dir.path(), &own, now_ts()).unwrap();
+        assert_eq!(merged.files[0], own);
+        assert_eq!(merged.files.len(), MAX_FILES);
+        assert!(merged.records.iter().any(|r| r.routine_id == "mine"));
+        assert!(
+            merged.notes.contains(&Note::FilesLeft { count: 21 }),
+            "{:?}",
+            merged.notes
+        );
+    }
+
+    #[test]
+    fn the_reading_budget_is_shared_but_never_starves_this_machine() {
+        let dir = tempfile::tempdir().unwrap();
+        let one = line("2020-01-01T07:30:00+01:00", "other");
+        let big = one.repeat(READ_PER_FILE as usize / one.len() + 10);
+        for name in ["a", "b", "c"] {
+            fs::write(dir.path().join(format!("history-{name}.jsonl")), &big).unwrap();
+        }
+        let own = dir.path().join("history-laptop.jsonl");
+        fs::write(&own, &big).unwrap();
+        let merged = load_dir_at(dir.path(), &own, now_ts()).unwrap();
+        assert_eq!(merged.files[0], own);
+        // Its own 4 MiB, then 4 MiB of the others: one of the three.
+        assert_eq!(merged.files.len(), 2, "{:?}", merged.files);
+        assert!(merged.notes.contains(&Note::FilesLeft { count: 2 }));
+    }
+
+    #[test]
+    fn sessions_in_the_future_are_set_aside_with_one_note() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir.path().join("history-laptop.jsonl");
+        fs::write(&own, line("2026-03-12T07:30:00+01:00", "today")).unwrap();
+        let mut far = String::new();
+        for _ in 0..20 {
+            far.push_str(&line("9999-12-30T07:30:00+00:00", "far"));
+        }
+        // Tomorrow morning on a clock a few hours fast: still read.
+        far.push_str(&line("2026-03-13T08:00:00+01:00", "soon"));
+        fs::write(dir.path().join("history-desk.jsonl"), far).unwrap();
+        let merged = load_dir_at(dir.path(), &own, now_ts()).unwrap();
+        let ids: Vec<&str> = merged
+            .records
+            .iter()
+            .map(|r| r.routine_id.as_str())
+            .collect();
+        assert_eq!(ids, ["today", "soon"]);
+        assert!(
+            matches!(&merged.notes[..], [Note::Future { count: 20, latest, .. }] if latest == "9999-12-30"),
+            "{:?}",
+            merged.notes
+        );
+        let stats = Stats::compute(&merged.records, &now());
+        assert_eq!(stats.last.unwrap().routine_id, "soon");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_named_like_a_history_is_named_and_never_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir.path().join("history-laptop.jsonl");
+        let fifo = dir.path().join("history-desk.jsonl");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let merged = load_dir_at(dir.path(), &own, now_ts()).unwrap();
+        assert_eq!(merged.notes, vec![Note::NotRegular { file: fifo }]);
+    }
+
+    #[test]
+    fn sessions_alike_but_for_their_ids_count_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir.path().join("history-laptop.jsonl");
+        let mut text = String::new();
+        for i in 0..20 {
+            let mut r = record("2026-03-12T07:30:00+01:00", "same");
+            r.session_id = Some(format!("{i:016x}"));
+            text.push_str(&(serde_json::to_string(&r).unwrap() + "\n"));
+        }
+        // Lines from before ids, alike in every field: one session.
+        text.push_str(&line("2026-03-11T07:30:00+01:00", "old").repeat(3));
+        fs::write(&own, &text).unwrap();
+        // A sync tool's copy of the whole file counts nothing twice.
+        fs::write(
+            dir.path().join("history-laptop.sync-conflict-1.jsonl"),
+            &text,
+        )
+        .unwrap();
+        let merged = load_dir_at(dir.path(), &own, now_ts()).unwrap();
+        assert_eq!(merged.records.len(), 21);
     }
 
     #[test]

@@ -245,6 +245,29 @@ mod tests {
     }
 
     #[test]
+    fn a_routine_edited_with_as_many_steps_is_not_continued_in_silence() {
+        let at = now("2026-03-10T09:00:00+01:00");
+        let fingerprint = crate::history::steps_fingerprint(&daily());
+        let stopped = line(
+            "2026-03-10T07:30:00+01:00",
+            "stopped",
+            &format!(r#","stopped_at_step":5,"steps_fingerprint":"{fingerprint}""#),
+        );
+        let records = [stopped];
+        assert_eq!(resume_check(&records, &daily(), &at).unwrap().step, 5);
+        // Its sixth step is now another one; as many steps as before.
+        let mut edited = daily();
+        edited.steps.swap(5, 6);
+        assert_eq!(resume_check(&records, &edited, &at), Err(NoResume::Edited));
+        assert!(resume_point(&records, &edited, &at).is_none());
+        // Lengths are not content: a fitted run continues.
+        let fitted = crate::fit::fit(&daily(), 8).unwrap();
+        assert!(resume_check(&records, &fitted, &at).is_ok());
+        // Nothing stopped: the plain reason.
+        assert_eq!(resume_check(&[], &daily(), &at), Err(NoResume::Nothing));
+    }
+
+    #[test]
     fn a_routine_finished_across_parts_on_one_day_finishes_it() {
         let first = line(
             "2026-03-10T07:30:00+01:00",
