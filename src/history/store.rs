@@ -324,10 +324,21 @@ fn read_line(line: &[u8]) -> Result<Record, LineProblem> {
             }
             match serde_json::from_slice::<Version>(line) {
                 Ok(Version { v }) if v != super::FORMAT => Err(LineProblem::version(v)),
-                _ => Err(LineProblem::NotARecord(e.to_string())),
+                _ => Err(LineProblem::NotARecord(shortened(e.to_string()))),
             }
         }
     }
+}
+
+/// What serde says about a line quotes the line's values, however long:
+/// a few words are enough to find it.
+fn shortened(mut said: String) -> String {
+    const MOST: usize = 160;
+    if let Some((at, _)) = said.char_indices().nth(MOST) {
+        said.truncate(at);
+        said.push('…');
+    }
+    said
 }
 
 /// True when the file is not empty and its last byte is not a newline.
@@ -574,6 +585,15 @@ mod tests {
             "{:?}",
             loaded.warnings
         );
+    }
+
+    #[test]
+    fn a_long_value_is_not_quoted_whole() {
+        let line = format!("{{\"v\":1,\"started\":\"{}\"}}", "9".repeat(100_000));
+        let loaded = parse(line.as_bytes());
+        let said = loaded.warnings[0].to_string();
+        assert!(said.len() < 300, "{said}");
+        assert!(said.ends_with('…'), "{said}");
     }
 
     #[test]
