@@ -284,10 +284,11 @@ fn parse_from(bytes: &[u8], line: Option<usize>, byte: u64) -> Loaded {
         // Past the listed warnings a bad line's reason is not needed: the
         // cheap test first, since a hostile file may be millions of them.
         let listing = loaded.warnings.len() < WARNINGS_PER_FILE;
-        let read = if !listing && !(trimmed.starts_with(b"{") && trimmed.ends_with(b"}")) {
-            Err(None)
-        } else {
+        let object = trimmed.starts_with(b"{") && trimmed.ends_with(b"}");
+        let read = if listing || object {
             read_line(trimmed).map_err(Some)
+        } else {
+            Err(None)
         };
         match read {
             Ok(record) => loaded.records.push(record),
