@@ -261,7 +261,7 @@ mod tests {
         assert_eq!(resume_check(&records, &edited, &at), Err(NoResume::Edited));
         assert!(resume_point(&records, &edited, &at).is_none());
         // Lengths are not content: a fitted run continues.
-        let fitted = crate::fit::fit(&daily(), 8).unwrap();
+        let fitted = crate::fit::fit(&daily(), 10).unwrap();
         assert!(resume_check(&records, &fitted, &at).is_ok());
         // Nothing stopped: the plain reason.
         assert_eq!(resume_check(&[], &daily(), &at), Err(NoResume::Nothing));

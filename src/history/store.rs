@@ -222,22 +222,22 @@ pub(super) fn read(path: &Path, at_most: u64, patience: Duration) -> io::Result<
     lock(&file, Lock::Shared, patience)?;
     let size = file.metadata()?.len();
     let from = size.saturating_sub(at_most);
-    let mut bytes = Vec::with_capacity((size - from).min(at_most) as usize);
-    if from > 0 {
-        file.seek(SeekFrom::Start(from))?;
-    }
+    // One byte before the part read, to tell whether it starts a line.
+    let before = u64::from(from > 0);
+    let mut bytes = Vec::with_capacity((size - from + before) as usize);
+    file.seek(SeekFrom::Start(from - before))?;
     // `take`: the file may have grown since its size was asked.
-    file.take(at_most).read_to_end(&mut bytes)?;
+    file.take(at_most + before).read_to_end(&mut bytes)?;
     let mut loaded = if from == 0 {
         parse(&bytes)
     } else {
-        // Cut in the middle of a line: it starts after the first newline
-        // (the line cut is an older one, and is left out unremarked).
+        // The part read starts after the first newline: a line cut in two
+        // is an older one, and is left out unremarked.
         let start = bytes
             .iter()
             .position(|&b| b == b'\n')
             .map_or(bytes.len(), |i| i + 1);
-        let mut loaded = parse_from(&bytes[start..], None, from + start as u64);
+        let mut loaded = parse_from(&bytes[start..], None, from - before + start as u64);
         loaded.notes.push(Note::OnlyNewest {
             file: path.to_path_buf(),
             read: size - from,
@@ -589,12 +589,33 @@ mod tests {
     }
 
     #[test]
+    fn a_part_read_from_the_end_names_lines_by_their_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history-x.jsonl");
+        let good = serde_json::to_string(&record(5)).unwrap() + "\n";
+        let text = format!("{}garbage\n{good}", good.repeat(10));
+        fs::write(&path, &text).unwrap();
+        // Exactly the last two lines and the newline before them: the
+        // line before is whole but not read, and none is blamed.
+        let part = ("garbage\n".len() + good.len()) as u64;
+        let loaded = read(&path, part, Duration::ZERO).unwrap();
+        assert_eq!(loaded.records.len(), 1);
+        assert_eq!(loaded.warnings.len(), 1);
+        let w = &loaded.warnings[0];
+        assert_eq!((w.line, w.byte), (None, text.find("garbage").unwrap() as u64));
+        assert!(w.to_string().starts_with("the line at byte "), "{w}");
+        // One byte less: "garbage" is cut, so it is not read at all.
+        let loaded = read(&path, part - 1, Duration::ZERO).unwrap();
+        assert_eq!((loaded.records.len(), loaded.skipped), (1, 0));
+    }
+
+    #[test]
     fn a_long_value_is_not_quoted_whole() {
         let line = format!("{{\"v\":1,\"started\":\"{}\"}}", "9".repeat(100_000));
         let loaded = parse(line.as_bytes());
         let said = loaded.warnings[0].to_string();
         assert!(said.len() < 300, "{said}");
-        assert!(said.ends_with('…'), "{said}");
+        assert!(said.contains('…'), "{said}");
     }
 
     #[test]
