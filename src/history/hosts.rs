@@ -130,13 +130,8 @@ fn listing(dir: &Path, own: &Path) -> io::Result<Listing> {
     }
     let entries = match fs::read_dir(dir) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(listing),
-        Err(e) => {
-            let why = crate::io_words::in_words(&e);
-            return Err(io::Error::new(
-                e.kind(),
-                format!("{}: {why}", dir.display()),
-            ));
-        }
+        // Callers name the directory.
+        Err(e) => return Err(io::Error::new(e.kind(), crate::io_words::in_words(&e))),
         Ok(entries) => entries,
     };
     let mut others: Vec<(SystemTime, PathBuf)> = Vec::new();

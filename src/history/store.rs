@@ -602,7 +602,10 @@ mod tests {
         assert_eq!(loaded.records.len(), 1);
         assert_eq!(loaded.warnings.len(), 1);
         let w = &loaded.warnings[0];
-        assert_eq!((w.line, w.byte), (None, text.find("garbage").unwrap() as u64));
+        assert_eq!(
+            (w.line, w.byte),
+            (None, text.find("garbage").unwrap() as u64)
+        );
         assert!(w.to_string().starts_with("the line at byte "), "{w}");
         // One byte less: "garbage" is cut, so it is not read at all.
         let loaded = read(&path, part - 1, Duration::ZERO).unwrap();
