@@ -70,15 +70,17 @@ measure() { # case command...
   local out="$work/out" err="$work/err"
   KNOTLESS_CONFIG_DIR="$d/config" KNOTLESS_DATA_DIR="$d/data" KNOTLESS_STATE_DIR="$d/state" \
     KNOTLESS_CACHE_DIR="$d/cache" /usr/bin/time -v -o "$work/time" timeout 120 "$bin" "$@" >"$out" 2>"$err" || true
-  local wall rss
+  local wall rss cpu
   wall="$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time")"
+  # CPU seconds too: on a loaded machine the wall time is mostly waiting.
+  cpu="$(awk -F': ' '/User time|System time/ {t += $2} END {printf "%.2f", t}' "$work/time")"
   rss="$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$work/time")"
-  printf '%-15s %-15s %9s %9s MB %10s B out %10s B err  | %s\n' "$name" "$*" "$wall" "$rss" \
+  printf '%-15s %-15s %9s %6s cpu %9s MB %10s B out %10s B err  | %s\n' "$name" "$*" "$wall" "$cpu" "$rss" \
     "$(stat -c %s "$out")" "$(stat -c %s "$err")" "$(head -c 100 "$out" | tr '\n' ' ')"
 }
 
 make_cases
-printf '%-15s %-15s %9s %12s %16s %16s  | %s\n' case command wall peak stdout stderr "what the user sees"
+printf '%-15s %-15s %9s %10s %12s %16s %16s  | %s\n' case command wall cpu-s peak stdout stderr "what the user sees"
 for c in garbage valid-30mb future many-files fifo twenty-at-once; do
   measure "$c" status
   measure "$c" history
