@@ -14,11 +14,24 @@
 //! no standard input, its output appended to the log. So a chatty or slow
 //! hook can never print over the screen, read a key meant for knotless, or
 //! keep knotless from exiting; and Ctrl-C in the terminal does not reach it.
+//!
+//! # Bounded
+//!
+//! - **Its output**: at most `OUTPUT_CAP` of each run reaches the log; the
+//!   rest is read, counted and dropped, and one line says how much (a
+//!   chatty hook once wrote 50 MB into the log per run).
+//! - **Its processes**: the hook is its own process group. When knotless
+//!   exits it waits up to `EXIT_GRACE` for the group to end by itself, then
+//!   ends it (TERM, then KILL): a daemon the hook left behind does not
+//!   write on for ever. A hook that means to outlive knotless detaches on
+//!   purpose, into a session of its own (`setsid -f CMD`).
 
-use std::io;
+use std::io::{self, Read, Write};
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
+use std::sync::Mutex;
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -79,6 +92,25 @@ impl HookSettings {
     }
 }
 
+/// The most of one hook run's output (standard output and error together)
+/// kept in the log.
+pub const OUTPUT_CAP: u64 = 64 * 1024;
+
+/// How long knotless, as it exits, waits for hooks still running to end
+/// by themselves before it ends them.
+pub const EXIT_GRACE: Duration = Duration::from_secs(3);
+
+/// Hooks started by this process whose group may still have members or
+/// whose output is still being copied: ended by `end_all` as knotless exits.
+static STARTED: Mutex<Vec<Started>> = Mutex::new(Vec::new());
+
+struct Started {
+    /// The hook's process id, which is its process group's id too.
+    leader: u32,
+    /// The thread copying its output into the log.
+    output: JoinHandle<()>,
+}
+
 /// The variables a hook finds in its environment.
 pub fn environment(
     routine_id: &str,
@@ -101,14 +133,27 @@ pub fn environment(
 #[derive(Debug)]
 pub struct Running {
     waiter: JoinHandle<io::Result<ExitStatus>>,
+    leader: u32,
 }
 
 impl Running {
-    /// Wait for the hook to end: for tests, and for a caller that wants to.
+    /// Wait for the hook to end, and (for a moment) for its output to
+    /// reach the log: for tests, and for a caller that wants to.
     pub fn wait(self) -> io::Result<ExitStatus> {
-        self.waiter
+        let status = self
+            .waiter
             .join()
-            .unwrap_or_else(|_| Err(io::Error::other("the hook's waiter panicked")))
+            .unwrap_or_else(|_| Err(io::Error::other("the hook's waiter panicked")));
+        let until = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < until
+            && STARTED.lock().is_ok_and(|s| {
+                s.iter()
+                    .any(|h| h.leader == self.leader && !h.output.is_finished())
+            })
+        {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        status
     }
 }
 
@@ -140,19 +185,29 @@ fn spawn(command: &str, env: &[(&'static str, String)], log_file: &Path) -> io::
     child
         .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null());
-    // What the hook does matters more than what it says: with no log, it
-    // still runs, its output dropped (never sent to the screen).
-    match crate::logging::open(log_file).and_then(|log| Ok((log.try_clone()?, log))) {
-        Ok((out, err)) => child.stdout(out).stderr(err),
-        Err(e) => {
-            tracing::warn!("hook output is dropped: the log cannot be opened: {e}");
-            child.stdout(Stdio::null()).stderr(Stdio::null())
-        }
-    };
+    // Both streams into one pipe that knotless reads, so what reaches the
+    // log is counted, whoever in the hook's family writes it.
+    let (output, writer) = io::pipe()?;
+    child.stdout(writer.try_clone()?).stderr(writer);
     detach(&mut child);
     tracing::info!("hook started: `{command}`");
-    let mut child = child.spawn()?;
+    let spawned = child.spawn();
+    // Our copies of the pipe's write end go with the command, so the
+    // reader sees its end once the hook's family has closed theirs.
+    drop(child);
+    let mut child = spawned?;
     let command = command.to_owned();
+    let copier = {
+        let (command, log_file) = (command.clone(), log_file.to_path_buf());
+        std::thread::Builder::new()
+            .name("hook output".into())
+            .spawn(move || copy_capped(output, &log_file, &command, OUTPUT_CAP))?
+    };
+    let leader = child.id();
+    remember(Started {
+        leader,
+        output: copier,
+    });
     let waiter = std::thread::Builder::new()
         .name("hook".into())
         .spawn(move || {
@@ -165,8 +220,146 @@ fn spawn(command: &str, env: &[(&'static str, String)], log_file: &Path) -> io::
             }
             Ok(status)
         })?;
-    Ok(Running { waiter })
+    Ok(Running { waiter, leader })
 }
+
+/// Copy the hook's output into the log until its end, the first `cap`
+/// bytes only; the rest is read (so the hook never blocks on a full pipe),
+/// counted and dropped, and a closing line says how much. What the hook
+/// does matters more than what it says: with no log, it still runs, its
+/// output dropped (never sent to the screen).
+fn copy_capped(mut output: impl Read, log_file: &Path, command: &str, cap: u64) {
+    let mut log = None::<Option<std::fs::File>>;
+    let mut kept = 0u64;
+    let mut dropped = 0u64;
+    let mut buf = [0u8; 8192];
+    loop {
+        let n = match output.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
+        };
+        let keep = (cap - kept).min(n as u64) as usize;
+        kept += keep as u64;
+        dropped += (n - keep) as u64;
+        if keep > 0
+            && let Some(file) = log.get_or_insert_with(|| open_log(log_file))
+        {
+            let _ = file.write_all(&buf[..keep]);
+        }
+    }
+    if dropped > 0 {
+        let line = format!(
+            "knotless: the hook `{command}` wrote {dropped} more bytes, dropped (the log keeps {} KiB of a hook's output per run)\n",
+            cap / 1024
+        );
+        if let Some(file) = log.get_or_insert_with(|| open_log(log_file)) {
+            let _ = file.write_all(line.as_bytes());
+        }
+        tracing::warn!("hook `{command}`: {dropped} bytes of output dropped");
+    }
+}
+
+fn open_log(log_file: &Path) -> Option<std::fs::File> {
+    crate::logging::open(log_file)
+        .map_err(|e| tracing::warn!("hook output is dropped: the log cannot be opened: {e}"))
+        .ok()
+}
+
+fn remember(hook: Started) {
+    if let Ok(mut started) = STARTED.lock() {
+        started.retain(|h| group_alive(h.leader) || !h.output.is_finished());
+        started.push(hook);
+    }
+}
+
+/// End every hook process group still alive: called as knotless exits.
+/// Waits up to `grace` for them to end by themselves (a hook that is
+/// finishing its work), then sends TERM, and KILL to what is left after
+/// a moment; then lets their output reach the log. Returns how many
+/// groups had to be ended.
+pub fn end_all(grace: Duration) -> usize {
+    let started: Vec<Started> = match STARTED.lock() {
+        Ok(mut s) => std::mem::take(&mut *s),
+        Err(_) => return 0,
+    };
+    let groups: Vec<u32> = started.iter().map(|h| h.leader).collect();
+    let alive = |gs: &[u32]| {
+        gs.iter()
+            .copied()
+            .filter(|&g| group_alive(g))
+            .collect::<Vec<_>>()
+    };
+    let until = Instant::now() + grace;
+    let mut left = alive(&groups);
+    while !left.is_empty() && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+        left = alive(&left);
+    }
+    let ended = left.len();
+    for &g in &left {
+        tracing::warn!("hook process group {g} still running as knotless exits: ended");
+        signal_group(g, Signal::Term);
+    }
+    let until = Instant::now() + Duration::from_millis(500);
+    while !left.is_empty() && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(10));
+        left = alive(&left);
+    }
+    for &g in &left {
+        signal_group(g, Signal::Kill);
+    }
+    // The last of their output, and the line saying how much was dropped.
+    // Bounded: a process that detached on purpose may hold the pipe open.
+    let until = Instant::now() + Duration::from_millis(500);
+    while started.iter().any(|h| !h.output.is_finished()) && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    ended
+}
+
+enum Signal {
+    Term,
+    Kill,
+}
+
+/// Whether any process is left in the group led by `leader` (a zombie
+/// leader not yet reaped counts: its waiter reaps it in a moment).
+#[cfg(unix)]
+fn group_alive(leader: u32) -> bool {
+    let Ok(pgid) = libc::pid_t::try_from(leader) else {
+        return false;
+    };
+    // SAFETY: a plain system call; signal 0 only asks whether the group
+    // exists and may be signalled.
+    unsafe { libc::kill(-pgid, 0) == 0 }
+}
+
+#[cfg(unix)]
+fn signal_group(leader: u32, signal: Signal) {
+    let Ok(pgid) = libc::pid_t::try_from(leader) else {
+        return;
+    };
+    let sig = match signal {
+        Signal::Term => libc::SIGTERM,
+        Signal::Kill => libc::SIGKILL,
+    };
+    // SAFETY: a plain system call on a process group this process made.
+    unsafe {
+        libc::kill(-pgid, sig);
+    }
+}
+
+// Windows: the hook is its own process group, but there is no call that
+// ends a whole group short of a job object; what it leaves runs on.
+#[cfg(not(unix))]
+fn group_alive(_: u32) -> bool {
+    false
+}
+
+#[cfg(not(unix))]
+fn signal_group(_: u32, _: Signal) {}
 
 #[cfg(unix)]
 fn shell(command: &str) -> Command {
@@ -298,6 +491,34 @@ mod tests {
         assert!(text.contains("out desk-break finished 754\n"), "{text}");
         assert!(text.contains("err\n"), "{text}");
         assert!(!text.contains("TERMINAL"), "{text}");
+    }
+
+    #[test]
+    fn a_chatty_hook_leaves_its_cap_in_the_log_and_the_count_of_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("knotless.log");
+        // 50 MB, as the chatty hook of issue 22 wrote per run.
+        let output = io::repeat(b'x').take(50_000_000);
+        copy_capped(output, &log, "yes", OUTPUT_CAP);
+        let text = std::fs::read_to_string(&log).unwrap();
+        assert!(
+            text.len() < OUTPUT_CAP as usize + 200,
+            "{} bytes",
+            text.len()
+        );
+        assert!(text.starts_with(&"x".repeat(OUTPUT_CAP as usize)));
+        let dropped = 50_000_000 - OUTPUT_CAP;
+        assert!(
+            text.ends_with(&format!(
+                "knotless: the hook `yes` wrote {dropped} more bytes, dropped (the log keeps 64 KiB of a hook's output per run)\n"
+            )),
+            "{}",
+            &text[OUTPUT_CAP as usize..]
+        );
+        // A quiet hook adds no line of its own, and makes no log.
+        let quiet = dir.path().join("quiet.log");
+        copy_capped(io::empty(), &quiet, "true", OUTPUT_CAP);
+        assert!(!quiet.exists());
     }
 
     #[cfg(unix)]

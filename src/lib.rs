@@ -25,6 +25,7 @@ pub mod fsx;
 pub mod history;
 pub mod hooks;
 pub mod input;
+pub mod io_words;
 pub mod logging;
 pub mod paths;
 pub mod routine;

@@ -98,7 +98,7 @@ impl App {
         match loaded {
             Ok(loaded) => {
                 let stats = Stats::compute(&loaded.records, today);
-                let note = history::warnings_note(&loaded.warnings);
+                let note = history::warnings_note(&loaded);
                 self.screen = Screen::History {
                     stats: Box::new(stats),
                     note,

@@ -107,6 +107,7 @@ impl Checkup {
         match &env.paths {
             Some(paths) => {
                 checks.extend(directories(paths));
+                checks.push(log_check(paths));
                 checks.push(history_check(paths));
             }
             None => checks.push(Check::new(
@@ -195,8 +196,9 @@ enum Unwritable {
     NoParent,
     #[error("{} is not a directory", shown(.0))]
     NotADirectory(PathBuf),
-    #[error(transparent)]
-    Io(#[from] std::io::Error),
+    /// The system's refusal, in words (no "(os error N)").
+    #[error("{0}")]
+    Io(String),
 }
 
 /// Whether a file can be made in `dir`, or (when it does not exist yet) in
@@ -220,14 +222,79 @@ fn writable(dir: &Path) -> Result<&'static str, Unwritable> {
     let made = OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(&probe)?;
+        .open(&probe)
+        .map_err(|e| Unwritable::Io(crate::io_words::in_words(&e)))?;
     drop(made);
     let _ = fs::remove_file(&probe);
     Ok(note)
 }
 
+/// What is at `path` when it is there and is not what knotless makes
+/// there (a regular file, or with `dir`, a directory), not followed: a
+/// link is named as one, since knotless never writes through one.
+fn odd_thing(path: &Path, dir: bool) -> Option<&'static str> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    let kind = meta.file_type();
+    if kind.is_symlink() {
+        return Some("a symbolic link");
+    }
+    if dir {
+        return (!kind.is_dir()).then_some("not a directory");
+    }
+    if kind.is_file() {
+        return None;
+    }
+    Some(if kind.is_dir() {
+        "a directory"
+    } else if is_fifo(&kind) {
+        "a pipe (FIFO)"
+    } else {
+        "not a regular file"
+    })
+}
+
+#[cfg(unix)]
+fn is_fifo(kind: &fs::FileType) -> bool {
+    std::os::unix::fs::FileTypeExt::is_fifo(kind)
+}
+
+#[cfg(not(unix))]
+fn is_fifo(_: &fs::FileType) -> bool {
+    false
+}
+
+/// The log: something other than a file where it goes means nothing is
+/// logged (hooks' output included), which a session survives.
+fn log_check(paths: &Paths) -> Check {
+    let log = paths.log_file();
+    match odd_thing(&log, false) {
+        None => Check::new("log", Health::Ok, shown(&log)),
+        Some(what) => Check::new(
+            "log",
+            Health::Warning,
+            format!(
+                "{} is {what}, so nothing is logged (hooks' output is dropped too): move it away",
+                shown(&log)
+            ),
+        ),
+    }
+}
+
 /// The history files: how many sessions, and any line that was skipped.
 fn history_check(paths: &Paths) -> Check {
+    let own = history::file(paths);
+    // Sessions append here: anything but a file (or nothing yet) loses
+    // every session's record.
+    if let Some(what) = odd_thing(&own, false).filter(|w| *w != "a symbolic link") {
+        return Check::new(
+            "history",
+            Health::Broken,
+            format!(
+                "{} is {what}: no session can be recorded; move it away and knotless starts a new history there",
+                shown(&own)
+            ),
+        );
+    }
     match history::load_dir(&paths.data_dir) {
         Ok(merged) if merged.files.is_empty() => Check::new(
             "history",
@@ -241,7 +308,7 @@ fn history_check(paths: &Paths) -> Check {
             let files = merged.files.len();
             let mut check = Check::new(
                 "history",
-                if merged.warnings.is_empty() {
+                if merged.skipped == 0 && merged.notes.is_empty() {
                     Health::Ok
                 } else {
                     Health::Warning
@@ -250,8 +317,8 @@ fn history_check(paths: &Paths) -> Check {
                     "{} sessions in {files} file{}, {} line{} skipped; this machine writes {}",
                     merged.records.len(),
                     if files == 1 { "" } else { "s" },
-                    merged.warnings.len(),
-                    if merged.warnings.len() == 1 { "" } else { "s" },
+                    merged.skipped,
+                    if merged.skipped == 1 { "" } else { "s" },
                     shown(&history::file(paths)),
                 ),
             );
@@ -259,6 +326,12 @@ fn history_check(paths: &Paths) -> Check {
                 .warnings
                 .iter()
                 .map(|(file, w)| format!("{}: {}", shown(file), escape_inline(&w.to_string())))
+                .chain(
+                    merged
+                        .notes
+                        .iter()
+                        .map(|n| escape_inline(&n.to_string()).into_owned()),
+                )
                 .collect();
             check
         }
@@ -362,13 +435,28 @@ fn speech_check(env: &Env) -> Check {
     } else {
         " (voice.enabled = false: `v` turns it on)"
     };
-    match found {
-        Ok(engine) => Check::new(
+    // Sessions refuse a voice cache that is a link (nothing is written
+    // through one) and then say nothing at all.
+    let cache = env.paths.as_ref().map(|p| p.cache_dir.join("voice"));
+    let odd_cache = cache
+        .as_deref()
+        .and_then(|c| Some((c, odd_thing(c, true)?)));
+    match (found, odd_cache) {
+        (Ok(engine), Some((cache, what))) => Check::new(
+            "speech",
+            Health::Warning,
+            format!(
+                "{}, but sessions say nothing: the speech cache {} is {what}, which knotless never writes through; remove it and a new one is made",
+                crate::text::escape_inline(&engine.id()),
+                shown(cache)
+            ),
+        ),
+        (Ok(engine), None) => Check::new(
             "speech",
             Health::Ok,
             format!("{}{off}", crate::text::escape_inline(&engine.id())),
         ),
-        Err(why) => Check::new(
+        (Err(why), _) => Check::new(
             "speech",
             Health::Warning,
             format!(
@@ -398,7 +486,8 @@ fn terminal_check() -> Check {
     }
     match crossterm::terminal::size() {
         Ok((w, h)) => {
-            let dumb = term == "dumb" || term.is_empty();
+            // Sessions print plain lines there (TERM=dumb, or unknown).
+            let dumb = !super::term::capable();
             let small = w < 40 || h < 12;
             let health = if dumb || small {
                 Health::Warning

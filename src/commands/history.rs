@@ -44,7 +44,9 @@ pub fn report(path: &Path, json: bool, now: &Zoned) -> Result<Report> {
             escape_inline(&dir.display().to_string())
         )
     })?;
-    let stderr: String = loaded
+    // At most a few lines per file, then what was left, in words: a file
+    // of millions of bad lines says so in a few lines.
+    let mut stderr: String = loaded
         .warnings
         .iter()
         .map(|(file, w)| {
@@ -55,10 +57,13 @@ pub fn report(path: &Path, json: bool, now: &Zoned) -> Result<Report> {
             )
         })
         .collect();
+    for note in &loaded.notes {
+        stderr.push_str(&format!("warning: {}\n", escape_inline(&note.to_string())));
+    }
     let stats = Stats::compute(&loaded.records, now);
     let recent = history::recent(&loaded.records, RECENT);
     let stdout = if json {
-        let value = as_json(&stats, &recent, &loaded.warnings);
+        let value = as_json(&stats, &recent, &loaded);
         let mut text = serde_json::to_string_pretty(&value).context("cannot write JSON")?;
         text = escape_json(&text);
         text.push('\n');
@@ -196,7 +201,12 @@ struct JsonReport<'a> {
     routines: Vec<JsonRoutine<'a>>,
     last_session: Option<&'a Record>,
     recent_sessions: &'a [&'a Record],
-    skipped_lines: Vec<JsonWarning<'a>>,
+    /// The first few skipped lines of each file.
+    skipped_lines: Vec<JsonWarning>,
+    /// Every line skipped, listed or not.
+    skipped_count: usize,
+    /// What was left unread or set aside, in words.
+    notes: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -230,17 +240,20 @@ struct JsonRoutine<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonWarning<'a> {
+struct JsonWarning {
     /// The history file's name (each machine has its own).
     file: String,
-    line: usize,
-    problem: &'a str,
+    /// From 1; null when only the newest part of a big file was read.
+    line: Option<usize>,
+    /// Where the line begins in its file, from 0.
+    byte: u64,
+    problem: String,
 }
 
 fn as_json<'a>(
     stats: &'a Stats,
     recent: &'a [&'a Record],
-    warnings: &'a [(std::path::PathBuf, history::Warning)],
+    loaded: &history::Merged,
 ) -> JsonReport<'a> {
     JsonReport {
         date: stats.date.to_string(),
@@ -270,7 +283,8 @@ fn as_json<'a>(
             .collect(),
         last_session: stats.last.as_ref(),
         recent_sessions: recent,
-        skipped_lines: warnings
+        skipped_lines: loaded
+            .warnings
             .iter()
             .map(|(file, w)| JsonWarning {
                 file: file
@@ -279,9 +293,12 @@ fn as_json<'a>(
                     .to_string_lossy()
                     .into_owned(),
                 line: w.line,
-                problem: &w.problem,
+                byte: w.byte,
+                problem: w.problem.to_string(),
             })
             .collect(),
+        skipped_count: loaded.skipped,
+        notes: loaded.notes.iter().map(ToString::to_string).collect(),
     }
 }
 

@@ -12,6 +12,7 @@ mod show;
 pub mod sounds;
 mod status;
 pub mod table;
+mod term;
 mod today;
 pub mod voice;
 
@@ -100,6 +101,24 @@ impl Env {
 
 /// Run the command line; the exit code says whether all went well.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    let result = run_command(cli);
+    // A hook's processes do not outlive knotless (unless the hook detached
+    // on purpose): given a moment to finish, then ended.
+    crate::hooks::end_all(crate::hooks::EXIT_GRACE);
+    result.map_err(|e| {
+        // The system's error numbers are for the log, not the user.
+        let text = format!("{e:#}");
+        match e.downcast_ref::<Reported>() {
+            None if text.contains("(os error ") => {
+                tracing::warn!("{text}");
+                anyhow::anyhow!(crate::io_words::without_numbers(&text))
+            }
+            _ => e,
+        }
+    })
+}
+
+fn run_command(cli: Cli) -> Result<ExitCode> {
     let env = Env::load(&cli.routines);
     if let Some(paths) = &env.paths {
         crate::logging::init(&paths.log_file());
@@ -196,6 +215,12 @@ fn picker(env: &Env) -> Result<ExitCode> {
             "the routine picker needs a terminal; try `knotless list`, or `knotless run ROUTINE --plain`"
         );
     }
+    if !term::capable() {
+        bail!(
+            "the routine picker needs a terminal that can draw a full screen, and TERM={} is not one; try `knotless list`, then `knotless run ROUTINE` (it prints plain lines here)",
+            crate::text::escape_inline(&std::env::var("TERM").unwrap_or_default())
+        );
+    }
     let source = LibrarySource {
         user_dir: env.paths.as_ref().map(Paths::user_routines),
         extra_dirs: env.extra_dirs.clone(),
@@ -233,7 +258,12 @@ const FIRST_SOUND_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 /// Start `routine` as `run` does, on the full screen or as plain lines.
 fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
     let resume_note = today::resume_note(&routine);
-    let plain = args.plain || !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal();
+    // TERM=dumb or a terminal the system does not know: cursor movements
+    // and colours would come out as garbage there.
+    let plain = args.plain
+        || !std::io::stdout().is_terminal()
+        || !std::io::stdin().is_terminal()
+        || !term::capable();
     let routine = Arc::new(routine);
     let mut app = App::direct(routine.clone()).with_options(options(
         env,
@@ -444,7 +474,9 @@ impl std::error::Error for Reported {}
 
 /// Colour only for a terminal, and never under NO_COLOR.
 pub fn color_for(stream: &impl IsTerminal) -> bool {
-    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    stream.is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && term::capable()
 }
 
 /// Print to stdout; a closed pipe (`knotless list | head`) is not an error.

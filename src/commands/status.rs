@@ -59,7 +59,12 @@ pub fn status_line(s: &Status) -> String {
 pub fn status(paths: Option<&Paths>, json: bool) -> Result<String> {
     let paths = paths
         .ok_or_else(|| anyhow!("cannot find where the history is kept: set KNOTLESS_DATA_DIR"))?;
-    let loaded = history::load(&history::file(paths)).context("cannot read the history")?;
+    let loaded = history::load(&history::file(paths)).with_context(|| {
+        format!(
+            "cannot read the history in {}",
+            crate::text::escape_inline(&paths.data_dir.display().to_string())
+        )
+    })?;
     let status = Status::compute(&loaded.records, &Zoned::now());
     if json {
         super::json::to_text(&status)

@@ -18,13 +18,27 @@ use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
+use jiff::{SignedDuration, Timestamp};
+
+use super::problem::Note;
 use super::record::Record;
-use super::store::{self, Loaded, Warning};
+use super::store::{self, Loaded, READ_PER_FILE, Warning};
 
 /// Files read from one directory, at most: a directory filled with
 /// thousands of `history-*.jsonl` files must not stall a start.
 pub const MAX_FILES: usize = 256;
+/// Directory entries looked at, at most, when listing the history files.
+const MAX_ENTRIES: usize = 10_000;
+/// Bytes read from all the files together, this machine's own included
+/// (read first, so it is never starved): `status` stays within its 50 MB.
+pub const READ_IN_ALL: u64 = 8 * 1024 * 1024;
+/// A session that begins more than this after now is set aside: its
+/// machine's clock was wrong, and it would stay "the last session" and
+/// hold a streak up for years. A day covers any time zone and a clock a
+/// little fast.
+const FUTURE_SLACK: SignedDuration = SignedDuration::from_hours(24);
 
 /// This machine's own history file: `<data dir>/history-<host>.jsonl`.
 pub fn own_file(data_dir: &Path) -> PathBuf {
@@ -90,30 +104,63 @@ pub fn is_history_file(name: &str) -> bool {
         || stem.starts_with("history ")
 }
 
-/// Every history file in `dir`, sorted by name. No directory is no files.
-pub fn files(dir: &Path) -> io::Result<Vec<PathBuf>> {
-    let entries = match fs::read_dir(dir) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        other => other?,
+/// The history files of a directory, in the order they are read.
+struct Listing {
+    /// This machine's own file first (when it exists), then the others,
+    /// most recently changed first: they hold the newest sessions.
+    files: Vec<PathBuf>,
+    /// History files past `MAX_FILES`, not read.
+    left: usize,
+    /// Pipes, devices and directories with a history file's name.
+    not_regular: Vec<PathBuf>,
+}
+
+/// The history files in `dir`, `own` first. No directory is no files.
+fn listing(dir: &Path, own: &Path) -> io::Result<Listing> {
+    let mut listing = Listing {
+        files: Vec::new(),
+        left: 0,
+        not_regular: Vec::new(),
     };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_str().is_some_and(is_history_file))
-        // A directory or a FIFO with a history name is no history: never
-        // opened (a FIFO would block the reader).
-        .filter(|e| fs::metadata(e.path()).is_ok_and(|m| m.is_file()))
-        .map(|e| e.path())
-        .collect();
-    files.sort();
-    if files.len() > MAX_FILES {
-        tracing::warn!(
-            "{} history files in {}: only the first {MAX_FILES} are read",
-            files.len(),
-            dir.display()
-        );
-        files.truncate(MAX_FILES);
+    // Asked for by name, so it is read whatever else the directory holds.
+    match fs::metadata(own) {
+        Ok(m) if m.is_file() => listing.files.push(own.to_path_buf()),
+        Ok(_) => listing.not_regular.push(own.to_path_buf()),
+        Err(_) => {}
     }
-    Ok(files)
+    let entries = match fs::read_dir(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(listing),
+        // Callers name the directory.
+        Err(e) => return Err(io::Error::new(e.kind(), crate::io_words::in_words(&e))),
+        Ok(entries) => entries,
+    };
+    let mut others: Vec<(SystemTime, PathBuf)> = Vec::new();
+    for entry in entries.filter_map(Result::ok).take(MAX_ENTRIES) {
+        if !entry.file_name().to_str().is_some_and(is_history_file) {
+            continue;
+        }
+        let path = entry.path();
+        if path == own {
+            continue;
+        }
+        // Followed, so a link to a history file is read; a FIFO is never
+        // opened (it would block the reader).
+        match fs::metadata(&path) {
+            Ok(m) if m.is_file() => {
+                others.push((m.modified().unwrap_or(SystemTime::UNIX_EPOCH), path));
+            }
+            Ok(_) => listing.not_regular.push(path),
+            Err(_) => {}
+        }
+    }
+    others.sort_by(|(a, pa), (b, pb)| b.cmp(a).then_with(|| pa.cmp(pb)));
+    let room = MAX_FILES.saturating_sub(listing.files.len());
+    listing.left = others.len().saturating_sub(room);
+    listing
+        .files
+        .extend(others.into_iter().take(room).map(|(_, p)| p));
+    listing.not_regular.sort();
+    Ok(listing)
 }
 
 /// The whole history of a data directory, each skipped line with its file.
@@ -121,61 +168,115 @@ pub fn files(dir: &Path) -> io::Result<Vec<PathBuf>> {
 pub struct Merged {
     /// By start time; a record in several files appears once.
     pub records: Vec<Record>,
+    /// The first few skipped lines of each file.
     pub warnings: Vec<(PathBuf, Warning)>,
-    /// The files read, sorted by name.
+    /// Every line skipped, listed or not.
+    pub skipped: usize,
+    /// What was left unread or set aside.
+    pub notes: Vec<Note>,
+    /// The files read, this machine's first.
     pub files: Vec<PathBuf>,
 }
 
-/// Read every history file in `dir` and merge them by time.
+/// Read the history files in `dir` and merge them by time, within bounds
+/// whatever arrives from other machines: this machine's own file first and
+/// always, then the others newest first, at most `READ_PER_FILE` of each
+/// and `READ_IN_ALL` together; sessions dated after tomorrow set aside.
 pub fn load_dir(dir: &Path) -> io::Result<Merged> {
-    let mut merged = Merged {
-        files: files(dir)?,
-        ..Merged::default()
-    };
-    for file in &merged.files {
-        let loaded = store::load(file).map_err(|e| {
-            io::Error::new(e.kind(), format!("cannot read {}: {e}", file.display()))
-        })?;
-        merged.records.extend(loaded.records);
+    load_dir_at(dir, &own_file(dir), Timestamp::now())
+}
+
+fn load_dir_at(dir: &Path, own: &Path, now: Timestamp) -> io::Result<Merged> {
+    let listing = listing(dir, own)?;
+    let mut merged = Merged::default();
+    merged.notes.extend(
+        listing
+            .not_regular
+            .into_iter()
+            .map(|file| Note::NotRegular { file }),
+    );
+    let mut left = listing.left;
+    let mut budget = READ_IN_ALL;
+    let latest_allowed = now.checked_add(FUTURE_SLACK).unwrap_or(now);
+    for file in listing.files {
+        let mine = file == own;
+        if budget == 0 && !mine {
+            left += 1;
+            continue;
+        }
+        // Only this machine's file has a writer here to wait for.
+        let (cap, patience) = match mine {
+            true => (READ_PER_FILE, store::READ_PATIENCE),
+            false => (READ_PER_FILE.min(budget), Duration::ZERO),
+        };
+        let loaded = match store::read(&file, cap, patience) {
+            Ok(loaded) => loaded,
+            Err(e) if mine => {
+                return Err(io::Error::new(
+                    e.kind(),
+                    format!(
+                        "cannot read {}: {}",
+                        file.display(),
+                        crate::io_words::in_words(&e)
+                    ),
+                ));
+            }
+            // Another machine's file that cannot be read hides nothing else.
+            Err(e) => {
+                merged.notes.push(Note::Unreadable {
+                    file: file.clone(),
+                    why: crate::io_words::in_words(&e),
+                });
+                continue;
+            }
+        };
+        let size = fs::metadata(&file).map_or(cap, |m| m.len());
+        budget = budget.saturating_sub(size.min(cap));
+        let (future, records): (Vec<Record>, Vec<Record>) = loaded
+            .records
+            .into_iter()
+            .partition(|r| r.started.timestamp() > latest_allowed);
+        if let Some(latest) = future.iter().map(|r| &r.started).max() {
+            merged.notes.push(Note::Future {
+                file: file.clone(),
+                count: future.len(),
+                latest: latest.date().to_string(),
+            });
+        }
+        merged.records.extend(records);
+        merged.skipped += loaded.skipped;
         merged
             .warnings
             .extend(loaded.warnings.into_iter().map(|w| (file.clone(), w)));
+        merged.notes.extend(loaded.notes);
+        merged.files.push(file);
+    }
+    if left > 0 {
+        merged.notes.push(Note::FilesLeft { count: left });
     }
     merged.records = dedup_by_time(std::mem::take(&mut merged.records));
     Ok(merged)
 }
 
-/// The history that `path` is part of: every history file in its directory,
-/// merged. Lines skipped in a file other than `path` say which file.
+/// The history that `path` is part of: `path` itself (whatever its name)
+/// and every history file in its directory, merged. Lines skipped in a file
+/// other than `path` say which file.
 ///
 /// This is what `history::load` is, so every reader (the history command
-/// and screen, the done screen's streak) counts every machine.
+/// and screen, the done screen's streak, `status`) counts every machine.
 pub fn load(path: &Path) -> io::Result<Loaded> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut merged = load_dir(dir)?;
-    // A file of an unusual name given directly is read too, once.
-    let named = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(is_history_file);
-    if !named {
-        let own = store::load(path)?;
-        merged.records.extend(own.records);
-        merged.records = dedup_by_time(merged.records);
-        merged
-            .warnings
-            .extend(own.warnings.into_iter().map(|w| (path.to_path_buf(), w)));
-    }
+    let merged = load_dir_at(dir, path, Timestamp::now())?;
     let warnings = merged
         .warnings
         .into_iter()
         .map(|(file, mut w)| {
             if file != path {
                 let name = file.file_name().unwrap_or_default().to_string_lossy();
-                w.problem = format!("in {name}: {}", w.problem);
+                w.file = Some(crate::text::escape_inline(&name).into_owned());
             }
             w
         })
@@ -183,17 +284,41 @@ pub fn load(path: &Path) -> io::Result<Loaded> {
     Ok(Loaded {
         records: merged.records,
         warnings,
+        skipped: merged.skipped,
+        notes: merged.notes,
     })
 }
 
 /// Sorted by start time (a stable sort: within one second, file order),
 /// and a record that is the same in every field kept once: a sync tool's
-/// conflict copy, or a file copied by hand, must not count twice.
+/// conflict copy, or a file copied by hand, must not count twice. (Lines
+/// written since sessions have ids differ in their id, so sessions alike
+/// in every other way still count each.)
 fn dedup_by_time(mut records: Vec<Record>) -> Vec<Record> {
     records.sort_by_key(|r| r.started.timestamp());
-    let mut seen = HashSet::new();
-    records.retain(|r| seen.insert(serde_json::to_string(r).unwrap_or_default()));
-    records
+    let mut out: Vec<Record> = Vec::with_capacity(records.len());
+    // Only records that began in the same second can be the same: compared
+    // within that run alone, so no key is kept for the whole history.
+    let mut run_start = 0;
+    let mut seen: HashSet<String> = HashSet::new();
+    for record in records {
+        let same_second = out
+            .get(run_start)
+            .is_some_and(|first| first.started.timestamp() == record.started.timestamp());
+        if !same_second {
+            run_start = out.len();
+            seen.clear();
+            out.push(record);
+            continue;
+        }
+        if seen.is_empty() {
+            seen.insert(serde_json::to_string(&out[run_start]).unwrap_or_default());
+        }
+        if seen.insert(serde_json::to_string(&record).unwrap_or_default()) {
+            out.push(record);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -279,13 +404,181 @@ mod tests {
         let loaded = load(&own).unwrap();
         assert_eq!(loaded.records.len(), 1);
         assert_eq!(loaded.warnings.len(), 1);
+        assert_eq!(
+            loaded.warnings[0].file.as_deref(),
+            Some("history-desk.jsonl")
+        );
         assert!(
             loaded.warnings[0]
-                .problem
-                .starts_with("in history-desk.jsonl: "),
+                .to_string()
+                .starts_with("line 1 of history-desk.jsonl was skipped: it is incomplete"),
             "{:?}",
             loaded.warnings
         );
+    }
+
+    fn line(started: &str, routine: &str) -> String {
+        serde_json::to_string(&record(started, routine)).unwrap() + "\n"
+    }
+
+    fn now_ts() -> Timestamp {
+        now().timestamp()
+    }
+
+    #[test]
+    fn a_big_file_is_read_from_its_newest_end_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir.path().join("history-laptop.jsonl");
+        // Years of sessions from another machine, far past what is read,
+        // with this week's at the end.
+        // Each a session of its own (alike lines would count once).
+        let old = |i: usize| line("2001-01-01T07:30:00+01:00", &format!("o{i:07}"));
+        let one = old(0).len();
+        let mut text: String = (0..2 * READ_PER_FILE as usize / one).map(old).collect();
+        text.push_str(&line("2026-03-12T07:30:00+01:00", "new"));
+        let big = dir.path().join("history-desk.jsonl");
+        fs::write(&big, &text).unwrap();
+        let merged = load_dir_at(dir.path(), &own, now_ts()).unwrap();
+        assert_eq!(merged.records.last().unwrap().routine_id, "new");
+        let read = merged.records.len() * one;
+        assert!(read as u64 <= READ_PER_FILE, "{read}");
+        assert!(read as u64 > READ_PER_FILE - 2 * one as u64, "{read}");
+        assert_eq!(merged.skipped, 0, "the line cut in two is not blamed");
+        assert!(
+            matches!(&merged.notes[..], [Note::OnlyNewest { size, .. }] if *size == text.len() as u64),
+            "{:?}",
+            merged.notes
+        );
+    }
+
+    #[test]
+    fn garbage_is_counted_past_the_first_few_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir.path().join("history-laptop.jsonl");
+        fs::write(dir.path().join("history-desk.jsonl"), "x\n".repeat(100_000)).unwrap();
+        let merged = load_dir_at(dir.path(), &own, now_ts()).unwrap();
+        assert_eq!(merged.warnings.len(), store::WARNINGS_PER_FILE);
+        assert_eq!(merged.skipped, 100_000);
+        assert!(
+            merged.notes.contains(&Note::MoreSkipped {
+                file: dir.path().join("history-desk.jsonl"),
+                more: 100_000 - store::WARNINGS_PER_FILE
+            }),
+            "{:?}",
+            merged.notes
+        );
+    }
+
+    #[test]
+    fn this_machine_s_file_is_read_whatever_the_number_of_others() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..MAX_FILES + 20 {
+            fs::write(
+                dir.path().join(format!("history-a{i:04}.jsonl")),
+                line("2020-01-01T07:30:00+01:00", &format!("m{i}")),
+            )
+            .unwrap();
+        }
+        // Named last of all, and older than every other file.
+        let own = dir.path().join("history-zz.jsonl");
+        fs::write(&own, line("2026-03-12T07:30:00+01:00", "mine")).unwrap();
+        let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1);
+        fs::File::options()
+            .append(true)
+            .open(&own)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let merged = load_dir_at(dir.path(), &own, now_ts()).unwrap();
+        assert_eq!(merged.files[0], own);
+        assert_eq!(merged.files.len(), MAX_FILES);
+        assert!(merged.records.iter().any(|r| r.routine_id == "mine"));
+        assert!(
+            merged.notes.contains(&Note::FilesLeft { count: 21 }),
+            "{:?}",
+            merged.notes
+        );
+    }
+
+    #[test]
+    fn the_reading_budget_is_shared_but_never_starves_this_machine() {
+        let dir = tempfile::tempdir().unwrap();
+        let one = line("2020-01-01T07:30:00+01:00", "other");
+        let big = one.repeat(READ_PER_FILE as usize / one.len() + 10);
+        for name in ["a", "b", "c"] {
+            fs::write(dir.path().join(format!("history-{name}.jsonl")), &big).unwrap();
+        }
+        let own = dir.path().join("history-laptop.jsonl");
+        fs::write(&own, &big).unwrap();
+        let merged = load_dir_at(dir.path(), &own, now_ts()).unwrap();
+        assert_eq!(merged.files[0], own);
+        // Its own 4 MiB, then 4 MiB of the others: one of the three.
+        assert_eq!(merged.files.len(), 2, "{:?}", merged.files);
+        assert!(merged.notes.contains(&Note::FilesLeft { count: 2 }));
+    }
+
+    #[test]
+    fn sessions_in_the_future_are_set_aside_with_one_note() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir.path().join("history-laptop.jsonl");
+        fs::write(&own, line("2026-03-12T07:30:00+01:00", "today")).unwrap();
+        let mut far = String::new();
+        for _ in 0..20 {
+            far.push_str(&line("9999-12-30T07:30:00+00:00", "far"));
+        }
+        // Tomorrow morning on a clock a few hours fast: still read.
+        far.push_str(&line("2026-03-13T08:00:00+01:00", "soon"));
+        fs::write(dir.path().join("history-desk.jsonl"), far).unwrap();
+        let merged = load_dir_at(dir.path(), &own, now_ts()).unwrap();
+        let ids: Vec<&str> = merged
+            .records
+            .iter()
+            .map(|r| r.routine_id.as_str())
+            .collect();
+        assert_eq!(ids, ["today", "soon"]);
+        assert!(
+            matches!(&merged.notes[..], [Note::Future { count: 20, latest, .. }] if latest == "9999-12-30"),
+            "{:?}",
+            merged.notes
+        );
+        let stats = Stats::compute(&merged.records, &now());
+        assert_eq!(stats.last.unwrap().routine_id, "soon");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_named_like_a_history_is_named_and_never_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir.path().join("history-laptop.jsonl");
+        let fifo = dir.path().join("history-desk.jsonl");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let merged = load_dir_at(dir.path(), &own, now_ts()).unwrap();
+        assert_eq!(merged.notes, vec![Note::NotRegular { file: fifo }]);
+    }
+
+    #[test]
+    fn sessions_alike_but_for_their_ids_count_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir.path().join("history-laptop.jsonl");
+        let mut text = String::new();
+        for i in 0..20 {
+            let mut r = record("2026-03-12T07:30:00+01:00", "same");
+            r.session_id = Some(format!("{i:016x}"));
+            text.push_str(&(serde_json::to_string(&r).unwrap() + "\n"));
+        }
+        // Lines from before ids, alike in every field: one session.
+        text.push_str(&line("2026-03-11T07:30:00+01:00", "old").repeat(3));
+        fs::write(&own, &text).unwrap();
+        // A sync tool's copy of the whole file counts nothing twice.
+        fs::write(
+            dir.path().join("history-laptop.sync-conflict-1.jsonl"),
+            &text,
+        )
+        .unwrap();
+        let merged = load_dir_at(dir.path(), &own, now_ts()).unwrap();
+        assert_eq!(merged.records.len(), 21);
     }
 
     #[test]

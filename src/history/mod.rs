@@ -22,6 +22,7 @@
 //! ```
 
 mod hosts;
+mod problem;
 mod record;
 mod resume;
 mod stats;
@@ -34,14 +35,15 @@ use std::path::PathBuf;
 
 use crate::paths::Paths;
 
-pub use hosts::{Merged, host, is_history_file, load, load_dir};
-pub use record::{FORMAT, Outcome, Record, SkippedStep};
-pub use resume::{RESUME_WITHIN, ResumePoint, resume_point};
+pub use hosts::{MAX_FILES, Merged, READ_IN_ALL, host, is_history_file, load, load_dir};
+pub use problem::{LineProblem, Note, StartedProblem};
+pub use record::{FORMAT, Outcome, Record, SkippedStep, new_session_id, steps_fingerprint};
+pub use resume::{NoResume, RESUME_WITHIN, ResumePoint, resume_check, resume_point};
 pub use stats::{
     Glance, RoutineStats, Stats, TensionChange, Total, days_words, duration_words, glance, minutes,
     recent,
 };
-pub use store::{Loaded, Warning, append, parse};
+pub use store::{Loaded, READ_PER_FILE, WARNINGS_PER_FILE, Warning, append, parse};
 
 /// The shared file of earlier versions: still read, no longer appended to.
 pub const FILE_NAME: &str = "history.jsonl";
@@ -52,12 +54,24 @@ pub fn file(paths: &Paths) -> PathBuf {
     hosts::own_file(&paths.data_dir)
 }
 
-/// A one-line note about skipped lines, for a status line; `None` when
-/// every line was read.
-pub fn warnings_note(warnings: &[Warning]) -> Option<String> {
-    match warnings {
-        [] => None,
-        [w] => Some(format!("history: line {} could not be read", w.line)),
-        ws => Some(format!("history: {} lines could not be read", ws.len())),
+/// A one-line note about what was not read, for a status line; `None`
+/// when everything was.
+pub fn warnings_note(loaded: &Loaded) -> Option<String> {
+    match (
+        loaded.skipped,
+        loaded.warnings.as_slice(),
+        loaded.notes.as_slice(),
+    ) {
+        (0, _, []) => None,
+        (1, [w], _) => Some(format!("history: {} could not be read", place(w))),
+        (0, _, _) => Some("history: some of it was not read (`knotless history` says why)".into()),
+        (n, _, _) => Some(format!("history: {n} lines could not be read")),
+    }
+}
+
+fn place(w: &Warning) -> String {
+    match w.line {
+        Some(n) => format!("line {n}"),
+        None => format!("the line at byte {}", w.byte),
     }
 }

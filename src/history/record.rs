@@ -6,6 +6,7 @@ use jiff::Zoned;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
+use super::problem::LineProblem;
 use crate::routine::Routine;
 use crate::session::Summary;
 
@@ -86,6 +87,14 @@ pub struct Record {
     pub fitted_minutes: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub written_seconds: Option<u64>,
+    /// This session's own id (`new_session_id`), in lines written since
+    /// it was added: sessions alike in every other field are still two.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// What the routine's steps were (`steps_fingerprint`), so a stopped
+    /// session is not continued into steps edited since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps_fingerprint: Option<String>,
 }
 
 impl Record {
@@ -130,6 +139,8 @@ impl Record {
             first_step: routine.run.resumes.as_ref().map(|r| r.step),
             fitted_minutes: routine.run.fitted.map(|f| f.minutes),
             written_seconds: routine.run.fitted.map(|f| seconds(f.written)),
+            session_id: Some(new_session_id()),
+            steps_fingerprint: Some(steps_fingerprint(routine)),
         }
     }
 
@@ -156,9 +167,9 @@ impl Record {
     }
 
     /// What a line must satisfy beyond its shape.
-    pub(super) fn check(&self) -> Result<(), String> {
+    pub(super) fn check(&self) -> Result<(), LineProblem> {
         if self.v != FORMAT {
-            return Err(version_problem(self.v));
+            return Err(LineProblem::version(self.v));
         }
         // Far above any routine knotless runs (500 steps of two hours, two
         // sides each): a larger number was not written by knotless, and
@@ -169,29 +180,24 @@ impl Record {
             ("paused_seconds", self.paused_seconds),
         ] {
             if value > MAX_SECONDS {
-                return Err(format!(
-                    "{name} is {value}, more than any session can last (at most {MAX_SECONDS})"
-                ));
+                return Err(LineProblem::TooLong { name, value });
             }
         }
         if self.steps > MAX_STEPS {
-            return Err(format!(
-                "steps is {}, more than a routine may have ({MAX_STEPS})",
-                self.steps
-            ));
+            return Err(LineProblem::TooManySteps(self.steps));
         }
         if self.steps_done > self.steps {
-            return Err(format!(
-                "steps_done is {}, more than the {} steps of the routine",
-                self.steps_done, self.steps
-            ));
+            return Err(LineProblem::MoreDoneThanSteps {
+                done: self.steps_done,
+                steps: self.steps,
+            });
         }
         for (name, value) in [
             ("tension_before", self.tension_before),
             ("tension_after", self.tension_after),
         ] {
             if value.is_some_and(|t| t > 10) {
-                return Err(format!("{name} must be from 0 to 10"));
+                return Err(LineProblem::Tension(name));
             }
         }
         Ok(())
@@ -209,14 +215,48 @@ fn stopped_at(routine: &Routine, summary: &Summary) -> usize {
 /// The most seconds a record's lengths may hold: 2,000 hours.
 pub const MAX_SECONDS: u64 = 2_000 * 3600;
 /// The most steps a routine may have, with room for later formats.
-const MAX_STEPS: usize = 10_000;
+pub const MAX_STEPS: usize = 10_000;
 
-pub(super) fn version_problem(v: u32) -> String {
-    if v > FORMAT {
-        format!("it has record format {v}, from a newer knotless (this one reads {FORMAT})")
-    } else {
-        format!("it has record format {v}, which does not exist")
+/// What a routine's steps are, in 16 hex digits: their kinds, titles,
+/// areas, sides and instructions, in order (not their lengths, which
+/// `--minutes` changes). FNV-1a, so the same steps give the same digits in
+/// every build.
+pub fn steps_fingerprint(routine: &Routine) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |text: &str| {
+        for b in text.bytes().chain([0xff]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for step in &routine.steps {
+        eat(&format!("{:?}", step.kind));
+        eat(&step.title);
+        eat(&format!("{:?}", step.area));
+        eat(&format!("{:?}", step.sides));
+        eat(&step.instructions);
     }
+    format!("{h:016x}")
+}
+
+/// A new session's id: 64 random bits in hex. Two sessions of one routine
+/// that end in the same second on one machine (twenty copies run at once)
+/// make lines that differ only here, so each counts; a line copied by a
+/// sync tool keeps its id and counts once.
+pub fn new_session_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    // Keyed at random for each process (no extra dependency for a few
+    // random bits); the time and a counter tell apart the sessions of one
+    // process.
+    static COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u32(std::process::id());
+    h.write_u64(COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    h.write_u128(nanos);
+    format!("{:016x}", h.finish())
 }
 
 /// Whole seconds, rounded, as `clock` shows them.
@@ -238,6 +278,8 @@ mod rfc3339 {
     use serde::de::Error;
     use serde::{Deserialize, Deserializer, Serializer};
 
+    use crate::history::problem::StartedProblem;
+
     pub fn serialize<S: Serializer>(at: &Zoned, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(&at.timestamp().display_with_offset(at.offset()))
     }
@@ -247,19 +289,15 @@ mod rfc3339 {
         parse(&text).map_err(D::Error::custom)
     }
 
-    pub fn parse(text: &str) -> Result<Zoned, String> {
-        let problem = || {
-            format!(
-                "`started` must be a time with its UTC offset, like 2026-03-10T07:30:05+01:00, not {text:?}"
-            )
-        };
+    pub fn parse(text: &str) -> Result<Zoned, StartedProblem> {
+        let problem = || StartedProblem::Shape(text.to_owned());
         let pieces = Pieces::parse(text).map_err(|_| problem())?;
         let offset: Offset = pieces.to_numeric_offset().ok_or_else(problem)?;
         // Well formed, but past the last instant the date library holds
         // (9999-12-30): say so, rather than blame its shape.
-        let ts: Timestamp = text.parse().map_err(|_| {
-            format!("`started` is {text:?}, a time too far from now to be a session")
-        })?;
+        let ts: Timestamp = text
+            .parse()
+            .map_err(|_| StartedProblem::TooFar(text.to_owned()))?;
         Ok(ts.to_zoned(TimeZone::fixed(offset)))
     }
 }
@@ -295,7 +333,15 @@ mod tests {
     #[test]
     fn a_summary_becomes_one_readable_line() {
         let started = berlin("2026-03-10T07:30:05.25");
-        let record = Record::from_summary(&daily_back(), &stopped(), &started, 1.0);
+        let mut record = Record::from_summary(&daily_back(), &stopped(), &started, 1.0);
+        let id = record.session_id.clone().unwrap();
+        assert!(
+            id.len() == 16 && id.chars().all(|c| c.is_ascii_hexdigit()),
+            "{id}"
+        );
+        record.session_id = Some("5f3a9c0d2b1e4a77".into());
+        let fingerprint = record.steps_fingerprint.take().unwrap();
+        assert_eq!(fingerprint, steps_fingerprint(&daily_back()));
         let line = serde_json::to_string(&record).unwrap();
         let title = &daily_back().steps[1].title;
         assert_eq!(
@@ -306,7 +352,7 @@ mod tests {
                     r#""routine_name":"Daily back reset","planned_seconds":729,"practised_seconds":313,"#,
                     r#""paused_seconds":40,"outcome":"stopped","steps":10,"steps_done":3,"#,
                     r#""skipped":[{{"index":1,"title":"{title}"}},{{"index":42,"title":""}}],"preview":false,"#,
-                    r#""stopped_at_step":5}}"#
+                    r#""stopped_at_step":5,"session_id":"5f3a9c0d2b1e4a77"}}"#
                 ),
                 title = title
             )
@@ -315,6 +361,15 @@ mod tests {
         assert_eq!(back, record);
         assert_eq!(back.started.offset(), jiff::tz::offset(1));
         assert_eq!(back.started.time(), jiff::civil::time(7, 30, 5, 0));
+    }
+
+    #[test]
+    fn sessions_alike_in_all_else_have_their_own_ids() {
+        let started = berlin("2026-03-10T07:30:05");
+        let ids: std::collections::HashSet<_> = (0..20)
+            .map(|_| Record::from_summary(&daily_back(), &stopped(), &started, 1.0).session_id)
+            .collect();
+        assert_eq!(ids.len(), 20);
     }
 
     #[test]
@@ -380,6 +435,9 @@ mod tests {
         assert_eq!(record.tension_change(), Some(-4));
         assert!(record.check().is_ok());
         record.tension_after = Some(11);
-        assert!(record.check().unwrap_err().contains("tension_after"));
+        assert_eq!(
+            record.check().unwrap_err(),
+            LineProblem::Tension("tension_after")
+        );
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use jiff::{SignedDuration, Zoned};
 
-use super::record::Record;
+use super::record::{Record, steps_fingerprint};
 use crate::routine::{Resumes, Routine};
 
 /// A stopped session can be continued for this long after it stopped.
@@ -44,21 +44,58 @@ impl ResumePoint {
     }
 }
 
+/// Why there is nothing to continue.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoResume {
+    #[error("no session of it stopped partway in the last 12 hours")]
+    Nothing,
+    /// The routine's steps are not those the session stopped in: it was
+    /// edited since (or another routine took its id).
+    #[error(
+        "it was edited since its session stopped (its steps are not the ones that session ran), so that session cannot be continued"
+    )]
+    Edited,
+}
+
 /// Where the latest session of `routine` can be continued: it stopped (was
 /// not finished) partway, within `RESUME_WITHIN` of `now`, and the routine
 /// still has the steps it had. Previews are left out. `None` when the
 /// latest session finished, or stopped before its first step was done.
 pub fn resume_point(records: &[Record], routine: &Routine, now: &Zoned) -> Option<ResumePoint> {
+    resume_check(records, routine, now).ok()
+}
+
+/// As `resume_point`, with the reason when there is nothing to continue.
+pub fn resume_check(
+    records: &[Record],
+    routine: &Routine,
+    now: &Zoned,
+) -> Result<ResumePoint, NoResume> {
     let latest = records
         .iter()
         .enumerate()
         .filter(|(_, r)| r.routine_id == routine.id && r.counts())
         // Later in the file breaks a tie: it was recorded later.
         .max_by(|(i, a), (j, b)| (&a.started, i).cmp(&(&b.started, j)))
-        .map(|(_, r)| r)?;
-    if latest.finished() || latest.steps != routine.steps.len() {
-        return None;
+        .map(|(_, r)| r)
+        .ok_or(NoResume::Nothing)?;
+    if latest.finished() {
+        return Err(NoResume::Nothing);
     }
+    let edited = latest.steps != routine.steps.len()
+        || latest
+            .steps_fingerprint
+            .as_ref()
+            .is_some_and(|f| *f != steps_fingerprint(routine));
+    let point = stopped_point(latest, now).ok_or(NoResume::Nothing)?;
+    if edited {
+        return Err(NoResume::Edited);
+    }
+    Ok(point)
+}
+
+/// Where `latest`, a stopped session, can be continued at `now`.
+fn stopped_point(latest: &Record, now: &Zoned) -> Option<ResumePoint> {
     // Lines from before resuming existed: the steps done and skipped came
     // first, in order.
     let step = latest
@@ -205,6 +242,29 @@ mod tests {
         // An older line without the field: steps done and skipped.
         let old = line("2026-03-10T07:30:00+01:00", "stopped", "");
         assert_eq!(resume_point(&[old], &daily(), &at).unwrap().step, 4);
+    }
+
+    #[test]
+    fn a_routine_edited_with_as_many_steps_is_not_continued_in_silence() {
+        let at = now("2026-03-10T09:00:00+01:00");
+        let fingerprint = crate::history::steps_fingerprint(&daily());
+        let stopped = line(
+            "2026-03-10T07:30:00+01:00",
+            "stopped",
+            &format!(r#","stopped_at_step":5,"steps_fingerprint":"{fingerprint}""#),
+        );
+        let records = [stopped];
+        assert_eq!(resume_check(&records, &daily(), &at).unwrap().step, 5);
+        // Its sixth step is now another one; as many steps as before.
+        let mut edited = daily();
+        edited.steps.swap(5, 6);
+        assert_eq!(resume_check(&records, &edited, &at), Err(NoResume::Edited));
+        assert!(resume_point(&records, &edited, &at).is_none());
+        // Lengths are not content: a fitted run continues.
+        let fitted = crate::fit::fit(&daily(), 10).unwrap();
+        assert!(resume_check(&records, &fitted, &at).is_ok());
+        // Nothing stopped: the plain reason.
+        assert_eq!(resume_check(&[], &daily(), &at), Err(NoResume::Nothing));
     }
 
     #[test]

@@ -32,38 +32,78 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use super::record::{Record, version_problem};
+use super::problem::{LineProblem, Note};
+use super::record::Record;
 
-/// The records that could be read, and a warning for each line that could
-/// not. A bad line never stops the lines after it from loading.
+/// The records that could be read, and what could not. A bad line never
+/// stops the lines after it from loading.
+///
+/// Bounded whatever the file holds: at most `READ_PER_FILE` bytes are read
+/// (the newest part of a bigger file), and each file lists at most
+/// `WARNINGS_PER_FILE` of its skipped lines; the rest are only counted.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Loaded {
     /// In file order: the order sessions ended, not the order they began.
     pub records: Vec<Record>,
+    /// The first skipped lines of each file.
     pub warnings: Vec<Warning>,
+    /// Every line skipped, listed or not.
+    pub skipped: usize,
+    /// What was left unread or set aside.
+    pub notes: Vec<Note>,
 }
 
 /// A line of the file that was skipped, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
-    /// From 1, as an editor counts.
-    pub line: usize,
-    pub problem: String,
+    /// The file's name, when the line is in another file than the one
+    /// asked for (another machine's).
+    pub file: Option<String>,
+    /// From 1, as an editor counts; `None` when only the newest part of the
+    /// file was read, so the lines before it were never counted.
+    pub line: Option<usize>,
+    /// Where the line begins in its file, from 0.
+    pub byte: u64,
+    pub problem: LineProblem,
 }
 
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {} was skipped: {}", self.line, self.problem)
+        match self.line {
+            Some(n) => write!(f, "line {n}")?,
+            None => write!(f, "the line at byte {}", self.byte)?,
+        }
+        if let Some(file) = &self.file {
+            write!(f, " of {file}")?;
+        }
+        write!(f, " was skipped: {}", self.problem)
     }
 }
 
+/// Skipped lines listed one by one for each file; past them, only counted.
+pub const WARNINGS_PER_FILE: usize = 5;
+
+/// The most read of one file: its end, where the newest sessions are.
+/// About 15,000 sessions, twenty years of two a day: enough for any
+/// streak and for this month's and this year's totals, and small enough
+/// that `status` stays within its 50 MB however big the file grows.
+pub const READ_PER_FILE: u64 = 4 * 1024 * 1024;
+
 /// How long to wait for another copy's lock before going on without it.
 const WRITE_PATIENCE: Duration = Duration::from_secs(2);
-const READ_PATIENCE: Duration = Duration::from_millis(300);
+pub(super) const READ_PATIENCE: Duration = Duration::from_millis(300);
 
 /// Append `record` as one line of `path`, creating the file and its
 /// directory if needed; returns once the line is on the disk.
 pub fn append(path: &Path, record: &Record) -> io::Result<()> {
+    append_line(path, record).map_err(|e| match e.raw_os_error() {
+        // Our own words already (not a regular file).
+        None if e.kind() == io::ErrorKind::InvalidInput => e,
+        _ => write_failed(path, e),
+    })
+}
+
+fn append_line(path: &Path, record: &Record) -> io::Result<()> {
     let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
     line.push(b'\n');
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
@@ -80,8 +120,7 @@ pub fn append(path: &Path, record: &Record) -> io::Result<()> {
     append_locked(&mut file, &line, |f, bytes| {
         f.write_all(bytes)?;
         f.sync_data()
-    })
-    .map_err(|e| write_failed(path, e))?;
+    })?;
     if created && let Some(dir) = dir {
         sync_dir(dir);
     }
@@ -121,8 +160,7 @@ fn write_failed(path: &Path, e: io::Error) -> io::Error {
     let why = match e.kind() {
         io::ErrorKind::StorageFull | io::ErrorKind::FileTooLarge => "the disk is full".to_owned(),
         io::ErrorKind::PermissionDenied => "no permission to write it".to_owned(),
-        io::ErrorKind::ReadOnlyFilesystem => "the disk is read-only".to_owned(),
-        _ => e.to_string(),
+        _ => crate::io_words::in_words(&e),
     };
     io::Error::new(
         e.kind(),
@@ -163,54 +201,121 @@ fn not_regular(path: &Path) -> io::Error {
     )
 }
 
-/// Every readable record of `path`; no file is an empty history.
+/// Every readable record of `path` (its newest `READ_PER_FILE` bytes); no
+/// file is an empty history. (Readers use `hosts::load`, which reads every
+/// machine's file.)
+#[cfg(test)]
 pub fn load(path: &Path) -> io::Result<Loaded> {
+    read(path, READ_PER_FILE, READ_PATIENCE)
+}
+
+/// The records in the newest `at_most` bytes of `path`, waiting up to
+/// `patience` for a write in progress to end. Another machine's file has
+/// no writer here: no need to wait for it.
+pub(super) fn read(path: &Path, at_most: u64, patience: Duration) -> io::Result<Loaded> {
     let mut file = match open_regular(path, OpenOptions::new().read(true)) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Loaded::default()),
         other => other?,
     };
     // A shared lock waits out a write in progress, so its line is not
     // mistaken for a torn one.
-    lock(&file, Lock::Shared, READ_PATIENCE)?;
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)?;
-    let loaded = parse(&bytes);
+    lock(&file, Lock::Shared, patience)?;
+    let size = file.metadata()?.len();
+    let from = size.saturating_sub(at_most);
+    // One byte before the part read, to tell whether it starts a line.
+    let before = u64::from(from > 0);
+    let mut bytes = Vec::with_capacity((size - from + before) as usize);
+    file.seek(SeekFrom::Start(from - before))?;
+    // `take`: the file may have grown since its size was asked.
+    file.take(at_most + before).read_to_end(&mut bytes)?;
+    let mut loaded = if from == 0 {
+        parse(&bytes)
+    } else {
+        // The part read starts after the first newline: a line cut in two
+        // is an older one, and is left out unremarked.
+        let start = bytes
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| i + 1);
+        let mut loaded = parse_from(&bytes[start..], None, from - before + start as u64);
+        loaded.notes.push(Note::OnlyNewest {
+            file: path.to_path_buf(),
+            read: size - from,
+            size,
+        });
+        loaded
+    };
+    if loaded.skipped > loaded.warnings.len() {
+        loaded.notes.push(Note::MoreSkipped {
+            file: path.to_path_buf(),
+            more: loaded.skipped - loaded.warnings.len(),
+        });
+    }
     if let Some(first) = loaded.warnings.first() {
         tracing::warn!(
             "history {}: {} line(s) skipped; the first: {first}",
             path.display(),
-            loaded.warnings.len()
+            loaded.skipped
         );
     }
     Ok(loaded)
 }
 
-/// The records in the bytes of a history file.
+/// The records in the bytes of a history file, read whole.
 pub fn parse(bytes: &[u8]) -> Loaded {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    parse_from(bytes, Some(1), 0)
+}
+
+/// The records in `bytes`, which begin at `byte` of their file, on line
+/// `line` when it is known.
+fn parse_from(bytes: &[u8], line: Option<usize>, byte: u64) -> Loaded {
     let mut loaded = Loaded::default();
+    let mut offset = byte;
     let mut lines = bytes.split(|&b| b == b'\n').enumerate().peekable();
-    while let Some((i, line)) = lines.next() {
+    while let Some((i, text)) = lines.next() {
+        let at = offset;
+        offset += text.len() as u64 + 1;
         let last = lines.peek().is_none();
-        if line.iter().all(u8::is_ascii_whitespace) {
+        let trimmed = text.trim_ascii();
+        if trimmed.is_empty() {
             continue;
         }
-        match read_line(line) {
+        // Past the listed warnings a bad line's reason is not needed: the
+        // cheap test first, since a hostile file may be millions of them.
+        let listing = loaded.warnings.len() < WARNINGS_PER_FILE;
+        let object = trimmed.starts_with(b"{") && trimmed.ends_with(b"}");
+        let read = if listing || object {
+            read_line(trimmed).map_err(Some)
+        } else {
+            Err(None)
+        };
+        match read {
             Ok(record) => loaded.records.push(record),
-            Err(problem) => loaded.warnings.push(Warning {
-                line: i + 1,
-                problem: if last {
-                    format!("it is incomplete, probably cut off by a crash ({problem})")
-                } else {
-                    problem
-                },
-            }),
+            Err(problem) => {
+                loaded.skipped += 1;
+                if let (true, Some(problem)) = (listing, problem) {
+                    loaded.warnings.push(Warning {
+                        file: None,
+                        line: line.map(|l| l + i),
+                        byte: at,
+                        problem: if last {
+                            LineProblem::Incomplete(Box::new(problem))
+                        } else {
+                            problem
+                        },
+                    });
+                }
+            }
         }
     }
     loaded
 }
 
-fn read_line(line: &[u8]) -> Result<Record, String> {
+fn read_line(line: &[u8]) -> Result<Record, LineProblem> {
+    if !line.starts_with(b"{") {
+        return Err(LineProblem::NotARecord("it is not a JSON object".into()));
+    }
     match serde_json::from_slice::<Record>(line) {
         Ok(record) => record.check().map(|()| record),
         Err(e) => {
@@ -219,11 +324,22 @@ fn read_line(line: &[u8]) -> Result<Record, String> {
                 v: u32,
             }
             match serde_json::from_slice::<Version>(line) {
-                Ok(Version { v }) if v != super::FORMAT => Err(version_problem(v)),
-                _ => Err(format!("it is not a session record: {e}")),
+                Ok(Version { v }) if v != super::FORMAT => Err(LineProblem::version(v)),
+                _ => Err(LineProblem::NotARecord(shortened(e.to_string()))),
             }
         }
     }
+}
+
+/// What serde says about a line quotes the line's values, however long:
+/// a few words are enough to find it.
+fn shortened(mut said: String) -> String {
+    const MOST: usize = 160;
+    if let Some((at, _)) = said.char_indices().nth(MOST) {
+        said.truncate(at);
+        said.push('…');
+    }
+    said
 }
 
 /// True when the file is not empty and its last byte is not a newline.
@@ -344,8 +460,13 @@ mod tests {
         let loaded = load(&path).unwrap();
         assert_eq!(loaded.records, vec![record(1)]);
         assert_eq!(loaded.warnings.len(), 1);
-        assert_eq!(loaded.warnings[0].line, 2);
-        assert!(loaded.warnings[0].problem.contains("incomplete"));
+        assert_eq!(loaded.warnings[0].line, Some(2));
+        assert!(
+            loaded.warnings[0]
+                .problem
+                .to_string()
+                .contains("incomplete")
+        );
 
         append(&path, &record(3)).unwrap();
         let text = fs::read_to_string(&path).unwrap();
@@ -355,8 +476,13 @@ mod tests {
         let loaded = load(&path).unwrap();
         assert_eq!(loaded.records, vec![record(1), record(3)]);
         assert_eq!(loaded.warnings.len(), 1);
-        assert_eq!(loaded.warnings[0].line, 2);
-        assert!(!loaded.warnings[0].problem.contains("incomplete"));
+        assert_eq!(loaded.warnings[0].line, Some(2));
+        assert!(
+            !loaded.warnings[0]
+                .problem
+                .to_string()
+                .contains("incomplete")
+        );
     }
 
     #[test]
@@ -371,15 +497,22 @@ mod tests {
         bytes.extend_from_slice(b"\n\xff\xfe\n");
         let loaded = parse(&bytes);
         assert_eq!(loaded.records.len(), 3);
-        let lines: Vec<usize> = loaded.warnings.iter().map(|w| w.line).collect();
-        assert_eq!(lines, vec![2, 4, 5, 6, 8, 10]);
-        assert!(loaded.warnings[3].problem.contains("newer knotless"));
-        assert!(loaded.warnings[4].problem.contains("0 to 10"));
+        let lines: Vec<_> = loaded.warnings.iter().map(|w| w.line).collect();
+        // The first five are listed; the sixth (line 10) only counted.
+        assert_eq!(lines, [2, 4, 5, 6, 8].map(Some));
+        assert_eq!(loaded.skipped, 6);
+        assert!(
+            loaded.warnings[3]
+                .problem
+                .to_string()
+                .contains("newer knotless")
+        );
+        assert!(loaded.warnings[4].problem.to_string().contains("0 to 10"));
         assert!(
             loaded
                 .warnings
                 .iter()
-                .all(|w| !w.problem.contains("incomplete")),
+                .all(|w| !w.problem.to_string().contains("incomplete")),
             "{:?}",
             loaded.warnings
         );
@@ -438,15 +571,54 @@ mod tests {
         let loaded = parse(format!("{good}\n{huge}\n{far}\n").as_bytes());
         assert_eq!(loaded.records.len(), 1);
         assert!(
-            loaded.warnings[0].problem.contains("more than any session"),
+            loaded.warnings[0]
+                .problem
+                .to_string()
+                .contains("more than any session"),
             "{:?}",
             loaded.warnings
         );
         assert!(
-            loaded.warnings[1].problem.contains("too far from now"),
+            loaded.warnings[1]
+                .problem
+                .to_string()
+                .contains("too far from now"),
             "{:?}",
             loaded.warnings
         );
+    }
+
+    #[test]
+    fn a_part_read_from_the_end_names_lines_by_their_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history-x.jsonl");
+        let good = serde_json::to_string(&record(5)).unwrap() + "\n";
+        let text = format!("{}garbage\n{good}", good.repeat(10));
+        fs::write(&path, &text).unwrap();
+        // Exactly the last two lines and the newline before them: the
+        // line before is whole but not read, and none is blamed.
+        let part = ("garbage\n".len() + good.len()) as u64;
+        let loaded = read(&path, part, Duration::ZERO).unwrap();
+        assert_eq!(loaded.records.len(), 1);
+        assert_eq!(loaded.warnings.len(), 1);
+        let w = &loaded.warnings[0];
+        assert_eq!(
+            (w.line, w.byte),
+            (None, text.find("garbage").unwrap() as u64)
+        );
+        assert!(w.to_string().starts_with("the line at byte "), "{w}");
+        // One byte less: "garbage" is cut, so it is not read at all.
+        let loaded = read(&path, part - 1, Duration::ZERO).unwrap();
+        assert_eq!((loaded.records.len(), loaded.skipped), (1, 0));
+    }
+
+    #[test]
+    fn a_long_value_is_not_quoted_whole() {
+        let line = format!("{{\"v\":1,\"started\":\"{}\"}}", "9".repeat(100_000));
+        let loaded = parse(line.as_bytes());
+        let said = loaded.warnings[0].to_string();
+        assert!(said.len() < 300, "{said}");
+        assert!(said.contains('…'), "{said}");
     }
 
     #[test]

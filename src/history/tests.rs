@@ -359,16 +359,31 @@ fn words_for_time_and_days() {
 #[test]
 fn a_note_for_skipped_lines() {
     let w = |line| Warning {
-        line,
-        problem: "x".into(),
+        file: None,
+        line: Some(line),
+        byte: 0,
+        problem: LineProblem::NotARecord("x".into()),
     };
-    assert_eq!(warnings_note(&[]), None);
+    let loaded = |warnings: Vec<Warning>, skipped, notes| Loaded {
+        records: vec![],
+        warnings,
+        skipped,
+        notes,
+    };
+    assert_eq!(warnings_note(&loaded(vec![], 0, vec![])), None);
     assert_eq!(
-        warnings_note(&[w(3)]).unwrap(),
+        warnings_note(&loaded(vec![w(3)], 1, vec![])).unwrap(),
         "history: line 3 could not be read"
     );
+    // Counted past the ones listed.
     assert_eq!(
-        warnings_note(&[w(3), w(9)]).unwrap(),
-        "history: 2 lines could not be read"
+        warnings_note(&loaded(vec![w(3), w(9)], 2_000_000, vec![])).unwrap(),
+        "history: 2000000 lines could not be read"
+    );
+    let left = Note::FilesLeft { count: 3 };
+    assert!(
+        warnings_note(&loaded(vec![], 0, vec![left]))
+            .unwrap()
+            .contains("not read"),
     );
 }

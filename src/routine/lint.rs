@@ -23,6 +23,10 @@ pub const LONG_HOLD: Duration = Duration::from_secs(7);
 pub const MAX_478_CYCLES: u32 = 4;
 /// The least get-ready to get down to the floor or over to a wall.
 pub const POSITION_CHANGE: Duration = Duration::from_secs(10);
+/// The most of a step's `say` that is spoken: the voice cuts longer words
+/// (the same number as `voice::script::MAX_PROMPT_CHARS`, which a test
+/// keeps in step; routine/ does not import voice/).
+pub const SAY_CHARS: usize = 300;
 
 /// Where a step's keys are written, for pointing at them.
 #[derive(Debug, Clone)]
@@ -32,6 +36,7 @@ pub struct StepSpans {
     pub glance: Option<Range<usize>>,
     pub breath: Option<Range<usize>>,
     pub position: Option<Range<usize>>,
+    pub say: Option<Range<usize>>,
 }
 
 impl StepSpans {
@@ -43,6 +48,7 @@ impl StepSpans {
             glance: raw.glance.as_ref().map(Spanned::span),
             breath: raw.breath.as_ref().map(Spanned::span),
             position: raw.position.as_ref().map(Spanned::span),
+            say: raw.say.as_ref().map(Spanned::span),
         }
         .or_whole(step)
     }
@@ -63,6 +69,7 @@ pub fn warnings(routine: &Routine, spans: &[StepSpans]) -> Vec<Problem> {
     for (i, (step, at)) in routine.steps.iter().zip(spans).enumerate() {
         reading_time(step, at, &mut out);
         glance_length(step, at, &mut out);
+        say_length(step, at, &mut out);
         long_hold(step, at, &mut out);
         let cycles = cycles_478(step);
         let before = run_478;
@@ -130,6 +137,26 @@ fn glance_length(step: &Step, at: &StepSpans, out: &mut Vec<Problem>) {
                 format!("the glance line has {n} words; it is read in a glance only up to {GLANCE_WORDS}"),
             )
             .help("name only the action, like \"Squeeze, breathe, release\"; details go in `instructions`"),
+        );
+    }
+}
+
+/// Words past `SAY_CHARS` are never heard: the voice cuts them.
+fn say_length(step: &Step, at: &StepSpans, out: &mut Vec<Problem>) {
+    let (super::model::Say::Text(text), Some(span)) = (&step.say, &at.say) else {
+        return;
+    };
+    let n = text.chars().count();
+    if n > SAY_CHARS {
+        out.push(
+            Problem::warning(
+                span.clone(),
+                format!(
+                    "`say` has {n} characters; only the first {SAY_CHARS} are spoken, the rest is cut"
+                ),
+            )
+            .label(format!("{} words", text.split_whitespace().count()))
+            .help("say a few words as the step starts; the details go in `instructions` or in cues"),
         );
     }
 }
@@ -261,6 +288,34 @@ mod tests {
             let at = found[0].span.clone().unwrap().start;
             assert_eq!(text[..at].matches('\n').count() + 1, line, "{fixture}");
         }
+    }
+
+    #[test]
+    fn a_say_too_long_to_be_spoken_whole_is_a_warning() {
+        assert_eq!(SAY_CHARS, crate::voice::script::MAX_PROMPT_CHARS);
+        let routine = |say: &str| {
+            format!(
+                "name = \"S\"\n[[steps]]\nkind = \"rest\"\ntitle = \"Rest\"\nduration = \"1m\"\nsay = \"{say}\"\n"
+            )
+        };
+        let warned = |text: &str| {
+            let (_, w) = parse_routine_linted("s", "s.toml", text, &|w| Ok(w.into())).unwrap();
+            w.problems
+        };
+        let long = "word ".repeat(20_000);
+        let found = warned(&routine(long.trim()));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0]
+                .message
+                .contains("`say` has 99999 characters; only the first 300 are spoken"),
+            "{}",
+            found[0].message
+        );
+        let text = routine(long.trim());
+        let at = found[0].span.clone().unwrap().start;
+        assert_eq!(text[..at].matches('\n').count() + 1, 6, "points at `say`");
+        assert!(warned(&routine(&"a".repeat(SAY_CHARS))).is_empty());
     }
 
     #[test]

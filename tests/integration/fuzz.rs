@@ -271,3 +271,129 @@ fn fuzz_long() {
         worst.output
     );
 }
+
+// History files from other machines: the same mutator over history lines
+// (a sync tool may bring anything), read as every command reads them, and
+// rendered as `knotless history` prints its warnings.
+
+/// Lines as knotless writes them, and a few hostile ones.
+fn history_seeds() -> Vec<String> {
+    let line = |started: &str, extra: &str| {
+        format!(
+            "{{\"v\":1,\"started\":\"{started}\",\"routine_id\":\"daily-back\",\"routine_name\":\"Daily back reset\",\"planned_seconds\":729,\"practised_seconds\":729,\"outcome\":\"finished\",\"steps\":10,\"steps_done\":10{extra}}}\n"
+        )
+    };
+    vec![
+        line("2026-03-10T07:30:00+01:00", ""),
+        line("2026-03-10T07:30:00+01:00", ",\"session_id\":\"5f3a9c0d2b1e4a77\",\"tension_before\":7,\"tension_after\":3").repeat(3),
+        line("2026-03-10T07:30:00+01:00", ",\"outcome\":\"stopped\",\"stopped_at_step\":5,\"continues\":\"2026-03-10T07:00:00+01:00\"").repeat(2),
+        line("9999-12-30T07:30:00+00:00", ""),
+        line("2026-03-10T07:30:00+01:00", ",\"routine_name\":\"\\u001b]0;x\\u0007 \\u202e\"").repeat(2),
+        "x\n".repeat(2_000),
+        "{\"v\":1,\"sta".to_owned(),
+    ]
+}
+
+static WORST_HISTORY: Mutex<Option<Worst>> = Mutex::new(None);
+
+/// Write `bytes` as another machine's history beside this one's, read
+/// them as `knotless history` does, render its warnings, and check time,
+/// size and safety.
+fn exercise_history(bytes: &[u8]) -> Result<(), TestCaseError> {
+    let dir = tempfile::tempdir().unwrap();
+    let own = dir.path().join("history-ci.jsonl");
+    std::fs::write(&own, &history_seeds()[0]).unwrap();
+    std::fs::write(dir.path().join("history-desk.jsonl"), bytes).unwrap();
+    let start = Instant::now();
+    let loaded = knotless::history::load(&own).unwrap();
+    let mut out = String::new();
+    for w in &loaded.warnings {
+        out.push_str(&knotless::text::escape_inline(&w.to_string()));
+        out.push('\n');
+    }
+    for n in &loaded.notes {
+        out.push_str(&knotless::text::escape_inline(&n.to_string()));
+        out.push('\n');
+    }
+    let stats = knotless::history::Stats::compute(&loaded.records, &jiff::Zoned::now());
+    let took = start.elapsed();
+    if let Some(c) = out.chars().find(|&c| c.is_control() && c != '\n') {
+        return Err(TestCaseError::fail(format!(
+            "raw control character {c:?} in the output"
+        )));
+    }
+    {
+        let mut worst = WORST_HISTORY.lock().unwrap();
+        let worst = worst.get_or_insert_with(Worst::default);
+        worst.runs += 1;
+        if took > worst.time {
+            worst.time = took;
+            worst.input_for_time = bytes.len();
+        }
+        worst.output = worst.output.max(out.len());
+    }
+    prop_assert!(took <= TIME_LIMIT, "{took:?} for {} bytes", bytes.len());
+    prop_assert!(out.len() <= 16 * 1024, "{} bytes of warnings", out.len());
+    prop_assert!(
+        loaded.warnings.len() <= 2 * knotless::history::WARNINGS_PER_FILE,
+        "{} warnings listed",
+        loaded.warnings.len()
+    );
+    // Nothing dated after tomorrow is ever "the last session".
+    if let Some(last) = stats.last {
+        let tomorrow = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(25);
+        prop_assert!(last.started.timestamp() <= tomorrow, "{:?}", last.started);
+    }
+    Ok(())
+}
+
+fn fuzz_history(cases: u32) -> Worst {
+    let seeds = history_seeds();
+    let n = seeds.len();
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let strategy = (0..n, prop::collection::vec(mutation(), 0..6));
+    runner
+        .run(&strategy, |(seed, mutations)| {
+            let bytes = apply(seeds[seed].clone().into_bytes(), &mutations, &seeds);
+            exercise_history(&bytes)
+        })
+        .unwrap();
+    WORST_HISTORY.lock().unwrap().clone().unwrap_or_default()
+}
+
+#[test]
+fn every_history_seed_is_quick_small_and_safe() {
+    for seed in history_seeds() {
+        exercise_history(seed.as_bytes()).unwrap();
+    }
+}
+
+#[test]
+fn fuzz_brief_history() {
+    fuzz_history(100);
+}
+
+/// The long run over history files: `bench/fuzz.sh` runs it with the
+/// routine one (`KNOTLESS_FUZZ_CASES` inputs each).
+#[test]
+#[ignore = "long; bench/fuzz.sh runs it"]
+fn fuzz_long_history() {
+    let cases = std::env::var("KNOTLESS_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20_000);
+    let start = Instant::now();
+    let worst = fuzz_history(cases);
+    println!(
+        "fuzz: history files: {} executions in {:.1} s; worst time {:.1} ms (input of {} bytes); largest warnings {} bytes",
+        worst.runs,
+        start.elapsed().as_secs_f64(),
+        worst.time.as_secs_f64() * 1e3,
+        worst.input_for_time,
+        worst.output
+    );
+}

@@ -193,7 +193,7 @@ fn a_torn_last_line_is_skipped_kept_and_closed_by_the_next_record() {
     let loaded = history::load(&fixture("torn-last-line.jsonl")).unwrap();
     assert_eq!(loaded.records.len(), 3);
     assert_eq!(loaded.warnings.len(), 1);
-    assert_eq!(loaded.warnings[0].line, 4);
+    assert_eq!(loaded.warnings[0].line, Some(4));
     assert!(
         loaded.warnings[0]
             .to_string()
@@ -219,7 +219,7 @@ fn a_torn_last_line_is_skipped_kept_and_closed_by_the_next_record() {
     assert_eq!(loaded.records.len(), 4);
     assert_eq!(loaded.records[3], record("next", 7));
     assert_eq!(loaded.warnings.len(), 1);
-    assert_eq!(loaded.warnings[0].line, 4);
+    assert_eq!(loaded.warnings[0].line, Some(4));
 }
 
 #[test]
@@ -227,15 +227,16 @@ fn corrupt_lines_anywhere_are_skipped_and_named() {
     let loaded = history::load(&fixture("corrupt-lines.jsonl")).unwrap();
     let days: Vec<i8> = loaded.records.iter().map(|r| r.started.day()).collect();
     assert_eq!(days, vec![2, 3, 4, 6, 7]);
-    let lines: Vec<usize> = loaded.warnings.iter().map(|w| w.line).collect();
-    assert_eq!(lines, vec![2, 4, 5, 7, 10]);
+    let lines: Vec<Option<usize>> = loaded.warnings.iter().map(|w| w.line).collect();
+    assert_eq!(lines, [2, 4, 5, 7, 10].map(Some));
     let problem = |line: usize| {
-        &loaded
+        loaded
             .warnings
             .iter()
-            .find(|w| w.line == line)
+            .find(|w| w.line == Some(line))
             .unwrap()
             .problem
+            .to_string()
     };
     assert!(problem(7).contains("record format 2"), "{}", problem(7));
     assert!(problem(10).contains("UTC offset"), "{}", problem(10));

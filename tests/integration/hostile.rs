@@ -329,3 +329,153 @@ fn a_wedged_sound_server_neither_hangs_nor_slows_anything() {
         "{stdout}"
     );
 }
+
+/// Now minus `minutes`, as a history line writes it.
+fn minutes_ago(minutes: i64) -> String {
+    let at = jiff::Zoned::now()
+        .checked_sub(jiff::SignedDuration::from_mins(minutes))
+        .unwrap();
+    at.timestamp().display_with_offset(at.offset()).to_string()
+}
+
+/// A `daily-back` session stopped at step 6 a few minutes ago, with
+/// `extra` fields on its line.
+fn stopped_daily_back(home: &Home, extra: &str) {
+    home.write(
+        "data/history-ci.jsonl",
+        format!(
+            "{{\"v\":1,\"started\":\"{}\",\"routine_id\":\"daily-back\",\"routine_name\":\"Daily back reset\",\"planned_seconds\":729,\"practised_seconds\":120,\"outcome\":\"stopped\",\"steps\":10,\"steps_done\":5,\"stopped_at_step\":5{extra}}}\n",
+            minutes_ago(10)
+        ),
+    );
+}
+
+#[test]
+fn a_tampered_fitted_minutes_is_blamed_on_the_history_line() {
+    let home = Home::new();
+    stopped_daily_back(&home, ",\"fitted_minutes\":0,\"written_seconds\":729");
+    let out = home
+        .knotless()
+        .args(["run", "daily-back", "--resume", "--plain"])
+        .run();
+    assert_eq!(out.code, Some(1));
+    // Was "0 minutes is not a length knotless fits to", about minutes the
+    // user never typed.
+    assert!(
+        out.stderr
+            .contains("the history line of the stopped session says it was fitted to 0 minutes"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("--resume --minutes N"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_routine_edited_since_it_stopped_is_not_continued_in_silence() {
+    let home = Home::new();
+    // Steps as many as now, but not the ones that ran.
+    stopped_daily_back(&home, ",\"steps_fingerprint\":\"0123456789abcdef\"");
+    let out = home
+        .knotless()
+        .args(["run", "daily-back", "--resume", "--plain"])
+        .run();
+    assert_eq!(out.code, Some(1), "{}", out.stdout);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("it was edited since its session stopped"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn of_two_resumes_at_once_one_continues() {
+    let home = Home::new();
+    stopped_daily_back(&home, "");
+    let mut first = home
+        .knotless()
+        .args(["run", "daily-back", "--resume", "--plain"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Once it says it continues, it holds its claim.
+    let mut said = Vec::new();
+    let mut stdout = first.stdout.take().unwrap();
+    let mut buf = [0u8; 256];
+    while !String::from_utf8_lossy(&said).contains("Continuing from step 6") {
+        let n = std::io::Read::read(&mut stdout, &mut buf).unwrap();
+        assert!(n > 0, "{}", String::from_utf8_lossy(&said));
+        said.extend_from_slice(&buf[..n]);
+    }
+    let second = home
+        .knotless()
+        .args(["run", "daily-back", "--resume", "--plain"])
+        .run();
+    let _ = first.kill();
+    let _ = first.wait();
+    // Was: both continued, and both wrote a line continuing it.
+    assert_eq!(second.code, Some(1), "{}", second.stdout);
+    assert!(
+        second
+            .stderr
+            .contains("already being continued by another knotless"),
+        "{}",
+        second.stderr
+    );
+}
+
+#[test]
+fn a_dumb_terminal_gets_plain_lines_without_colour() {
+    let home = Home::new();
+    let r = home.routine(
+        "tiny",
+        &crate::support::routine("Tiny")
+            .quick()
+            .rest("Rest", "1s")
+            .text(),
+    );
+    for term in ["dumb", "no-such-terminal"] {
+        let pty = crate::pty::Pty::start(&home, &["run", r.to_str().unwrap()], &[("TERM", term)]);
+        pty.wait_for("Finished:");
+        let bytes = pty.bytes();
+        // Was the full screen: the alternate screen, cursor moves, colour.
+        assert!(
+            !bytes.windows(2).any(|w| w == b"\x1b["),
+            "{term}: {:?}",
+            String::from_utf8_lossy(&bytes)
+        );
+        assert!(pty.screen().contains("Rest"), "{term}: {}", pty.screen());
+    }
+    let pty = crate::pty::Pty::start(&home, &[], &[("TERM", "dumb")]);
+    pty.wait_for("needs a terminal that can draw a full screen");
+}
+
+#[test]
+fn check_strict_refuses_a_say_too_long_to_be_spoken() {
+    let home = Home::new();
+    let say = "word ".repeat(20_000);
+    let file = home.write(
+        "long-say.toml",
+        format!(
+            "name = \"Long say\"\n[[steps]]\nkind = \"rest\"\ntitle = \"Rest\"\nduration = \"1m\"\nsay = \"{}\"\n",
+            say.trim()
+        ),
+    );
+    let out = home.knotless().args(["check", "--strict"]).arg(&file).run();
+    // Was: passed, and the voice cut it to 300 characters.
+    assert_eq!(out.code, Some(1), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("only the first 300 are spoken"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.len() < 16 * 1024, "{} bytes", out.stdout.len());
+    let out = home.knotless().arg("check").arg(&file).run();
+    assert!(out.success(), "a warning only, without --strict");
+}

@@ -7,6 +7,7 @@ mod fuzz;
 mod history;
 mod hooks;
 mod hostile;
+mod hostile_history;
 mod input;
 mod light;
 mod picker_today;
