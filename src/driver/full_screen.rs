@@ -38,7 +38,14 @@ pub struct FullScreen<O: Output> {
     /// whole frame laid them out; `None` when nothing is to be redrawn
     /// alone (another screen, something over the session).
     spots: Option<Spots>,
+    /// When the pacer in `frame` next looks different (see
+    /// `Renderer::breath_due`).
+    breath_due: Option<Instant>,
 }
+
+/// With no change due before its phase ends, the pacer waits for the
+/// session's own wake.
+const NOT_SOON: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// What a frame did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +96,7 @@ impl<O: Output> FullScreen<O> {
             last: None,
             last_status: None,
             spots: None,
+            breath_due: None,
         }
     }
 
@@ -103,6 +111,23 @@ impl<O: Output> FullScreen<O> {
     /// Draw what `app` shows at `now`, doing the least work that shows it
     /// right (see `Renderer::frame`).
     pub fn draw(&mut self, app: &App, now: Instant, changed: bool) -> io::Result<Work> {
+        let work = self.draw_what_moved(app, now, changed)?;
+        if work != Work::Nothing {
+            self.breath_due = self
+                .spots
+                .as_ref()
+                .zip(self.last.as_ref())
+                .map(|(spots, view)| {
+                    let ahead = spots.breath_changes_in(view).unwrap_or(NOT_SOON);
+                    // A preview's session runs faster than the clock here.
+                    let preview = app.speed().unwrap_or(1.0) / app.options.speed.max(1.0);
+                    now + ahead.div_f64(preview.max(1.0))
+                });
+        }
+        Ok(work)
+    }
+
+    fn draw_what_moved(&mut self, app: &App, now: Instant, changed: bool) -> io::Result<Work> {
         if !changed && let Some(done) = self.breath_only(app, now)? {
             return Ok(done);
         }
@@ -180,12 +205,17 @@ impl<O: Output> FullScreen<O> {
         self.out.forget();
         self.last = None;
         self.spots = None;
+        self.breath_due = None;
     }
 }
 
 impl<O: Output> Renderer for FullScreen<O> {
     fn frame(&mut self, app: &App, now: Instant, changed: bool) -> io::Result<()> {
         self.draw(app, now, changed).map(|_| ())
+    }
+
+    fn breath_due(&self) -> Option<Instant> {
+        self.breath_due
     }
 
     fn effect(&mut self, _: &App, _: &Effect, _: Instant) -> io::Result<()> {
@@ -246,6 +276,8 @@ mod tests {
     struct Seen {
         screen: FullScreen<Lean<Vec<u8>>>,
         emulator: vt100::Parser,
+        /// Bytes the last frame wrote.
+        written: usize,
     }
 
     impl Seen {
@@ -254,6 +286,7 @@ mod tests {
             Self {
                 screen: FullScreen::with(lean, Theme::CALM, false),
                 emulator: vt100::Parser::new(h, w, 0),
+                written: 0,
             }
         }
 
@@ -262,6 +295,7 @@ mod tests {
             let work = self.screen.draw(app, at, changed).unwrap();
             let written = std::mem::take(self.screen.output_mut().writer_mut());
             self.emulator.process(&written);
+            self.written = written.len();
             work
         }
     }
@@ -335,6 +369,35 @@ mod tests {
                 assert_alike(seen.emulator.screen(), fresh.screen());
             }
             assert!(short > 100, "{w}x{h}: {short} frames took the short way");
+        }
+    }
+
+    /// Waking only when the pacer says it will look different (and the
+    /// session's own wakes), no frame is wasted: every one writes
+    /// something, at every size, and the pacer still moves often.
+    #[test]
+    fn every_pacer_wake_changes_the_screen() {
+        let text = "name = \"P\"\n[defaults]\ntransition = \"0s\"\n[[steps]]\nkind = \"breathing\"\ntitle = \"Long\"\nbreath = \"long-exhale\"\nduration = \"5m\"\n";
+        let routine = Arc::new(parse_routine("p", "p.toml", text).unwrap());
+        for (w, h) in [(80, 24), (200, 60), (50, 14), (44, 12)] {
+            let (mut app, t0) = started(&routine);
+            let mut seen = Seen::new(w, h);
+            let mut at = t0 + Duration::from_secs(6);
+            app.update(Msg::Tick, at);
+            seen.frame(&app, at, true);
+            let mut frames = 0;
+            while at < t0 + Duration::from_secs(30) {
+                let pacer = seen.screen.breath_due().expect("the pacer says when");
+                let session = app.next_wake(at).expect("a session wake");
+                at = pacer.min(session).max(at + crate::app::PACER_FRAME);
+                app.update(Msg::Tick, at);
+                let work = seen.frame(&app, at, false);
+                let ms = (at - t0).as_millis();
+                assert_ne!(work, Work::Nothing, "{w}x{h} at {ms} ms");
+                assert!(seen.written > 0, "{w}x{h} at {ms} ms: nothing written");
+                frames += 1;
+            }
+            assert!(frames > 100, "{w}x{h}: only {frames} frames in 24 s");
         }
     }
 

@@ -44,6 +44,12 @@ pub trait Renderer {
     /// moved, so draw even if the session looks the same. An error means
     /// nobody can see the output any more.
     fn frame(&mut self, app: &App, now: Instant, changed: bool) -> io::Result<()>;
+    /// When what the last frame drew next looks different through the
+    /// breath alone (the pacer), if the renderer can tell: a frame sooner
+    /// would change nothing. `None`: a frame every `PACER_FRAME`.
+    fn breath_due(&self) -> Option<Instant> {
+        None
+    }
     /// A session effect, as it happens.
     fn effect(&mut self, app: &App, effect: &Effect, now: Instant) -> io::Result<()>;
     /// Give the terminal to someone else (the editor).
@@ -199,7 +205,12 @@ impl Driver<'_> {
                 events.key_done(self.edit.take());
             }
             let due = app.next_wake(now).map(|at| clock.wait_until(at));
-            let frame = app.animating(now).then_some(PACER_FRAME);
+            // The pacer: when it will look different, but no more often
+            // than every `PACER_FRAME`.
+            let frame = app.animating(now).then(|| match renderer.breath_due() {
+                Some(at) => clock.wait_until(at).max(PACER_FRAME),
+                None => PACER_FRAME,
+            });
             let timeout = match (due, frame) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),

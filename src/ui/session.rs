@@ -163,6 +163,20 @@ impl Spots {
             .map(|&(_, area)| area)
     }
 
+    /// How long, in the session's time, until the pacer of `view` looks
+    /// different; `None` when not before its phase ends.
+    pub fn breath_changes_in(&self, view: &SessionView) -> Option<std::time::Duration> {
+        let breath = view.breath.as_ref()?;
+        self.moving
+            .iter()
+            .filter_map(|&(piece, area)| match piece {
+                Piece::FullPacer => pacer::next_change(breath, true, self.scale, area),
+                Piece::CompactPacer => pacer::next_change(breath, false, self.scale, area),
+                _ => None,
+            })
+            .min()
+    }
+
     /// Draw again, into `buffer` where the whole frame was drawn, the parts
     /// that `motion` moves, as a whole frame of `view` would draw them.
     pub fn redraw(
