@@ -128,31 +128,10 @@ impl<O: Output> FullScreen<O> {
     }
 
     fn draw_what_moved(&mut self, app: &App, now: Instant, changed: bool) -> io::Result<Work> {
-        if !changed && let Some(done) = self.breath_only(app, now)? {
+        if !changed && let Some(done) = self.only_what_moved(app, now)? {
             return Ok(done);
         }
         let view = app.view(now);
-        let session = match &view.screen {
-            ScreenView::Session { view, .. } => Some(view),
-            _ => None,
-        };
-        if !changed && session == self.last.as_ref() && view.status == self.last_status {
-            return Ok(Work::Nothing);
-        }
-        // Only time moved (a second ticked), and the frame is laid out as
-        // before: only the parts that move with time are drawn again.
-        if !changed
-            && view.status == self.last_status
-            && let (Some(now_view), Some(last), Some(spots)) = (session, &self.last, &self.spots)
-            && now_view.same_but_time(last)
-            && spots.fit(now_view)
-        {
-            let bottom = (view.status.as_deref(), view.keys.as_slice(), view.speed);
-            spots.redraw(&mut self.frame, now_view, bottom, &self.theme, Motion::Time);
-            self.present(Motion::Time)?;
-            self.last = session.cloned();
-            return Ok(Work::Moved(Motion::Time));
-        }
         let size = self.out.size()?;
         let area = Rect::new(0, 0, size.width, size.height);
         if self.frame.area != area {
@@ -161,34 +140,45 @@ impl<O: Output> FullScreen<O> {
         self.frame.reset();
         self.spots = ui::draw(&mut ui::Frame::new(&mut self.frame), &view, &self.theme);
         self.out.present(&self.frame, &[area])?;
-        self.last = session.cloned();
-        self.last_status = view.status.clone();
+        self.last = match view.screen {
+            ScreenView::Session { view, .. } => Some(view),
+            _ => None,
+        };
+        self.last_status = view.status;
         Ok(Work::Whole)
     }
 
-    /// While only the breath moves (20 times a second), the pacer alone is
-    /// drawn: the rest of the view is not even built. `None`: more than
-    /// the breath moved.
-    fn breath_only(&mut self, app: &App, now: Instant) -> io::Result<Option<Work>> {
-        let (Some(spots), Some(last)) = (&self.spots, &self.last) else {
-            return Ok(None);
-        };
-        let Some(view) = app.session_view(now) else {
-            return Ok(None);
-        };
-        if !view.same_but_breath(last) || app.status_line(now) != self.last_status {
+    /// A frame in which only time moved: nothing to draw when the screen
+    /// is the same; while only the breath moved (20 times a second), the
+    /// pacer alone; while only time moved (a second ticked) and the frame
+    /// is laid out as before, the parts that move with time. Only the
+    /// session's view is built for that, not the whole screen's (its keys,
+    /// its other screens). `None`: a whole frame is needed.
+    fn only_what_moved(&mut self, app: &App, now: Instant) -> io::Result<Option<Work>> {
+        let status = app.status_line(now);
+        if status != self.last_status {
             return Ok(None);
         }
-        spots.redraw(
-            &mut self.frame,
-            &view,
-            (None, &[], None),
-            &self.theme,
-            Motion::Breath,
-        );
-        self.present(Motion::Breath)?;
-        self.last = Some(view);
-        Ok(Some(Work::Moved(Motion::Breath)))
+        let session = app.session_view(now);
+        if session == self.last {
+            return Ok(Some(Work::Nothing));
+        }
+        let (Some(view), Some(last), Some(spots)) = (&session, &self.last, &self.spots) else {
+            return Ok(None);
+        };
+        let motion = if view.same_but_breath(last) {
+            Motion::Breath
+        } else if view.same_but_time(last) && spots.fit(view) {
+            Motion::Time
+        } else {
+            return Ok(None);
+        };
+        // The key hints do not move with time: no keys are needed.
+        let bottom = (status.as_deref(), &[][..], app.speed());
+        spots.redraw(&mut self.frame, view, bottom, &self.theme, motion);
+        self.present(motion)?;
+        self.last = session;
+        Ok(Some(Work::Moved(motion)))
     }
 
     /// Present the areas of the frame that `motion` moves.
@@ -315,16 +305,18 @@ mod tests {
         let text = "name = \"P\"\n[defaults]\ntransition = \"0s\"\n[[steps]]\nkind = \"breathing\"\ntitle = \"Out long\"\nbreath = \"long-exhale\"\ncycles = 1\n[[steps]]\nkind = \"kneading\"\ntitle = \"Knead\"\nduration = \"30s\"\nbreath = \"box\"\n[[steps]]\nkind = \"rest\"\ntitle = \"Rest\"\nduration = \"30s\"\n";
         let routine = Arc::new(parse_routine("p", "p.toml", text).unwrap());
         for (w, h) in [(80, 24), (200, 60), (50, 14)] {
-            let (app, t0) = started(&routine);
+            let (mut app, t0) = started(&routine);
             let mut seen = Seen::new(w, h);
             seen.frame(&app, t0 + Duration::from_millis(500), true);
             let mut breath_only = 0;
             // Through the breath, into a step with a one-line pacer, and on
             // to one with none.
             for ms in [
-                540, 580, 1_700, 3_990, 4_020, 6_500, 9_990, 10_020, 12_300, 39_990, 40_030, 41_000,
+                540, 580, 1_700, 3_990, 4_020, 4_300, 6_500, 9_990, 10_020, 12_300, 12_700, 39_990,
+                40_030, 40_600, 41_000,
             ] {
                 let at = t0 + Duration::from_millis(ms);
+                app.update(Msg::Tick, at);
                 if seen.frame(&app, at, false) == Work::Moved(Motion::Breath) {
                     breath_only += 1;
                 }

@@ -128,7 +128,7 @@ fn banner(view: &SessionView) -> Option<String> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spots {
     /// Every part whose drawing changes with time alone: the top line,
-    /// the banner, the countdown, the bars, the pacer and the hints.
+    /// the banner, the countdown, the bars and the pacer.
     moving: Vec<(Piece, Rect)>,
     /// The content column's width and the countdown's font size.
     width: u16,
@@ -269,19 +269,14 @@ impl Piece {
     }
 
     /// Whether what this part shows can change while nothing but time
-    /// does (and so is redrawn by a frame in which only time moved).
+    /// does (and so is redrawn by a frame in which only time moved). Not
+    /// the key hints: their keys and the status beside them change only
+    /// with a key or a message, which draw the whole frame.
     fn moves_with_time(self) -> bool {
         use Piece::*;
         matches!(
             self,
-            Top | Banner
-                | Countdown
-                | StepBar
-                | TotalBar
-                | FullPacer
-                | Beside
-                | CompactPacer
-                | Hints
+            Top | Banner | Countdown | StepBar | TotalBar | FullPacer | Beside | CompactPacer
         )
     }
 }
