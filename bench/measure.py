@@ -12,7 +12,12 @@ while a massage step counts down, and while the breathing pacer animates;
 - peak memory (VmHWM)
 - how far the end of a 60 s step lands from its plan.
 
-Usage: bench/measure.py [--binary target/release/knotless] [--seconds 60] [--size 80x24]
+Beside each steady figure, the floor's: bench/floor.c replays what knotless
+wrote in that window, at the moments it wrote it, and does nothing else
+(compiled with `cc` on first use). bench/README.md keeps the budgets and
+the latest figures.
+
+Usage: bench/measure.py [--binary target/release/knotless] [--seconds 60] [--size 80x24] [--steady-only]
 Build first: cargo build --release
 """
 
@@ -24,6 +29,7 @@ import select
 import signal
 import statistics
 import struct
+import subprocess
 import sys
 import tempfile
 import termios
@@ -42,6 +48,8 @@ class Session:
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
         self.pid, self.fd = pid, fd
         self.output = bytearray()
+        # (monotonic seconds, bytes) of each read, while recording.
+        self.chunks = None
         self.answered = 0
         self.started = time.monotonic()
 
@@ -63,6 +71,8 @@ class Session:
             if not data:
                 return got
             self.output += data
+            if self.chunks is not None:
+                self.chunks.append((time.monotonic(), data))
             got += len(data)
             self.answer_queries()
 
@@ -127,18 +137,76 @@ def steady(binary, routine, skip, seconds, env):
     cpu0, sw0 = s.cpu_and_wakeups()
     bytes0 = len(s.output)
     t0 = time.monotonic()
+    s.chunks = []
     s.pump(seconds)
     wall = time.monotonic() - t0
     cpu1, sw1 = s.cpu_and_wakeups()
     peak = s.peak_kib()
     written = len(s.output) - bytes0
+    chunks = [(at - t0, data) for at, data in s.chunks]
     s.close()
     return {
         "cpu_s_per_min": (cpu1 - cpu0) / wall * 60,
         "wakeups_per_s": (sw1 - sw0) / wall,
         "bytes_per_s": written / wall,
         "peak_mib": peak / 1024,
+        "chunks": chunks,
+        "seconds": seconds,
     }
+
+
+def floor_binary():
+    """bench/floor.c, compiled once into the temp directory."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = os.path.join(tempfile.gettempdir(), "knotless-bench-floor")
+    source = os.path.join(here, "floor.c")
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(source):
+        subprocess.run(["cc", "-O2", "-o", out, source], check=True)
+    return out
+
+
+def floor(window):
+    """The same figures for the floor: what knotless wrote in `window`,
+    replayed at the moments it wrote it, by a program that does nothing
+    else."""
+    with tempfile.NamedTemporaryFile(delete=False) as f:
+        for at, data in window["chunks"]:
+            f.write(struct.pack("=QI", max(0, int(at * 1e9)), len(data)) + data)
+        recording = f.name
+    s = Session([floor_binary(), recording])
+    # Replay starts a second after launch.
+    s.pump(0.5)
+    cpu0, sw0 = s.cpu_and_wakeups()
+    bytes0 = len(s.output)
+    t0 = time.monotonic()
+    s.pump(window["seconds"] + 0.5)
+    wall = time.monotonic() - t0
+    cpu1, sw1 = s.cpu_and_wakeups()
+    written = len(s.output) - bytes0
+    s.close()
+    os.unlink(recording)
+    return {
+        "cpu_s_per_min": (cpu1 - cpu0) / wall * 60,
+        "wakeups_per_s": (sw1 - sw0) / wall,
+        "bytes_per_s": written / wall,
+    }
+
+
+def report(window, budgets):
+    """Each figure of `window` beside the floor's, and its budget."""
+    low = floor(window)
+    rows = [
+        ("CPU", "cpu_s_per_min", "CPU-s per minute", 4),
+        ("wake-ups", "wakeups_per_s", "per second", 2),
+        ("terminal output", "bytes_per_s", "bytes per second", 1),
+    ]
+    for name, key, unit, digits in rows:
+        ratio = window[key] / low[key] if low[key] else float("inf")
+        budget = f"   (budget {budgets[key]})" if key in budgets else ""
+        print(
+            f"  {name:<15} {window[key]:.{digits}f} {unit}, floor {low[key]:.{digits}f}"
+            f" ({ratio:.2f}x){budget}"
+        )
 
 
 def launch(binary, argv, text, env, runs=15):
@@ -174,6 +242,11 @@ def main():
     ap.add_argument("--binary", default="target/release/knotless")
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--size", default="80x24", help="the pseudo-terminal, COLSxROWS")
+    ap.add_argument(
+        "--steady-only",
+        action="store_true",
+        help="only the countdown and the pacer (no launch, no 60 s step)",
+    )
     args = ap.parse_args()
     global ROWS, COLS
     COLS, ROWS = (int(n) for n in args.size.split("x"))
@@ -184,9 +257,7 @@ def main():
     print(f"knotless budgets, {COLS}x{ROWS} pseudo-terminal, {args.seconds:.0f} s windows")
     count = steady(binary, "daily-back", 6, args.seconds, env)
     print("counting down (daily-back, step 1):")
-    print(f"  CPU             {count['cpu_s_per_min']:.4f} CPU-s per minute   (budget 0.02)")
-    print(f"  wake-ups        {count['wakeups_per_s']:.2f} per second        (budget 1.2)")
-    print(f"  terminal output {count['bytes_per_s']:.1f} bytes per second   (budget 150)")
+    report(count, {"cpu_s_per_min": 0.02, "wakeups_per_s": 1.2, "bytes_per_s": 150})
     print(f"  peak memory     {count['peak_mib']:.1f} MiB               (budget 8)")
     # The pacer at its busiest: long-exhale has no holds, so it moves all
     # the time.
@@ -199,9 +270,9 @@ def main():
         )
     pacer = steady(binary, pacer_routine, 6, min(args.seconds, 40), env)
     print("breathing pacer (long-exhale, moving all the time):")
-    print(f"  CPU             {pacer['cpu_s_per_min']:.4f} CPU-s per minute   (budget 0.2)")
-    print(f"  wake-ups        {pacer['wakeups_per_s']:.2f} per second")
-    print(f"  terminal output {pacer['bytes_per_s']:.1f} bytes per second")
+    report(pacer, {"cpu_s_per_min": 0.2})
+    if args.steady_only:
+        return
     first = launch(binary, ["run", "daily-back"], "Stop if anything hurts", env)
     print(f"launch to first frame: {first:.1f} ms median               (budget 5)")
     many = os.path.join(home, "many")

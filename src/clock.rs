@@ -10,6 +10,10 @@ pub trait Clock {
     fn now(&self) -> Instant;
     /// How long to really wait until the session's clock reaches `at`.
     fn wait_until(&self, at: Instant) -> Duration;
+    /// Now in real time, not sped up (when a wait really ends).
+    fn real_now(&self) -> Instant;
+    /// The date and time of day (history lines, the day's steps).
+    fn civil_now(&self) -> jiff::Zoned;
 }
 
 /// The monotonic system clock, optionally sped up.
@@ -50,6 +54,14 @@ impl Clock for SystemClock {
             left.div_f64(self.speed) + Duration::from_nanos(1)
         }
     }
+
+    fn real_now(&self) -> Instant {
+        Instant::now()
+    }
+
+    fn civil_now(&self) -> jiff::Zoned {
+        jiff::Zoned::now()
+    }
 }
 
 /// A stretch of time run faster than the clock around it: a preview started
@@ -79,16 +91,21 @@ impl Scaled {
     }
 }
 
-/// A clock that only moves when told to, for tests.
+/// A clock that only moves when told to, for tests. Its date and time of
+/// day start at the wall clock's when it is made and move with it.
 #[derive(Debug)]
 pub struct FakeClock {
     now: std::cell::Cell<Instant>,
+    start: Instant,
+    civil_start: jiff::Zoned,
 }
 
 impl FakeClock {
     pub fn new(start: Instant) -> Self {
         Self {
             now: std::cell::Cell::new(start),
+            start,
+            civil_start: jiff::Zoned::now(),
         }
     }
 
@@ -108,6 +125,17 @@ impl Clock for FakeClock {
 
     fn wait_until(&self, at: Instant) -> Duration {
         at.saturating_duration_since(self.now.get())
+    }
+
+    fn real_now(&self) -> Instant {
+        self.now.get()
+    }
+
+    fn civil_now(&self) -> jiff::Zoned {
+        let moved = self.now.get().saturating_duration_since(self.start);
+        self.civil_start
+            .checked_add(moved)
+            .unwrap_or_else(|_| self.civil_start.clone())
     }
 }
 
@@ -154,10 +182,16 @@ mod tests {
         let t0 = Instant::now();
         let clock = FakeClock::new(t0);
         assert_eq!(clock.now(), t0);
+        let day = clock.civil_now();
         clock.advance(Duration::from_secs(3));
         assert_eq!(
             clock.wait_until(t0 + Duration::from_secs(5)),
             Duration::from_secs(2)
+        );
+        assert_eq!(clock.real_now(), t0 + Duration::from_secs(3));
+        assert_eq!(
+            clock.civil_now().duration_since(&day),
+            jiff::SignedDuration::from_secs(3)
         );
     }
 }

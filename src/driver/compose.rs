@@ -11,7 +11,8 @@ use crate::routine::builtin::BUILTINS;
 /// The shipped steps and the user's (`<config dir>/steps`, beside the
 /// routines directory `routines_dir`), with today's seed. A user file with
 /// problems is logged and left out.
-pub fn steps(routines_dir: Option<&Path>) -> StepPool {
+/// `today` picks the day's steps.
+pub fn steps(routines_dir: Option<&Path>, today: jiff::civil::Date) -> StepPool {
     let user = routines_dir
         .and_then(Path::parent)
         .map(compose::files::user_steps_dir);
@@ -21,7 +22,7 @@ pub fn steps(routines_dir: Option<&Path>) -> StepPool {
     }
     StepPool {
         candidates: compose::candidates(&files),
-        seed: compose::seed_for(jiff::Zoned::now().date()),
+        seed: compose::seed_for(today),
         broken: problems.len(),
     }
 }
@@ -76,7 +77,8 @@ mod tests {
     #[test]
     fn the_users_step_files_sit_beside_the_routines() {
         let home = tempfile::tempdir().unwrap();
-        let pool = steps(Some(&home.path().join("routines")));
+        let today = jiff::civil::date(2026, 3, 11);
+        let pool = steps(Some(&home.path().join("routines")), today);
         assert!(!pool.candidates.is_empty());
         assert_eq!(pool.broken, 0);
     }

@@ -1,58 +1,69 @@
-//! The full-screen renderer: draws the app with ratatui on any backend
-//! (the real terminal, or `TestBackend` in tests), only when what it shows
-//! changed.
+//! The full-screen renderer. It keeps one frame buffer and decides, each
+//! frame, what changed: nothing; the pacer alone (only the breath moved);
+//! the parts that move with time (only time moved: a second ticked); or
+//! everything. It draws just that into the buffer and has the output
+//! present just those areas; what the terminal already shows, and the
+//! bytes that change it, are the output's business (`terminal::Lean`).
 
 use std::io;
 use std::time::Instant;
 
-use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 use super::Renderer;
 use crate::app::App;
 use crate::session::{Effect, SessionView};
-use crate::terminal::{self, Capped, Tui};
-use ratatui::layout::Rect;
+use crate::terminal::{self, Output};
+use crate::ui::{self, Motion, ScreenView, Spots, Theme};
 
-use crate::ui::{self, PacerSpot, ScreenView, Theme};
-
-pub struct FullScreen<B: Backend> {
-    terminal: Terminal<Capped<B>>,
+pub struct FullScreen<O: Output> {
+    out: O,
+    /// The frame: what the terminal is to show.
+    frame: Buffer,
+    /// Areas of `frame` to present, kept from frame to frame.
+    dirty: Vec<Rect>,
     theme: Theme,
     /// The real terminal: released around the editor and Ctrl-Z, and
     /// restored when done (see `terminal::Guard`).
     real: bool,
-    /// The last session frame drawn: a new one is drawn only when it differs.
+    /// The session view in `frame`: a new frame is drawn only when it
+    /// differs.
     last: Option<SessionView>,
-    /// The status line last drawn: it changes with time too (a message
+    /// The status line in `frame`: it changes with time too (a message
     /// shrinks to its mark).
     last_status: Option<String>,
-    /// Where the pacer is in the last whole frame: while only the breath
-    /// moves, frames draw the pacer alone, straight to the terminal, rather
-    /// than laying out every text and comparing every cell of the screen
-    /// 20 times a second.
-    still: Option<PacerSpot>,
-    /// What is on the terminal where the pacer is or last was, as drawn
-    /// straight there: ratatui's own idea of those cells is out of date
-    /// until the next whole frame puts them right.
-    layer: Option<Buffer>,
-    /// What the last whole frame drew in the rows that move with time
-    /// (see `ui::Spots`), kept up to date by frames in which only time
-    /// moved.
-    moving: Vec<Buffer>,
-    /// Frames that took the short way of `rewrite_moving` (tests check
-    /// that it is taken at all).
-    #[cfg(test)]
-    short_frames: usize,
+    /// Where the parts of `frame` that move with time are, as the last
+    /// whole frame laid them out; `None` when nothing is to be redrawn
+    /// alone (another screen, something over the session).
+    spots: Option<Spots>,
+    /// When the pacer in `frame` next looks different (see
+    /// `Renderer::breath_due`).
+    breath_due: Option<Instant>,
 }
 
-impl FullScreen<crate::terminal::Backend> {
+/// With no change due before its phase ends, the pacer waits for the
+/// session's own wake.
+const NOT_SOON: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// What a frame did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Work {
+    /// Nothing on screen changed.
+    Nothing,
+    /// Only the parts that `Motion` moves were drawn and presented.
+    Moved(Motion),
+    /// The whole frame was drawn and presented.
+    Whole,
+}
+
+impl FullScreen<Box<dyn Output>> {
     /// Take over the real terminal, in colours for any background until it
     /// says what its own is (`Renderer::background`): the first frame
     /// never waits for a terminal that may not answer.
     pub fn enter(theme: Theme) -> io::Result<Self> {
-        let terminal: Tui = terminal::enter()?;
+        let out = terminal::enter()?;
         let theme = match theme.color {
             true => {
                 terminal::ask_background();
@@ -60,144 +71,145 @@ impl FullScreen<crate::terminal::Backend> {
             }
             false => theme,
         };
-        Ok(Self {
-            terminal,
-            theme,
-            real: true,
-            last: None,
-            last_status: None,
-            still: None,
-            layer: None,
-            moving: Vec::new(),
-            #[cfg(test)]
-            short_frames: 0,
-        })
+        Ok(Self::with(out, theme, true))
     }
 }
 
-impl<B: Backend> FullScreen<B> {
-    /// Draw on `backend`, which is not a real terminal (tests).
+impl<B: Backend> FullScreen<ratatui::Terminal<B>> {
+    /// Draw through ratatui's own terminal on `backend`, which is not a
+    /// real terminal (tests).
     pub fn on(backend: B, theme: Theme) -> io::Result<Self> {
-        Ok(Self {
-            terminal: Terminal::new(Capped(backend)).map_err(other)?,
-            theme,
-            real: false,
-            last: None,
-            last_status: None,
-            still: None,
-            layer: None,
-            moving: Vec::new(),
-            #[cfg(test)]
-            short_frames: 0,
-        })
+        Ok(Self::with(terminal::ratatui_on(backend)?, theme, false))
     }
 
     pub fn backend(&self) -> &B {
-        &self.terminal.backend().0
+        self.out.backend()
+    }
+}
+
+impl<O: Output> FullScreen<O> {
+    /// Present frames on `out`; `real`: it is the terminal this process
+    /// takes and gives back.
+    pub fn with(out: O, theme: Theme, real: bool) -> Self {
+        Self {
+            out,
+            frame: Buffer::empty(Rect::default()),
+            dirty: Vec::new(),
+            theme,
+            real,
+            last: None,
+            last_status: None,
+            spots: None,
+            breath_due: None,
+        }
     }
 
-    pub fn backend_mut(&mut self) -> &mut B {
-        &mut self.terminal.backend_mut().0
+    pub fn output(&self) -> &O {
+        &self.out
     }
 
-    /// Clear the screen and the back buffer, so the next frame is drawn in
-    /// full. A resize to the current size does that without asking the
-    /// terminal anything (`Terminal::clear` would ask where its cursor is,
-    /// and the answer would race the input thread).
-    fn redraw_all(&mut self) -> io::Result<()> {
-        let size = self.terminal.size().map_err(other)?;
+    pub fn output_mut(&mut self) -> &mut O {
+        &mut self.out
+    }
+
+    /// Draw what `app` shows at `now`, doing the least work that shows it
+    /// right (see `Renderer::frame`).
+    pub fn draw(&mut self, app: &App, now: Instant, changed: bool) -> io::Result<Work> {
+        let work = self.draw_what_moved(app, now, changed)?;
+        if work != Work::Nothing {
+            self.breath_due = self
+                .spots
+                .as_ref()
+                .zip(self.last.as_ref())
+                .map(|(spots, view)| {
+                    let ahead = spots.breath_changes_in(view).unwrap_or(NOT_SOON);
+                    // A preview's session runs faster than the clock here.
+                    let preview = app.speed().unwrap_or(1.0) / app.options.speed.max(1.0);
+                    now + ahead.div_f64(preview.max(1.0))
+                });
+        }
+        Ok(work)
+    }
+
+    fn draw_what_moved(&mut self, app: &App, now: Instant, changed: bool) -> io::Result<Work> {
+        if !changed && let Some(done) = self.only_what_moved(app, now)? {
+            return Ok(done);
+        }
+        let view = app.view(now);
+        let size = self.out.size()?;
+        let area = Rect::new(0, 0, size.width, size.height);
+        if self.frame.area != area {
+            self.frame.resize(area);
+        }
+        self.frame.reset();
+        self.spots = ui::draw(&mut ui::Frame::new(&mut self.frame), &view, &self.theme);
+        self.out.present(&self.frame, &[area])?;
+        self.last = match view.screen {
+            ScreenView::Session { view, .. } => Some(view),
+            _ => None,
+        };
+        self.last_status = view.status;
+        Ok(Work::Whole)
+    }
+
+    /// A frame in which only time moved: nothing to draw when the screen
+    /// is the same; while only the breath moved (20 times a second), the
+    /// pacer alone; while only time moved (a second ticked) and the frame
+    /// is laid out as before, the parts that move with time. Only the
+    /// session's view is built for that, not the whole screen's (its keys,
+    /// its other screens). `None`: a whole frame is needed.
+    fn only_what_moved(&mut self, app: &App, now: Instant) -> io::Result<Option<Work>> {
+        let status = app.status_line(now);
+        if status != self.last_status {
+            return Ok(None);
+        }
+        let session = app.session_view(now);
+        if session == self.last {
+            return Ok(Some(Work::Nothing));
+        }
+        let (Some(view), Some(last), Some(spots)) = (&session, &self.last, &self.spots) else {
+            return Ok(None);
+        };
+        let motion = if view.same_but_breath(last) {
+            Motion::Breath
+        } else if view.same_but_time(last) && spots.fit(view) {
+            Motion::Time
+        } else {
+            return Ok(None);
+        };
+        // The key hints do not move with time: no keys are needed.
+        let bottom = (status.as_deref(), &[][..], app.speed());
+        spots.redraw(&mut self.frame, view, bottom, &self.theme, motion);
+        self.present(motion)?;
+        self.last = session;
+        Ok(Some(Work::Moved(motion)))
+    }
+
+    /// Present the areas of the frame that `motion` moves.
+    fn present(&mut self, motion: Motion) -> io::Result<()> {
+        self.dirty.clear();
+        if let Some(spots) = &self.spots {
+            self.dirty.extend(spots.areas(motion));
+        }
+        self.out.present(&self.frame, &self.dirty)
+    }
+
+    /// Something else had the terminal: draw it all again.
+    fn redraw_all(&mut self) {
+        self.out.forget();
         self.last = None;
-        self.still = None;
-        self.layer = None;
-        self.moving.clear();
-        self.terminal
-            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
-            .map_err(other)
+        self.spots = None;
+        self.breath_due = None;
     }
 }
 
-/// The cells of `buffer` within `area` (which lies inside it).
-fn cut(buffer: &Buffer, area: Rect) -> Buffer {
-    let area = area.intersection(buffer.area);
-    let mut out = Buffer::empty(area);
-    for y in area.top()..area.bottom() {
-        for x in area.left()..area.right() {
-            out[(x, y)] = buffer[(x, y)].clone();
-        }
-    }
-    out
-}
-
-impl<B: Backend> FullScreen<B> {
-    /// Write `cells` straight to the terminal, only those that differ from
-    /// what was last written there, and remember them.
-    fn paint(&mut self, cells: Buffer) -> io::Result<()> {
-        let shown = self.layer.take().filter(|l| l.area == cells.area);
-        let changed: Vec<(u16, u16, &ratatui::buffer::Cell)> = cells
-            .content()
-            .iter()
-            .enumerate()
-            .filter(|(i, cell)| shown.as_ref().is_none_or(|s| s.content()[*i] != **cell))
-            .map(|(i, cell)| {
-                let (x, y) = cells.pos_of(i);
-                (x, y, cell)
-            })
-            .collect();
-        let backend = self.terminal.backend_mut();
-        backend.draw(changed.into_iter()).map_err(other)?;
-        backend.flush().map_err(other)?;
-        self.layer = Some(cells);
-        Ok(())
+impl<O: Output> Renderer for FullScreen<O> {
+    fn frame(&mut self, app: &App, now: Instant, changed: bool) -> io::Result<()> {
+        self.draw(app, now, changed).map(|_| ())
     }
 
-    /// Finish a frame laid out exactly as the last one (only time moved):
-    /// write the cells of the moving rows that differ from what is on the
-    /// terminal there, and make the frame ratatui's last, as if it had
-    /// compared the whole screen.
-    fn rewrite_moving(&mut self, pacer: Option<PacerSpot>) -> io::Result<()> {
-        let drawn = self.terminal.current_buffer_mut();
-        let layer = self.layer.as_ref();
-        let mut changed: Vec<(u16, u16, ratatui::buffer::Cell)> = Vec::new();
-        for shown in &self.moving {
-            let area = shown.area;
-            for y in area.top()..area.bottom() {
-                for x in area.left()..area.right() {
-                    let on_screen = layer
-                        .filter(|l| l.area.contains((x, y).into()))
-                        .unwrap_or(shown);
-                    let cell = &drawn[(x, y)];
-                    if on_screen[(x, y)] != *cell {
-                        changed.push((x, y, cell.clone()));
-                    }
-                }
-            }
-        }
-        let moving = self.moving.iter().map(|m| cut(drawn, m.area)).collect();
-        let layer = pacer.map(|s| cut(drawn, s.area));
-        let backend = self.terminal.backend_mut();
-        backend
-            .draw(changed.iter().map(|(x, y, cell)| (*x, *y, cell)))
-            .map_err(other)?;
-        self.terminal.hide_cursor().map_err(other)?;
-        self.terminal.swap_buffers();
-        self.terminal.backend_mut().flush().map_err(other)?;
-        self.moving = moving;
-        self.layer = layer;
-        #[cfg(test)]
-        {
-            self.short_frames += 1;
-        }
-        Ok(())
-    }
-}
-
-fn other(e: impl std::fmt::Display) -> io::Error {
-    io::Error::other(e.to_string())
-}
-
-impl<B: Backend> Renderer for FullScreen<B> {
     fn size(&self) -> Option<(u16, u16)> {
-        let size = self.terminal.size().ok()?;
+        let size = self.out.size().ok()?;
         Some((size.width, size.height))
     }
 
@@ -215,77 +227,21 @@ impl<B: Backend> Renderer for FullScreen<B> {
         crate::terminal::title::set(&mut io::stdout(), title)
     }
 
-    fn frame(&mut self, app: &App, now: Instant, changed: bool) -> io::Result<()> {
-        let theme = self.theme;
-        // While only the breath moves (20 times a second), the pacer alone
-        // is drawn: the rest of the view is not even built.
-        if !changed
-            && let (Some(now_view), Some(last), Some(spot)) =
-                (app.session_view(now), &self.last, self.still)
-            && now_view.same_but_breath(last)
-            && app.status_line(now) == self.last_status
-        {
-            let mut pacer = Buffer::empty(spot.area);
-            ui::draw_pacer_into(&mut pacer, spot, &now_view, &theme);
-            self.paint(pacer)?;
-            self.last = Some(now_view);
-            return Ok(());
-        }
-        let view = app.view(now);
-        let session = match &view.screen {
-            ScreenView::Session { view, .. } => Some(view),
-            _ => None,
-        };
-        if !changed && session == self.last.as_ref() && view.status == self.last_status {
-            return Ok(());
-        }
-        // Only time moved (a second ticked): when the frame is laid out as
-        // before (the banner coming or going moves everything), only the
-        // rows that move with time are compared and rewritten, not the
-        // whole screen.
-        let time_only = !changed
-            && view.status == self.last_status
-            && matches!((session, &self.last), (Some(v), Some(last)) if v.same_but_time(last));
-        self.terminal.autoresize().map_err(other)?;
-        let spots = ui::draw(&mut self.terminal.get_frame(), &view, &theme);
-        let pacer = spots.as_ref().and_then(|s| s.pacer);
-        let moving = spots.map(|s| s.moving).unwrap_or_default();
-        let same_rows = moving.iter().eq(self.moving.iter().map(|m| &m.area));
-        if time_only && same_rows && !moving.is_empty() {
-            self.rewrite_moving(pacer)?;
-        } else {
-            let layer = self.layer.as_ref().map(|l| l.area);
-            let drawn = self.terminal.apply_buffer().map_err(other)?.buffer;
-            let (was_layer, now_layer) = (
-                layer.map(|area| cut(drawn, area)),
-                pacer.map(|s| cut(drawn, s.area)),
-            );
-            self.moving = moving.iter().map(|&area| cut(drawn, area)).collect();
-            // Where the pacer was drawn straight to the terminal, ratatui
-            // may have left cells it thought unchanged: put them right.
-            if let Some(cells) = was_layer {
-                self.paint(cells)?;
-            }
-            // From here the pacer is drawn straight to the terminal,
-            // starting from what this frame put there.
-            self.layer = now_layer;
-        }
-        self.still = pacer;
-        self.last = session.cloned();
-        self.last_status = view.status.clone();
-        Ok(())
-    }
-
-    fn effect(&mut self, _: &App, _: &Effect, _: Instant) -> io::Result<()> {
-        Ok(())
-    }
-
     fn background(&mut self, background: ui::theme::Background) {
         if self.theme.color {
             self.theme = self.theme.on(Some(background));
             // The next frame is a whole one, in the new colours.
             self.last = None;
+            self.spots = None;
         }
+    }
+
+    fn breath_due(&self) -> Option<Instant> {
+        self.breath_due
+    }
+
+    fn effect(&mut self, _: &App, _: &Effect, _: Instant) -> io::Result<()> {
+        Ok(())
     }
 
     fn release(&mut self) {
@@ -298,7 +254,8 @@ impl<B: Backend> Renderer for FullScreen<B> {
         if self.real {
             terminal::take()?;
         }
-        self.redraw_all()
+        self.redraw_all();
+        Ok(())
     }
 
     fn suspend(&mut self) -> io::Result<()> {
@@ -308,7 +265,8 @@ impl<B: Backend> Renderer for FullScreen<B> {
             let _ = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP);
             terminal::take()?;
         }
-        self.redraw_all()
+        self.redraw_all();
+        Ok(())
     }
 }
 
@@ -317,11 +275,12 @@ mod tests {
     use std::sync::Arc;
     use std::time::{Duration, Instant};
 
-    use ratatui::backend::TestBackend;
+    use ratatui::layout::Size;
 
     use super::*;
     use crate::app::{Msg, Options};
     use crate::routine::parse::parse_routine;
+    use crate::terminal::{Lean, assert_alike};
 
     /// `routine` started at once, as `knotless run` starts it, and when.
     fn started(routine: &Arc<crate::routine::Routine>) -> (App, Instant) {
@@ -334,46 +293,78 @@ mod tests {
         (app, t0)
     }
 
-    /// What a whole frame drawn afresh at `at` shows on a `w`×`h` screen.
-    fn afresh(app: &App, at: Instant, w: u16, h: u16) -> Buffer {
-        let mut fresh = FullScreen::on(TestBackend::new(w, h), Theme::CALM).unwrap();
-        fresh.frame(app, at, true).unwrap();
-        fresh.backend().buffer().clone()
+    /// A full screen on the terminal's model, as on the real terminal, and
+    /// a terminal emulator reading what it writes.
+    struct Seen {
+        screen: FullScreen<Lean<Vec<u8>>>,
+        emulator: vt100::Parser,
+        /// Bytes the last frame wrote.
+        written: usize,
     }
 
-    /// A frame in which only the breath moved, drawn by redrawing the pacer
-    /// alone, is the same as the whole frame drawn afresh.
-    #[test]
-    fn a_pacer_only_frame_draws_what_a_whole_frame_would() {
-        let text = "name = \"P\"\n[defaults]\ntransition = \"0s\"\n[[steps]]\nkind = \"breathing\"\ntitle = \"Out long\"\nbreath = \"long-exhale\"\ncycles = 1\n[[steps]]\nkind = \"kneading\"\ntitle = \"Knead\"\nduration = \"30s\"\nbreath = \"box\"\n[[steps]]\nkind = \"rest\"\ntitle = \"Rest\"\nduration = \"30s\"\n";
-        let routine = Arc::new(parse_routine("p", "p.toml", text).unwrap());
-        for (w, h) in [(80, 24), (200, 60), (50, 14)] {
-            let (app, t0) = started(&routine);
-            let mut moving = FullScreen::on(TestBackend::new(w, h), Theme::CALM).unwrap();
-            moving
-                .frame(&app, t0 + Duration::from_millis(500), true)
-                .unwrap();
-            // Through the breath, into a step with a one-line pacer, and on
-            // to one with none: what was drawn straight to the terminal is
-            // always put right.
-            for ms in [
-                540, 580, 1_700, 3_990, 4_020, 6_500, 9_990, 10_020, 12_300, 39_990, 40_030, 41_000,
-            ] {
-                let at = t0 + Duration::from_millis(ms);
-                moving.frame(&app, at, false).unwrap();
-                let fresh = afresh(&app, at, w, h);
-                assert_eq!(moving.backend().buffer(), &fresh, "{w}x{h} at {ms} ms");
+    impl Seen {
+        fn new(w: u16, h: u16) -> Self {
+            let lean = Lean::sized(Vec::new(), Size::new(w, h));
+            Self {
+                screen: FullScreen::with(lean, Theme::CALM, false),
+                emulator: vt100::Parser::new(h, w, 0),
+                written: 0,
             }
-            assert!(moving.still.is_some(), "{w}x{h}: the pacer was found");
+        }
+
+        /// Draw a frame and have the emulator read it; what it did.
+        fn frame(&mut self, app: &App, at: Instant, changed: bool) -> Work {
+            let work = self.screen.draw(app, at, changed).unwrap();
+            let written = std::mem::take(self.screen.output_mut().writer_mut());
+            self.emulator.process(&written);
+            self.written = written.len();
+            work
         }
     }
 
-    /// Frames in which only time moved rewrite only the rows that move with
-    /// time; through a whole routine (get-readies, both sides and the
-    /// banner, cues, a breathing step, the done screen), the screen is
-    /// always what a whole frame drawn afresh would show.
+    /// What the terminal shows after a whole frame drawn afresh at `at`
+    /// on a `w`×`h` screen.
+    fn afresh(app: &App, at: Instant, w: u16, h: u16) -> vt100::Parser {
+        let mut fresh = Seen::new(w, h);
+        assert_eq!(fresh.frame(app, at, true), Work::Whole);
+        fresh.emulator
+    }
+
+    /// Frames in which only the breath moved draw the pacer alone, and
+    /// the terminal then shows what a whole frame drawn afresh would.
     #[test]
-    fn a_frame_in_which_only_time_moved_draws_what_a_whole_frame_would() {
+    fn a_pacer_only_frame_shows_what_a_whole_frame_would() {
+        let text = "name = \"P\"\n[defaults]\ntransition = \"0s\"\n[[steps]]\nkind = \"breathing\"\ntitle = \"Out long\"\nbreath = \"long-exhale\"\ncycles = 1\n[[steps]]\nkind = \"kneading\"\ntitle = \"Knead\"\nduration = \"30s\"\nbreath = \"box\"\n[[steps]]\nkind = \"rest\"\ntitle = \"Rest\"\nduration = \"30s\"\n";
+        let routine = Arc::new(parse_routine("p", "p.toml", text).unwrap());
+        for (w, h) in [(80, 24), (200, 60), (50, 14)] {
+            let (mut app, t0) = started(&routine);
+            let mut seen = Seen::new(w, h);
+            seen.frame(&app, t0 + Duration::from_millis(500), true);
+            let mut breath_only = 0;
+            // Through the breath, into a step with a one-line pacer, and on
+            // to one with none.
+            for ms in [
+                540, 580, 1_700, 3_990, 4_020, 4_300, 6_500, 9_990, 10_020, 12_300, 12_700, 39_990,
+                40_030, 40_600, 41_000,
+            ] {
+                let at = t0 + Duration::from_millis(ms);
+                app.update(Msg::Tick, at);
+                if seen.frame(&app, at, false) == Work::Moved(Motion::Breath) {
+                    breath_only += 1;
+                }
+                let fresh = afresh(&app, at, w, h);
+                assert_alike(seen.emulator.screen(), fresh.screen());
+            }
+            assert!(breath_only >= 4, "{w}x{h}: {breath_only} pacer-only frames");
+        }
+    }
+
+    /// Frames in which only time moved redraw only the parts that move
+    /// with time; through a whole routine (get-readies, both sides and the
+    /// banner, cues, a breathing step, the done screen), the terminal
+    /// always shows what a whole frame drawn afresh would.
+    #[test]
+    fn a_frame_in_which_only_time_moved_shows_what_a_whole_frame_would() {
         for (id, text) in crate::routine::builtin::BUILTINS {
             if !["daily-back", "desk-reset"].contains(id) {
                 continue;
@@ -387,19 +378,72 @@ mod tests {
         let length = crate::timeline::Timeline::new(routine).total.as_millis() as u64;
         for (w, h) in [(80, 24), (120, 40), (200, 60)] {
             let (mut app, t0) = started(routine);
-            let mut moving = FullScreen::on(TestBackend::new(w, h), Theme::CALM).unwrap();
-            moving.frame(&app, t0, true).unwrap();
+            let mut seen = Seen::new(w, h);
+            seen.frame(&app, t0, true);
+            let mut short = 0;
             // Every second and a bit, so frames fall in every part of a
             // second, and now and then two in one second (the breath).
             for ms in (0..length + 3_000).step_by(1_030) {
                 let at = t0 + Duration::from_millis(ms);
                 app.update(Msg::Tick, at);
-                moving.frame(&app, at, false).unwrap();
+                if matches!(seen.frame(&app, at, false), Work::Moved(_)) {
+                    short += 1;
+                }
                 let fresh = afresh(&app, at, w, h);
-                assert_eq!(moving.backend().buffer(), &fresh, "{w}x{h} at {ms} ms");
+                assert_alike(seen.emulator.screen(), fresh.screen());
             }
-            let fast = moving.short_frames;
-            assert!(fast > 100, "{w}x{h}: {fast} frames took the short way");
+            assert!(short > 100, "{w}x{h}: {short} frames took the short way");
+        }
+    }
+
+    /// Waking only when the pacer says it will look different (and the
+    /// session's own wakes), no frame is wasted: every one writes
+    /// something, at every size, and the pacer still moves often.
+    #[test]
+    fn every_pacer_wake_changes_the_screen() {
+        let text = "name = \"P\"\n[defaults]\ntransition = \"0s\"\n[[steps]]\nkind = \"breathing\"\ntitle = \"Long\"\nbreath = \"long-exhale\"\nduration = \"5m\"\n";
+        let routine = Arc::new(parse_routine("p", "p.toml", text).unwrap());
+        for (w, h) in [(80, 24), (200, 60), (50, 14), (44, 12)] {
+            let (mut app, t0) = started(&routine);
+            let mut seen = Seen::new(w, h);
+            let mut at = t0 + Duration::from_secs(6);
+            app.update(Msg::Tick, at);
+            seen.frame(&app, at, true);
+            let mut frames = 0;
+            while at < t0 + Duration::from_secs(30) {
+                let pacer = seen.screen.breath_due().expect("the pacer says when");
+                let session = app.next_wake(at).expect("a session wake");
+                at = pacer.min(session).max(at + crate::app::PACER_FRAME);
+                app.update(Msg::Tick, at);
+                let work = seen.frame(&app, at, false);
+                let ms = (at - t0).as_millis();
+                assert_ne!(work, Work::Nothing, "{w}x{h} at {ms} ms");
+                assert!(seen.written > 0, "{w}x{h} at {ms} ms: nothing written");
+                frames += 1;
+            }
+            assert!(frames > 100, "{w}x{h}: only {frames} frames in 24 s");
+        }
+    }
+
+    /// A frame that changes nothing writes nothing; one in which a second
+    /// ticked writes only a few bytes, at every size.
+    #[test]
+    fn a_second_writes_little_and_nothing_writes_nothing() {
+        let (id, text) = crate::routine::builtin::BUILTINS[0];
+        let routine = Arc::new(parse_routine(id, "built-in", text).unwrap());
+        for (w, h) in [(80, 24), (200, 60)] {
+            let (mut app, t0) = started(&routine);
+            let mut seen = Seen::new(w, h);
+            seen.frame(&app, t0, true);
+            let at = t0 + Duration::from_millis(200);
+            app.update(Msg::Tick, at);
+            assert_eq!(seen.frame(&app, at, false), Work::Nothing);
+            let at = t0 + Duration::from_millis(1_200);
+            app.update(Msg::Tick, at);
+            let work = seen.screen.draw(&app, at, false).unwrap();
+            let written = seen.screen.output().writer().len();
+            assert_eq!(work, Work::Moved(Motion::Time), "{w}x{h}");
+            assert!((1..200).contains(&written), "{w}x{h}: {written} bytes");
         }
     }
 }

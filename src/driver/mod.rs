@@ -47,6 +47,12 @@ pub trait Renderer {
     /// moved, so draw even if the session looks the same. An error means
     /// nobody can see the output any more.
     fn frame(&mut self, app: &App, now: Instant, changed: bool) -> io::Result<()>;
+    /// When what the last frame drew next looks different through the
+    /// breath alone (the pacer), if the renderer can tell: a frame sooner
+    /// would change nothing. `None`: a frame every `PACER_FRAME`.
+    fn breath_due(&self) -> Option<Instant> {
+        None
+    }
     /// A session effect, as it happens.
     fn effect(&mut self, app: &App, effect: &Effect, now: Instant) -> io::Result<()>;
     /// Give the terminal to someone else (the editor).
@@ -191,7 +197,7 @@ impl Driver<'_> {
                         // The rest of the batch (the history line) is
                         // still carried out, and what it says shown.
                         Command::Exit(exit) => leaving = leaving.or(Some(exit)),
-                        command => self.carry_out(app, command, now, renderer, &mut inbox),
+                        command => self.carry_out(app, command, (now, clock), renderer, &mut inbox),
                     }
                 }
                 if self.output_gone && app.exit.is_none() {
@@ -241,13 +247,18 @@ impl Driver<'_> {
                 events.key_done(self.edit.take());
             }
             let due = app.next_wake(now).map(|at| clock.wait_until(at));
-            let frame = app.animating(now).then_some(PACER_FRAME);
+            // The pacer: when it will look different, but no more often
+            // than every `PACER_FRAME`.
+            let frame = app.animating(now).then(|| match renderer.breath_due() {
+                Some(at) => clock.wait_until(at).max(PACER_FRAME),
+                None => PACER_FRAME,
+            });
             let timeout = match (due, frame) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
             changed = true;
-            let due = timeout.map(|t| std::time::Instant::now() + t);
+            let due = timeout.map(|t| clock.real_now() + t);
             match events.next(timeout) {
                 None => {
                     changed = false;
@@ -315,10 +326,10 @@ impl Driver<'_> {
         }
     }
 
-    /// Say what `effect` calls for, if its words are ready now; a prompt
-    /// is never late, so one that is not ready is skipped.
-    fn speak(&mut self, effect: &Effect) {
-        let now = std::time::Instant::now();
+    /// Say what `effect` calls for, if its words are ready now (`now`, in
+    /// real time); a prompt is never late, so one that is not ready is
+    /// skipped.
+    fn speak(&mut self, effect: &Effect, now: Instant) {
         let due = self.due.unwrap_or(now).min(now);
         if let Some(voice) = &mut self.outside.voice
             && let Some(speech) = voice.prompt_for(effect, due, now)
@@ -363,11 +374,11 @@ impl Driver<'_> {
         }
     }
 
-    fn carry_out<R: Renderer>(
+    fn carry_out<C: Clock, R: Renderer>(
         &mut self,
         app: &App,
         command: Command,
-        now: Instant,
+        (now, clock): (Instant, &C),
         renderer: &mut R,
         inbox: &mut VecDeque<Msg>,
     ) {
@@ -385,7 +396,7 @@ impl Driver<'_> {
             }
             Command::PrepareSounds(files) => self.outside.sound.prepare(files),
             Command::Show(effect) => {
-                self.speak(&effect);
+                self.speak(&effect, clock.real_now());
                 if !self.output_gone && renderer.effect(app, &effect, now).is_err() {
                     self.output_gone = true;
                 }
@@ -397,13 +408,14 @@ impl Driver<'_> {
                 }
             }
             Command::Prepare(routine) => self.prepare(&routine),
-            Command::SessionStarted => self.started = Some(Zoned::now()),
+            Command::SessionStarted => self.started = Some(clock.civil_now()),
             Command::Record(request) => {
                 let result = record::write(
                     self.outside.history.as_deref(),
                     &request,
                     self.started.take(),
                     self.outside.speed,
+                    clock.civil_now(),
                 );
                 if let Some(result) = result {
                     inbox.push_back(Msg::Recorded(result));
@@ -413,7 +425,7 @@ impl Driver<'_> {
             Command::LoadLibrary => inbox.push_back(Msg::Library(self.outside.source.discover())),
             Command::LoadHistory => inbox.push_back(Msg::History(
                 record::read(self.outside.history.as_deref()),
-                Zoned::now(),
+                clock.civil_now(),
             )),
             Command::Edit { path, copy } => {
                 let copied = match (copy, path.parent()) {
@@ -436,10 +448,11 @@ impl Driver<'_> {
             }
             Command::LoadRecords => inbox.push_back(Msg::Records(
                 record::read(self.outside.history.as_deref()),
-                Zoned::now(),
+                clock.civil_now(),
             )),
             Command::LoadSteps => inbox.push_back(Msg::Steps(Box::new(compose::steps(
                 app.options.user_dir.as_deref(),
+                clock.civil_now().date(),
             )))),
             Command::SaveRoutine { routine, name } => inbox.push_back(Msg::Saved(compose::save(
                 app.options.user_dir.as_deref(),

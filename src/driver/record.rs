@@ -16,15 +16,16 @@ use crate::history::{self, Glance, Loaded, Record};
 ///
 /// `started` is when the driver saw the session start; without it (it
 /// cannot happen, but a history line must never be lost) the start is
-/// taken as now minus the session's length.
+/// taken as `now` (the civil time, from the driver's clock) minus the
+/// session's length.
 pub fn write(
     file: Option<&Path>,
     request: &RecordRequest,
     started: Option<Zoned>,
     speed: f64,
+    now: Zoned,
 ) -> Option<io::Result<Glance>> {
     let file = file?;
-    let now = Zoned::now();
     // The session's own time ran `speed` times faster than the wall clock.
     let speed = speed * request.preview_speed;
     let summary = &request.summary;

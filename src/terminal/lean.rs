@@ -1,21 +1,25 @@
-//! The backend for the real terminal: it writes each frame in as few bytes
-//! as it can, because a countdown writes every second for minutes on end
-//! and the bytes budget (PRODUCT.md section 9) holds at every size.
+//! The terminal as this program knows it: what it shows, its pen and its
+//! cursor. `present` makes it show a frame by writing only the cells, in
+//! the areas the caller says may have changed, that differ from what it
+//! shows, in as few bytes as it can: a countdown writes every second for
+//! minutes on end, the pacer 20 times a second, and the bytes budget
+//! (bench/README.md) holds at every size.
 //!
 //! ratatui's crossterm backend moves the cursor to the start of every run of
 //! changed cells, sets the colours of the first cell of each frame afresh
-//! and resets them at the end, and hides the cursor every frame. This one
-//! remembers the pen and the cursor between frames, moves the cursor by
-//! whichever is shortest (nothing, a relative move, rewriting the few
-//! unchanged cells in between from what it knows is on screen, or an
-//! absolute move), and hides the cursor only once.
+//! and resets them at the end, and hides the cursor every frame; and its
+//! terminal compares every cell of the screen every frame. This model
+//! compares only the areas it is given, remembers the pen and the cursor
+//! between frames, moves the cursor by whichever is shortest (nothing, a
+//! relative move, rewriting the few unchanged cells in between from what
+//! it knows is on screen, or an absolute move), and hides the cursor only
+//! once.
 
 use std::io::{self, Write};
 
 use crossterm::terminal;
-use ratatui::backend::{ClearType, WindowSize};
-use ratatui::buffer::Cell;
-use ratatui::layout::{Position, Size};
+use ratatui::buffer::{Buffer, Cell};
+use ratatui::layout::{Position, Rect, Size};
 use unicode_width::UnicodeWidthStr;
 
 use super::pen::Pen;
@@ -28,8 +32,11 @@ pub struct Lean<W: Write> {
     out: W,
     /// The size to report; `None`: ask the terminal.
     fixed: Option<Size>,
-    /// What the terminal shows, as written by this backend since the
-    /// screen was last cleared. `None` when that is not known.
+    /// What the terminal shows where frames are drawn, cell for cell, as
+    /// written here since the screen was last cleared; `None` when that is
+    /// not known (before the first frame, after anyone else wrote).
+    frame: Option<Buffer>,
+    /// Of what it shows, what rewriting a gap needs (see `Shown`).
     shown: Option<Shown>,
     /// The terminal's pen; `None` when unknown (before the first write, and
     /// after anything else may have written).
@@ -43,12 +50,13 @@ pub struct Lean<W: Write> {
     /// width (see `wrote`), and whether the cell being written went there.
     drift: Option<Position>,
     drifting: bool,
-    /// The terminal's width, read when the screen is cleared (ratatui
-    /// clears it after every resize).
+    /// The terminal's width, read when the screen is cleared.
     width: Option<u16>,
-    /// Scratch space for escape sequences, kept from frame to frame.
+    /// Scratch space kept from frame to frame: escape sequences, and the
+    /// cells a frame changes.
     bytes: Vec<u8>,
     spare: Vec<u8>,
+    changes: Vec<usize>,
 }
 
 /// The screen as far as rewriting a gap needs it: one plain character and
@@ -84,6 +92,7 @@ impl<W: Write> Lean<W> {
         Self {
             out,
             fixed: None,
+            frame: None,
             shown: None,
             pen: None,
             cursor: None,
@@ -93,6 +102,7 @@ impl<W: Write> Lean<W> {
             width: None,
             bytes: Vec::new(),
             spare: Vec::new(),
+            changes: Vec::new(),
         }
     }
 
@@ -113,9 +123,73 @@ impl<W: Write> Lean<W> {
         &mut self.out
     }
 
+    /// The terminal's size (not capped).
+    pub fn size(&self) -> io::Result<Size> {
+        match self.fixed {
+            Some(size) => Ok(size),
+            None => terminal_size(),
+        }
+    }
+
+    /// Make the terminal show `frame`, rewriting only cells within `dirty`
+    /// (everything else is taken to be as last presented). On a terminal
+    /// whose content is not known, or a frame of another size, the screen
+    /// is cleared and the whole frame written.
+    pub fn present(&mut self, frame: &Buffer, dirty: &[Rect]) -> io::Result<()> {
+        self.bytes.clear();
+        let whole = [frame.area];
+        let dirty = match &self.frame {
+            Some(shown) if shown.area == frame.area => dirty,
+            _ => {
+                self.clear_screen(frame.area);
+                &whole[..]
+            }
+        };
+        let Some(shown) = self.frame.take() else {
+            return Ok(());
+        };
+        let mut shown = shown;
+        let mut changes = std::mem::take(&mut self.changes);
+        changes.clear();
+        for (y, from, to) in row_spans(frame.area, dirty) {
+            changed_in_row(&mut shown, frame, y, (from, to), &mut changes);
+        }
+        by_pen(&mut changes, frame, self.pen);
+        for &i in &changes {
+            let (x, y) = frame.pos_of(i);
+            let cell = &frame.content[i];
+            self.go_to(x, y);
+            self.set_pen(Pen::of(cell));
+            self.bytes.extend_from_slice(cell.symbol().as_bytes());
+            self.wrote(x, y, cell);
+        }
+        if self.cursor_hidden != Some(true) {
+            self.bytes.extend_from_slice(b"\x1b[?25l");
+            self.cursor_hidden = Some(true);
+        }
+        self.frame = Some(shown);
+        self.changes = changes;
+        self.out.write_all(&self.bytes)?;
+        self.out.flush()
+    }
+
+    /// Add to `bytes` what clears the screen (with the plain pen: erasing
+    /// fills with the pen's background), and know it blank from here.
+    fn clear_screen(&mut self, area: Rect) {
+        self.forget();
+        self.set_pen(Pen::PLAIN);
+        self.bytes.extend_from_slice(b"\x1b[2J");
+        let size = self.size().unwrap_or(Size::new(area.width, area.height));
+        self.width = Some(size.width);
+        self.shown = Some(Shown::blank(size));
+        self.frame = Some(Buffer::empty(area));
+    }
+
     /// Forget everything known about the terminal: something else may have
-    /// written to it.
-    fn forget(&mut self) {
+    /// written to it (an editor, the shell after a suspend). The next frame
+    /// clears it and is written whole.
+    pub fn forget(&mut self) {
+        self.frame = None;
         self.shown = None;
         self.pen = None;
         self.cursor = None;
@@ -228,17 +302,120 @@ impl<W: Write> Lean<W> {
             }
         }
     }
-
-    fn size_now(&self) -> Size {
-        self.fixed
-            .or_else(|| terminal_size().ok())
-            .unwrap_or(Size::new(u16::MAX, u16::MAX))
-    }
 }
 
-/// The terminal's size. ratatui asks before every frame: asked of standard
-/// output directly it is one system call, where crossterm opens `/dev/tty`,
-/// asks, and closes it again.
+/// Each row that `dirty` touches, with the columns it touches there
+/// (from the leftmost to the rightmost).
+fn row_spans(area: Rect, dirty: &[Rect]) -> Vec<(u16, u16, u16)> {
+    let mut rows: Vec<Option<(u16, u16)>> = vec![None; usize::from(area.height)];
+    for d in dirty {
+        let d = d.intersection(area);
+        for y in d.top()..d.bottom() {
+            let row = &mut rows[usize::from(y - area.y)];
+            *row = Some(match *row {
+                None => (d.left(), d.right()),
+                Some((l, r)) => (l.min(d.left()), r.max(d.right())),
+            });
+        }
+    }
+    (area.y..)
+        .zip(rows)
+        .filter_map(|(y, span)| span.map(|(l, r)| (y, l, r)))
+        .collect()
+}
+
+/// Add to `out` the index of every cell of row `y` between `from` and `to`
+/// in `next` that differs from `shown`, as ratatui's own comparison of the
+/// whole screen (`Buffer::diff`) finds them: a wide character's second
+/// cell is skipped, and some cells after one are written anyway (see
+/// below); then know those cells shown. (knotless never marks cells to be
+/// skipped or forced.)
+fn changed_in_row(
+    shown: &mut Buffer,
+    next: &Buffer,
+    y: u16,
+    (from, to): (u16, u16),
+    out: &mut Vec<usize>,
+) {
+    let row = next.index_of(next.area.x, y);
+    let row_end = row + usize::from(next.area.width);
+    let (was, now) = (&shown.content[row..row_end], &next.content[row..row_end]);
+    let narrow = |cells: &[Cell], i: usize| cell_width(cells[i].symbol()) == 1;
+    // Start where nothing to the left reaches over: past a narrow cell in
+    // both, as a comparison of the whole row would find it.
+    let mut start = usize::from(from - next.area.x);
+    while start > 0 && !(narrow(now, start - 1) && narrow(was, start - 1)) {
+        start -= 1;
+    }
+    let end = usize::from(to - next.area.x);
+    let mut i = start;
+    let mut reached = end;
+    while i < end {
+        let (cell, before) = (&now[i], &was[i]);
+        let width = usize::from(cell_width(cell.symbol()));
+        if cell == before {
+            i += width.max(1);
+            continue;
+        }
+        out.push(row + i);
+        let before_width = usize::from(cell_width(before.symbol()));
+        // Some terminals leave the second half of an emoji presentation
+        // as it was: what follows it is written when it differs. Where a
+        // wide character's style showed on its second half, what replaced
+        // it is followed by every cell it covered.
+        let (trailing, force) = if width > 1 && cell.symbol().contains('\u{fe0f}') {
+            (width, false)
+        } else if width <= 1 && before_width > 1 && shows_on_blank(before) {
+            (before_width, true)
+        } else {
+            i += width.max(1);
+            continue;
+        };
+        let mut j = i + 1;
+        let mut last = (i + trailing).min(now.len());
+        while j < last {
+            let k = j;
+            j += usize::from(cell_width(now[k].symbol())).max(1);
+            last = last.max(j).min(now.len());
+            if force || now[k].symbol() != was[k].symbol() {
+                out.push(row + k);
+            }
+        }
+        i = last.max(i + 1);
+        reached = reached.max(i);
+    }
+    let (start, reached) = (row + start, row + reached.min(now.len()));
+    shown.content[start..reached].clone_from_slice(&next.content[start..reached]);
+}
+
+/// Whether a cell's style shows on the blank cells a wide character
+/// covers.
+fn shows_on_blank(cell: &Cell) -> bool {
+    use ratatui::style::{Color, Modifier};
+    cell.bg != Color::Reset
+        || cell.modifier.intersects(
+            Modifier::REVERSED
+                | Modifier::UNDERLINED
+                | Modifier::SLOW_BLINK
+                | Modifier::RAPID_BLINK
+                | Modifier::CROSSED_OUT,
+        )
+}
+
+/// The cells a symbol takes, as ratatui counts them.
+fn cell_width(symbol: &str) -> u16 {
+    if symbol.len() == 1 {
+        return 1;
+    }
+    let marks = symbol
+        .chars()
+        .filter(|c| matches!(c, '\u{ff9e}' | '\u{ff9f}'))
+        .count();
+    (symbol.width() + marks) as u16
+}
+
+/// The terminal's size. Asked of standard output directly it is one system
+/// call, where crossterm opens `/dev/tty`, asks, and closes it again.
 #[cfg(unix)]
 fn terminal_size() -> io::Result<Size> {
     // SAFETY: TIOCGWINSZ fills the winsize it is given, and nothing else.
@@ -311,147 +488,37 @@ fn relative(at: Position, to: Position, out: &mut Vec<u8>) {
     }
 }
 
-/// `cells` reordered so that each pen's cells are written together, those
-/// in the pen the terminal has already first: a countdown's second writes
-/// its colour once, not once a run. Within a pen, cells keep their order,
-/// so the cursor mostly moves forward and down. A frame with a symbol of
-/// uncertain width keeps ratatui's order (see `wrote`).
-fn by_pen(cells: &mut [(u16, u16, &Cell)], current: Option<Pen>) {
-    if cells
+/// The cells at `changes` (indices into `frame`) reordered so that each
+/// pen's cells are written together, those in the pen the terminal has
+/// already first: a countdown's second writes its colour once, not once a
+/// run. Within a pen, cells keep their order, so the cursor mostly moves
+/// forward and down. A frame with a symbol of uncertain width keeps the
+/// screen's order (see `wrote`).
+fn by_pen(changes: &mut [usize], frame: &Buffer, current: Option<Pen>) {
+    let cell = |i: usize| &frame.content[i];
+    if changes
         .iter()
-        .any(|(_, _, cell)| certain_width(cell.symbol()) == 0)
+        .any(|&i| certain_width(cell(i).symbol()) == 0)
     {
         return;
     }
     let mut pens: Vec<Pen> = current.into_iter().collect();
-    for &(_, _, cell) in cells.iter() {
-        let pen = Pen::of(cell);
+    for &i in changes.iter() {
+        let pen = Pen::of(cell(i));
         if !pens.contains(&pen) {
             pens.push(pen);
         }
     }
     if pens.len() > 1 {
-        cells.sort_by_cached_key(|&(_, _, cell)| pens.iter().position(|&p| p == Pen::of(cell)));
-    }
-}
-
-impl<W: Write> ratatui::backend::Backend for Lean<W> {
-    type Error = io::Error;
-
-    fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
-    where
-        I: Iterator<Item = (u16, u16, &'a Cell)>,
-    {
-        if self.width.is_none() {
-            self.width = Some(self.size_now().width);
-        }
-        let mut cells: Vec<_> = content.collect();
-        by_pen(&mut cells, self.pen);
-        self.bytes.clear();
-        for (x, y, cell) in cells {
-            self.go_to(x, y);
-            self.set_pen(Pen::of(cell));
-            self.bytes.extend_from_slice(cell.symbol().as_bytes());
-            self.wrote(x, y, cell);
-        }
-        self.out.write_all(&self.bytes)
-    }
-
-    fn hide_cursor(&mut self) -> io::Result<()> {
-        if self.cursor_hidden != Some(true) {
-            self.out.write_all(b"\x1b[?25l")?;
-            self.cursor_hidden = Some(true);
-        }
-        Ok(())
-    }
-
-    fn show_cursor(&mut self) -> io::Result<()> {
-        if self.cursor_hidden != Some(false) {
-            self.out.write_all(b"\x1b[?25h")?;
-            self.cursor_hidden = Some(false);
-        }
-        Ok(())
-    }
-
-    fn get_cursor_position(&mut self) -> io::Result<Position> {
-        self.out.flush()?;
-        let (x, y) = crossterm::cursor::position()?;
-        Ok(Position::new(x, y))
-    }
-
-    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
-        let Position { x, y } = position.into();
-        self.bytes.clear();
-        self.go_to(x, y);
-        self.out.write_all(&self.bytes)
-    }
-
-    fn clear(&mut self) -> io::Result<()> {
-        self.clear_region(ClearType::All)
-    }
-
-    fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
-        // Erasing fills with the pen's background: erase with the plain one.
-        // Whatever happened to the terminal before (a suspend, an editor),
-        // after a clear everything is written afresh.
-        let erase: &[u8] = match clear_type {
-            ClearType::All => b"\x1b[2J",
-            ClearType::AfterCursor => b"\x1b[J",
-            ClearType::BeforeCursor => b"\x1b[1J",
-            ClearType::CurrentLine => b"\x1b[2K",
-            ClearType::UntilNewLine => b"\x1b[K",
-        };
-        self.forget();
-        self.bytes.clear();
-        self.set_pen(Pen::PLAIN);
-        self.bytes.extend_from_slice(erase);
-        self.out.write_all(&self.bytes)?;
-        if matches!(clear_type, ClearType::All) {
-            let size = self.size_now();
-            self.width = Some(size.width);
-            self.shown = Some(Shown::blank(size));
-        }
-        // Now, as ratatui's own backend does: left in the buffer, a clear
-        // could reach the shell's screen after the terminal is given back
-        // (a panic while drawing, say), erasing what is there.
-        self.out.flush()
-    }
-
-    fn size(&self) -> io::Result<Size> {
-        match self.fixed {
-            Some(size) => Ok(size),
-            None => terminal_size(),
-        }
-    }
-
-    fn window_size(&mut self) -> io::Result<WindowSize> {
-        match self.fixed {
-            Some(size) => Ok(WindowSize {
-                columns_rows: size,
-                pixels: Size::new(0, 0),
-            }),
-            None => {
-                let w = terminal::window_size()?;
-                Ok(WindowSize {
-                    columns_rows: Size::new(w.columns, w.rows),
-                    pixels: Size::new(w.width, w.height),
-                })
-            }
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
+        changes.sort_by_cached_key(|&i| pens.iter().position(|&p| p == Pen::of(cell(i))));
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use proptest::prelude::*;
     use ratatui::Terminal;
-    use ratatui::backend::{Backend as _, CrosstermBackend};
-    use ratatui::buffer::Buffer;
-    use ratatui::layout::Rect;
+    use ratatui::backend::CrosstermBackend;
     use ratatui::style::{Color, Modifier, Style};
 
     use super::*;
@@ -459,17 +526,17 @@ mod tests {
     const W: u16 = 12;
     const H: u16 = 5;
 
-    fn terminal() -> Terminal<Lean<Vec<u8>>> {
-        let mut lean = Lean::sized(Vec::new(), Size::new(W, H));
-        lean.clear().unwrap();
-        Terminal::new(lean).unwrap()
+    fn lean() -> Lean<Vec<u8>> {
+        Lean::sized(Vec::new(), Size::new(W, H))
     }
 
     /// Two terminals show the same: the same characters, and every colour
     /// and attribute that can be seen.
-    fn assert_alike(got: &vt100::Screen, want: &vt100::Screen) {
-        for y in 0..H {
-            for x in 0..W {
+    pub(crate) fn assert_alike(got: &vt100::Screen, want: &vt100::Screen) {
+        let (h, w) = want.size();
+        assert_eq!(got.size(), (h, w), "screen size");
+        for y in 0..h {
+            for x in 0..w {
                 let (g, w) = (got.cell(y, x).unwrap(), want.cell(y, x).unwrap());
                 let blank = |c: &vt100::Cell| {
                     matches!(c.contents(), "" | " ") && !c.underline() && !c.inverse()
@@ -554,32 +621,32 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(500))]
-        /// Frame after frame of random changes, written lean, leave on the
-        /// terminal exactly what ratatui's own crossterm backend leaves.
+        /// Frame after frame of random changes, presented lean with only
+        /// the areas written to named as changed, leave on the terminal
+        /// exactly what ratatui's own crossterm backend leaves when it
+        /// compares the whole screen.
         #[test]
         fn lean_frames_show_what_ratatuis_backend_shows(
             frames in prop::collection::vec(prop::collection::vec(write(), 0..12), 1..8),
         ) {
-            let mut terminal = terminal();
+            let mut lean = lean();
             let tap = Tap::default();
             let mut reference = Terminal::new(CrosstermBackend::new(tap.clone())).unwrap();
             let mut model = Buffer::empty(Rect::new(0, 0, W, H));
             let mut screen = vt100::Parser::new(H, W, 0);
             let mut want = vt100::Parser::new(H, W, 0);
             for frame in frames {
+                let mut dirty = Vec::new();
                 for (x, y, s, fg, bg, m) in frame {
                     let style = Style::new()
                         .fg(COLORS[fg])
                         .bg(COLORS[bg])
                         .add_modifier(MODIFIERS[m]);
                     model.set_string(x, y, SYMBOLS[s], style);
+                    dirty.push(Rect::new(x, y, W - x, 1));
                 }
-                terminal
-                    .draw(|f| f.buffer_mut().merge(&model))
-                    .unwrap();
-                let lean = terminal.backend_mut();
-                screen.process(lean.writer());
-                lean.writer_mut().clear();
+                lean.present(&model, &dirty).unwrap();
+                screen.process(&std::mem::take(lean.writer_mut()));
                 reference
                     .draw(|f| f.buffer_mut().merge(&model))
                     .unwrap();
@@ -591,7 +658,7 @@ mod tests {
 
     /// Frames of (x, y, text) in the plain style, through both backends.
     fn both(frames: &[&[(u16, u16, &str)]]) -> (vt100::Parser, vt100::Parser) {
-        let mut terminal = terminal();
+        let mut lean = lean();
         let tap = Tap::default();
         let mut reference = Terminal::new(CrosstermBackend::new(tap.clone())).unwrap();
         let mut model = Buffer::empty(Rect::new(0, 0, W, H));
@@ -600,8 +667,8 @@ mod tests {
             for &(x, y, text) in frame.iter() {
                 model.set_string(x, y, text, Style::new());
             }
-            terminal.draw(|f| f.buffer_mut().merge(&model)).unwrap();
-            got.process(&std::mem::take(terminal.backend_mut().writer_mut()));
+            lean.present(&model, &[model.area]).unwrap();
+            got.process(&std::mem::take(lean.writer_mut()));
             reference.draw(|f| f.buffer_mut().merge(&model)).unwrap();
             want.process(&std::mem::take(&mut *tap.0.borrow_mut()));
         }
@@ -634,25 +701,25 @@ mod tests {
     /// half in a terminal that draws it two cells wide.
     #[test]
     fn the_cell_after_an_emoji_is_written_without_a_move() {
-        let mut terminal = terminal();
-        terminal
-            .draw(|f| {
-                f.buffer_mut().set_string(2, 1, "❤\u{fe0f}", Style::new());
-                f.buffer_mut().set_string(3, 1, "x", Style::new());
-            })
-            .unwrap();
-        let written = String::from_utf8(terminal.backend().writer().clone()).unwrap();
+        let mut lean = lean();
+        let mut model = Buffer::empty(Rect::new(0, 0, W, H));
+        model.set_string(2, 1, "❤\u{fe0f}", Style::new());
+        model.set_string(3, 1, "x", Style::new());
+        lean.present(&model, &[model.area]).unwrap();
+        let written = String::from_utf8(lean.writer().clone()).unwrap();
         assert!(written.contains("❤\u{fe0f}x"), "{written:?}");
     }
 
-    /// A clear is on the terminal at once: left in the buffer, it could
-    /// reach the shell's screen after the terminal is given back.
+    /// A frame is on the terminal at once, its clear included: left in the
+    /// buffer, a clear could reach the shell's screen after the terminal
+    /// is given back.
     #[test]
-    fn a_clear_is_written_at_once() {
+    fn a_frame_is_written_at_once_and_starts_with_a_clear() {
         let mut lean = Lean::sized(std::io::BufWriter::new(Vec::new()), Size::new(W, H));
-        lean.clear().unwrap();
+        let model = Buffer::empty(Rect::new(0, 0, W, H));
+        lean.present(&model, &[]).unwrap();
         assert_eq!(lean.writer().buffer(), b"");
-        assert_eq!(lean.writer().get_ref(), b"\x1b[0m\x1b[2J");
+        assert_eq!(lean.writer().get_ref(), b"\x1b[0m\x1b[2J\x1b[?25l");
     }
 
     /// One digit's rows changing, as a countdown does every second: with
@@ -661,17 +728,15 @@ mod tests {
     #[test]
     fn a_second_ticking_costs_few_bytes() {
         let teal = Style::new().fg(Color::Rgb(143, 188, 187));
-        let mut terminal = terminal();
+        let mut lean = lean();
+        let mut model = Buffer::empty(Rect::new(0, 0, W, H));
         let mut written = Vec::new();
         for digit in [["█▀█", "█ █", "▀▀▀"], ["▀▀█", "  █", "  ▀"]] {
-            terminal
-                .draw(|f| {
-                    for (row, line) in digit.iter().enumerate() {
-                        f.buffer_mut().set_string(4, row as u16 + 1, line, teal);
-                    }
-                })
-                .unwrap();
-            written.push(std::mem::take(terminal.backend_mut().writer_mut()));
+            for (row, line) in digit.iter().enumerate() {
+                model.set_string(4, row as u16 + 1, line, teal);
+            }
+            lean.present(&model, &[Rect::new(4, 1, 3, 3)]).unwrap();
+            written.push(std::mem::take(lean.writer_mut()));
         }
         let tick = String::from_utf8(written[1].clone()).unwrap();
         assert!(!tick.contains("38;2"), "no colour set again: {tick:?}");
@@ -679,14 +744,43 @@ mod tests {
         assert!(tick.len() <= 30, "{} bytes: {tick:?}", tick.len());
     }
 
+    /// Only the areas named are compared: a change elsewhere waits for a
+    /// frame that names it (the caller knows what moved).
     #[test]
-    fn clearing_forgets_the_pen_and_erases_with_the_plain_one() {
-        let mut lean = Lean::sized(Vec::new(), Size::new(W, H));
-        lean.clear().unwrap();
-        let cell = Cell::new("x").set_bg(Color::Red).clone();
-        lean.draw([(0, 0, &cell)].into_iter()).unwrap();
+    fn only_the_dirty_areas_are_written() {
+        let mut lean = lean();
+        let mut model = Buffer::empty(Rect::new(0, 0, W, H));
+        lean.present(&model, &[]).unwrap();
         lean.writer_mut().clear();
-        lean.clear().unwrap();
-        assert_eq!(lean.writer(), b"\x1b[0m\x1b[2J");
+        model.set_string(0, 0, "a", Style::new());
+        model.set_string(0, 3, "b", Style::new());
+        lean.present(&model, &[Rect::new(0, 3, W, 1)]).unwrap();
+        let written = String::from_utf8(std::mem::take(lean.writer_mut())).unwrap();
+        assert!(
+            written.contains('b') && !written.contains('a'),
+            "{written:?}"
+        );
+        lean.present(&model, &[model.area]).unwrap();
+        let written = String::from_utf8(std::mem::take(lean.writer_mut())).unwrap();
+        assert!(
+            written.ends_with('a') && !written.contains('b'),
+            "{written:?}"
+        );
+    }
+
+    /// After something else wrote to the terminal, the next frame clears
+    /// the screen with the plain pen and is written whole.
+    #[test]
+    fn a_forgotten_screen_is_cleared_with_the_plain_pen() {
+        let mut lean = lean();
+        let mut model = Buffer::empty(Rect::new(0, 0, W, H));
+        model[(0, 0)].set_symbol("x").set_bg(Color::Red);
+        lean.present(&model, &[model.area]).unwrap();
+        lean.writer_mut().clear();
+        lean.forget();
+        lean.present(&model, &[]).unwrap();
+        let written = String::from_utf8(std::mem::take(lean.writer_mut())).unwrap();
+        assert!(written.starts_with("\x1b[0m\x1b[2J"), "{written:?}");
+        assert!(written.contains('x'), "{written:?}");
     }
 }

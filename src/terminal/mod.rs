@@ -8,9 +8,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::style::{Attribute, ResetColor, SetAttribute};
 use crossterm::{cursor, execute, terminal};
-use ratatui::backend::{Backend as _, ClearType, WindowSize};
-use ratatui::buffer::Cell;
-use ratatui::layout::{Position, Size};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Rect, Size};
+use ratatui::{Terminal, TerminalOptions, Viewport};
 
 mod lean;
 mod pen;
@@ -18,9 +18,91 @@ mod query;
 pub mod title;
 
 pub use lean::Lean;
+/// Two terminal emulators' screens show the same (tests).
+#[cfg(test)]
+pub(crate) use lean::tests::assert_alike;
 pub use query::{ask_background, parse_background};
 
-pub type Backend = Lean<BufWriter<Out>>;
+/// The real terminal, as this program knows it.
+pub type Screen = Lean<BufWriter<Out>>;
+
+/// Where the full screen's frames go: the terminal's model (`Lean`), or
+/// ratatui's own terminal, which compares every cell itself (the
+/// `KNOTLESS_BACKEND=crossterm` escape hatch for bug reports, and tests on
+/// `TestBackend`).
+pub trait Output {
+    /// The screen's size, capped at `MAX_WIDTH`×`MAX_HEIGHT`.
+    fn size(&self) -> io::Result<Size>;
+    /// Show `frame`. Only cells within `dirty` differ from the frame last
+    /// presented, unless the frame's size changed or `forget` was called
+    /// since (then all of it is written).
+    fn present(&mut self, frame: &Buffer, dirty: &[Rect]) -> io::Result<()>;
+    /// Something else wrote to the screen (an editor, the shell around a
+    /// suspend): the next frame clears it and is written whole.
+    fn forget(&mut self);
+}
+
+impl<W: Write> Output for Lean<W> {
+    fn size(&self) -> io::Result<Size> {
+        Lean::size(self).map(cap)
+    }
+
+    fn present(&mut self, frame: &Buffer, dirty: &[Rect]) -> io::Result<()> {
+        Lean::present(self, frame, dirty)
+    }
+
+    fn forget(&mut self) {
+        Lean::forget(self);
+    }
+}
+
+impl<O: Output + ?Sized> Output for Box<O> {
+    fn size(&self) -> io::Result<Size> {
+        (**self).size()
+    }
+
+    fn present(&mut self, frame: &Buffer, dirty: &[Rect]) -> io::Result<()> {
+        (**self).present(frame, dirty)
+    }
+
+    fn forget(&mut self) {
+        (**self).forget();
+    }
+}
+
+/// ratatui's own terminal, on a viewport of the capped size.
+pub fn ratatui_on<B: ratatui::backend::Backend>(backend: B) -> io::Result<Terminal<B>> {
+    let size = backend.size().map(cap).map_err(other)?;
+    let viewport = Viewport::Fixed(Rect::new(0, 0, size.width, size.height));
+    Terminal::with_options(backend, TerminalOptions { viewport }).map_err(other)
+}
+
+impl<B: ratatui::backend::Backend> Output for Terminal<B> {
+    fn size(&self) -> io::Result<Size> {
+        self.backend().size().map(cap).map_err(other)
+    }
+
+    fn present(&mut self, frame: &Buffer, _dirty: &[Rect]) -> io::Result<()> {
+        if self.get_frame().area() != frame.area {
+            self.resize(frame.area).map_err(other)?;
+        }
+        self.draw(|f| f.buffer_mut().content.clone_from_slice(&frame.content))
+            .map_err(other)?;
+        Ok(())
+    }
+
+    fn forget(&mut self) {
+        // A resize to the same size clears the screen and the back buffer
+        // without asking the terminal anything (`Terminal::clear` would ask
+        // where its cursor is, and the answer would race the input thread).
+        let area = self.get_frame().area();
+        let _ = self.resize(area);
+    }
+}
+
+fn other(e: impl std::fmt::Display) -> io::Error {
+    io::Error::other(e.to_string())
+}
 
 /// Standard output without Rust's line buffering, which would split every
 /// frame at its last line feed into two writes (the frame buffer above it
@@ -40,7 +122,6 @@ fn raw_stdout() -> io::Result<Out> {
 fn raw_stdout() -> io::Result<Out> {
     Ok(io::stdout())
 }
-pub type Tui = ratatui::Terminal<Capped<Backend>>;
 
 /// Whether the terminal is currently taken over, so restoring twice (a
 /// panic during a restore, a guard dropped after a signal) is harmless.
@@ -55,16 +136,22 @@ const FRAME_BUFFER: usize = 64 * 1024;
 pub const MAX_WIDTH: u16 = 1000;
 pub const MAX_HEIGHT: u16 = 400;
 
-/// Take the terminal: raw mode, the alternate screen, no cursor.
-pub fn enter() -> io::Result<Tui> {
+/// Take the terminal: raw mode, the alternate screen, no cursor. Frames
+/// go through the terminal's model, or with `KNOTLESS_BACKEND=crossterm`
+/// through ratatui's own crossterm backend (to tell, in a bug report,
+/// whether the model is at fault).
+pub fn enter() -> io::Result<Box<dyn Output>> {
     install_panic_hook();
     take()?;
     let out = raw_stdout().inspect_err(|_| restore())?;
-    let mut backend = Lean::new(BufWriter::with_capacity(FRAME_BUFFER, out));
-    // The alternate screen starts blank; clearing it once tells the backend
-    // so, and it writes the first frames as lean as the rest.
-    backend.clear().inspect_err(|_| restore())?;
-    ratatui::Terminal::new(Capped(backend)).inspect_err(|_| restore())
+    let out = BufWriter::with_capacity(FRAME_BUFFER, out);
+    if std::env::var_os("KNOTLESS_BACKEND").is_some_and(|b| b == "crossterm") {
+        let backend = ratatui::backend::CrosstermBackend::new(out);
+        let mut terminal = ratatui_on(backend).inspect_err(|_| restore())?;
+        Output::forget(&mut terminal);
+        return Ok(Box::new(terminal));
+    }
+    Ok(Box::new(Screen::new(out)))
 }
 
 /// Raw mode, the alternate screen, no cursor (again, after a suspend).
@@ -121,71 +208,25 @@ fn install_panic_hook() {
     });
 }
 
-/// A backend whose size is capped at `MAX_WIDTH`×`MAX_HEIGHT`.
-pub struct Capped<B>(pub B);
-
 fn cap(size: Size) -> Size {
     Size::new(size.width.min(MAX_WIDTH), size.height.min(MAX_HEIGHT))
 }
 
-impl<B: ratatui::backend::Backend> ratatui::backend::Backend for Capped<B> {
-    type Error = B::Error;
-
-    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
-    where
-        I: Iterator<Item = (u16, u16, &'a Cell)>,
-    {
-        self.0.draw(content)
-    }
-
-    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
-        self.0.hide_cursor()
-    }
-
-    fn show_cursor(&mut self) -> Result<(), Self::Error> {
-        self.0.show_cursor()
-    }
-
-    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
-        self.0.get_cursor_position()
-    }
-
-    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
-        self.0.set_cursor_position(position)
-    }
-
-    fn clear(&mut self) -> Result<(), Self::Error> {
-        self.0.clear()
-    }
-
-    fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
-        self.0.clear_region(clear_type)
-    }
-
-    fn size(&self) -> Result<Size, Self::Error> {
-        self.0.size().map(cap)
-    }
-
-    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
-        let mut size = self.0.window_size()?;
-        size.columns_rows = cap(size.columns_rows);
-        Ok(size)
-    }
-
-    fn flush(&mut self) -> Result<(), Self::Error> {
-        self.0.flush()
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use ratatui::backend::{Backend as _, TestBackend};
+    use ratatui::backend::TestBackend;
 
     use super::*;
 
     #[test]
     fn a_huge_window_is_drawn_at_the_capped_size() {
-        let backend = Capped(TestBackend::new(u16::MAX, 3));
-        assert_eq!(backend.size().unwrap(), Size::new(MAX_WIDTH, 3));
+        let terminal = ratatui_on(TestBackend::new(u16::MAX, 3)).unwrap();
+        assert_eq!(Output::size(&terminal).unwrap(), Size::new(MAX_WIDTH, 3));
+        assert_eq!(terminal.backend().buffer().area.width, u16::MAX);
+        let lean = Lean::sized(Vec::new(), Size::new(u16::MAX, u16::MAX));
+        assert_eq!(
+            Output::size(&lean).unwrap(),
+            Size::new(MAX_WIDTH, MAX_HEIGHT)
+        );
     }
 }

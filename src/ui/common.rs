@@ -1,7 +1,7 @@
 //! Pieces every screen uses: the key-hint line at the bottom, with the
 //! status message on its right, and the frame of the overlays.
 
-use ratatui::Frame;
+use crate::ui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Padding, Paragraph};

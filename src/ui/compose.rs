@@ -2,7 +2,7 @@
 //! answered shows its choices under it), then the routine they made, its
 //! steps and length, to start or to save under a name.
 
-use ratatui::Frame;
+use crate::ui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};

@@ -1,7 +1,7 @@
 //! "Quit this session?": asked before a session is given up, since one key
 //! pressed by mistake (eyes closed, oily hands) must not end it.
 
-use ratatui::Frame;
+use crate::ui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};

@@ -1,6 +1,6 @@
 //! After a session: how it went, in a few quiet lines.
 
-use ratatui::Frame;
+use crate::ui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};

@@ -1,6 +1,6 @@
 //! The help overlay: the keys of the screen under it, and nothing else.
 
-use ratatui::Frame;
+use crate::ui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};

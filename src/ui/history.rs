@@ -5,7 +5,7 @@
 //! flow under it, and on a smaller one the calendar keeps fewer weeks and
 //! the less important parts are left out, in a fixed order.
 
-use ratatui::Frame;
+use crate::ui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -355,8 +355,7 @@ mod tests {
     use jiff::tz::TimeZone;
     use jiff::{ToSpan, Zoned};
     use proptest::prelude::*;
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
+    use ratatui::buffer::Buffer;
 
     use super::*;
     use crate::app::views;
@@ -434,11 +433,11 @@ mod tests {
     /// at any size: below the minimum too.
     fn render(stats: &Stats, width: u16, height: u16) -> String {
         let view = views::history(stats, None);
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal
-            .draw(|f| draw(f, split_last_row(f.area()).0, &view, &Theme::MONO))
-            .unwrap();
-        crate::ui::testing::buffer_text(terminal.backend().buffer())
+        let mut buffer = Buffer::empty(Rect::new(0, 0, width, height));
+        let mut frame = Frame::new(&mut buffer);
+        let body = split_last_row(frame.area()).0;
+        draw(&mut frame, body, &view, &Theme::MONO);
+        crate::ui::testing::buffer_text(&buffer)
     }
 
     #[test]

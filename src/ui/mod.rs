@@ -19,13 +19,13 @@ mod session;
 pub mod theme;
 pub mod view;
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use kit::area::split_last_row;
-pub use session::{PacerSpot, Spots, draw_pacer_into};
+pub use session::{Motion, Spots};
 pub use theme::Theme;
 pub use view::{ScreenView, View};
 
@@ -34,9 +34,35 @@ pub use view::{ScreenView, View};
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 12;
 
-/// Draw one frame. Returns where the breathing pacer is, when it is the
-/// only thing that moves (nothing covers it), so the next frames can redraw
-/// just that (`draw_pacer`).
+/// What screens draw on: the driver's one frame buffer. (ratatui's own
+/// `Frame` comes only from its `Terminal`, which keeps two more buffers
+/// and compares every cell of them every frame.)
+pub struct Frame<'a> {
+    buffer: &'a mut Buffer,
+}
+
+impl<'a> Frame<'a> {
+    pub fn new(buffer: &'a mut Buffer) -> Self {
+        Self { buffer }
+    }
+
+    /// The whole screen.
+    pub fn area(&self) -> Rect {
+        self.buffer.area
+    }
+
+    pub fn render_widget<W: Widget>(&mut self, widget: W, area: Rect) {
+        widget.render(area, self.buffer);
+    }
+
+    pub fn buffer_mut(&mut self) -> &mut Buffer {
+        self.buffer
+    }
+}
+
+/// Draw one whole frame. On the session screen with nothing over it,
+/// returns where the parts that move with time are, so that frames in
+/// which only time moved redraw just those (`Spots::redraw`).
 pub fn draw(frame: &mut Frame, view: &View, theme: &Theme) -> Option<Spots> {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
@@ -108,20 +134,13 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
 /// Rendering a view into text, for tests and snapshots.
 #[cfg(test)]
 pub(crate) mod testing {
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-
     use super::*;
 
     /// The frame as lines of text (styles left out), at `width`×`height`.
     pub fn render(view: &View, width: u16, height: u16) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal
-            .draw(|f| {
-                draw(f, view, &Theme::MONO);
-            })
-            .unwrap();
-        buffer_text(terminal.backend().buffer())
+        let mut buffer = Buffer::empty(Rect::new(0, 0, width, height));
+        draw(&mut Frame::new(&mut buffer), view, &Theme::MONO);
+        buffer_text(&buffer)
     }
 
     /// A drawn buffer as lines of text (styles left out), wide characters

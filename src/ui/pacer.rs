@@ -8,6 +8,7 @@
 //! becomes a row of segments that changes at most once a second.
 
 use std::f64::consts::PI;
+use std::time::Duration;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -201,6 +202,78 @@ fn draw_shape(
     } else {
         draw_smooth(smooth_fill(breath), theme, area, buf);
     }
+}
+
+// --- when it next looks different ---------------------------------------------
+
+/// How long (in the session's time) until the pacer drawn at `area` looks
+/// different: its smooth shape grows or shrinks by a drawn step, or the
+/// seconds in its words tick. `None` when neither happens before the phase
+/// ends (the session wakes then anyway). A frame sooner would change
+/// nothing on screen.
+pub fn next_change(breath: &BreathView, full: bool, scale: u16, area: Rect) -> Option<Duration> {
+    let state = &breath.state;
+    // The words' seconds tick when the time left crosses a whole second.
+    let tick = match state.left.subsec_nanos() {
+        0 => Duration::from_secs(1),
+        n => Duration::from_nanos(u64::from(n)),
+    };
+    let words = (tick < state.left).then_some(tick);
+    let shape = shape_change(breath, full, scale, area);
+    match (words, shape) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// When the smooth shape next changes, if before the phase ends.
+fn shape_change(breath: &BreathView, full: bool, scale: u16, area: Rect) -> Option<Duration> {
+    let state = &breath.state;
+    let p = state.progress;
+    if !p.is_finite() || state.fill_from == state.fill_to || state.length.is_zero() {
+        return None;
+    }
+    let (width, rows) = shape_size(breath, full, scale, area)?;
+    let spans = |progress: f64| {
+        let fill = (state.fill_from
+            + (state.fill_to - state.fill_from) * ease(progress.clamp(0.0, 1.0)))
+        .clamp(0.0, 1.0);
+        shape_spans(fill, width, rows)
+    };
+    let now = spans(p);
+    // In steps of a thousandth of the phase (a few milliseconds): finer
+    // than a frame, and the first that differs is the one to wake for.
+    let step = 1.0 / 1000.0;
+    let mut q = p + step;
+    while q < 1.0 {
+        if spans(q) != now {
+            return Some(state.length.mul_f64(q - p));
+        }
+        q += step;
+    }
+    None
+}
+
+/// The smooth shape's width in cells and rows, as `render` lays it out
+/// at `area`; `None` when no shape is drawn.
+fn shape_size(breath: &BreathView, full: bool, scale: u16, area: Rect) -> Option<(u16, u16)> {
+    if full && area.height >= FULL_MIN_HEIGHT {
+        let layout = FullLayout::for_height(area.height, scale);
+        let track = even(area.width.saturating_sub(2).min(shape_width(scale.max(1))));
+        return Some((track, layout.shape_rows));
+    }
+    let words = words(breath, &Theme::MONO).width() as u16;
+    let track = even(area.width.saturating_sub(words + 2).min(COMPACT_BAR_WIDTH));
+    (track >= 4).then_some((track, 1))
+}
+
+/// The eighths the middle and the outer rows of the shape span at `fill`,
+/// as `draw_smooth` draws them.
+fn shape_spans(fill: f64, width: u16, rows: u16) -> (u32, u32) {
+    let max = u32::from(width) * 8;
+    let span = MIN_SPAN.min(max) + (fill * f64::from(max.saturating_sub(MIN_SPAN))).round() as u32;
+    let outer = if rows >= 3 { (span * 3 / 4) & !1 } else { 0 };
+    (span & !1, outer)
 }
 
 // --- the smooth shape ------------------------------------------------------

@@ -2,7 +2,7 @@
 //! details on the right (under the list on narrow terminals), and `/` to
 //! filter.
 
-use ratatui::Frame;
+use crate::ui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};

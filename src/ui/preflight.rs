@@ -1,7 +1,7 @@
 //! The screen before a session: what the routine is, what to have ready,
 //! and its safety note, which stays on screen at every size.
 
-use ratatui::Frame;
+use crate::ui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};

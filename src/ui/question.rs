@@ -1,7 +1,7 @@
 //! A one-key question in a small box over the screen: "How tense do you
 //! feel, 0-10?", answered with a digit (t for 10) or skipped with Enter.
 
-use ratatui::Frame;
+use crate::ui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};

@@ -14,16 +14,16 @@ use super::kit::layout::{Part, plan};
 use super::kit::text::{fit, truncate, wrap, wrap_parts};
 use crate::format::clock_secs;
 use crate::input::KeyHelp;
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::Theme;
 use super::common::key_hints;
 use super::digits::{self, BigDigits};
 use super::pacer::{self, CompactPacer, FullPacer};
+use super::{Frame, Theme};
 use crate::session::{SessionView, ViewPhase};
 use crate::text::{escape_inline, escape_multiline};
 
@@ -77,7 +77,6 @@ pub fn draw(
     };
     let lift = screen.lift(content.height);
     let mut y = content.y;
-    let mut spot = None;
     let mut moving = Vec::new();
     for (part, height) in parts.iter().zip(heights) {
         // Half the spare rows go above the body, so it sits in the middle
@@ -90,16 +89,22 @@ pub fn draw(
         if height > 0 {
             let rect = Rect::new(content.x, y, content.width, height);
             screen.draw_piece(frame, part.piece, rect, (status, keys));
-            spot = spot.or_else(|| screen.pacer_spot(part.piece, rect));
-            if part.piece.moves_with_time() {
-                moving.push(rect);
+            // The pacer beside the instructions is redrawn alone: the
+            // instructions do not move.
+            match screen.pacer_spot(part.piece, rect) {
+                Some(pacer) => moving.push(pacer),
+                None if part.piece.moves_with_time() => moving.push((part.piece, rect)),
+                None => {}
             }
             y += height;
         }
     }
     Some(Spots {
-        pacer: spot,
         moving,
+        width: content.width,
+        scale,
+        reduced_motion,
+        banner: screen.banner.is_some(),
     })
 }
 
@@ -117,56 +122,80 @@ fn banner(view: &SessionView) -> Option<String> {
     .map(|side| format!("Switch to the {} side", side.word()))
 }
 
-/// Where the parts that move with time alone were drawn, so that a frame
-/// in which only time moved rewrites those and nothing else.
+/// Where the parts that move with time alone were drawn, and how, so that
+/// a frame in which only time moved redraws those into the frame buffer,
+/// and nothing else is laid out, wrapped or compared again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spots {
-    /// The pacer, redrawn alone while only the breath moves.
-    pub pacer: Option<PacerSpot>,
-    /// Every row whose drawing changes with time alone: the top line, the
-    /// banner, the countdown, the bars, the pacer and the hints.
-    pub moving: Vec<Rect>,
+    /// Every part whose drawing changes with time alone: the top line,
+    /// the banner, the countdown, the bars and the pacer.
+    moving: Vec<(Piece, Rect)>,
+    /// The content column's width and the countdown's font size.
+    width: u16,
+    scale: u16,
+    reduced_motion: bool,
+    /// Whether the side-change banner is up: it coming or going moves
+    /// every row.
+    banner: bool,
 }
 
-/// Where the pacer was drawn, so that a frame in which only the breath
-/// moved redraws that and nothing else.
+/// What moved since the last frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PacerSpot {
-    pub area: Rect,
-    pub full: bool,
-    pub scale: u16,
-    pub reduced_motion: bool,
+pub enum Motion {
+    /// Only the breath (within a second): the pacer alone.
+    Breath,
+    /// Only time: every part that moves with it, the pacer too.
+    Time,
 }
 
-/// Draw only the pacer of `view` at `spot` into `buf` (which holds at
-/// least that area), exactly as the whole screen would.
-pub fn draw_pacer_into(
-    buf: &mut ratatui::buffer::Buffer,
-    spot: PacerSpot,
-    view: &SessionView,
-    theme: &Theme,
-) {
-    use ratatui::widgets::Widget;
-    let Some(breath) = &view.breath else {
-        return;
-    };
-    ratatui::widgets::Clear.render(spot.area, buf);
-    let reduced_motion = spot.reduced_motion;
-    if spot.full {
-        let pacer = FullPacer {
-            breath,
-            reduced_motion,
-            theme,
-            scale: spot.scale,
-        };
-        pacer.render(spot.area, buf);
-    } else {
-        let pacer = CompactPacer {
-            breath,
-            reduced_motion,
-            theme,
-        };
-        pacer.render(spot.area, buf);
+impl Spots {
+    /// Whether `view` is laid out as the frame these spots came from
+    /// (given that it differs from that frame's view only in time).
+    pub fn fit(&self, view: &SessionView) -> bool {
+        banner(view).is_some() == self.banner
+    }
+
+    /// Where the parts that `motion` moves are.
+    pub fn areas(&self, motion: Motion) -> impl Iterator<Item = Rect> + '_ {
+        self.moving
+            .iter()
+            .filter(move |(piece, _)| motion == Motion::Time || piece.moves_with_breath())
+            .map(|&(_, area)| area)
+    }
+
+    /// How long, in the session's time, until the pacer of `view` looks
+    /// different; `None` when not before its phase ends.
+    pub fn breath_changes_in(&self, view: &SessionView) -> Option<std::time::Duration> {
+        let breath = view.breath.as_ref()?;
+        self.moving
+            .iter()
+            .filter_map(|&(piece, area)| match piece {
+                Piece::FullPacer => pacer::next_change(breath, true, self.scale, area),
+                Piece::CompactPacer => pacer::next_change(breath, false, self.scale, area),
+                _ => None,
+            })
+            .min()
+    }
+
+    /// Draw again, into `buffer` where the whole frame was drawn, the parts
+    /// that `motion` moves, as a whole frame of `view` would draw them.
+    pub fn redraw(
+        &self,
+        buffer: &mut Buffer,
+        view: &SessionView,
+        (status, keys, speed): (Option<&str>, &[KeyHelp], Option<f64>),
+        theme: &Theme,
+        motion: Motion,
+    ) {
+        use ratatui::widgets::Widget;
+        let screen = Screen::moving(view, self, theme, speed);
+        let mut frame = Frame::new(buffer);
+        for &(piece, area) in &self.moving {
+            if motion == Motion::Time || piece.moves_with_breath() {
+                ratatui::widgets::Clear.render(area, frame.buffer_mut());
+                screen.draw_piece(&mut frame, piece, area, (status, keys));
+            }
+        }
     }
 }
 
@@ -232,20 +261,22 @@ enum Piece {
 }
 
 impl Piece {
+    /// Whether what this part shows changes with the breath within a
+    /// second (and so is redrawn by a frame in which only the breath
+    /// moved). Also in `moves_with_time`.
+    fn moves_with_breath(self) -> bool {
+        matches!(self, Piece::FullPacer | Piece::Beside | Piece::CompactPacer)
+    }
+
     /// Whether what this part shows can change while nothing but time
-    /// does (and so is rewritten by a frame in which only time moved).
+    /// does (and so is redrawn by a frame in which only time moved). Not
+    /// the key hints: their keys and the status beside them change only
+    /// with a key or a message, which draw the whole frame.
     fn moves_with_time(self) -> bool {
         use Piece::*;
         matches!(
             self,
-            Top | Banner
-                | Countdown
-                | StepBar
-                | TotalBar
-                | FullPacer
-                | Beside
-                | CompactPacer
-                | Hints
+            Top | Banner | Countdown | StepBar | TotalBar | FullPacer | Beside | CompactPacer
         )
     }
 }
@@ -357,6 +388,27 @@ impl<'a> Screen<'a> {
             instructions: escape_multiline(view.instructions.trim()).into_owned(),
             caution,
             cue,
+        }
+    }
+
+    /// Only what the parts that move with time need, for a frame laid out
+    /// as the one `spots` came from: no text is wrapped.
+    fn moving(view: &'a SessionView, spots: &Spots, theme: &'a Theme, speed: Option<f64>) -> Self {
+        Self {
+            view,
+            theme,
+            reduced_motion: spots.reduced_motion,
+            width: spots.width,
+            scale: spots.scale,
+            speed,
+            glance: Vec::new(),
+            banner: banner(view),
+            step_line: Vec::new(),
+            title_prefix: "",
+            title: Vec::new(),
+            instructions: String::new(),
+            caution: Vec::new(),
+            cue: Vec::new(),
         }
     }
 
@@ -696,20 +748,14 @@ impl<'a> Screen<'a> {
         Rect::new(area.right() - right, area.y, right, area.height)
     }
 
-    /// Where `piece`, drawn at `area`, put the pacer, if it holds one.
-    fn pacer_spot(&self, piece: Piece, area: Rect) -> Option<PacerSpot> {
-        let (area, full) = match piece {
-            Piece::Beside => (self.beside_pacer(area), true),
-            Piece::FullPacer => (area, true),
-            Piece::CompactPacer => (area, false),
-            _ => return None,
-        };
-        Some(PacerSpot {
-            area,
-            full,
-            scale: self.scale,
-            reduced_motion: self.reduced_motion,
-        })
+    /// Where `piece`, drawn at `area`, put the pacer, if it holds one, as
+    /// the piece that draws it alone.
+    fn pacer_spot(&self, piece: Piece, area: Rect) -> Option<(Piece, Rect)> {
+        match piece {
+            Piece::Beside => Some((Piece::FullPacer, self.beside_pacer(area))),
+            Piece::FullPacer | Piece::CompactPacer => Some((piece, area)),
+            _ => None,
+        }
     }
 
     fn draw_pacer(&self, frame: &mut Frame, area: Rect, full: bool) {
@@ -769,9 +815,6 @@ mod tests {
 
     use insta::assert_snapshot;
     use proptest::prelude::*;
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-    use ratatui::buffer::Buffer;
 
     use super::*;
     use crate::routine::Side;
@@ -1125,17 +1168,13 @@ instructions = "目を閉じて、呼吸を感じます。"
     // --- the bytes budget ------------------------------------------------------
 
     fn buffer(view: &SessionView, width: u16, height: u16) -> Buffer {
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        let mut buffer = Buffer::empty(Rect::new(0, 0, width, height));
         let v = plain(ScreenView::Session {
             view: view.clone(),
             confirm_quit: false,
         });
-        terminal
-            .draw(|f| {
-                crate::ui::draw(f, &v, &Theme::CALM);
-            })
-            .unwrap();
-        terminal.backend().buffer().clone()
+        crate::ui::draw(&mut Frame::new(&mut buffer), &v, &Theme::CALM);
+        buffer
     }
 
     fn changed_cells(a: &Buffer, b: &Buffer) -> usize {
@@ -1215,12 +1254,9 @@ instructions = "目を閉じて、呼吸を感じます。"
     /// largest size it takes about two seconds' worth.
     #[test]
     fn bytes_written_per_second_while_counting_down() {
-        use ratatui::backend::Backend as _;
         for (w, h) in [(80, 24), (120, 40), (200, 60)] {
             let mut lean =
                 crate::terminal::Lean::sized(Vec::new(), ratatui::layout::Size::new(w, h));
-            lean.clear().unwrap();
-            let mut terminal = Terminal::new(lean).unwrap();
             let theme = Theme::CALM.on(Some(crate::ui::theme::Background::Dark));
             let mut ticks = Vec::new();
             for step in [0, 3] {
@@ -1231,12 +1267,10 @@ instructions = "目を閉じて、呼吸を感じます。"
                         view: v,
                         confirm_quit: false,
                     });
-                    terminal
-                        .draw(|f| {
-                            crate::ui::draw(f, &v, &theme);
-                        })
-                        .unwrap();
-                    let written = std::mem::take(terminal.backend_mut().writer_mut());
+                    let mut buffer = Buffer::empty(Rect::new(0, 0, w, h));
+                    crate::ui::draw(&mut Frame::new(&mut buffer), &v, &theme);
+                    lean.present(&buffer, &[buffer.area]).unwrap();
+                    let written = std::mem::take(lean.writer_mut());
                     // The first frame of a step and a cue appearing are not ticks.
                     if sec > 0 && ![20, 30, 40, 50].contains(&sec) {
                         ticks.push(written.len());
@@ -1285,12 +1319,10 @@ instructions = "目を閉じて、呼吸を感じます。"
         ) {
             let mut view = fixtures().swap_remove(which);
             view.paused = paused;
-            let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-            terminal
-                .draw(|f| {
-                    draw(f, f.area(), &view, reduced_motion, (status.as_deref(), &[], None), &Theme::CALM);
-                })
-                .unwrap();
+            let mut buffer = Buffer::empty(Rect::new(0, 0, width, height));
+            let mut frame = Frame::new(&mut buffer);
+            let area = frame.area();
+            draw(&mut frame, area, &view, reduced_motion, (status.as_deref(), &[], None), &Theme::CALM);
             let v = View {
                 reduced_motion,
                 status: status.clone(),

@@ -6,7 +6,7 @@
 //! paragraph is measured by drawing it off screen. The screens that stack
 //! text are drawn only when something changes, so the cost does not matter.
 
-use ratatui::Frame;
+use crate::ui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
