@@ -51,8 +51,10 @@ pub struct VoiceSettings {
     /// The engine's voice, e.g. "en-gb" for espeak-ng.
     pub name: Option<String>,
     /// A command that writes a WAV file to {wav}, with {text} or the words
-    /// on its standard input; used in place of any engine found.
+    /// on its standard input; tried before any engine found.
     pub command: Option<String>,
+    /// A Piper voice model (NAME.onnx, with NAME.onnx.json beside it).
+    pub model: Option<PathBuf>,
     /// "Breathe in", "Hold", "Breathe out" at each breathing phase.
     pub breath_words: bool,
 }
@@ -110,6 +112,7 @@ impl Default for Settings {
                 rate: crate::voice::engine::DEFAULT_RATE,
                 name: None,
                 command: None,
+                model: None,
                 breath_words: false,
             },
             routine_dirs: Vec::new(),
@@ -176,6 +179,7 @@ struct RawVoice {
     rate: Option<Spanned<i64>>,
     name: Option<Spanned<String>>,
     command: Option<Spanned<String>>,
+    model: Option<Spanned<String>>,
     breath_words: Option<bool>,
 }
 
@@ -392,7 +396,21 @@ fn read_voice(raw: RawVoice, v: &mut VoiceSettings, problems: &mut Vec<Problem>)
     if let Some(command) = raw.command {
         match crate::voice::CommandTemplate::parse(command.get_ref()) {
             Ok(_) => v.command = Some(command.get_ref().clone()),
-            Err((what, how)) => problems.push(Problem::at(command.span(), what).help(how)),
+            Err(e) => problems.push(Problem::at(command.span(), e.to_string()).help(e.help())),
+        }
+    }
+    if let Some(model) = raw.model {
+        let m = model.get_ref().trim();
+        if m.chars().any(char::is_control) || m.len() > 4096 {
+            problems.push(
+                Problem::at(
+                    model.span(),
+                    "this model path has control characters or is too long",
+                )
+                .help("name a Piper voice file, e.g. model = \"~/voices/en_US-joe-medium.onnx\""),
+            );
+        } else if !m.is_empty() {
+            v.model = Some(PathBuf::from(m));
         }
     }
 }
@@ -466,6 +484,7 @@ on_stop = ""
                 rate: 140,
                 name: Some("en-gb".into()),
                 command: Some("piper --model ~/v/en.onnx --output_file {wav}".into()),
+                model: None,
                 breath_words: true,
             }
         );
