@@ -11,7 +11,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -225,21 +225,25 @@ struct Interrupt {
     stop: Arc<AtomicBool>,
     /// True while an engine may be running.
     busy: Arc<AtomicBool>,
+    /// The signal that came (0: none yet).
+    signal: Arc<AtomicI32>,
 }
 
 impl Interrupt {
     fn listen() -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let busy = Arc::new(AtomicBool::new(false));
+        let signal = Arc::new(AtomicI32::new(0));
         #[cfg(unix)]
         {
             let signals = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
             if let Ok(mut incoming) = signal_hook::iterator::Signals::new(signals) {
-                let (stop, busy) = (stop.clone(), busy.clone());
+                let (stop, busy, came) = (stop.clone(), busy.clone(), signal.clone());
                 let _ = std::thread::Builder::new()
                     .name("voice-signals".into())
                     .spawn(move || {
                         if let Some(signal) = incoming.forever().next() {
+                            came.store(signal, Ordering::Relaxed);
                             stop.store(true, Ordering::Relaxed);
                             let deadline = std::time::Instant::now() + Duration::from_secs(1);
                             while busy.load(Ordering::Relaxed)
@@ -252,7 +256,12 @@ impl Interrupt {
                     });
             }
         }
-        Self { stop, busy }
+        Self { stop, busy, signal }
+    }
+
+    /// Leave as the signal asks, the engine being gone.
+    fn leave(&self) -> ! {
+        std::process::exit(128 + self.signal.load(Ordering::Relaxed))
     }
 }
 
@@ -280,7 +289,7 @@ fn render(
     interrupt.busy.store(false, Ordering::Relaxed);
     match kept {
         Ok(k) => Ok(k.path),
-        Err(RenderError::Stopped) => bail!("stopped"),
+        Err(RenderError::Stopped) => interrupt.leave(),
         Err(e) => bail!(
             "{} could not say {}: {e}",
             escape_inline(&engine.id()),

@@ -489,6 +489,11 @@ impl Engine {
             Cut::Stopped => RenderError::Stopped,
             Cut::Lost => RenderError::Failed("cannot tell how it ended".into()),
         })?;
+        // At the file-size limit the system stops it (SIGXFSZ): its file
+        // then holds one byte over a speech's largest.
+        if std::fs::symlink_metadata(wav).is_ok_and(|m| m.len() > MAX_SPEECH_FILE) {
+            return Err(RenderError::TooMuch);
+        }
         if !status.success() {
             return Err(RenderError::Failed(status.to_string()));
         }

@@ -39,12 +39,11 @@ impl VoiceNews {
             Decision::Play(_) => None,
             Decision::NotReady => Some(VoiceNews::Slow),
             Decision::Late => Some(VoiceNews::Late),
-            Decision::Failed => Some(match failure {
-                Some(RenderError::Unplayable(_) | RenderError::TooMuch) | None => {
-                    VoiceNews::Unplayable
-                }
-                Some(RenderError::TimedOut(_)) => VoiceNews::Slow,
-                Some(other) => VoiceNews::Failed(other.to_string()),
+            // No failure of its own: voice went off, which was told.
+            Decision::Failed => failure.map(|f| match f {
+                RenderError::Unplayable(_) | RenderError::TooMuch => VoiceNews::Unplayable,
+                RenderError::TimedOut(_) => VoiceNews::Slow,
+                other => VoiceNews::Failed(other.to_string()),
             }),
         }
     }

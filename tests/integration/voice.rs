@@ -103,12 +103,14 @@ fn a_broken_voice_command_is_reported_at_its_line_and_column() {
     );
 }
 
-/// A fake engine: notes each call, writes a short tone as its WAV.
+/// A fake engine: notes each call, writes a tone as its WAV.
 #[cfg(unix)]
 fn fake_engine(home: &Home) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
     let rate: u32 = 16_000;
-    let samples: Vec<i16> = (0..rate / 2)
+    // Two and a half seconds: about as long as a prompt's words take
+    // (a much shorter render is refused as cut short).
+    let samples: Vec<i16> = (0..rate * 5 / 2)
         .map(|i| ((i as f32 * 0.1).sin() * 8000.0) as i16)
         .collect();
     let mut wav = Vec::new();
@@ -217,6 +219,10 @@ fn export_writes_numbered_wavs_and_an_index_rendering_each_text_once() {
         out.stdout
     );
 }
+
+#[cfg(unix)]
+#[path = "voice_hostile.rs"]
+mod hostile;
 
 #[cfg(feature = "sound")]
 mod real_server {

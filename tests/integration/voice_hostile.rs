@@ -22,7 +22,7 @@ use crate::support::{Home, Out};
 const MEMORY_LIMIT_KB: i64 = 64 * 1024;
 
 /// Run `cmd` to its end (killed past `limit`): what it printed, how long
-/// it took, and its peak resident memory in KB.
+/// it took, and its peak resident memory in KB (sampled every 5 ms).
 fn measured(cmd: &mut Command, limit: Duration) -> (Out, Duration, i64) {
     let started = Instant::now();
     let mut child = cmd
@@ -40,13 +40,16 @@ fn measured(cmd: &mut Command, limit: Duration) -> (Out, Duration, i64) {
     let stdout = pipe(Box::new(child.stdout.take().unwrap()));
     let stderr = pipe(Box::new(child.stderr.take().unwrap()));
     let pid = child.id() as libc::pid_t;
-    let (status, rss) = loop {
+    let mut rss = 0;
+    let status = loop {
+        // The high-water mark of the program's own memory (wait4's peak
+        // would count the test process it was forked from).
+        rss = hwm(pid).unwrap_or(rss).max(rss);
         let mut status = 0;
-        // SAFETY: wait4 on our own child, with zeroed out-parameters.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        // SAFETY: waitpid on our own child.
+        let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
         if r == pid {
-            break (status, usage.ru_maxrss);
+            break status;
         }
         if started.elapsed() > limit {
             unsafe { libc::kill(pid, libc::SIGKILL) };
@@ -67,7 +70,14 @@ fn measured(cmd: &mut Command, limit: Duration) -> (Out, Duration, i64) {
     (out, took, rss)
 }
 
-/// Half a second of a tone, 16-bit mono at 16 kHz.
+/// `VmHWM` of a running process, in KB.
+fn hwm(pid: libc::pid_t) -> Option<i64> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// `secs` of a tone, 16-bit mono at 16 kHz.
 fn tone(secs: f64) -> Vec<u8> {
     let n = (secs * 16_000.0) as u32;
     let mut wav = header(1, 1, 16_000, 16, n * 2);
@@ -105,7 +115,7 @@ fn header(tag: u16, channels: u16, rate: u32, bits: u16, data: u32) -> Vec<u8> {
 /// path in `$1` and the words on stdin; every call notes its words in
 /// `said` and its pid in `pids`. Named in the settings as the command.
 fn engine(home: &Home, body: &str) -> PathBuf {
-    fs::write(home.path("tone.wav"), tone(2.0)).unwrap();
+    fs::write(home.path("tone.wav"), tone(2.5)).unwrap();
     let path = home.path("bin/tts");
     let script = format!(
         "#!/bin/sh\nwords=$(/bin/cat)\necho \"$words\" >> '{said}'\necho $$ >> '{pids}'\n{body}\n",
@@ -114,7 +124,10 @@ fn engine(home: &Home, body: &str) -> PathBuf {
     );
     fs::write(&path, script).unwrap();
     fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
-    home.settings(&format!("[voice]\ncommand = \"{} {{wav}}\"\n", path.display()));
+    home.settings(&format!(
+        "[voice]\ncommand = \"{} {{wav}}\"\n",
+        path.display()
+    ));
     path
 }
 
@@ -153,7 +166,8 @@ const ROUTINE: &str = "name = \"Two\"\n[defaults]\ntransition = \"0s\"\n\
 fn export(home: &Home, dir: &str) -> (Out, Duration, i64) {
     home.write("two.toml", ROUTINE);
     let mut cmd = knotless(home);
-    cmd.args(["voice", "--export", "two.toml"]).arg(home.path(dir));
+    cmd.args(["voice", "--export", "two.toml"])
+        .arg(home.path(dir));
     measured(&mut cmd, Duration::from_secs(60))
 }
 
@@ -165,7 +179,11 @@ fn cache_files(home: &Home) -> Vec<PathBuf> {
 }
 
 fn within(what: &str, took: Duration, most: Duration, rss: i64) {
-    eprintln!("{what}: {:.2} s, {} MB peak", took.as_secs_f64(), rss / 1024);
+    eprintln!(
+        "{what}: {:.2} s, {} MB peak",
+        took.as_secs_f64(),
+        rss / 1024
+    );
     assert!(took < most, "{what}: took {took:?}");
     assert!(rss < MEMORY_LIMIT_KB, "{what}: {rss} KB");
 }
@@ -245,7 +263,12 @@ fn a_damaged_voice_cache_file_is_removed_and_rendered_again_in_every_shape() {
     ];
     for kind in kinds {
         let home = home();
-        let program = engine(&home, "/bin/cp '{tone}' \"$1\"".replace("{tone}", &home.path("tone.wav").display().to_string()).as_str());
+        let program = engine(
+            &home,
+            "/bin/cp '{tone}' \"$1\""
+                .replace("{tone}", &home.path("tone.wav").display().to_string())
+                .as_str(),
+        );
         let (out, _, _) = export(&home, "first");
         assert!(out.success(), "{kind}: {}", out.stderr);
         let first = said(&home);
@@ -264,7 +287,10 @@ fn a_damaged_voice_cache_file_is_removed_and_rendered_again_in_every_shape() {
         };
         let cache = Cache::open(&home.cache()).unwrap();
         let path = cache.path(&engine, &how, &text);
-        assert!(path.is_file(), "{kind}: the cache file is where the key says");
+        assert!(
+            path.is_file(),
+            "{kind}: the cache file is where the key says"
+        );
         fs::remove_file(&path).unwrap();
         damaged(&path, kind, &home.path("elsewhere.wav"));
         let (out, took, rss) = export(&home, "second");
@@ -274,7 +300,11 @@ fn a_damaged_voice_cache_file_is_removed_and_rendered_again_in_every_shape() {
         let again = said(&home);
         assert_eq!(again.len(), first.len() + 1, "{kind}: {again:?}");
         assert_eq!(again.last(), Some(&text), "{kind}");
-        assert!(audio::check(&path).is_ok(), "{kind}: {:?}", audio::check(&path));
+        assert!(
+            audio::check(&path).is_ok(),
+            "{kind}: {:?}",
+            audio::check(&path)
+        );
         assert!(audio::check(&home.path("second/001.wav")).is_ok(), "{kind}");
         if kind == "link" {
             assert_eq!(fs::read(home.path("elsewhere.wav")).unwrap(), tone(1.5));
@@ -295,24 +325,24 @@ fn hostile_engines_that_lie_stream_or_truncate_are_refused_and_nothing_is_cached
         (
             "a valid header over undecodable data",
             format!(
-                "printf 'RIFF\\044\\372\\000\\000WAVEfmt \\020\\000\\000\\000\\125\\000\\001\\000\\200\\076\\000\\000\\000\\175\\000\\000\\002\\000\\020\\000data\\000\\372\\000\\000' > \"$1\"; head -c 64000 /dev/urandom >> \"$1\""
+                "printf 'RIFF\\044\\372\\000\\000WAVEfmt \\020\\000\\000\\000\\125\\000\\001\\000\\200\\076\\000\\000\\000\\175\\000\\000\\002\\000\\020\\000data\\000\\372\\000\\000' > \"$1\"; /usr/bin/head -c 64000 /dev/urandom >> \"$1\""
             ),
             "cannot be played: an encoding the player cannot read",
         ),
         (
             "endless output",
-            "cat /dev/zero > \"$1\"".into(),
+            "/bin/cat /dev/zero > \"$1\"".into(),
             "wrote over 16 MB and was stopped",
         ),
         (
             "cut short on a full disk, exit 0",
-            "head -c 20000 '{tone}' > \"$1\"".into(),
+            "/usr/bin/head -c 20000 '{tone}' > \"$1\"".into(),
             "cut short",
         ),
         (
             "a mended header over a few milliseconds",
             format!(
-                "head -c {} '{{tone}}' > \"$1\"; printf '\\000\\000' >/dev/null",
+                "/usr/bin/head -c {} '{{tone}}' > \"$1\"; printf '\\000\\000' >/dev/null",
                 lying.len()
             ),
             "cannot be played",
@@ -369,7 +399,11 @@ fn hostile_engine_children_are_killed_after_success_and_words_are_never_code() {
     let out = crate::support::Run::run(&mut cmd);
     assert_eq!(out.code, Some(1));
     assert!(out.stdout.contains("config.toml:2:11"), "{}", out.stdout);
-    assert!(out.stdout.contains("{text} sits inside quotes"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("{text} sits inside quotes"),
+        "{}",
+        out.stdout
+    );
 }
 
 /// `voice say` and `--export` interrupted while the engine hangs: the
@@ -377,7 +411,10 @@ fn hostile_engine_children_are_killed_after_success_and_words_are_never_code() {
 /// leaves with the signal's status.
 #[test]
 fn hostile_engine_hanging_under_an_interrupted_say_or_export_is_killed() {
-    for args in [&["voice", "say", "Hello there"][..], &["voice", "--export", "two.toml", "out"]] {
+    for args in [
+        &["voice", "say", "Hello there"][..],
+        &["voice", "--export", "two.toml", "out"],
+    ] {
         let home = home();
         home.write("two.toml", ROUTINE);
         engine(
@@ -389,7 +426,11 @@ fn hostile_engine_hanging_under_an_interrupted_say_or_export_is_killed() {
         );
         let mut cmd = knotless(&home);
         cmd.args(args).current_dir(home.root());
-        let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let mut child = cmd
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         let deadline = Instant::now() + Duration::from_secs(20);
         while pids(&home, "children").is_empty() {
             assert!(Instant::now() < deadline, "the engine never started");
@@ -404,7 +445,10 @@ fn hostile_engine_hanging_under_an_interrupted_say_or_export_is_killed() {
         assert_eq!(status.code(), Some(128 + libc::SIGINT), "{args:?}");
         assert!(took < Duration::from_secs(2), "{took:?}");
         thread::sleep(Duration::from_millis(50));
-        for pid in pids(&home, "pids").into_iter().chain(pids(&home, "children")) {
+        for pid in pids(&home, "pids")
+            .into_iter()
+            .chain(pids(&home, "children"))
+        {
             assert!(dead(pid), "{args:?}: {pid} is still running");
         }
     }
@@ -418,11 +462,16 @@ fn hostile_engine_slow_or_hanging_in_a_session_is_told_on_the_status_line() {
     let home = home();
     engine(
         &home,
-        &format!("/bin/sleep 1.5\n/bin/cp '{}' \"$1\"", home.path("tone.wav").display()),
+        &format!(
+            "/bin/sleep 1.5\n/bin/cp '{}' \"$1\"",
+            home.path("tone.wav").display()
+        ),
     );
     home.write("two.toml", ROUTINE);
     let mut cmd = knotless(&home);
-    cmd.args(["run", "two.toml", "--plain", "--voice", "--mute", "--speed", "10"]);
+    cmd.args([
+        "run", "two.toml", "--plain", "--voice", "--mute", "--speed", "10",
+    ]);
     let (out, took, rss) = measured(&mut cmd, Duration::from_secs(60));
     assert!(out.success(), "{}", out.stderr);
     within("slow engine", took, Duration::from_secs(20), rss);
