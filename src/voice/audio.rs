@@ -194,7 +194,7 @@ fn samples(f: &Format, data: &[u8]) -> Result<Audio, BadAudio> {
     if data.is_empty() {
         return Err(BadAudio::NoData);
     }
-    if data.len() % frame != 0 {
+    if !data.len().is_multiple_of(frame) {
         // A partial last frame: the writer stopped mid-sample.
         let whole = (data.len() / frame * frame) as u64;
         return Err(BadAudio::Truncated {
