@@ -34,8 +34,8 @@ pub fn confine(command: &mut Command) {
     {
         use std::os::unix::process::CommandExt;
         command.process_group(0);
-        // SAFETY: only setrlimit(2) runs between fork and exec, which is
-        // async-signal-safe; it touches no memory of the parent.
+        // SAFETY: only setrlimit(2) and signal(2) run between fork and
+        // exec, both async-signal-safe; they touch no memory of the parent.
         unsafe {
             command.pre_exec(|| {
                 let cap = MAX_SPEECH_FILE + 1;
@@ -45,6 +45,11 @@ pub fn confine(command: &mut Command) {
                 };
                 // Should the system refuse, the watch below still applies.
                 libc::setrlimit(libc::RLIMIT_FSIZE, &limit);
+                // Past the limit a write fails (EFBIG) rather than killing
+                // the engine: espeak-ng sets up a PulseAudio client even
+                // when writing a file, whose 64 MB shared-memory pool must
+                // fail quietly (it falls back) instead of killing it.
+                libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
                 Ok(())
             });
         }

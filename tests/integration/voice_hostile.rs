@@ -496,3 +496,23 @@ fn hostile_engine_slow_or_hanging_in_a_session_is_told_on_the_status_line() {
         assert!(dead(pid), "engine {pid} still running");
     }
 }
+
+/// espeak-ng sets up a PulseAudio client even when writing a file, and
+/// that asks for a 64 MB shared-memory file: past the engine's file-size
+/// limit that must fail quietly (the library falls back), not kill it.
+#[test]
+fn hostile_an_engine_asking_for_a_large_file_it_never_writes_still_speaks() {
+    let home = home();
+    engine(
+        &home,
+        &format!(
+            "/usr/bin/truncate -s 64M '{}'\n[ $? -lt 128 ] && /bin/cp '{}' \"$1\"",
+            home.path("shm").display(),
+            home.path("tone.wav").display()
+        ),
+    );
+    let (out, took, rss) = export(&home, "out");
+    assert!(out.success(), "{}", out.stderr);
+    within("a 64 MB pool asked for", took, Duration::from_secs(10), rss);
+    assert!(audio::check(&home.path("out/001.wav")).is_ok());
+}
