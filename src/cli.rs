@@ -202,6 +202,11 @@ pub struct VoiceArgs {
     /// index.txt listing each one's moment and words.
     #[arg(long, num_args = 2, value_names = ["ROUTINE", "DIR"])]
     pub export: Option<Vec<String>>,
+
+    /// List every speech engine looked for, most natural first: found, or
+    /// why not.
+    #[arg(long, conflicts_with = "export")]
+    pub list: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -428,8 +428,7 @@ fn sound_check(env: &Env) -> Check {
 /// none (sessions keep their bells), never a failure.
 fn speech_check(env: &Env) -> Check {
     let settings = super::voice::voice_settings(&env.settings, None);
-    let found =
-        crate::voice::engine::Engine::find(settings.command.as_ref(), std::env::var_os("PATH"));
+    let found = super::voice::search(&settings).find();
     let off = if settings.enabled {
         ""
     } else {
@@ -461,7 +460,7 @@ fn speech_check(env: &Env) -> Check {
             Health::Warning,
             format!(
                 "off, sessions ring bells only: {}",
-                crate::text::escape_inline(&why)
+                crate::text::escape_inline(&why.to_string())
             ),
         ),
     }

@@ -1,13 +1,18 @@
 //! `knotless voice`: the speech engine in use (or why there is none, and
-//! what to do about it); `say TEXT` speaks a sentence; `--export ROUTINE
-//! DIR` writes what a routine says as numbered WAV files and a text index,
-//! to hear it or read it with a screen reader.
+//! what to do about it); `--list` every engine looked for, found or why
+//! not; `say TEXT` speaks a sentence; `--export ROUTINE DIR` writes what a
+//! routine says as numbered WAV files and a text index, to hear it or read
+//! it with a screen reader. Interrupted (Ctrl-C, SIGTERM, a hang-up), an
+//! engine still rendering is killed with all it started before knotless
+//! leaves.
 
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
@@ -17,13 +22,17 @@ use crate::routine::Routine;
 use crate::settings::Settings;
 use crate::sound::{self, Speech, Volume};
 use crate::text::escape_inline;
-use crate::voice::engine::Engine;
+use crate::voice::engine::{Candidate, Engine, FindError};
 use crate::voice::script::speakable;
-use crate::voice::{Cache, CommandTemplate, RENDER_LIMIT, Script, Speaking, Voice, VoiceSettings};
+use crate::voice::{
+    Cache, CommandTemplate, RENDER_LIMIT, RenderError, Script, Search, Speaking, Voice,
+    VoiceSettings,
+};
 
 /// What to do when no engine is found.
-const INSTALL: &str = "Install espeak-ng (`apt install espeak-ng`, `brew install espeak-ng`) or flite, \
-or name a speech program in the settings: [voice] command = \"piper --model ~/voices/en.onnx --output_file {wav}\".";
+const INSTALL: &str = "Install espeak-ng (`apt install espeak-ng`, `brew install espeak-ng`), or for a natural voice \
+Piper with a voice in ~/.local/share/piper/voices, or name a speech program in the settings: \
+[voice] command = \"piper --model ~/voices/en.onnx --output_file {wav}\". `knotless voice --list` shows what was looked for.";
 
 pub fn voice(args: &VoiceArgs, env: &Env) -> Result<ExitCode> {
     let settings = voice_settings(&env.settings, None);
@@ -34,14 +43,28 @@ pub fn voice(args: &VoiceArgs, env: &Env) -> Result<ExitCode> {
         print(&export(env, &settings, routine, Path::new(dir))?)?;
         return Ok(ExitCode::SUCCESS);
     }
+    if args.list {
+        print(&list(&search(&settings).survey()))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     match &args.action {
         None => {
-            let engine = Engine::find(settings.command.as_ref(), std::env::var_os("PATH"));
+            let engine = search(&settings).find();
             let cache = env
                 .paths
                 .as_ref()
                 .map(|p| (Cache::existing(&p.cache_dir), p.cache_dir.join("voice")));
             let mut text = listing(&engine, &settings, cache.as_ref());
+            if let (Some(t), Ok(e)) = (&settings.command, &engine)
+                && e.kind != crate::voice::engine::Kind::Command
+            {
+                let _ = writeln!(
+                    text,
+                    "The speech command `{}` was not found: {} speaks instead.",
+                    escape_inline(t.program()),
+                    escape_inline(&e.id())
+                );
+            }
             if env.settings_problems.is_some() {
                 text += "The settings file has problems (the defaults are in force): run `knotless config`.\n";
             }
@@ -53,7 +76,8 @@ pub fn voice(args: &VoiceArgs, env: &Env) -> Result<ExitCode> {
                 bail!("there is nothing to say in `{}`", escape_inline(text));
             }
             let engine = find(&settings)?;
-            let wav = render(&engine, &cache(env)?, &settings.speaking, &words)?;
+            let stop = Interrupt::listen();
+            let wav = render(&engine, &cache(env)?, &settings.speaking, &words, &stop)?;
             let speech = Speech {
                 wav,
                 volume: settings.volume,
@@ -83,6 +107,7 @@ pub fn voice_settings(settings: &Settings, choice: Option<bool>) -> VoiceSetting
             .command
             .as_deref()
             .and_then(|c| CommandTemplate::parse(c).ok()),
+        model: v.model.clone(),
         breath_words: v.breath_words,
     }
 }
@@ -96,9 +121,48 @@ pub fn session_voice(env: &Env, routine: &Routine, choice: Option<bool>) -> Opti
     Some(Voice::start(&settings, script, &paths.cache_dir))
 }
 
+/// Where the engines are looked for, with the settings' command and voice.
+pub fn search(settings: &VoiceSettings) -> Search {
+    Search::here(
+        settings.command.clone(),
+        settings.model.clone(),
+        settings.speaking.name.clone(),
+    )
+}
+
+/// What `knotless voice --list` says: every engine in the order tried,
+/// found (and which is used) or why not.
+pub fn list(survey: &[Candidate]) -> String {
+    let mut s = String::from("Speech engines, in the order they are tried:\n");
+    let mut used = false;
+    for c in survey {
+        let name = match c.kind {
+            crate::voice::engine::Kind::Command => "[voice] command",
+            k => k.name(),
+        };
+        let line = match &c.found {
+            Ok(e) => {
+                let mark = if used { "" } else { "  <- speaks" };
+                used = true;
+                format!(
+                    "found: {} ({}){mark}",
+                    escape_inline(&e.id()),
+                    escape_inline(&e.program.display().to_string())
+                )
+            }
+            Err(why) => format!("no: {why}"),
+        };
+        let _ = writeln!(s, "  {name:<16} {line}");
+    }
+    if !used {
+        let _ = writeln!(s, "{INSTALL}");
+    }
+    s
+}
+
 /// What `knotless voice` says.
 pub fn listing(
-    engine: &Result<Engine, String>,
+    engine: &Result<Engine, FindError>,
     settings: &VoiceSettings,
     cache: Option<&(Option<Cache>, PathBuf)>,
 ) -> String {
@@ -130,7 +194,7 @@ pub fn listing(
             };
         }
         Err(why) => {
-            let _ = writeln!(s, "Voice is off: {}.", escape_inline(why));
+            let _ = writeln!(s, "Voice is off: {}.", escape_inline(&why.to_string()));
             let _ = writeln!(s, "{INSTALL}");
             s += "Sessions use the bells only.\n";
         }
@@ -148,8 +212,57 @@ pub fn listing(
 }
 
 fn find(settings: &VoiceSettings) -> Result<Engine> {
-    Engine::find(settings.command.as_ref(), std::env::var_os("PATH"))
-        .or_else(|why| bail!("voice is off: {}. {INSTALL}", escape_inline(&why)))
+    search(settings)
+        .find()
+        .or_else(|why| bail!("voice is off: {why}. {INSTALL}"))
+}
+
+/// A stop for the engine that Ctrl-C, SIGTERM and a hang-up set: the
+/// render sees it within a few milliseconds and kills the engine's group;
+/// knotless then leaves with the signal's usual status (also if nothing is
+/// rendering, after at most a second).
+struct Interrupt {
+    stop: Arc<AtomicBool>,
+    /// True while an engine may be running.
+    busy: Arc<AtomicBool>,
+    /// The signal that came (0: none yet).
+    signal: Arc<AtomicI32>,
+}
+
+impl Interrupt {
+    fn listen() -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let busy = Arc::new(AtomicBool::new(false));
+        let signal = Arc::new(AtomicI32::new(0));
+        #[cfg(unix)]
+        {
+            let signals = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+            if let Ok(mut incoming) = signal_hook::iterator::Signals::new(signals) {
+                let (stop, busy, came) = (stop.clone(), busy.clone(), signal.clone());
+                let _ = std::thread::Builder::new()
+                    .name("voice-signals".into())
+                    .spawn(move || {
+                        if let Some(signal) = incoming.forever().next() {
+                            came.store(signal, Ordering::Relaxed);
+                            stop.store(true, Ordering::Relaxed);
+                            let deadline = std::time::Instant::now() + Duration::from_secs(1);
+                            while busy.load(Ordering::Relaxed)
+                                && std::time::Instant::now() < deadline
+                            {
+                                std::thread::sleep(Duration::from_millis(5));
+                            }
+                            std::process::exit(128 + signal);
+                        }
+                    });
+            }
+        }
+        Self { stop, busy, signal }
+    }
+
+    /// Leave as the signal asks, the engine being gone.
+    fn leave(&self) -> ! {
+        std::process::exit(128 + self.signal.load(Ordering::Relaxed))
+    }
 }
 
 fn cache(env: &Env) -> Result<Cache> {
@@ -164,12 +277,25 @@ fn cache(env: &Env) -> Result<Cache> {
     })
 }
 
-fn render(engine: &Engine, cache: &Cache, how: &Speaking, text: &str) -> Result<PathBuf> {
-    let never = AtomicBool::new(false);
-    cache
-        .get_or_render(engine, how, text, RENDER_LIMIT, &never)
-        .map(|(path, _)| path)
-        .map_err(|e| anyhow::anyhow!("{} could not say {text:?}: {e}", engine.id()))
+fn render(
+    engine: &Engine,
+    cache: &Cache,
+    how: &Speaking,
+    text: &str,
+    interrupt: &Interrupt,
+) -> Result<PathBuf> {
+    interrupt.busy.store(true, Ordering::Relaxed);
+    let kept = cache.get_or_render(engine, how, text, RENDER_LIMIT, &interrupt.stop);
+    interrupt.busy.store(false, Ordering::Relaxed);
+    match kept {
+        Ok(k) => Ok(k.path),
+        Err(RenderError::Stopped) => interrupt.leave(),
+        Err(e) => bail!(
+            "{} could not say {}: {e}",
+            escape_inline(&engine.id()),
+            escape_inline(text)
+        ),
+    }
 }
 
 /// Write `routine`'s script into `dir`: `001.wav`, ... and `index.txt`.
@@ -184,10 +310,17 @@ fn export(env: &Env, settings: &VoiceSettings, routine: &str, dir: &Path) -> Res
     }
     let engine = find(settings)?;
     let cache = cache(env)?;
+    let interrupt = Interrupt::listen();
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut index = String::new();
     for (i, prompt) in script.prompts.iter().enumerate() {
-        let wav = render(&engine, &cache, &settings.speaking, &prompt.text)?;
+        let wav = render(
+            &engine,
+            &cache,
+            &settings.speaking,
+            &prompt.text,
+            &interrupt,
+        )?;
         let name = format!("{:03}.wav", i + 1);
         write_new(&dir.join(&name), &fs::read(&wav)?)?;
         let at = prompt.at.as_secs();
@@ -223,11 +356,7 @@ mod tests {
     #[test]
     fn the_listing_says_which_engine_or_why_none() {
         let settings = VoiceSettings::default();
-        let none = listing(
-            &Err("no speech engine found (install espeak-ng)".into()),
-            &settings,
-            None,
-        );
+        let none = listing(&Err(FindError::NoEngine), &settings, None);
         assert!(
             none.starts_with("Voice is off: no speech engine found (install espeak-ng).\n"),
             "{none}"
@@ -235,8 +364,12 @@ mod tests {
         assert!(none.contains("bells only"), "{none}");
         let line = "espeak-ng {wav}";
         let command = CommandTemplate::parse(line).unwrap();
-        let engine = Engine::find(Some(&command), None);
-        assert!(engine.is_err(), "not on an empty PATH");
+        let engine = Search {
+            command: Some(command),
+            ..Search::default()
+        }
+        .find();
+        assert_eq!(engine, Err(FindError::CommandNotFound("espeak-ng".into())));
     }
 
     #[test]

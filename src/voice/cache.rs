@@ -11,12 +11,23 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
+use super::audio::{self, Audio};
 use super::engine::{Engine, RenderError, Speaking};
 
 /// The most the voice cache holds: thousands of prompts.
 pub const CACHE_CAP: u64 = 64 * 1024 * 1024;
 /// Half-written files older than this are left from a crash.
 const STALE_TMP: Duration = Duration::from_secs(3600);
+
+/// A speech file ready to play.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kept {
+    pub path: PathBuf,
+    /// True when the engine ran for it (not found in the cache).
+    pub rendered: bool,
+    /// How long it sounds, and its format.
+    pub audio: Audio,
+}
 
 #[derive(Debug, Clone)]
 pub struct Cache {
@@ -57,23 +68,39 @@ impl Cache {
         self.dir.join(format!("{key}.wav"))
     }
 
-    /// The kept file for `text`, if there is one (marked as just used).
-    pub fn lookup(&self, engine: &Engine, how: &Speaking, text: &str) -> Option<PathBuf> {
+    /// The kept file for `text`, if there is one that plays whole and
+    /// lasts about as long as its words (marked as just used). One that
+    /// does not is removed, so it is rendered again.
+    pub fn lookup(&self, engine: &Engine, how: &Speaking, text: &str) -> Option<Kept> {
         let path = self.path(engine, how, text);
         let meta = fs::symlink_metadata(&path).ok()?;
-        if !meta.is_file() {
-            return None;
+        match audio::check_for(&path, text, how.rate) {
+            Ok(audio) => {
+                // Least recently used goes first when trimming.
+                let _ = fs::File::options()
+                    .append(true)
+                    .open(&path)
+                    .and_then(|f| f.set_modified(SystemTime::now()));
+                Some(Kept {
+                    path,
+                    rendered: false,
+                    audio,
+                })
+            }
+            Err(why) => {
+                tracing::warn!("voice: {} is {why}; rendering it again", path.display());
+                let _ = if meta.is_dir() {
+                    fs::remove_dir_all(&path)
+                } else {
+                    fs::remove_file(&path)
+                };
+                None
+            }
         }
-        // Least recently used goes first when trimming.
-        let _ = fs::File::options()
-            .append(true)
-            .open(&path)
-            .and_then(|f| f.set_modified(SystemTime::now()));
-        Some(path)
     }
 
-    /// The file for `text`: kept, or rendered now (and kept). The second
-    /// value is true when the engine ran.
+    /// The file for `text`: kept, or rendered now (and kept only when it
+    /// plays whole; a refused render leaves nothing behind).
     pub fn get_or_render(
         &self,
         engine: &Engine,
@@ -81,22 +108,27 @@ impl Cache {
         text: &str,
         limit: Duration,
         stop: &std::sync::atomic::AtomicBool,
-    ) -> Result<(PathBuf, bool), RenderError> {
-        if let Some(path) = self.lookup(engine, how, text) {
-            return Ok((path, false));
+    ) -> Result<Kept, RenderError> {
+        if let Some(kept) = self.lookup(engine, how, text) {
+            return Ok(kept);
         }
         let path = self.path(engine, how, text);
         let tmp = self.tmp_path();
         let _ = fs::remove_file(&tmp);
         let rendered = engine.render(text, &tmp, how, limit, stop);
-        let kept = rendered.and_then(|()| {
+        let kept = rendered.and_then(|audio| {
             fs::rename(&tmp, &path)
-                .map_err(|e| RenderError::Failed(format!("cannot keep the speech file: {e}")))
+                .map(|()| audio)
+                .map_err(|e| RenderError::CannotKeep(e.kind().to_string()))
         });
         if kept.is_err() {
             let _ = fs::remove_file(&tmp);
         }
-        kept.map(|()| (path, true))
+        kept.map(|audio| Kept {
+            path,
+            rendered: true,
+            audio,
+        })
     }
 
     /// A new name to render into, in the same directory (so renaming it

@@ -25,8 +25,10 @@ pub struct VoiceConfig {
     /// The engine's voice, e.g. "en-gb" for espeak-ng.
     pub name: Option<String>,
     /// A command that writes a WAV file to {wav}, with {text} or the words
-    /// on its standard input; used in place of any engine found.
+    /// on its standard input; tried before any engine found.
     pub command: Option<String>,
+    /// A Piper voice model (NAME.onnx, with NAME.onnx.json beside it).
+    pub model: Option<std::path::PathBuf>,
     /// "Breathe in", "Hold", "Breathe out" at each breathing phase.
     pub breath_words: bool,
 }
@@ -39,6 +41,7 @@ impl Default for VoiceConfig {
             rate: DEFAULT_RATE,
             name: None,
             command: None,
+            model: None,
             breath_words: false,
         }
     }
@@ -53,6 +56,7 @@ pub struct RawVoice {
     rate: Option<Spanned<i64>>,
     name: Option<Spanned<String>>,
     command: Option<Spanned<String>>,
+    model: Option<Spanned<String>>,
     breath_words: Option<bool>,
 }
 
@@ -79,7 +83,23 @@ impl Section for VoiceConfig {
         if let Some(command) = raw.command {
             match CommandTemplate::parse(command.get_ref()) {
                 Ok(_) => v.command = Some(command.into_inner()),
-                Err((what, how)) => problems.push(Problem::at(command.span(), what).help(how)),
+                Err(e) => problems.push(Problem::at(command.span(), e.to_string()).help(e.help())),
+            }
+        }
+        if let Some(model) = raw.model {
+            let m = model.get_ref().trim();
+            if m.chars().any(char::is_control) || m.len() > 4096 {
+                problems.push(
+                    Problem::at(
+                        model.span(),
+                        "this model path has control characters or is too long",
+                    )
+                    .help(
+                        "name a Piper voice file, e.g. model = \"~/voices/en_US-joe-medium.onnx\"",
+                    ),
+                );
+            } else if !m.is_empty() {
+                v.model = Some(std::path::PathBuf::from(m));
             }
         }
         v

