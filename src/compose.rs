@@ -497,6 +497,7 @@ fn routine_for(picks: &[&Candidate], request: &Request, posture: Posture) -> Rou
         sound: None,
         breath_tones: None,
         voice: true,
+        end: Default::default(),
         run: Default::default(),
     }
 }

@@ -55,6 +55,8 @@ pub struct VoiceSettings {
     pub command: Option<String>,
     /// "Breathe in", "Hold", "Breathe out" at each breathing phase.
     pub breath_words: bool,
+    /// Say each step's caution once, after its words.
+    pub cautions: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -111,6 +113,7 @@ impl Default for Settings {
                 name: None,
                 command: None,
                 breath_words: false,
+                cautions: true,
             },
             routine_dirs: Vec::new(),
             hooks: Default::default(),
@@ -177,6 +180,7 @@ struct RawVoice {
     name: Option<Spanned<String>>,
     command: Option<Spanned<String>>,
     breath_words: Option<bool>,
+    cautions: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -342,6 +346,7 @@ fn remove_at(table: &mut DeTable<'_>, at: usize) -> bool {
 fn read_voice(raw: RawVoice, v: &mut VoiceSettings, problems: &mut Vec<Problem>) {
     v.enabled = raw.enabled.unwrap_or(v.enabled);
     v.breath_words = raw.breath_words.unwrap_or(v.breath_words);
+    v.cautions = raw.cautions.unwrap_or(v.cautions);
     if let Some(level) = raw.volume {
         match u8::try_from(*level.get_ref()) {
             Ok(n) if n <= 100 => v.volume = n,
@@ -452,6 +457,7 @@ rate = 140
 name = "en-gb"
 command = "piper --model ~/v/en.onnx --output_file {wav}"
 breath_words = true
+cautions = false
 [hooks]
 on_finish = "notify-send done"
 on_stop = ""
@@ -467,6 +473,7 @@ on_stop = ""
                 name: Some("en-gb".into()),
                 command: Some("piper --model ~/v/en.onnx --output_file {wav}".into()),
                 breath_words: true,
+                cautions: false,
             }
         );
 

@@ -202,6 +202,7 @@ cycles = 2
             side: None,
             kind: PhaseKind::In,
             cycle: 1,
+            phase: 0,
         };
         assert_eq!(play(breath), None, "breath tones are off by default");
         let last = Effect::LastSeconds {
@@ -229,6 +230,7 @@ cycles = 2
             side: None,
             kind,
             cycle: 1,
+            phase: 0,
         };
         assert_eq!(
             sound_for(&phase(PhaseKind::In), &r, &s),

@@ -300,7 +300,8 @@ impl Driver<'_> {
     fn prepare(&mut self, routine: &crate::routine::Routine) {
         self.outside.sound.wake();
         if let Some((settings, cache)) = &self.outside.voice_settings {
-            let script = crate::voice::Script::for_routine(routine, settings.breath_words);
+            let script =
+                crate::voice::Script::with_options(routine, settings.script_options(), &|_| None);
             self.outside.voice = Some(crate::voice::Voice::start(settings, script, cache));
         }
     }

@@ -18,7 +18,9 @@ pub mod write;
 
 pub use diagnostic::{FileProblems, Problem};
 pub use library::{Entry, Library};
-pub use model::{Area, Cue, Origin, Position, Pressure, Routine, Say, Side, Sides, Step, StepKind};
+pub use model::{
+    Area, Cue, Ending, Origin, Position, Pressure, Routine, Say, Side, Sides, Step, StepKind,
+};
 pub use model::{Fitted, Resumes, RunNote};
 pub use sound_choice::SoundChoice;
 pub use validate::MAX_STEPS;

@@ -32,6 +32,8 @@
 
 pub mod cache;
 pub mod engine;
+pub mod length;
+pub mod natural;
 pub mod script;
 #[cfg(all(test, unix))]
 mod tests;
@@ -47,7 +49,7 @@ use std::time::{Duration, Instant};
 
 pub use cache::Cache;
 pub use engine::{CommandTemplate, Engine, Speaking};
-pub use script::{Moment, Prompt, RoutineWords, Script, StepWords};
+pub use script::{Moment, Prompt, RoutineWords, Script, ScriptOptions, StepWords};
 
 use crate::session::Effect;
 use crate::sound::{Speech, Volume};
@@ -75,6 +77,18 @@ pub struct VoiceSettings {
     pub command: Option<CommandTemplate>,
     /// Say "Breathe in", "Hold", "Breathe out" at each breathing phase.
     pub breath_words: bool,
+    /// Say each step's caution once, after its words.
+    pub cautions: bool,
+}
+
+impl VoiceSettings {
+    /// What the script says beyond the steps' own words.
+    pub fn script_options(&self) -> ScriptOptions {
+        ScriptOptions {
+            breath_words: self.breath_words,
+            cautions: self.cautions,
+        }
+    }
 }
 
 impl Default for VoiceSettings {
@@ -88,6 +102,7 @@ impl Default for VoiceSettings {
             },
             command: None,
             breath_words: false,
+            cautions: true,
         }
     }
 }
@@ -132,6 +147,9 @@ pub fn decide(state: Option<&State>, due: Instant, now: Instant) -> Decision {
 #[derive(Default)]
 struct Shared {
     states: Mutex<HashMap<String, State>>,
+    /// How long each rendered text lasts, read from its audio: the
+    /// script is placed again from these.
+    lengths: Mutex<HashMap<String, Duration>>,
     changed: Condvar,
 }
 
@@ -147,6 +165,9 @@ impl Shared {
 /// A session's voice: its script, rendered ahead on a thread of its own.
 pub struct Voice {
     script: Script,
+    /// The script placed with the lengths known so far, and how many.
+    planned: Script,
+    known: usize,
     volume: Volume,
     on: bool,
     shared: Arc<Shared>,
@@ -182,7 +203,9 @@ impl Voice {
         let shared = Arc::new(Shared::default());
         let (news_tx, news) = mpsc::channel();
         let stop = Arc::new(AtomicBool::new(false));
-        let texts: Vec<String> = script.texts().into_iter().map(str::to_owned).collect();
+        // Every text the script may say, whatever the lengths: the place
+        // of each prompt is only known once its words are rendered.
+        let texts = script.candidates();
         if let Ok(mut states) = shared.states.lock() {
             for t in &texts {
                 states.insert(t.clone(), State::Pending);
@@ -199,6 +222,8 @@ impl Voice {
             stop: stop.clone(),
         };
         let mut voice = Self {
+            planned: script.replan(&|_| None),
+            known: 0,
             script,
             volume: settings.volume,
             on: settings.enabled,
@@ -232,7 +257,8 @@ impl Voice {
         if !self.on {
             return None;
         }
-        let text = self.script.text_for(effect)?;
+        self.plan();
+        let text = self.planned.text_for(effect)?;
         let decision = {
             let states = self.shared.states.lock().ok()?;
             decide(states.get(text), due, now)
@@ -249,10 +275,28 @@ impl Voice {
         }
     }
 
+    /// Place the script again when more lengths are known: a prompt goes
+    /// only where its rendered words end before what follows.
+    fn plan(&mut self) {
+        let Ok(lengths) = self.shared.lengths.lock().map(|l| l.clone()) else {
+            return;
+        };
+        if lengths.len() != self.known {
+            self.known = lengths.len();
+            self.planned = self.script.replan(&|t| lengths.get(t).copied());
+        }
+    }
+
+    /// The script as placed with the lengths rendered so far.
+    pub fn planned(&mut self) -> &Script {
+        self.plan();
+        &self.planned
+    }
+
     /// Wait (at most `limit`) until the first prompt is ready or failed,
     /// for a session whose first step starts at once. True when ready.
     pub fn wait_first(&self, limit: Duration) -> bool {
-        let Some(first) = self.script.prompts.first().map(|p| p.text.clone()) else {
+        let Some(first) = self.script.candidates().first().cloned() else {
             return false;
         };
         let deadline = Instant::now() + limit;
@@ -377,6 +421,11 @@ impl Renderer {
                 Ok((wav, ran)) => {
                     failures = 0;
                     rendered += usize::from(ran);
+                    if let (Some(length), Ok(mut lengths)) =
+                        (length::wav_length(&wav), self.shared.lengths.lock())
+                    {
+                        lengths.insert(text.clone(), length);
+                    }
                     kept.insert(wav.clone());
                     let at = Instant::now();
                     self.shared.set(text, State::Ready { wav, at });
