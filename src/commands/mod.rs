@@ -195,7 +195,13 @@ fn picker(env: &Env) -> Result<ExitCode> {
         extra_dirs: env.extra_dirs.clone(),
         transition: env.settings.session.transition,
     };
-    let mut app = App::picker(env.library()).with_options(options(env, false, false, 1.0, env.settings.voice.enabled));
+    let mut app = App::picker(env.library()).with_options(options(
+        env,
+        false,
+        false,
+        1.0,
+        env.settings.voice.enabled,
+    ));
     app.status = env.settings_status();
     let mut sound = Player::start(sound_settings(env, false, None));
     let hooks = env.settings.hooks.clone();

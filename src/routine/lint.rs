@@ -8,10 +8,10 @@ use std::time::Duration;
 use toml::Spanned;
 
 use super::diagnostic::Problem;
-use crate::format::words;
 use super::model::{Position, Routine, Say, Sides, Step, StepKind};
 use super::raw::RawStep;
 use crate::breath::{BreathPattern, PhaseKind};
+use crate::format::words;
 
 /// Words read in a minute, at an easy pace.
 pub const READING_WPM: u64 = 200;

@@ -273,8 +273,11 @@ fn say(s: &Spanned<RawSay>, sides: Sides, problems: &mut Vec<Problem>) -> Option
         RawSay::Silent => Some(Say::Silent),
         RawSay::Sides(_) if sides != Sides::Both => {
             problems.push(
-                Problem::at(s.span(), "`say` has words for each side, but this step has one")
-                    .help("write say = \"...\", or add sides = \"both\""),
+                Problem::at(
+                    s.span(),
+                    "`say` has words for each side, but this step has one",
+                )
+                .help("write say = \"...\", or add sides = \"both\""),
             );
             None
         }

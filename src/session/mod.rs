@@ -330,7 +330,11 @@ impl Session {
     /// suspended) still fires: it carries words the user should see.
     fn fire_cues(&mut self, e: Duration, effects: &mut Vec<Effect>) {
         let seg = &self.timeline.segments[self.seg];
-        while let Some(cue) = seg.cues.get(self.fired.cues).filter(|c| self.cue_at(c) <= e) {
+        while let Some(cue) = seg
+            .cues
+            .get(self.fired.cues)
+            .filter(|c| self.cue_at(c) <= e)
+        {
             effects.push(Effect::Cue {
                 step: seg.step,
                 side: seg.side,

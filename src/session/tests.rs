@@ -394,7 +394,10 @@ fn next_skips_and_remembers_the_skipped_step() {
     session.handle(Msg::Next, t0 + s(3));
     // On the left side of a two-sided step, next goes to its right side
     // (the pause between sides first), and only then to the next step.
-    assert_eq!(session.view(t0 + s(3)).next_title.as_deref(), Some("Right side"));
+    assert_eq!(
+        session.view(t0 + s(3)).next_title.as_deref(),
+        Some("Right side")
+    );
     assert_eq!(
         session.handle(Msg::Next, t0 + s(4)),
         vec![Effect::SideSwitch {

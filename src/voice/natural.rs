@@ -6,7 +6,11 @@
 /// Units a number may carry, written after it ("30s", "5 min"): the
 /// spoken singular and plural.
 const UNITS: &[(&[&str], &str, &str)] = &[
-    (&["s", "sec", "secs", "second", "seconds"], "second", "seconds"),
+    (
+        &["s", "sec", "secs", "second", "seconds"],
+        "second",
+        "seconds",
+    ),
     (&["min", "mins", "minute", "minutes"], "minute", "minutes"),
     (&["hr", "hrs", "hour", "hours"], "hour", "hours"),
     (&["kg"], "kilogram", "kilograms"),
@@ -145,7 +149,10 @@ fn split_punct(token: &str) -> (&str, &str, &str) {
         .find(|c: char| c.is_alphanumeric() || c == '&' || c == '%')
         .unwrap_or(token.len());
     let lower = token[start..].to_lowercase();
-    if ABBREVIATIONS.iter().any(|(a, _)| lower == *a || lower.starts_with(a)) {
+    if ABBREVIATIONS
+        .iter()
+        .any(|(a, _)| lower == *a || lower.starts_with(a))
+    {
         let abbr = ABBREVIATIONS
             .iter()
             .filter(|(a, _)| lower.starts_with(a))
@@ -159,7 +166,9 @@ fn split_punct(token: &str) -> (&str, &str, &str) {
     }
     let end = token
         .rfind(|c: char| c.is_alphanumeric() || c == '%')
-        .map_or(start, |i| i + token[i..].chars().next().map_or(1, char::len_utf8));
+        .map_or(start, |i| {
+            i + token[i..].chars().next().map_or(1, char::len_utf8)
+        });
     if end <= start {
         return (token, "", "");
     }
@@ -204,7 +213,11 @@ fn whole_words(n: u64) -> String {
         },
         100..=999 => match n % 100 {
             0 => format!("{} hundred", ONES[(n / 100) as usize]),
-            r => format!("{} hundred and {}", ONES[(n / 100) as usize], whole_words(r)),
+            r => format!(
+                "{} hundred and {}",
+                ONES[(n / 100) as usize],
+                whole_words(r)
+            ),
         },
         _ => match n % 1000 {
             0 => format!("{} thousand", whole_words(n / 1000)),
@@ -234,24 +247,39 @@ mod tests {
 
     #[test]
     fn patterns_numbers_units_and_abbreviations_read_as_words() {
-        assert_eq!(
-            natural("4-7-8 breathing"),
-            "four, seven, eight breathing"
-        );
+        assert_eq!(natural("4-7-8 breathing"), "four, seven, eight breathing");
         assert_eq!(natural("In 4, hold 7."), "In four, hold seven.");
         assert_eq!(natural("(4-7-8),"), "(four, seven, eight),");
         assert_eq!(natural("Hold for 30s."), "Hold for thirty seconds.");
-        assert_eq!(natural("Rest 5 min, then 1 min"), "Rest five minutes, then one minute");
-        assert_eq!(natural("5.5 in, 5.5 out"), "five point five in, five point five out");
+        assert_eq!(
+            natural("Rest 5 min, then 1 min"),
+            "Rest five minutes, then one minute"
+        );
+        assert_eq!(
+            natural("5.5 in, 5.5 out"),
+            "five point five in, five point five out"
+        );
         assert_eq!(natural("Use 2 kg at most"), "Use two kilograms at most");
         assert_eq!(natural("Roll 10x"), "Roll ten times");
         assert_eq!(natural("Fit it to 6-30 min"), "Fit it to six to thirty min");
-        assert_eq!(natural("Tap lightly, e.g. with fists"), "Tap lightly, for example with fists");
+        assert_eq!(
+            natural("Tap lightly, e.g. with fists"),
+            "Tap lightly, for example with fists"
+        );
         assert_eq!(natural("Neck & shoulders"), "Neck and shoulders");
         assert_eq!(natural("Breathe in · 3"), "Breathe in, three");
-        assert_eq!(natural("Turn left/right slowly"), "Turn left or right slowly");
-        assert_eq!(natural("You practised for 12 minutes."), "You practised for twelve minutes.");
-        assert_eq!(natural("21 breaths, 100 strokes"), "twenty-one breaths, one hundred strokes");
+        assert_eq!(
+            natural("Turn left/right slowly"),
+            "Turn left or right slowly"
+        );
+        assert_eq!(
+            natural("You practised for 12 minutes."),
+            "You practised for twelve minutes."
+        );
+        assert_eq!(
+            natural("21 breaths, 100 strokes"),
+            "twenty-one breaths, one hundred strokes"
+        );
         // Words alone are left as they are, punctuation and all.
         let plain = "Now roll them forwards; slowly, gently!";
         assert_eq!(natural(plain), plain);

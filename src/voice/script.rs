@@ -314,7 +314,11 @@ impl Script {
             .map(|s| s.length)
             .sum();
         let mut cues: Vec<Vec<String>> = vec![Vec::new(); words.steps.len()];
-        for seg in timeline.segments.iter().filter(|s| s.kind == SegmentKind::Work) {
+        for seg in timeline
+            .segments
+            .iter()
+            .filter(|s| s.kind == SegmentKind::Work)
+        {
             if let Some(c) = cues.get_mut(seg.step) {
                 *c = seg.cues.iter().map(|c| c.text.clone()).collect();
             }
@@ -566,7 +570,10 @@ impl Planner<'_> {
             .as_deref()
             .filter(|_| self.options.cautions && first_side && !seg.is_side_switch())
         {
-            out.push((spoken(&format!("{} {}", sentence(words.clone()), caution)), true));
+            out.push((
+                spoken(&format!("{} {}", sentence(words.clone()), caution)),
+                true,
+            ));
         }
         out.push((words.clone(), false));
         if short != words {
@@ -616,7 +623,11 @@ impl Planner<'_> {
                 Moment::GetReady { step: seg.step },
                 match &step.ready {
                     Some(ready) => spoken(ready),
-                    None => spoken(&format!("{}: {}", lead_word(seg.step), sentence(step.title.trim().to_owned()))),
+                    None => spoken(&format!(
+                        "{}: {}",
+                        lead_word(seg.step),
+                        sentence(step.title.trim().to_owned())
+                    )),
                 },
                 Role::GetReady,
             )
@@ -703,7 +714,10 @@ impl Planner<'_> {
                     // Over a breath pattern nothing may run into the first
                     // change; elsewhere the words are said regardless.
                     None if seg.breath.is_some() => (None, false),
-                    None => (intros.iter().find(|(_, c)| !c).map(|(t, _)| t.clone()), false),
+                    None => (
+                        intros.iter().find(|(_, c)| !c).map(|(t, _)| t.clone()),
+                        false,
+                    ),
                 }
             }
         };
@@ -736,7 +750,13 @@ impl Planner<'_> {
                     side: seg.side,
                     index: n,
                 };
-                self.push(seg.start + cue.at, moment, spoken(&cue.text), vec![Role::Cue], seg.step);
+                self.push(
+                    seg.start + cue.at,
+                    moment,
+                    spoken(&cue.text),
+                    vec![Role::Cue],
+                    seg.step,
+                );
             }
             return;
         };
@@ -841,7 +861,9 @@ fn slots(pattern: &BreathPattern, seg: &Segment) -> Vec<Slot> {
 /// `text` with a capital first letter.
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + chars.as_str())
+    chars.next().map_or_else(String::new, |f| {
+        f.to_uppercase().collect::<String>() + chars.as_str()
+    })
 }
 
 /// `text` cut at its sentences and semicolons, each a sentence of its own.
