@@ -132,7 +132,7 @@ fn counting_cues(step: &Step, at: &StepSpans, out: &mut Vec<Problem>) {
         let placed = crate::timeline::cue_at(cue, step.duration, step.duration, Some(b));
         let from_end = step.duration.saturating_sub(placed);
         let left = from_end.as_nanos().div_ceil(cycle.as_nanos().max(1));
-        let whole = from_end.as_nanos() % cycle.as_nanos().max(1) == 0;
+        let whole = from_end.as_nanos().is_multiple_of(cycle.as_nanos().max(1));
         if left != u128::from(count) || !whole {
             let true_at = step.duration.saturating_sub(cycle * count);
             out.push(

@@ -305,6 +305,8 @@ words_enum!(
     }
 );
 
+// The enum comes from `words_enum!`, which takes no variant attributes.
+#[allow(clippy::derivable_impls)]
 impl Default for Ending {
     fn default() -> Self {
         Ending::Bells
