@@ -662,7 +662,8 @@ cues = [
     let routine = Arc::new(parse_routine("c", "c.toml", COUNTING).unwrap());
     let t0 = Instant::now();
     let (mut session, _) = Session::start(routine.clone(), t0);
-    // 32 s more: two whole boxes; the last breath still comes with the last box.
+    // 30 s more: the last breath keeps its 16 s from the end (110 - 16 =
+    // 94), coming with the start of the breath it falls in (92).
     session.handle(Msg::AddTime, t0 + s(1));
     session.handle(Msg::AddTime, t0 + s(1));
     let cues: Vec<_> = run_to(&mut session, t0, s(200))
@@ -676,7 +677,7 @@ cues = [
         cues,
         vec![
             (32, "Halfway there".to_owned()),
-            (96, "Last breath of the box".to_owned())
+            (92, "Last breath of the box".to_owned())
         ]
     );
     // Taken time: 15 s less leaves 65 s; the last box starts at 48 s
