@@ -1013,6 +1013,7 @@ fn routine_for(
         sound: None,
         breath_tones: None,
         voice: true,
+        end: Default::default(),
         run: Default::default(),
     }
 }

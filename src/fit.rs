@@ -393,22 +393,31 @@ fn is_478(step: &Step) -> bool {
 }
 
 /// Cues keep their place in proportion, in whole seconds, and stay inside
-/// the step (a cue before the end stays before the end).
+/// the step (a cue before the end stays before the end). A cue that counts
+/// what is left ("Two more breaths") keeps its distance from the end
+/// instead, so it stays true.
 fn moved_cues(cues: &[Cue], before: Duration, after: Duration) -> Vec<Cue> {
     if before == after {
         return cues.to_vec();
     }
     let ratio = after.as_secs_f64() / before.as_secs_f64().max(f64::MIN_POSITIVE);
-    cues.iter()
+    let mut moved: Vec<Cue> = cues
+        .iter()
         .map(|c| {
-            let at = Duration::from_secs((c.at.as_secs_f64() * ratio).floor() as u64);
+            let at = if c.counts() {
+                after.saturating_sub(before.saturating_sub(c.at))
+            } else {
+                Duration::from_secs((c.at.as_secs_f64() * ratio).floor() as u64)
+            };
             let last = after.saturating_sub(Duration::from_secs(1));
             Cue {
                 at: at.min(last),
                 text: c.text.clone(),
             }
         })
-        .collect()
+        .collect();
+    moved.sort_by_key(|c| c.at);
+    moved
 }
 
 #[cfg(test)]

@@ -169,6 +169,7 @@ rate = 140
 name = "en-gb"
 command = "piper --model ~/v/en.onnx --output_file {wav}"
 breath_words = true
+cautions = false
 [hooks]
 on_finish = "notify-send done"
 on_stop = ""
@@ -184,6 +185,7 @@ on_stop = ""
                 name: Some("en-gb".into()),
                 command: Some("piper --model ~/v/en.onnx --output_file {wav}".into()),
                 breath_words: true,
+                cautions: false,
             }
         );
 

@@ -100,7 +100,7 @@ impl Timeline {
                     side,
                     start: at,
                     length: step.duration,
-                    cues: step.cues.clone(),
+                    cues: placed_cues(&step.cues, step.duration, step.breath.as_ref()),
                     breath: step.breath.clone(),
                     switches_side: switch && step.switch.is_zero(),
                 });
@@ -131,6 +131,45 @@ impl Timeline {
         self.segments.iter().filter(move |s| {
             s.kind == SegmentKind::GetReady && s.is_switch_pause() == between_sides
         })
+    }
+}
+
+/// `cues` as a segment of `length` runs them (see `cue_at`), in order.
+fn placed_cues(cues: &[Cue], length: Duration, breath: Option<&BreathPattern>) -> Vec<Cue> {
+    let mut out: Vec<Cue> = cues
+        .iter()
+        .map(|c| Cue {
+            at: cue_at(c, length, length, breath),
+            text: c.text.clone(),
+        })
+        .collect();
+    out.sort_by_key(|c| c.at);
+    out
+}
+
+/// When `cue` comes in a segment planned to last `planned` that now lasts
+/// `length` (after `+`/`-`). A cue that counts what is left ("Two more
+/// breaths") keeps its distance from the end, so it stays true; others
+/// keep their place. Over a breathing pattern a cue comes with the start
+/// of the phase it falls in, so its words never straddle a change of
+/// breath.
+pub fn cue_at(
+    cue: &Cue,
+    planned: Duration,
+    length: Duration,
+    breath: Option<&BreathPattern>,
+) -> Duration {
+    let at = if cue.counts() && planned != length {
+        length.saturating_sub(planned.saturating_sub(cue.at))
+    } else {
+        cue.at
+    };
+    match breath.filter(|b| !b.cycle_length().is_zero()) {
+        Some(b) => {
+            let state = b.at(at);
+            at.saturating_sub(state.length.saturating_sub(state.left))
+        }
+        None => at,
     }
 }
 

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crate::breath::PhaseKind;
-use crate::routine::{Routine, SoundChoice};
+use crate::routine::{Ending, Routine, SoundChoice};
 use crate::session::Effect;
 use crate::sound::{Builtin, Play};
 
@@ -111,16 +111,20 @@ impl Heard {
 /// The sound for `effect` in `routine`, if any. Muting is the player's
 /// business; this only says what the routine and the settings ask for.
 ///
+/// - a get-ready begins: the chime (time to move);
 /// - a step starts: the step's `sound`, else the routine's, else the bell;
 /// - a side switch or a cue: the chime;
 /// - a breathing phase: the rising or falling tone, where breath tones are
 ///   on (the step's `breath_tones`, else the routine's, else the settings);
 /// - one of the last three seconds: the tick, when the settings ask;
-/// - the routine ran to its end: three bells. Stopping early is silent.
+/// - the routine ran to its end: as it chooses (`end`): three bells, a
+///   soft falling tone, or nothing. Stopping early is silent.
 pub fn sound_for(effect: &Effect, routine: &Routine, prompts: &Prompts) -> Option<Play> {
     let builtin = |b| Some(Play::Builtin(b));
     match effect {
-        Effect::GetReady { .. } | Effect::Stopped(_) => None,
+        // Time to move: a sound of its own, before the words of where to.
+        Effect::GetReady { .. } => builtin(Builtin::Chime),
+        Effect::Stopped(_) => None,
         Effect::StepStarted { step, .. } => {
             let choice = routine
                 .steps
@@ -147,7 +151,13 @@ pub fn sound_for(effect: &Effect, routine: &Routine, prompts: &Prompts) -> Optio
         }
         Effect::LastSeconds { .. } if prompts.last_seconds_ticks => builtin(Builtin::Tick),
         Effect::LastSeconds { .. } => None,
-        Effect::Finished(_) => builtin(Builtin::End),
+        // The routine's own ending: three bells, a soft falling tone that
+        // wakes no one, or nothing.
+        Effect::Finished(_) => match routine.end {
+            Ending::Bells => builtin(Builtin::End),
+            Ending::Soft => builtin(Builtin::BreatheOut),
+            Ending::Silent => None,
+        },
     }
 }
 
@@ -222,7 +232,10 @@ cycles = 2
         let r = routine(PLAIN);
         let s = Prompts::default();
         let play = |e: Effect| sound_for(&e, &r, &s);
-        assert_eq!(play(Effect::GetReady { step: 0 }), None);
+        assert_eq!(
+            play(Effect::GetReady { step: 0 }),
+            Some(Play::Builtin(Builtin::Chime))
+        );
         assert_eq!(
             play(Effect::StepStarted {
                 step: 0,
@@ -250,6 +263,7 @@ cycles = 2
             side: None,
             kind: PhaseKind::In,
             cycle: 1,
+            phase: 0,
         };
         assert_eq!(play(breath), None, "breath tones are off by default");
         let last = Effect::LastSeconds {
@@ -278,6 +292,7 @@ cycles = 2
             side: None,
             kind,
             cycle: 1,
+            phase: 0,
         };
         assert_eq!(
             sound_for(&phase(PhaseKind::In), &r, &s),

@@ -231,7 +231,13 @@ fn picker(env: &Env) -> Result<ExitCode> {
     let most = crate::terminal::MAX_HEIGHT;
     let rows = crossterm::terminal::size().map_or(most, |(_, h)| h.min(most));
     let first = env.library_first(usize::from(rows));
-    let mut app = App::picker(first).with_options(options(env, false, false, 1.0));
+    let mut app = App::picker(first).with_options(options(
+        env,
+        false,
+        false,
+        1.0,
+        env.settings.voice.enabled,
+    ));
     app.status = env.settings_status();
     let mut sound = Player::start(sound_settings(env, false, None));
     let hooks = env.settings.hooks.clone();
@@ -270,6 +276,7 @@ fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
         args.reduced_motion,
         plain,
         args.speed,
+        args.voice_choice().unwrap_or(env.settings.voice.enabled),
     ));
     // Connects on its own thread: never delays the first frame. Woken at
     // once: the preflight (or, with none, the session) comes next.
@@ -378,7 +385,7 @@ fn outside<'a>(env: &Env, sound: &'a mut Player, speed: f64, source: LibrarySour
 }
 
 /// The app's options from the settings and flags.
-fn options(env: &Env, reduced_motion_flag: bool, plain: bool, speed: f64) -> Options {
+fn options(env: &Env, reduced_motion_flag: bool, plain: bool, speed: f64, voice: bool) -> Options {
     Options {
         autostart: plain || !env.settings.session.preflight,
         reduced_motion: reduced_motion_flag || env.settings.display.reduced_motion,
@@ -386,8 +393,9 @@ fn options(env: &Env, reduced_motion_flag: bool, plain: bool, speed: f64) -> Opt
         user_dir: env.paths.as_ref().map(Paths::user_routines),
         plain,
         prompts: crate::app::Prompts {
-            // Spoken breath words take the place of breath tones.
-            breath_tones: env.settings.sound.breath_tones && !env.settings.voice.breath_words,
+            // With voice on, every breathing step is paced by ear: the
+            // tones pace each phase, breath words name those with room.
+            breath_tones: env.settings.sound.breath_tones || voice,
             last_seconds_ticks: env.settings.session.last_seconds_ticks,
             terminal_bell: env.settings.sound.terminal_bell,
         },

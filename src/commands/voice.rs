@@ -109,6 +109,7 @@ pub fn voice_settings(settings: &Settings, choice: Option<bool>) -> VoiceSetting
             .and_then(|c| CommandTemplate::parse(c).ok()),
         model: v.model.clone(),
         breath_words: v.breath_words,
+        cautions: v.cautions,
     }
 }
 
@@ -117,7 +118,7 @@ pub fn voice_settings(settings: &Settings, choice: Option<bool>) -> VoiceSetting
 pub fn session_voice(env: &Env, routine: &Routine, choice: Option<bool>) -> Option<Voice> {
     let settings = voice_settings(&env.settings, choice);
     let paths = env.paths.as_ref()?;
-    let script = Script::for_routine(routine, settings.breath_words);
+    let script = Script::with_options(routine, settings.script_options(), &|_| None);
     Some(Voice::start(&settings, script, &paths.cache_dir))
 }
 
@@ -301,8 +302,8 @@ fn render(
 /// Write `routine`'s script into `dir`: `001.wav`, ... and `index.txt`.
 fn export(env: &Env, settings: &VoiceSettings, routine: &str, dir: &Path) -> Result<String> {
     let (routine, _) = resolve(routine, env)?;
-    let script = Script::for_routine(&routine, settings.breath_words);
-    if script.prompts.is_empty() {
+    let script = Script::with_options(&routine, settings.script_options(), &|_| None);
+    if script.candidates().is_empty() {
         return Ok(format!(
             "{} says nothing (voice = false).\n",
             escape_inline(&routine.name)
@@ -312,6 +313,16 @@ fn export(env: &Env, settings: &VoiceSettings, routine: &str, dir: &Path) -> Res
     let cache = cache(env)?;
     let interrupt = Interrupt::listen();
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    // Every text the script may say, rendered: where each prompt goes
+    // depends on how long its words really take.
+    let mut lengths = std::collections::HashMap::new();
+    for text in script.candidates() {
+        let wav = render(&engine, &cache, &settings.speaking, &text, &interrupt)?;
+        if let Some(length) = crate::voice::length::wav_length(&wav) {
+            lengths.insert(text, length);
+        }
+    }
+    let script = script.replan(&|t| lengths.get(t).copied());
     let mut index = String::new();
     for (i, prompt) in script.prompts.iter().enumerate() {
         let wav = render(

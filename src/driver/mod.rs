@@ -369,7 +369,8 @@ impl Driver<'_> {
         if let Some((settings, cache)) = &self.outside.voice_settings
             && self.outside.sound.output_works()
         {
-            let script = crate::voice::Script::for_routine(routine, settings.breath_words);
+            let script =
+                crate::voice::Script::with_options(routine, settings.script_options(), &|_| None);
             self.outside.voice = Some(crate::voice::Voice::start(settings, script, cache));
         }
     }

@@ -43,15 +43,21 @@ fn assert_fitted_well(written: &Routine, fitted: &Routine, minutes: u32) {
             other => panic!("{what}: cycles changed {other:?}"),
         }
         assert_eq!(w.cues.len(), f.cues.len());
-        for (wc, fc) in w.cues.iter().zip(&f.cues) {
+        for wc in &w.cues {
+            let fc = f.cues.iter().find(|c| c.text == wc.text).unwrap();
             assert!(
                 fc.at < f.duration,
                 "{what}: cue {:?} outside its step",
                 fc.text
             );
             assert_eq!(wc.text, fc.text);
-            // In proportion, to the second.
-            let wished = wc.at.as_secs_f64() * f.duration.as_secs_f64() / w.duration.as_secs_f64();
+            // In proportion, to the second; a cue that counts what is
+            // left, at its distance from the end.
+            let wished = if wc.counts() {
+                (f.duration.saturating_sub(w.duration - wc.at)).as_secs_f64()
+            } else {
+                wc.at.as_secs_f64() * f.duration.as_secs_f64() / w.duration.as_secs_f64()
+            };
             assert!((fc.at.as_secs_f64() - wished).abs() <= 1.0, "{what}");
         }
     }
@@ -233,4 +239,33 @@ fn tapping_and_stretches_stop_at_a_minute_a_side_and_show_says_so() {
         shown.contains("At its limit of a minute a side: ") && shown.contains("Lower back tapping"),
         "{shown}"
     );
+}
+
+/// "Last breath of the box" must come with the last box, and "Two more
+/// breaths" with two left, however the routine is fitted.
+#[test]
+fn counting_cues_stay_true_at_every_fit() {
+    for id in ["breathe-5", "sleep-wind-down"] {
+        let written = crate::routine::builtin::routine(id);
+        let Some(range) = minutes_range(&written) else {
+            continue;
+        };
+        for minutes in range {
+            let fitted = fit(&written, minutes).unwrap();
+            for step in &fitted.steps {
+                let Some(b) = &step.breath else { continue };
+                for cue in step.cues.iter().filter(|c| c.count().is_some()) {
+                    let at = crate::timeline::cue_at(cue, step.duration, step.duration, Some(b));
+                    let left = (step.duration - at).as_nanos() / b.cycle_length().as_nanos();
+                    assert_eq!(
+                        Some(left as u32),
+                        cue.count(),
+                        "{id} at {minutes} min: {:?} at {at:?} of {:?}",
+                        cue.text,
+                        step.duration
+                    );
+                }
+            }
+        }
+    }
 }

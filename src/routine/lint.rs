@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use toml::Spanned;
 
-use super::duration::words;
-use super::model::{Position, Routine, Step, StepKind};
+use super::model::{Position, Routine, Say, Sides, Step, StepKind};
 use super::raw::RawStep;
 use crate::breath::{BreathPattern, PhaseKind};
 use crate::diag::Problem;
+use crate::format::words;
 
 /// Words read in a minute, at an easy pace.
 pub const READING_WPM: u64 = 200;
@@ -37,6 +37,8 @@ pub struct StepSpans {
     pub breath: Option<Range<usize>>,
     pub position: Option<Range<usize>>,
     pub say: Option<Range<usize>>,
+    /// Each cue's text as written, and where.
+    pub cues: Vec<(String, Range<usize>)>,
 }
 
 impl StepSpans {
@@ -49,6 +51,11 @@ impl StepSpans {
             breath: raw.breath.as_ref().map(Spanned::span),
             position: raw.position.as_ref().map(Spanned::span),
             say: raw.say.as_ref().map(Spanned::span),
+            cues: raw
+                .cues
+                .iter()
+                .map(|c| (c.text.get_ref().trim().to_owned(), c.text.span()))
+                .collect(),
         }
         .or_whole(step)
     }
@@ -84,8 +91,70 @@ pub fn warnings(routine: &Routine, spans: &[StepSpans]) -> Vec<Problem> {
             );
         }
         position_change(routine, i, at, &mut out);
+        side_in_say(step, at, &mut out);
+        counting_cues(step, at, &mut out);
     }
     out
+}
+
+/// A two-sided step's one `say` is said on both sides: naming a side in it
+/// is wrong on one of them.
+fn side_in_say(step: &Step, at: &StepSpans, out: &mut Vec<Problem>) {
+    let Say::Text(text) = &step.say else { return };
+    if step.sides != Sides::Both {
+        return;
+    }
+    let lower = text.to_lowercase();
+    let named = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| matches!(*w, "left" | "right"));
+    if let Some(side) = named {
+        out.push(
+            Problem::warning(
+                at.say.clone().unwrap_or(at.step.clone()),
+                format!("this step runs on both sides, but its `say` names the {side} side: it is said on both"),
+            )
+            .help("give each side its words: say = { left = \"...\", right = \"...\" }"),
+        );
+    }
+}
+
+/// A cue that counts what is left ("Two more breaths") must be true where
+/// it is, and stay true when the step is fitted or changed: it is kept at
+/// its distance from the end, which must fall on a whole breath.
+fn counting_cues(step: &Step, at: &StepSpans, out: &mut Vec<Problem>) {
+    let Some(b) = step.breath.as_ref().filter(|b| !b.cycle_length().is_zero()) else {
+        return;
+    };
+    let cycle = b.cycle_length();
+    for cue in &step.cues {
+        let Some(count) = cue.count() else { continue };
+        let span = at
+            .cues
+            .iter()
+            .find(|(t, _)| *t == cue.text)
+            .map_or(at.step.clone(), |(_, s)| s.clone());
+        let placed = crate::timeline::cue_at(cue, step.duration, step.duration, Some(b));
+        let from_end = step.duration.saturating_sub(placed);
+        let left = from_end.as_nanos().div_ceil(cycle.as_nanos().max(1));
+        let whole = from_end.as_nanos().is_multiple_of(cycle.as_nanos().max(1));
+        if left != u128::from(count) || !whole {
+            let true_at = step.duration.saturating_sub(cycle * count);
+            out.push(
+                Problem::warning(
+                    span,
+                    format!(
+                        "this cue counts {count} {} left, but at {} there {} {left}{}: its place cannot be kept when the step is fitted or changed",
+                        if count == 1 { "breath" } else { "breaths" },
+                        words(placed),
+                        if left == 1 { "is" } else { "are" },
+                        if whole { "" } else { " and part of one" },
+                    ),
+                )
+                .help(format!("put it at \"{}\", a whole {count} breaths from the end", words(true_at))),
+            );
+        }
+    }
 }
 
 /// Seconds it takes to read `text` at an easy pace.
@@ -272,6 +341,16 @@ mod tests {
                 "a move from chair to floor with only 5 s",
                 15,
             ),
+            (
+                "side-in-say",
+                "its `say` names the right side: it is said on both",
+                7,
+            ),
+            (
+                "counting-cue-off-count",
+                "this cue counts 1 breath left, but at 48 s there are 2",
+                7,
+            ),
         ] {
             let found = warnings_of(fixture);
             assert_eq!(found.len(), 1, "{fixture}: {found:?}");
@@ -339,6 +418,15 @@ mod tests {
             "\n[[steps]]\nkind = \"rest\"\ntitle = \"Breathe normally\"\nduration = \"30s\"\n\n[[steps]]\nkind = \"breathing\"\ntitle = \"4-7-8, once more\"",
         );
         assert!(quiet(&rest).is_empty(), "{:?}", quiet(&rest));
+        let say = include_str!("../../tests/fixtures/warnings/side-in-say.toml");
+        let sides = say.replace(
+            "say = \"Right hand on the left shoulder\"",
+            "say = { left = \"Right hand on the left shoulder\", right = \"Left hand on the right shoulder\" }",
+        );
+        assert!(quiet(&sides).is_empty(), "{:?}", quiet(&sides));
+        let count = include_str!("../../tests/fixtures/warnings/counting-cue-off-count.toml");
+        let true_place = count.replace("\"50s\"", "\"1m4s\"");
+        assert!(quiet(&true_place).is_empty(), "{:?}", quiet(&true_place));
     }
 
     #[test]

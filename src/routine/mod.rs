@@ -20,7 +20,7 @@ pub mod write;
 pub use crate::diag::{FileProblems, Problem};
 pub use library::{Entry, Library};
 pub use model::{
-    Area, Cue, Level, Origin, Position, Pressure, Routine, Say, Side, Sides, Step, StepKind,
+    Area, Cue, Ending, Level, Origin, Position, Pressure, Routine, Say, Side, Sides, Step, StepKind,
 };
 pub use model::{Fitted, Resumes, RunNote};
 pub use sound_choice::SoundChoice;

@@ -29,6 +29,9 @@ pub struct Routine {
     pub breath_tones: Option<bool>,
     /// False when the routine asks for nothing to be spoken.
     pub voice: bool,
+    /// How the routine ends: bells and praise, a soft fading tone and a
+    /// quiet close, or nothing.
+    pub end: Ending,
     /// How this run differs from the file (fitted, resumed); never read
     /// from a file, so a routine cannot claim it.
     pub run: RunNote,
@@ -103,6 +106,10 @@ pub struct Step {
     /// The move this step is a variant of (seated or standing, with a hand
     /// or a ball): a composed routine uses one step of a family.
     pub family: Option<String>,
+    /// What is spoken as the get-ready before this step begins (where to
+    /// go, what to hold), instead of the words made from its position and
+    /// tools.
+    pub get_ready_say: Option<String>,
 }
 
 /// What the voice says as a step starts.
@@ -115,6 +122,8 @@ pub enum Say {
     Text(String),
     /// Nothing.
     Silent,
+    /// Each side its own words (a two-sided step).
+    Sides { left: String, right: String },
 }
 
 impl Step {
@@ -161,6 +170,53 @@ pub struct Cue {
     /// Offset from the start of the step (of each side, for two-sided steps).
     pub at: Duration,
     pub text: String,
+}
+
+/// Words that say how much is left, and what of ("Last breath of the
+/// box", "Two more breaths"): a cue saying both counts from the end.
+const COUNT_WORDS: &[&str] = &["last", "final", "more", "remaining", "another"];
+const COUNTED_WORDS: &[&str] = &[
+    "breath", "breaths", "cycle", "cycles", "round", "rounds", "stroke", "strokes", "circle",
+    "circles", "roll", "rolls", "time", "times",
+];
+
+impl Cue {
+    /// Whether the cue counts what is left of its step ("Two more
+    /// breaths"): it must keep its distance from the end when the step's
+    /// length changes, or it lies.
+    pub fn counts(&self) -> bool {
+        let text = self.text.to_lowercase();
+        let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).collect();
+        words.iter().any(|w| COUNT_WORDS.contains(w))
+            && words.iter().any(|w| COUNTED_WORDS.contains(w))
+    }
+
+    /// How many cycles the cue says are left, counting the one it starts
+    /// ("Last breath" 1, "Two more breaths" 2), when it says a number.
+    pub fn count(&self) -> Option<u32> {
+        if !self.counts() {
+            return None;
+        }
+        let text = self.text.to_lowercase();
+        let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).collect();
+        if words.iter().any(|w| matches!(*w, "last" | "final")) {
+            return Some(1);
+        }
+        const NUMBERS: [&str; 10] = [
+            "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        ];
+        words.windows(2).find_map(|pair| {
+            (pair[1] == "more")
+                .then(|| {
+                    NUMBERS
+                        .iter()
+                        .position(|n| *n == pair[0])
+                        .map(|i| i as u32 + 1)
+                        .or_else(|| pair[0].parse().ok())
+                })
+                .flatten()
+        })
+    }
 }
 
 macro_rules! words_enum {
@@ -265,6 +321,23 @@ words_enum!(
         Bed = "bed",
     }
 );
+
+words_enum!(
+    /// How a routine ends.
+    Ending {
+        Bells = "bells",
+        Soft = "soft",
+        Silent = "silent",
+    }
+);
+
+// The enum comes from `words_enum!`, which takes no variant attributes.
+#[allow(clippy::derivable_impls)]
+impl Default for Ending {
+    fn default() -> Self {
+        Ending::Bells
+    }
+}
 
 words_enum!(
     /// Whether a step runs once, or once per side of the body.

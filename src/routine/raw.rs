@@ -7,7 +7,7 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use toml::Spanned;
 
 use super::duration::Length;
-use super::model::{Area, Level, Position, Pressure, SideChoice, StepKind};
+use super::model::{Area, Ending, Level, Position, Pressure, SideChoice, StepKind};
 
 /// Everything but the steps, which are read one at a time so that a mistake
 /// in one step does not hide the mistakes in the others.
@@ -44,6 +44,11 @@ pub struct RawHeader {
     /// false: nothing of this routine is spoken (the bell and chimes stay).
     #[schemars(with = "Option<bool>")]
     pub voice: Option<Spanned<bool>>,
+    /// How the routine ends: "bells" (three bells and a word of praise),
+    /// "soft" (a soft fading tone and a quiet close, for sleep), or
+    /// "silent".
+    #[schemars(with = "Option<Ending>")]
+    pub end: Option<Spanned<Ending>>,
     /// Keys that could not be read (already reported); their checks are
     /// left out rather than reported again as missing.
     #[serde(skip)]
@@ -121,9 +126,14 @@ pub struct RawStep {
     #[schemars(with = "Option<Length>")]
     pub switch: Option<Spanned<Length>>,
     /// What is spoken as the step starts (instead of its title and glance),
-    /// or false for nothing.
+    /// false for nothing, or { left = "...", right = "..." } for each side
+    /// of a two-sided step.
     #[schemars(with = "Option<RawSay>")]
     pub say: Option<Spanned<RawSay>>,
+    /// What is spoken as the get-ready before this step begins: where to
+    /// go and what to hold ("Lie back, head on the pillow").
+    #[schemars(with = "Option<String>")]
+    pub get_ready_say: Option<Spanned<String>>,
     #[serde(default)]
     pub cues: Vec<RawCue>,
     /// A breathing pattern: required on breathing steps, a pacer laid over
@@ -154,11 +164,12 @@ impl RawStep {
     }
 }
 
-/// `say = "words"` or `say = false`.
+/// `say = "words"`, `say = false` or `say = { left = "...", right = "..." }`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RawSay {
     Text(String),
     Silent,
+    Sides(RawSaySides),
     /// `say = true`: refused by validation (say the default by leaving it out).
     True,
 }
@@ -170,10 +181,19 @@ impl JsonSchema for RawSay {
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "The words spoken as the step starts, or false for silence.",
+            "description": "The words spoken as the step starts, false for silence, or each side's words.",
             "oneOf": [
                 { "type": "string" },
-                { "const": false }
+                { "const": false },
+                {
+                    "type": "object",
+                    "properties": {
+                        "left": { "type": "string" },
+                        "right": { "type": "string" }
+                    },
+                    "required": ["left", "right"],
+                    "additionalProperties": false
+                }
             ]
         })
     }
@@ -187,11 +207,23 @@ impl<'de> Deserialize<'de> for RawSay {
 
 struct SayVisitor;
 
-impl Visitor<'_> for SayVisitor {
+/// Each side's words.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSaySides {
+    pub left: String,
+    pub right: String,
+}
+
+impl<'de> Visitor<'de> for SayVisitor {
     type Value = RawSay;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("the words to say in quotes, or false")
+        f.write_str("the words to say in quotes, false, or { left = \"...\", right = \"...\" }")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawSay, A::Error> {
+        RawSaySides::deserialize(de::value::MapAccessDeserializer::new(map)).map(RawSay::Sides)
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<RawSay, E> {

@@ -116,6 +116,7 @@ pub fn routine(
         sound,
         breath_tones: header.breath_tones.map(Spanned::into_inner),
         voice: header.voice.is_none_or(Spanned::into_inner),
+        end: header.end.map(Spanned::into_inner).unwrap_or_default(),
         run: Default::default(),
     };
     let warnings = lint::warnings(&routine, &spans);
@@ -197,8 +198,17 @@ fn step(
             .help("remove `switch`, or add sides = \"both\""),
         );
     }
-    let say = raw.say.as_ref().and_then(|s| say(s, problems));
     let family = raw.family.as_ref().and_then(|f| family(f, problems));
+    let say = raw.say.as_ref().and_then(|s| say(s, sides, problems));
+    let get_ready_say = raw.get_ready_say.as_ref().and_then(|g| {
+        let text = g.get_ref().trim();
+        if text.is_empty() {
+            problems.push(Problem::at(g.span(), "`get_ready_say` is empty").help(
+                "say where to go and what to hold, like get_ready_say = \"Lie back, head on the pillow\", or remove it",
+            ));
+        }
+        (!text.is_empty()).then(|| text.to_owned())
+    });
     if problems.len() > before {
         return None;
     }
@@ -231,6 +241,7 @@ fn step(
         say: say.unwrap_or_default(),
         level: raw.level.map_or(Level::Standard, Spanned::into_inner),
         family,
+        get_ready_say,
     })
 }
 
@@ -283,9 +294,30 @@ fn glance(g: &Spanned<String>, problems: &mut Vec<Problem>) -> Option<String> {
     None
 }
 
-fn say(s: &Spanned<RawSay>, problems: &mut Vec<Problem>) -> Option<Say> {
+fn say(s: &Spanned<RawSay>, sides: Sides, problems: &mut Vec<Problem>) -> Option<Say> {
     match s.get_ref() {
         RawSay::Silent => Some(Say::Silent),
+        RawSay::Sides(_) if sides != Sides::Both => {
+            problems.push(
+                Problem::at(
+                    s.span(),
+                    "`say` has words for each side, but this step has one",
+                )
+                .help("write say = \"...\", or add sides = \"both\""),
+            );
+            None
+        }
+        RawSay::Sides(w) if w.left.trim().is_empty() || w.right.trim().is_empty() => {
+            problems.push(
+                Problem::at(s.span(), "`say` leaves a side's words empty")
+                    .help("write words for both sides, like say = { left = \"Left hand on the right shoulder\", right = \"Right hand on the left shoulder\" }"),
+            );
+            None
+        }
+        RawSay::Sides(w) => Some(Say::Sides {
+            left: w.left.trim().to_owned(),
+            right: w.right.trim().to_owned(),
+        }),
         RawSay::Text(t) if !t.trim().is_empty() => Some(Say::Text(t.trim().to_owned())),
         RawSay::Text(_) => {
             problems.push(

@@ -41,6 +41,9 @@ pub fn to_toml(routine: &Routine) -> String {
     if !routine.voice {
         out.push_str("voice = false\n");
     }
+    if routine.end != crate::routine::Ending::Bells {
+        let _ = writeln!(out, "end = {}", string(routine.end.word()));
+    }
     // Every step holds its pause between sides, one-sided ones too (the
     // default, which a file may only set in [defaults]).
     let switch = routine
@@ -108,6 +111,17 @@ fn write_step(out: &mut String, step: &Step, default_switch: Option<Duration>) {
             let _ = writeln!(out, "say = {}", string(words));
         }
         Say::Silent => out.push_str("say = false\n"),
+        Say::Sides { left, right } => {
+            let _ = writeln!(
+                out,
+                "say = {{ left = {}, right = {} }}",
+                string(left),
+                string(right)
+            );
+        }
+    }
+    if let Some(words) = &step.get_ready_say {
+        let _ = writeln!(out, "get_ready_say = {}", string(words));
     }
     if let Some(breath) = &step.breath {
         let _ = writeln!(out, "breath = {}", pattern(breath));

@@ -27,6 +27,9 @@ pub enum Effect {
         side: Option<Side>,
         kind: PhaseKind,
         cycle: u32,
+        /// Which phase of the cycle (from 0): a pattern may breathe in twice
+        /// (the sigh's top-up), and each is said apart.
+        phase: usize,
     },
     /// One of the last three seconds of a step began (3, 2, 1).
     LastSeconds {

@@ -201,7 +201,7 @@ impl Session {
         consider(e + until_whole_second(left));
         consider(e + until_whole_second(left + later));
         if let Some(cue) = seg.cues.get(self.fired.cues) {
-            consider(cue.at);
+            consider(self.cue_at(cue));
         }
         if let Some(b) = self.active_breath() {
             consider(b.next_boundary(e));
@@ -244,6 +244,13 @@ impl Session {
             .iter()
             .map(|s| s.length)
             .sum()
+    }
+
+    /// When `cue` of the current segment comes, after any `+`/`-`: a cue
+    /// that counts what is left keeps its distance from the end.
+    fn cue_at(&self, cue: &crate::routine::Cue) -> Duration {
+        let seg = self.segment();
+        crate::timeline::cue_at(cue, seg.length, self.length, seg.breath.as_ref())
     }
 
     fn active_breath(&self) -> Option<&crate::breath::BreathPattern> {
@@ -324,7 +331,11 @@ impl Session {
     /// suspended) still fires: it carries words the user should see.
     fn fire_cues(&mut self, e: Duration, effects: &mut Vec<Effect>) {
         let seg = &self.timeline.segments[self.seg];
-        while let Some(cue) = seg.cues.get(self.fired.cues).filter(|c| c.at <= e) {
+        while let Some(cue) = seg
+            .cues
+            .get(self.fired.cues)
+            .filter(|c| self.cue_at(c) <= e)
+        {
             effects.push(Effect::Cue {
                 step: seg.step,
                 side: seg.side,
@@ -353,6 +364,7 @@ impl Session {
                     side,
                     kind: state.kind,
                     cycle: state.cycle,
+                    phase: state.phase_index,
                 });
             }
         }
@@ -413,7 +425,7 @@ impl Session {
         if seg
             .cues
             .get(self.fired.cues)
-            .is_some_and(|c| c.at >= self.length)
+            .is_some_and(|c| self.cue_at(c) >= self.length)
         {
             self.fire_cues(Duration::MAX, effects);
         }
@@ -427,6 +439,12 @@ impl Session {
             self.enter(work, now, effects);
             return;
         }
+        // The other side of a two-sided step comes before the next step,
+        // as `b` from it comes back to this one.
+        if self.other_side_follows() {
+            self.enter(self.seg + 1, now, effects);
+            return;
+        }
         if !self.completed.contains(&step) {
             self.skipped.insert(step);
         }
@@ -435,6 +453,18 @@ impl Session {
             // Skipping the last step ends the session short of its end.
             None => self.finish(now, false, effects),
         }
+    }
+
+    /// Whether the segment after the current one is the other side of the
+    /// same step (its pause between sides, or the side itself).
+    pub(crate) fn other_side_follows(&self) -> bool {
+        let seg = self.segment();
+        seg.kind == SegmentKind::Work
+            && self
+                .timeline
+                .segments
+                .get(self.seg + 1)
+                .is_some_and(|n| n.step == seg.step && n.side != seg.side)
     }
 
     /// `b`: restart the current side or step; within its first 3 s, go to

@@ -125,7 +125,8 @@ fn a_whole_routine_fires_everything_once_in_order_and_ends_exactly() {
             step: 2,
             side: None,
             kind: PhaseKind::Out,
-            cycle: 2
+            cycle: 2,
+            phase: 2,
         }),
         Some(s(120 + 16 + 8))
     );
@@ -391,17 +392,61 @@ fn next_skips_and_remembers_the_skipped_step() {
         vec![Effect::GetReady { step: 1 }]
     );
     session.handle(Msg::Next, t0 + s(3));
-    session.handle(Msg::Next, t0 + s(4));
-    session.handle(Msg::Next, t0 + s(5));
+    // On the left side of a two-sided step, next goes to its right side
+    // (the pause between sides first), and only then to the next step.
+    assert_eq!(
+        session.view(t0 + s(3)).next_title.as_deref(),
+        Some("Right side")
+    );
+    assert_eq!(
+        session.handle(Msg::Next, t0 + s(4)),
+        vec![Effect::SideSwitch {
+            step: 1,
+            side: Side::Right
+        }]
+    );
+    assert_eq!(
+        session.handle(Msg::Next, t0 + s(5)),
+        vec![Effect::StepStarted {
+            step: 1,
+            side: Some(Side::Right)
+        }]
+    );
+    assert_eq!(session.view(t0 + s(5)).next_title.as_deref(), Some("Box"));
+    session.handle(Msg::Next, t0 + s(6));
+    session.handle(Msg::Next, t0 + s(7));
     // Skipping every step is not a finished session: no streak day for it.
-    let fx = session.handle(Msg::Next, t0 + s(6));
+    let fx = session.handle(Msg::Next, t0 + s(8));
     let Some(Effect::Stopped(summary)) = fx.last() else {
         panic!("{fx:?}")
     };
     assert_eq!(summary.skipped, vec![0, 1, 2]);
     assert_eq!(summary.completed_steps, 0);
-    // One second in each of the three steps; get-readies are not practice.
-    assert_eq!(summary.practised, s(3));
+    // One second in each of the three steps and each side; get-readies
+    // are not practice.
+    assert_eq!(summary.practised, s(4));
+}
+
+#[test]
+fn next_and_back_mirror_each_other_across_the_sides() {
+    let t0 = Instant::now();
+    let (mut session, _) = Session::start_at(routine(), 1, t0);
+    session.handle(Msg::Next, t0);
+    assert_eq!(session.view(t0).side, Some(Side::Left));
+    session.handle(Msg::Next, t0 + s(1));
+    assert_eq!(session.view(t0 + s(1)).switch_to, Some(Side::Right));
+    // Back from the pause before the right side: the left side again.
+    session.handle(Msg::Back, t0 + s(2));
+    let v = session.view(t0 + s(2));
+    assert_eq!((v.side, v.phase), (Some(Side::Left), ViewPhase::Work));
+    session.handle(Msg::Next, t0 + s(3));
+    session.handle(Msg::Next, t0 + s(4));
+    let v = session.view(t0 + s(4));
+    assert_eq!((v.side, v.phase), (Some(Side::Right), ViewPhase::Work));
+    // Back within the right side's first seconds: the left side.
+    session.handle(Msg::Back, t0 + s(5));
+    let v = session.view(t0 + s(5));
+    assert_eq!((v.side, v.phase), (Some(Side::Left), ViewPhase::Work));
 }
 
 #[test]
@@ -596,4 +641,51 @@ proptest! {
         }
         prop_assert_eq!(ends, 1);
     }
+}
+
+#[test]
+fn a_counting_cue_keeps_its_distance_from_the_end_when_time_is_added_or_taken() {
+    const COUNTING: &str = r#"
+name = "Count"
+[defaults]
+transition = "0s"
+[[steps]]
+kind = "breathing"
+title = "Box"
+breath = "box"
+cycles = 5
+cues = [
+  { at = "32s", text = "Halfway there" },
+  { at = "64s", text = "Last breath of the box" },
+]
+"#;
+    let routine = Arc::new(parse_routine("c", "c.toml", COUNTING).unwrap());
+    let t0 = Instant::now();
+    let (mut session, _) = Session::start(routine.clone(), t0);
+    // 30 s more: the last breath keeps its 16 s from the end (110 - 16 =
+    // 94), coming with the start of the breath it falls in (92).
+    session.handle(Msg::AddTime, t0 + s(1));
+    session.handle(Msg::AddTime, t0 + s(1));
+    let cues: Vec<_> = run_to(&mut session, t0, s(200))
+        .into_iter()
+        .filter_map(|(at, e)| match e {
+            Effect::Cue { text, .. } => Some((at.as_secs(), text)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        cues,
+        vec![
+            (32, "Halfway there".to_owned()),
+            (92, "Last breath of the box".to_owned())
+        ]
+    );
+    // Taken time: 15 s less leaves 65 s; the last box starts at 48 s
+    // (a cue comes with the start of the breath it falls in).
+    let (mut session, _) = Session::start(routine, t0);
+    session.handle(Msg::TakeTime, t0 + s(1));
+    let last = run_to(&mut session, t0, s(200))
+        .into_iter()
+        .find(|(_, e)| matches!(e, Effect::Cue { text, .. } if text.starts_with("Last")));
+    assert_eq!(last.map(|(at, _)| at.as_secs()), Some(48));
 }

@@ -44,7 +44,7 @@ pub struct SessionView {
     pub latest_cue: Option<String>,
     /// A word from the session itself, such as why `-` took nothing.
     pub note: Option<&'static str>,
-    /// Title of the step after this one.
+    /// Title of the step after this one ("Right side" during a left side).
     pub next_title: Option<String>,
     /// Whole seconds left in the current segment, rounded up.
     pub left_secs: u64,
@@ -226,11 +226,16 @@ impl Session {
             caution: step.caution.clone(),
             latest_cue: self.latest_cue.clone(),
             note: self.note,
-            next_title: self
-                .routine()
-                .steps
-                .get(seg.step + 1)
-                .map(|s| s.title.clone()),
+            // During the left side of a two-sided step, what comes next is
+            // its right side, not the next step.
+            next_title: if self.other_side_follows() {
+                Some("Right side".to_owned())
+            } else {
+                self.routine()
+                    .steps
+                    .get(seg.step + 1)
+                    .map(|s| s.title.clone())
+            },
             left_secs: ceil_secs(left),
             length_secs: ceil_secs(self.length),
             total_left_secs: ceil_secs(left + later),

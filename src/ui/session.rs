@@ -1127,7 +1127,9 @@ instructions = "目を閉じて、呼吸を感じます。"
 
     #[test]
     fn wide_characters_line_up() {
-        let v = view_in("world", 0, SegmentKind::Work, Some(Side::Left), ms(12_000));
+        let mut v = view_in("world", 0, SegmentKind::Work, Some(Side::Left), ms(12_000));
+        // The next step's wide title ("Right side" comes first in a session).
+        v.next_title = Some("休む 😌".into());
         snap_both("cjk_emoji", &v);
         let get_ready = view_in("world", 1, SegmentKind::GetReady, None, ms(1_000));
         assert_snapshot!("cjk_emoji_get_ready_40x12", screen(&get_ready, 40, 12));

@@ -31,6 +31,8 @@ pub struct VoiceConfig {
     pub model: Option<std::path::PathBuf>,
     /// "Breathe in", "Hold", "Breathe out" at each breathing phase.
     pub breath_words: bool,
+    /// Say each step's caution once, after its words.
+    pub cautions: bool,
 }
 
 impl Default for VoiceConfig {
@@ -43,6 +45,7 @@ impl Default for VoiceConfig {
             command: None,
             model: None,
             breath_words: false,
+            cautions: true,
         }
     }
 }
@@ -58,6 +61,7 @@ pub struct RawVoice {
     command: Option<Spanned<String>>,
     model: Option<Spanned<String>>,
     breath_words: Option<bool>,
+    cautions: Option<bool>,
 }
 
 impl Section for VoiceConfig {
@@ -68,6 +72,7 @@ impl Section for VoiceConfig {
         let mut v = Self::default();
         v.enabled = raw.enabled.unwrap_or(v.enabled);
         v.breath_words = raw.breath_words.unwrap_or(v.breath_words);
+        v.cautions = raw.cautions.unwrap_or(v.cautions);
         if let Some(level) = raw
             .volume
             .and_then(|l| percent(&l, "volume = 80", problems))

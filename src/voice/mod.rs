@@ -38,6 +38,8 @@ pub mod audio;
 pub mod cache;
 pub mod config;
 pub mod engine;
+pub mod length;
+pub mod natural;
 mod news;
 pub mod piper;
 mod process;
@@ -57,7 +59,7 @@ use std::time::{Duration, Instant};
 pub use cache::{Cache, Kept};
 pub use engine::{CommandTemplate, Engine, RenderError, Search, Speaking};
 pub use news::{NEWS_EVERY, VoiceNews};
-pub use script::{Moment, Prompt, RoutineWords, Script, StepWords};
+pub use script::{Moment, Prompt, RoutineWords, Script, ScriptOptions, StepWords};
 
 use crate::session::Effect;
 use crate::sound::{Speech, Volume};
@@ -86,6 +88,18 @@ pub struct VoiceSettings {
     pub model: Option<PathBuf>,
     /// Say "Breathe in", "Hold", "Breathe out" at each breathing phase.
     pub breath_words: bool,
+    /// Say each step's caution once, after its words.
+    pub cautions: bool,
+}
+
+impl VoiceSettings {
+    /// What the script says beyond the steps' own words.
+    pub fn script_options(&self) -> ScriptOptions {
+        ScriptOptions {
+            breath_words: self.breath_words,
+            cautions: self.cautions,
+        }
+    }
 }
 
 impl Default for VoiceSettings {
@@ -100,6 +114,7 @@ impl Default for VoiceSettings {
             command: None,
             model: None,
             breath_words: false,
+            cautions: true,
         }
     }
 }
@@ -146,6 +161,9 @@ struct Shared {
     states: Mutex<HashMap<String, State>>,
     /// Why each failed text failed.
     failures: Mutex<HashMap<String, RenderError>>,
+    /// How long each rendered text lasts, read from its audio: the
+    /// script is placed again from these.
+    lengths: Mutex<HashMap<String, Duration>>,
     changed: Condvar,
 }
 
@@ -161,6 +179,9 @@ impl Shared {
 /// A session's voice: its script, rendered ahead on a thread of its own.
 pub struct Voice {
     script: Script,
+    /// The script placed with the lengths known so far, and how many.
+    planned: Script,
+    known: usize,
     volume: Volume,
     on: bool,
     shared: Arc<Shared>,
@@ -200,7 +221,9 @@ impl Voice {
         let shared = Arc::new(Shared::default());
         let (news_tx, news) = mpsc::channel();
         let stop = Arc::new(AtomicBool::new(false));
-        let texts: Vec<String> = script.texts().into_iter().map(str::to_owned).collect();
+        // Every text the script may say, whatever the lengths: the place
+        // of each prompt is only known once its words are rendered.
+        let texts = script.candidates();
         if let Ok(mut states) = shared.states.lock() {
             for t in &texts {
                 states.insert(t.clone(), State::Pending);
@@ -224,6 +247,8 @@ impl Voice {
             stop: stop.clone(),
         };
         let mut voice = Self {
+            planned: script.replan(&|_| None),
+            known: 0,
             script,
             volume: settings.volume,
             on: settings.enabled,
@@ -259,7 +284,8 @@ impl Voice {
         if !self.on {
             return None;
         }
-        let text = self.script.text_for(effect)?;
+        self.plan();
+        let text = self.planned.text_for(effect)?;
         let decision = {
             let states = self.shared.states.lock().ok()?;
             decide(states.get(text), due, now)
@@ -283,10 +309,28 @@ impl Voice {
         }
     }
 
+    /// Place the script again when more lengths are known: a prompt goes
+    /// only where its rendered words end before what follows.
+    fn plan(&mut self) {
+        let Ok(lengths) = self.shared.lengths.lock().map(|l| l.clone()) else {
+            return;
+        };
+        if lengths.len() != self.known {
+            self.known = lengths.len();
+            self.planned = self.script.replan(&|t| lengths.get(t).copied());
+        }
+    }
+
+    /// The script as placed with the lengths rendered so far.
+    pub fn planned(&mut self) -> &Script {
+        self.plan();
+        &self.planned
+    }
+
     /// Wait (at most `limit`) until the first prompt is ready or failed,
     /// for a session whose first step starts at once. True when ready.
     pub fn wait_first(&self, limit: Duration) -> bool {
-        let Some(first) = self.script.prompts.first().map(|p| p.text.clone()) else {
+        let Some(first) = self.script.candidates().first().cloned() else {
             return false;
         };
         let deadline = Instant::now() + limit;
@@ -475,6 +519,9 @@ impl Renderer {
                         failures = 0;
                     }
                     rendered += usize::from(k.rendered);
+                    if let Ok(mut lengths) = self.shared.lengths.lock() {
+                        lengths.insert(text.clone(), k.audio.length);
+                    }
                     kept.insert(k.path.clone());
                     let at = Instant::now();
                     self.shared.set(text, State::Ready { wav: k.path, at });

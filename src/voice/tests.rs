@@ -144,14 +144,19 @@ fn the_whole_script_is_rendered_in_order_once_and_a_second_run_renders_nothing()
     assert!(voice.wait_first(Duration::from_secs(10)));
     let states = settled(&voice);
     assert!(states.values().all(|s| matches!(s, State::Ready { .. })));
-    let texts: Vec<String> = voice
-        .script()
-        .texts()
-        .iter()
-        .map(|t| t.to_string())
-        .collect();
-    // In the order they are needed, each once.
+    // Every text the script may say (where each goes depends on its
+    // rendered length), in the order they are needed, each once.
+    let texts = voice.script().candidates();
     assert_eq!(fake.calls(), texts);
+    for t in voice.script().texts() {
+        assert!(texts.iter().any(|c| c == t), "{t:?} never rendered");
+    }
+    // Placed from the rendered lengths (a second each): the step's words
+    // at its start.
+    assert_eq!(
+        voice.planned().text_for(&start_of_step_one()),
+        Some("Shoulder, left side. Squeeze slowly.")
+    );
     let now = Instant::now();
     let speech = voice.prompt_for(&start_of_step_one(), now, now).unwrap();
     assert!(speech.wav.starts_with(fake.cache().join("voice")));
@@ -302,7 +307,7 @@ fn the_cache_lives_under_voice_in_the_cache_dir() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    assert_eq!(files.len(), voice.script().texts().len(), "{files:?}");
+    assert_eq!(files.len(), voice.script().candidates().len(), "{files:?}");
     assert!(files.iter().all(|f| f.extension() == Some("wav".as_ref())));
 }
 
