@@ -186,6 +186,7 @@ on_stop = ""
                 command: Some("piper --model ~/v/en.onnx --output_file {wav}".into()),
                 breath_words: true,
                 cautions: false,
+                model: None,
             }
         );
 

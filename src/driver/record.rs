@@ -107,7 +107,9 @@ mod tests {
         let link = home.path().join("data/history-desk.jsonl");
         fs::create_dir_all(link.parent().unwrap()).unwrap();
         symlink(&synced, &link).unwrap();
-        let glance = write(Some(&link), &request(), None, 1.0).unwrap().unwrap();
+        let glance = write(Some(&link), &request(), None, 1.0, jiff::Zoned::now())
+            .unwrap()
+            .unwrap();
         assert_eq!(glance.today_seconds, 300, "{glance:?}");
         assert!(fs::symlink_metadata(&link).unwrap().is_symlink());
         let lines = fs::read_to_string(&synced).unwrap();

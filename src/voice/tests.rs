@@ -333,7 +333,7 @@ fn a_failing_command_falls_back_to_the_next_engine_saying_so_once() {
         ..VoiceSettings::default()
     };
     let script = Script::for_routine(&routine(), false);
-    let texts = script.texts().len();
+    let texts = script.candidates().len();
     let path = Some(bin.path().as_os_str().to_owned());
     let mut voice = Voice::start_with(&settings, script, &fake.cache(), RENDER_LIMIT, path);
     let states = settled(&voice);
