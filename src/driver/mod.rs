@@ -33,6 +33,7 @@ use crate::clock::Clock;
 use crate::routine::Library;
 use crate::session::Effect;
 use crate::sound::{Player, SoundState};
+use crate::voice::VoiceNews;
 
 pub use event::Event;
 pub use events::{Events, Terminal as TerminalEvents};
@@ -213,9 +214,17 @@ impl Driver<'_> {
             }
             // Why sound or voice is off, once; read when the loop wakes
             // anyway.
+            let sound_works = self.outside.sound.output_works();
             let news = self.outside.sound.status().map(sound_news).or_else(|| {
                 let voice = self.outside.voice.as_mut()?;
-                voice.status().map(Status::Voice)
+                // With no sound output every prompt goes unsaid: the sound's
+                // own news says why, not a voice "too slow".
+                let news = voice.news()?;
+                let unsaid = matches!(
+                    news,
+                    VoiceNews::Slow | VoiceNews::Late | VoiceNews::Unplayable
+                );
+                (sound_works || !unsaid).then(|| Status::Voice(news.to_string()))
             });
             if let Some(news) = news {
                 tracing::warn!("{}", news.text());

@@ -23,13 +23,34 @@ struct Measured {
     peak: u64,
 }
 
-/// Run `cmd` to its end and measure its own peak memory (`wait4`'s
-/// rusage: this child's alone, not every child's so far).
+/// Run `cmd` to its end and measure its own peak memory. The count comes
+/// from GNU time, which starts knotless from a small process of its own:
+/// a child forked from this test process would count the test process's
+/// memory as its own until it runs knotless (the kernel keeps the high-water
+/// mark across `exec`).
 fn measured(cmd: &mut Command) -> Measured {
+    let report = tempfile::NamedTempFile::new().expect("a temp file");
+    let mut timed = Command::new("/usr/bin/time");
+    timed
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(report.path())
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (key, value) in cmd.get_envs() {
+        match value {
+            Some(value) => timed.env(key, value),
+            None => timed.env_remove(key),
+        };
+    }
+    if let Some(dir) = cmd.get_current_dir() {
+        timed.current_dir(dir);
+    }
     // A case that spins fails here instead of holding the suite.
     // SAFETY: setrlimit is async-signal-safe and touches no memory of ours.
     unsafe {
-        cmd.pre_exec(|| {
+        timed.pre_exec(|| {
             let limit = libc::rlimit {
                 rlim_cur: 120,
                 rlim_max: 120,
@@ -39,13 +60,11 @@ fn measured(cmd: &mut Command) -> Measured {
         });
     }
     let start = Instant::now();
-    // Reaped by `wait4` below, which also gives its rusage.
-    #[allow(clippy::zombie_processes)]
-    let mut child = cmd
+    let mut child = timed
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("run knotless");
+        .expect("run knotless under /usr/bin/time (Debian package `time`)");
     let read = |mut pipe: Box<dyn Read + Send>| {
         std::thread::spawn(move || {
             let mut bytes = Vec::new();
@@ -55,22 +74,18 @@ fn measured(cmd: &mut Command) -> Measured {
     };
     let out = read(Box::new(child.stdout.take().unwrap()));
     let err = read(Box::new(child.stderr.take().unwrap()));
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: rusage is plain data, filled in by the call.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: our own child, not yet reaped.
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(r, pid, "wait4");
+    let status = child.wait().expect("wait for knotless");
     let took = start.elapsed();
-    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    let kilobytes: u64 = fs::read_to_string(report.path())
+        .ok()
+        .and_then(|t| t.lines().last().and_then(|l| l.trim().parse().ok()))
+        .expect("GNU time's report");
     Measured {
-        code,
+        code: status.code(),
         stdout: String::from_utf8_lossy(&out.join().unwrap()).into_owned(),
         stderr: String::from_utf8_lossy(&err.join().unwrap()).into_owned(),
         took,
-        // Linux gives kilobytes.
-        peak: usage.ru_maxrss as u64 * 1024,
+        peak: kilobytes * 1024,
     }
 }
 

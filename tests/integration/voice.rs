@@ -103,46 +103,50 @@ fn a_broken_voice_command_is_reported_at_its_line_and_column() {
     );
 }
 
-/// A fake engine: notes each call, writes a tone as its WAV.
+/// A fake engine: notes each call, and writes a tone as long as its words
+/// take at about 150 a minute (a render much shorter or longer than its
+/// words is refused as cut short or lying).
 #[cfg(unix)]
 fn fake_engine(home: &Home) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
-    let rate: u32 = 16_000;
-    // Two and a half seconds: about as long as a prompt's words take
-    // (a much shorter render is refused as cut short).
-    let samples: Vec<i16> = (0..rate * 5 / 2)
-        .map(|i| ((i as f32 * 0.1).sin() * 8000.0) as i16)
-        .collect();
-    let mut wav = Vec::new();
-    let data = (samples.len() * 2) as u32;
-    for chunk in [
-        &b"RIFF"[..],
-        &(36 + data).to_le_bytes(),
-        b"WAVEfmt ",
-        &16u32.to_le_bytes(),
-        &1u16.to_le_bytes(),
-        &1u16.to_le_bytes(),
-        &rate.to_le_bytes(),
-        &(rate * 2).to_le_bytes(),
-        &2u16.to_le_bytes(),
-        &16u16.to_le_bytes(),
-        b"data",
-        &data.to_le_bytes(),
-    ] {
-        wav.extend_from_slice(chunk);
+    let rate: u32 = 8_000;
+    for seconds in 1..=30u32 {
+        let samples: Vec<i16> = (0..rate * seconds)
+            .map(|i| ((i as f32 * 0.1).sin() * 8000.0) as i16)
+            .collect();
+        let mut wav = Vec::new();
+        let data = (samples.len() * 2) as u32;
+        for chunk in [
+            &b"RIFF"[..],
+            &(36 + data).to_le_bytes(),
+            b"WAVEfmt ",
+            &16u32.to_le_bytes(),
+            &1u16.to_le_bytes(),
+            &1u16.to_le_bytes(),
+            &rate.to_le_bytes(),
+            &(rate * 2).to_le_bytes(),
+            &2u16.to_le_bytes(),
+            &16u16.to_le_bytes(),
+            b"data",
+            &data.to_le_bytes(),
+        ] {
+            wav.extend_from_slice(chunk);
+        }
+        for s in samples {
+            wav.extend_from_slice(&s.to_le_bytes());
+        }
+        fs::write(home.path(&format!("tone-{seconds}.wav")), wav).unwrap();
     }
-    for s in samples {
-        wav.extend_from_slice(&s.to_le_bytes());
-    }
-    fs::write(home.path("tone.wav"), wav).unwrap();
     let engine = home.path("bin/fake-tts");
     fs::write(
         &engine,
         format!(
-            "#!/bin/sh\n/bin/cat >> '{}'\necho >> '{}'\n/bin/cp '{}' \"$1\"\n",
-            home.path("said").display(),
-            home.path("said").display(),
-            home.path("tone.wav").display()
+            "#!/bin/sh\ntext=$(/bin/cat)\nprintf '%s\\n' \"$text\" >> '{said}'\n\
+             n=$(printf '%s' \"$text\" | /usr/bin/wc -w)\ns=$(( (n * 2 + 4) / 5 ))\n\
+             [ \"$s\" -lt 1 ] && s=1\n[ \"$s\" -gt 30 ] && s=30\n\
+             /bin/cp '{dir}/tone-'\"$s\"'.wav' \"$1\"\n",
+            said = home.path("said").display(),
+            dir = home.root().display(),
         ),
     )
     .unwrap();
