@@ -16,6 +16,11 @@ pub struct Cli {
     #[arg(long = "routines", value_name = "DIR", global = true)]
     pub routines: Vec<PathBuf>,
 
+    /// Colour: auto (on a terminal, unless NO_COLOR or TERM=dumb; CLICOLOR_FORCE
+    /// forces it), always or never.
+    #[arg(long, value_enum, value_name = "WHEN", global = true, default_value_t = crate::color::ColorChoice::Auto)]
+    pub color: crate::color::ColorChoice,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -20,7 +20,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use clap::CommandFactory;
 
 use std::sync::Arc;
 
@@ -95,6 +94,7 @@ impl Env {
 
 /// Run the command line; the exit code says whether all went well.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    crate::color::set(cli.color);
     let env = Env::load(&cli.routines);
     if let Some(paths) = &env.paths {
         crate::logging::init(&paths.log_file());
@@ -134,7 +134,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             json,
             minutes,
         } => {
-            let (routine, origin) = resolve(&routine, &env)?;
+            let (routine, origin) = match routine.as_str() {
+                "-" => from_stdin()?,
+                arg => resolve(arg, &env)?,
+            };
             let routine = today::fitted(routine, minutes)?;
             match json {
                 true => print(&show_json(&routine, &origin)?)?,
@@ -152,13 +155,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Completions { shell } => print(&completions(shell)?)?,
         Command::Doctor { json } => return doctor(&env, json),
         Command::Status { json } => print(&status(env.paths.as_ref(), json)?)?,
-        Command::Man => {
-            let mut page = Vec::new();
-            clap_mangen::Man::new(Cli::command())
-                .render(&mut page)
-                .context("cannot write the man page")?;
-            print(&String::from_utf8_lossy(&page))?;
-        }
+        Command::Man => print(&crate::man::page())?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -362,9 +359,16 @@ fn sound_settings(env: &Env, mute: bool, volume: Option<Volume>) -> SoundSetting
 /// signal cuts it at once.
 fn finish_sound(sound: Player, exit: Exit) {
     match exit {
-        Exit::Normal => sound.finish(),
+        Exit::Normal | Exit::Left => sound.finish(),
         _ => drop(sound),
     }
+}
+
+/// `show -`: the routine arriving on standard input (a composed one, say).
+fn from_stdin() -> Result<(Routine, Origin)> {
+    let (routine, _) = crate::routine::load::load_stdin_linted()
+        .map_err(|p| Reported(p.render(color_for(&std::io::stderr()))))?;
+    Ok((routine, Origin::Direct(PathBuf::from("-"))))
 }
 
 /// A routine named on the command line, by path or by id.
@@ -422,9 +426,10 @@ impl std::fmt::Display for Reported {
 
 impl std::error::Error for Reported {}
 
-/// Colour only for a terminal, and never under NO_COLOR.
+/// Colour for this stream, as `--color`, NO_COLOR, CLICOLOR_FORCE and
+/// TERM say (see `crate::color`).
 pub fn color_for(stream: &impl IsTerminal) -> bool {
-    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    crate::color::enabled(stream.is_terminal())
 }
 
 /// Print to stdout; a closed pipe (`knotless list | head`) is not an error.

@@ -1,5 +1,6 @@
-//! Durations as routine files write them: "45s", "1m30s", "2 min", or a
-//! whole number of seconds.
+//! Durations as routine files write them: "45s", "1m30s", "2 min", a clock
+//! reading ("1:30", "1:02:30", as `show` prints lengths), or a whole number
+//! of seconds.
 
 use std::fmt;
 use std::time::Duration;
@@ -9,8 +10,7 @@ use serde::de::{self, Deserializer, Visitor};
 /// The longest any one step (or one side of it) may last.
 pub const MAX_STEP: Duration = Duration::from_secs(2 * 60 * 60);
 
-pub const HOW: &str =
-    "write a number with a unit, like \"45s\", \"1m30s\" or \"2 min\", or whole seconds like 90";
+pub const HOW: &str = "write a number with a unit, like \"45s\", \"1m30s\" or \"2 min\", a clock reading like \"1:30\", or whole seconds like 90";
 
 /// Parse a duration string with humantime. The message says what is wrong;
 /// `HOW` says how to write it.
@@ -24,7 +24,37 @@ pub fn parse(text: &str) -> Result<Duration, String> {
             "this duration has no unit: write \"{trimmed}s\", or {trimmed} without quotes for seconds"
         ));
     }
+    if trimmed.contains(':') {
+        return clock_reading(trimmed);
+    }
     humantime::parse_duration(trimmed).map_err(|_| "cannot read this as a duration".into())
+}
+
+/// "m:ss" or "h:mm:ss": the seconds (and the minutes of h:mm:ss) are two
+/// digits below 60, as a clock shows them.
+fn clock_reading(text: &str) -> Result<Duration, String> {
+    let bad =
+        || format!("cannot read \"{text}\" as a clock reading: write m:ss or h:mm:ss, like 1:30");
+    let parts: Vec<&str> = text.split(':').collect();
+    if !(2..=3).contains(&parts.len()) {
+        return Err(bad());
+    }
+    let mut seconds: u64 = 0;
+    for (i, part) in parts.iter().enumerate() {
+        let digits = part.len();
+        let leading = i == 0;
+        let valid = part.chars().all(|c| c.is_ascii_digit())
+            && match leading {
+                true => (1..=3).contains(&digits),
+                false => digits == 2,
+            };
+        let value: u64 = part.parse().ok().filter(|_| valid).ok_or_else(bad)?;
+        if !leading && value >= 60 {
+            return Err(bad());
+        }
+        seconds = seconds * 60 + value;
+    }
+    Ok(Duration::from_secs(seconds))
 }
 
 pub use crate::format::{clock, words};
@@ -41,9 +71,10 @@ impl schemars::JsonSchema for Length {
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "A number with a unit, like \"45s\", \"1m30s\" or \"2 min\", or whole seconds like 90.",
+            "description": "A number with a unit, like \"45s\", \"1m30s\" or \"2 min\", a clock reading like \"1:30\" or \"1:02:30\", or whole seconds like 90.",
             "oneOf": [
                 { "type": "string", "pattern": "^\\s*[0-9]+(\\.[0-9]+)?\\s*[a-zA-Zµ]+(\\s*[0-9]+(\\.[0-9]+)?\\s*[a-zA-Zµ]+)*\\s*$" },
+                { "type": "string", "pattern": "^\\s*[0-9]{1,3}(:[0-5][0-9]){1,2}\\s*$" },
                 { "type": "integer", "minimum": 0 }
             ]
         })
@@ -99,6 +130,25 @@ mod tests {
         assert_eq!(parse("2min"), Ok(Duration::from_secs(120)));
         assert_eq!(parse(" 1h "), Ok(Duration::from_secs(3600)));
         assert_eq!(parse("1.5m"), Ok(Duration::from_secs(90)));
+    }
+
+    /// What `show` prints is read back as written.
+    #[test]
+    fn reads_clock_readings() {
+        assert_eq!(parse("1:30"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse("0:45"), Ok(Duration::from_secs(45)));
+        assert_eq!(parse(" 12:00 "), Ok(Duration::from_secs(720)));
+        assert_eq!(parse("1:02:03"), Ok(Duration::from_secs(3723)));
+        assert_eq!(
+            parse(&clock(Duration::from_secs(3723))),
+            Ok(Duration::from_secs(3723))
+        );
+        for bad in [
+            "1:5", "1:60", ":30", "1:", "1:30:", "1::30", "a:30", "1:2:3:4", "1:-3", "1234:00",
+        ] {
+            let message = parse(bad).unwrap_err();
+            assert!(message.contains("m:ss"), "{bad}: {message}");
+        }
     }
 
     #[test]
