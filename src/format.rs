@@ -17,6 +17,12 @@ pub fn clock_secs(s: u64) -> String {
     }
 }
 
+/// Whole seconds, rounded as `clock` rounds them: the lengths `--json`
+/// gives, so they match what the text shows.
+pub fn whole_seconds(d: Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_millis() >= 500)
+}
+
 /// "45 s", "2 min", "1 min 30 s": lengths in running text.
 pub fn words(d: Duration) -> String {
     let s = d.as_secs() + u64::from(d.subsec_millis() >= 500);

@@ -151,9 +151,9 @@ fn check_path(path: &Path, strict: bool, tally: &mut Tally<'_>) -> std::io::Resu
     }
 }
 
-/// One diagnostic in `check --json`, for editors and CI.
+/// One problem in `--json` output (`check`, `list`), for editors and CI.
 #[derive(Debug, Serialize)]
-struct JsonDiagnostic {
+pub struct JsonDiagnostic {
     file: String,
     /// 1-based; absent for a problem with the whole file.
     line: Option<usize>,
@@ -169,9 +169,9 @@ struct JsonDiagnostic {
 struct JsonReport<'a> {
     files: usize,
     clean: bool,
-    problems: usize,
+    errors: usize,
     warnings: usize,
-    diagnostics: &'a [JsonDiagnostic],
+    problems: &'a [JsonDiagnostic],
 }
 
 /// What has been found so far, and where it goes.
@@ -225,13 +225,12 @@ impl<'a> Tally<'a> {
             let doc = JsonReport {
                 files: self.files,
                 clean,
-                problems: self.problems,
+                errors: self.problems,
                 warnings: self.warnings,
-                diagnostics: &self.json,
+                problems: &self.json,
             };
-            // Serialising plain strings and numbers cannot fail.
-            let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-            writeln!(self.out, "{text}")?;
+            let text = super::json::to_text(&doc).map_err(std::io::Error::other)?;
+            write!(self.out, "{text}")?;
             return Ok(clean);
         }
         let s = |n: usize| if n == 1 { "" } else { "s" };
@@ -270,7 +269,7 @@ impl<'a> Tally<'a> {
 
 /// A file's problems as JSON diagnostics; text from the file is escaped,
 /// since whoever reads the JSON may print it to a terminal.
-fn json_diagnostics(report: &FileProblems) -> Vec<JsonDiagnostic> {
+pub fn json_diagnostics(report: &FileProblems) -> Vec<JsonDiagnostic> {
     let file = escape_inline(&report.file).into_owned();
     let mut out: Vec<JsonDiagnostic> = report
         .problems

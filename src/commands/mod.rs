@@ -148,7 +148,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Config { init } => return config::config(&env, init),
         Command::New { name } => return edit::new(&env, &name),
         Command::Edit { routine } => return edit::edit(&env, &routine),
-        Command::Schema => print(&crate::routine::schema::json())?,
+        Command::Schema { output: None } => print(&crate::routine::schema::json())?,
+        Command::Schema { output: Some(name) } => {
+            let schema = OUTPUT_SCHEMAS
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, s)| *s);
+            print(schema.context("no such output")?)?
+        }
         Command::History { json } => history(env.paths.as_ref(), json)?,
         Command::Sounds(args) => return sounds::sounds(&args, &sound_settings(&env, false, None)),
         Command::Voice(args) => return voice::voice(&args, &env),
@@ -159,6 +166,26 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// The JSON Schema of each command's `--json` output (`knotless schema
+/// --output NAME`); tests validate real outputs against them.
+pub const OUTPUT_SCHEMAS: &[(&str, &str)] = &[
+    ("list", include_str!("../../assets/json/list.schema.json")),
+    ("show", include_str!("../../assets/json/show.schema.json")),
+    ("check", include_str!("../../assets/json/check.schema.json")),
+    (
+        "history",
+        include_str!("../../assets/json/history.schema.json"),
+    ),
+    (
+        "status",
+        include_str!("../../assets/json/status.schema.json"),
+    ),
+    (
+        "doctor",
+        include_str!("../../assets/json/doctor.schema.json"),
+    ),
+];
 
 /// The script a shell sources for completions. It calls back into
 /// `knotless` at each Tab (see `crate::completion`), so routine ids are

@@ -7,6 +7,7 @@ mod fuzz;
 mod history;
 mod hooks;
 mod hostile;
+mod json_outputs;
 mod light;
 mod picker_today;
 mod pty;
