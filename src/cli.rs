@@ -260,22 +260,36 @@ pub struct ComposeArgs {
     pub plain: bool,
 }
 
-fn parse_area(s: &str) -> Result<crate::routine::Area, String> {
+/// A flag's value that cannot be used, and why (clap shows it).
+#[derive(Debug, thiserror::Error)]
+pub enum BadValue {
+    #[error("`{0}` is not an area: use {all}", all = areas())]
+    Area(String),
+    #[error("`{0}` is not a position: use chair, standing, wall, floor or bed")]
+    Position(String),
+    #[error("`{0}` is not a number")]
+    NotANumber(String),
+    #[error("the speed must be from 1 to 100")]
+    Speed,
+}
+
+fn areas() -> String {
+    let all: Vec<&str> = crate::routine::Area::ALL.iter().map(|a| a.word()).collect();
+    all.join(", ")
+}
+
+fn parse_area(s: &str) -> Result<crate::routine::Area, BadValue> {
     use crate::routine::Area;
     let word = s.trim().to_ascii_lowercase();
     Area::ALL
         .iter()
         .copied()
         .find(|a| a.word() == word)
-        .ok_or_else(|| {
-            let all: Vec<&str> = Area::ALL.iter().map(|a| a.word()).collect();
-            format!("`{s}` is not an area: use {}", all.join(", "))
-        })
+        .ok_or_else(|| BadValue::Area(s.to_owned()))
 }
 
-fn parse_position(s: &str) -> Result<crate::compose::Posture, String> {
-    crate::compose::Posture::from_position(s)
-        .ok_or_else(|| format!("`{s}` is not a position: use chair, standing, wall, floor or bed"))
+fn parse_position(s: &str) -> Result<crate::compose::Posture, BadValue> {
+    crate::compose::Posture::from_position(s).ok_or_else(|| BadValue::Position(s.to_owned()))
 }
 
 #[derive(Debug, clap::Args)]
@@ -308,11 +322,11 @@ pub fn command() -> clap::Command {
     <Cli as clap::CommandFactory>::command()
 }
 
-fn parse_speed(s: &str) -> Result<f64, String> {
-    let f: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+fn parse_speed(s: &str) -> Result<f64, BadValue> {
+    let f: f64 = s.parse().map_err(|_| BadValue::NotANumber(s.to_owned()))?;
     if (1.0..=100.0).contains(&f) {
         Ok(f)
     } else {
-        Err("the speed must be from 1 to 100".into())
+        Err(BadValue::Speed)
     }
 }

@@ -51,6 +51,16 @@ impl From<RawHooks> for HookSettings {
     }
 }
 
+/// `[hooks]` is read here; `settings.rs` only hands the table over.
+impl crate::diag::section::Section for HookSettings {
+    const NAME: &'static str = "hooks";
+    type Raw = RawHooks;
+
+    fn read(raw: RawHooks, _: &Path, _: &mut Vec<crate::diag::Problem>) -> Self {
+        raw.into()
+    }
+}
+
 impl HookSettings {
     /// `run --on-finish CMD`: the flag wins over the file, like every flag.
     pub fn with_on_finish(mut self, flag: Option<String>) -> Self {

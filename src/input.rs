@@ -256,6 +256,9 @@ pub struct Binding {
     pub direct: Option<&'static str>,
     /// Whether the hint line shows it, and its short label there.
     pub hint: Option<(Hint, &'static str)>,
+    /// Its short label on the hint line while the session is paused, when
+    /// that differs ("resume" for "pause").
+    pub paused: Option<&'static str>,
     /// How many of `keys` help and hints name (the rest are synonyms).
     pub shown: usize,
 }
@@ -294,8 +297,18 @@ const fn row(
         does: Does::Fixed(action),
         label,
         direct: None,
+        paused: None,
         hint,
         shown,
+    }
+}
+
+/// The same row, with another short label on the hint line while the
+/// session is paused.
+const fn or_paused(b: Binding, paused: &'static str) -> Binding {
+    Binding {
+        paused: Some(paused),
+        ..b
     }
 }
 
@@ -346,6 +359,7 @@ pub const KEYMAP: &[Binding] = &[
         does: Does::Type,
         label: "type to filter",
         direct: None,
+        paused: None,
         hint: None,
         shown: 1,
     },
@@ -360,7 +374,7 @@ pub const KEYMAP: &[Binding] = &[
     row(C::Preflight, &[K::Char(']')], A::Longer, "a minute longer", Some((Low, "longer")), 1),
     row(C::Preflight, &[K::Char('?')], A::ToggleHelp, "help", Some((Mid, "help")), 1),
     // The session.
-    row(C::Session, &[K::Char(' '), K::Char('p')], A::Session(Msg::TogglePause), "pause / resume", Some((Keep, "pause")), 1),
+    or_paused(row(C::Session, &[K::Char(' '), K::Char('p')], A::Session(Msg::TogglePause), "pause / resume", Some((Keep, "pause")), 1), "resume"),
     row(C::Session, &[K::Right, K::Char('n')], A::Session(Msg::Next), "next", Some((Mid, "next")), 2),
     row(
         C::Session,
@@ -404,6 +418,7 @@ pub const KEYMAP: &[Binding] = &[
         does: Does::Answer,
         label: "answer",
         direct: None,
+        paused: None,
         hint: Some((Keep, "answer")),
         shown: 1,
     },
@@ -423,6 +438,7 @@ pub const KEYMAP: &[Binding] = &[
         does: Does::Minutes,
         label: "type the minutes",
         direct: None,
+        paused: None,
         hint: None,
         shown: 1,
     },
@@ -446,6 +462,7 @@ pub const KEYMAP: &[Binding] = &[
         does: Does::Type,
         label: "type the name",
         direct: None,
+        paused: None,
         hint: None,
         shown: 1,
     },
@@ -503,17 +520,45 @@ pub struct KeyHelp {
     pub hint: Option<(Hint, &'static str)>,
 }
 
-/// The keys of `context` for help and hints, labelled for `mode`.
+/// The keys of `context` with every hint offered, as on a running (not
+/// paused) session and a routine with something to continue (tests).
+#[cfg(test)]
 pub fn help(context: Context, mode: Mode) -> Vec<KeyHelp> {
+    let state = KeyState {
+        paused: false,
+        resumable: true,
+    };
+    keys(context, mode, state)
+}
+
+/// What the hint line depends on besides the screen and the mode.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeyState {
+    /// The session is paused: the pause key offers to resume.
+    pub paused: bool,
+    /// The routine on screen has a stopped session to continue: only then
+    /// is "from the start" offered (help lists it all the same).
+    pub resumable: bool,
+}
+
+/// The keys of `context` for help and the hint line, labelled for `mode`
+/// and `state`: the one place the hint rules live, for the screens and
+/// their snapshots alike.
+pub fn keys(context: Context, mode: Mode, state: KeyState) -> Vec<KeyHelp> {
     bindings(context)
-        .map(|b| KeyHelp {
-            keys: b.key_names(),
-            key: b.keys[0].name(),
-            label: b.label(mode),
-            hint: b.hint.map(|(h, short)| match (mode, b.direct) {
-                (Mode::Direct, Some(direct)) => (h, direct),
-                _ => (h, short),
-            }),
+        .map(|b| {
+            let short = |short| match (mode, b.direct, b.paused) {
+                (_, _, Some(paused)) if state.paused => paused,
+                (Mode::Direct, Some(direct), _) => direct,
+                _ => short,
+            };
+            let offered = state.resumable || b.does != Does::Fixed(Action::FromStart);
+            KeyHelp {
+                keys: b.key_names(),
+                key: b.keys[0].name(),
+                label: b.label(mode),
+                hint: b.hint.filter(|_| offered).map(|(h, s)| (h, short(s))),
+            }
         })
         .collect()
 }
@@ -641,6 +686,37 @@ mod tests {
             assert!(!b.key_names().is_empty());
             assert!(!b.key_names().contains('?') || b.keys[0] == Key::Char('?'));
         }
+    }
+
+    #[test]
+    fn the_hint_line_follows_the_state_from_the_keymap_rows() {
+        let hint = |context, state, key: &str| {
+            keys(context, Mode::Picker, state)
+                .into_iter()
+                .find(|k| k.key == key)
+                .and_then(|k| k.hint)
+                .map(|h| h.1)
+        };
+        let running = KeyState::default();
+        let paused = KeyState {
+            paused: true,
+            ..running
+        };
+        assert_eq!(hint(Context::Session, running, "space"), Some("pause"));
+        assert_eq!(hint(Context::Session, paused, "space"), Some("resume"));
+        let from_start = key_for(Context::Preflight, Action::FromStart).unwrap();
+        let resumable = KeyState {
+            resumable: true,
+            ..running
+        };
+        assert_eq!(hint(Context::Preflight, running, from_start), None);
+        assert!(hint(Context::Preflight, resumable, from_start).is_some());
+        // Help lists the key all the same.
+        assert!(
+            keys(Context::Preflight, Mode::Picker, running)
+                .iter()
+                .any(|k| k.key == from_start)
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! knotless: a calm terminal guide for self-massage and breathing routines.
 //!
-//! - `routine`: the file format, its checks and diagnostics, discovery.
+//! - `diag`: reading files within bounds, TOML spans, file:line:column reports.
+//! - `routine`: the file format, its checks, discovery.
 //! - `timeline`: a routine laid out in time.
 //! - `breath`: breathing patterns, pure.
 //! - `commands`: what each subcommand prints.
@@ -14,6 +15,7 @@ pub mod color;
 pub mod commands;
 pub mod completion;
 pub mod compose;
+pub mod diag;
 pub mod driver;
 pub mod editor;
 pub mod features;

@@ -126,16 +126,6 @@ impl Timeline {
         self.segments.iter().position(|s| s.step == step)
     }
 
-    /// Number of get-ready pauses before steps.
-    pub fn get_ready_count(&self) -> usize {
-        self.pauses(false).count()
-    }
-
-    /// Number of pauses between the sides of a step.
-    pub fn switch_count(&self) -> usize {
-        self.pauses(true).count()
-    }
-
     /// All get-ready pauses before steps (`false`) or between sides (`true`).
     pub fn pauses(&self, between_sides: bool) -> impl Iterator<Item = &Segment> {
         self.segments.iter().filter(move |s| {
@@ -237,7 +227,7 @@ cycles = 3
         assert!(t.segments[2].is_switch_pause() && t.segments[2].is_side_switch());
         assert!(!t.segments[3].is_side_switch());
         assert_eq!(t.total, Duration::from_secs(153));
-        assert_eq!((t.get_ready_count(), t.switch_count()), (2, 1));
+        assert_eq!((t.pauses(false).count(), t.pauses(true).count()), (2, 1));
 
         let longer = text.replace("[defaults]\n", "[defaults]\nswitch = \"8s\"\n");
         let t = Timeline::new(&routine(&longer));
@@ -276,7 +266,7 @@ cycles = 3
     #[test]
     fn no_transition_means_no_get_ready() {
         let t = Timeline::new(&routine(&TWO_STEPS.replace("\"5s\"", "\"0s\"")));
-        assert_eq!(t.get_ready_count(), 0);
+        assert_eq!(t.pauses(false).count(), 0);
         assert_eq!(t.total, Duration::from_secs(138));
     }
 

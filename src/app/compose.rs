@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use super::{App, Command, Screen, StepPool};
+use super::{App, Command, Screen, Status, StepPool};
 use crate::compose::{self, Posture, Request};
 use crate::input::{Action, Context, FormKey};
 use crate::routine::{Area, Position, Routine};
@@ -299,10 +299,10 @@ impl App {
     /// The steps were read for the compose screen.
     pub(super) fn steps_loaded(&mut self, pool: StepPool) {
         if pool.broken > 0 {
-            self.status = Some(match pool.broken {
+            self.status = Some(Status::Trouble(match pool.broken {
                 1 => "1 step library file has problems: `knotless compose` shows them".to_owned(),
                 n => format!("{n} step library files have problems: `knotless compose` shows them"),
-            });
+            }));
         }
         if let Screen::Compose(c) = &mut self.screen {
             c.pool = Some(pool);
@@ -336,7 +336,7 @@ impl App {
             }
             (Action::SaveNamed, Stage::Naming(r, name)) => {
                 if name.trim().is_empty() {
-                    self.status = Some("Type a name to save it under".to_owned());
+                    self.status = Some(Status::Note("Type a name to save it under".to_owned()));
                 } else {
                     out.push(Command::SaveRoutine {
                         routine: r.clone(),
@@ -359,10 +359,10 @@ impl App {
     }
 
     /// The composed routine was saved as `id`, or could not be.
-    pub(super) fn saved(&mut self, result: Result<(String, String), String>) {
+    pub(super) fn saved(&mut self, result: Result<(String, String), super::NotSaved>) {
         match result {
             Ok((id, message)) => {
-                self.status = Some(message);
+                self.status = Some(Status::Note(message));
                 // Read again on the way back to the list: reading now would
                 // put the list's own news over the message.
                 self.stale = true;
@@ -375,7 +375,7 @@ impl App {
                     c.stage = Stage::Composed(Arc::new(named));
                 }
             }
-            Err(why) => self.status = Some(why),
+            Err(why) => self.status = Some(Status::Trouble(why.to_string())),
         }
     }
 }

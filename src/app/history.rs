@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use jiff::Zoned;
 
-use super::{App, Command, RecordRequest, Screen};
+use super::{App, Command, RecordRequest, Screen, Status};
 use crate::history::{self, Stats};
 use crate::session::Summary;
 
@@ -92,7 +92,7 @@ impl App {
     /// The history was read for its screen.
     pub(super) fn history_loaded(
         &mut self,
-        loaded: Result<history::Loaded, String>,
+        loaded: std::io::Result<history::Loaded>,
         today: &Zoned,
     ) {
         match loaded {
@@ -104,7 +104,7 @@ impl App {
                     note,
                 };
             }
-            Err(e) => self.status = Some(format!("Cannot read the history: {e}")),
+            Err(e) => self.status = Some(Status::Trouble(format!("Cannot read the history: {e}"))),
         }
     }
 }

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::{App, Command, Edited, Screen};
+use super::{App, Command, Edited, Screen, Status};
 use crate::clock::Scaled;
 use crate::routine::{Library, Origin};
 use crate::session::Session;
@@ -30,9 +30,11 @@ impl App {
         }
         self.refresh_resumes();
         let broken = self.library.problems().count();
-        self.status = (broken > 0).then(|| match broken {
-            1 => "1 routine file has problems: see the list".to_owned(),
-            n => format!("{n} routine files have problems: see the list"),
+        self.status = (broken > 0).then(|| {
+            Status::Trouble(match broken {
+                1 => "1 routine file has problems: see the list".to_owned(),
+                n => format!("{n} routine files have problems: see the list"),
+            })
         });
     }
 
@@ -54,12 +56,18 @@ impl App {
         out.push(Command::LoadLibrary);
         let shown = escape_inline(&edited.path.display().to_string()).into_owned();
         self.status = Some(match (edited.ran, edited.check) {
-            (Ok(false), _) => format!("Set $VISUAL or $EDITOR to edit here; the file is {shown}"),
-            (Err(e), _) => escape_inline(&e).into_owned(),
-            (Ok(true), Some(Ok(name))) => format!("Saved {}", escape_inline(&name)),
-            (Ok(true), Some(Err(1))) => format!("{shown} has 1 problem: see the details"),
-            (Ok(true), Some(Err(n))) => format!("{shown} has {n} problems: see the details"),
-            (Ok(true), None) => format!("Saved {shown}"),
+            (Ok(false), _) => Status::Trouble(format!(
+                "Set $VISUAL or $EDITOR to edit here; the file is {shown}"
+            )),
+            (Err(e), _) => Status::Trouble(escape_inline(&e.to_string()).into_owned()),
+            (Ok(true), Some(Ok(name))) => Status::Note(format!("Saved {}", escape_inline(&name))),
+            (Ok(true), Some(Err(1))) => {
+                Status::Trouble(format!("{shown} has 1 problem: see the details"))
+            }
+            (Ok(true), Some(Err(n))) => {
+                Status::Trouble(format!("{shown} has {n} problems: see the details"))
+            }
+            (Ok(true), None) => Status::Note(format!("Saved {shown}")),
         });
     }
 
@@ -75,7 +83,9 @@ impl App {
                 copy: Some(entry.id.clone()),
             },
             (Origin::BuiltIn, None) => {
-                self.status = Some("Cannot edit: no routines directory to copy it to".into());
+                self.status = Some(Status::Trouble(
+                    "Cannot edit: no routines directory to copy it to".into(),
+                ));
                 return;
             }
             (other, _) => Command::Edit {

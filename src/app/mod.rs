@@ -11,6 +11,7 @@ mod library;
 mod msg;
 mod picker;
 mod prompts;
+mod status;
 pub(crate) mod views;
 
 use std::path::PathBuf;
@@ -25,9 +26,10 @@ use crate::ui::{ScreenView, View};
 
 pub use compose::Composer;
 pub use history::{Tension, When};
-pub use msg::{Command, Edited, Msg, RecordRequest, StepPool};
+pub use msg::{Command, Edited, Msg, NotEdited, NotSaved, RecordRequest, StepPool};
 pub use picker::{Picker, Today};
 pub use prompts::{Heard, Prompts};
+pub use status::Status;
 
 /// How the program ends, and so its exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,10 +109,14 @@ pub struct App {
     pub picker: Picker,
     pub screen: Screen,
     pub help: bool,
-    pub status: Option<String>,
+    pub status: Option<Status>,
     /// When the status line last changed: a message is shown in full for a
     /// while, then shrinks to a mark (help still says it in full).
-    pub status_since: Option<(Instant, Option<String>)>,
+    pub status_since: Option<(Instant, Option<Status>)>,
+    /// The terminal's size, when the app is drawn on one: below the
+    /// smallest the screens fit in, only Ctrl-C and Ctrl-Z act (nothing
+    /// else can be seen to happen).
+    pub size: Option<(u16, u16)>,
     pub mode: Mode,
     pub options: Options,
     /// A preview from the picker runs faster than the clock.
@@ -137,20 +143,6 @@ pub struct App {
 /// How long a status message is shown in full before it shrinks.
 pub const STATUS_FULL: Duration = Duration::from_secs(10);
 
-/// The short mark a status message shrinks to: enough to see that
-/// something is off; `?` shows the message in full.
-pub fn status_mark(status: &str) -> &'static str {
-    match status {
-        s if s.starts_with("Sound off") => "♪ off",
-        s if s.starts_with("Sound muted") => "♪ muted",
-        s if s.starts_with("Sound is back") => "♪ on",
-        s if s.starts_with("Voice off") => "voice off",
-        s if s.starts_with("History not saved") => "⚠ history",
-        s if s.starts_with("Settings") => "⚠ settings",
-        _ => "⚠ ?",
-    }
-}
-
 /// How often the pacer is redrawn while it grows or shrinks: 20 frames a
 /// second of wall time, about as often as its edge crosses a cell at its
 /// largest (more frames would mostly redraw the same cells, each costing a
@@ -167,6 +159,7 @@ impl App {
             help: false,
             status: None,
             status_since: None,
+            size: None,
             mode: Mode::Picker,
             options: Options::default(),
             preview: None,
@@ -268,19 +261,16 @@ impl App {
         };
         // Help lists the keys of the screen under it; the pause key says
         // what it will do.
-        let paused = self.session().is_some_and(Session::is_paused);
-        let mut keys = input::help(self.screen_context(), self.mode);
-        self.trim_hints(&mut keys);
-        for k in keys.iter_mut().filter(|k| k.label == "pause / resume") {
-            if let (Some(hint), true) = (&mut k.hint, paused) {
-                hint.1 = "resume";
-            }
-        }
+        let state = input::KeyState {
+            paused: self.session().is_some_and(Session::is_paused),
+            resumable: self.resumable(),
+        };
+        let keys = input::keys(self.screen_context(), self.mode, state);
         View {
             screen,
             help: self.help,
             status: self.status_line(now),
-            status_full: self.status.clone(),
+            status_full: self.status.as_ref().map(|s| s.text().into_owned()),
             reduced_motion: self.options.reduced_motion,
             question: self.tension.asking.map(When::question),
             keys,
@@ -334,6 +324,13 @@ impl App {
         }
     }
 
+    /// Whether the terminal is smaller than any screen fits in: "Enlarge
+    /// the terminal" is all there is to see.
+    pub fn too_small(&self) -> bool {
+        self.size
+            .is_some_and(|(w, h)| w < crate::ui::MIN_WIDTH || h < crate::ui::MIN_HEIGHT)
+    }
+
     /// The status line at `now`: a message in full for a while, then a
     /// short mark; help says it in full all along.
     pub fn status_line(&self, now: Instant) -> Option<String> {
@@ -342,8 +339,8 @@ impl App {
             .as_ref()
             .is_none_or(|(at, _)| now < *at + self.status_time());
         match (&self.status, fresh || self.help) {
-            (Some(text), true) => Some(text.clone()),
-            (Some(text), false) => Some(status_mark(text).to_owned()),
+            (Some(status), true) => Some(status.text().into_owned()),
+            (Some(status), false) => Some(status.mark().to_owned()),
             (None, _) => None,
         }
     }
@@ -393,9 +390,12 @@ impl App {
     pub fn update(&mut self, msg: Msg, now: Instant) -> Vec<Command> {
         let mut out = Vec::new();
         match msg {
-            Msg::Tick | Msg::Resize | Msg::Continue => {}
+            Msg::Tick | Msg::Continue => {}
+            Msg::Resize(size) => self.size = size,
             Msg::Key(key) => {
-                if let Some(action) = input::action(self.context(), key) {
+                if let Some(action) = input::action(self.context(), key).filter(|a| {
+                    !self.too_small() || matches!(a, Action::Interrupt | Action::Suspend)
+                }) {
                     self.act(action, now, &mut out);
                 }
             }
@@ -409,13 +409,13 @@ impl App {
                 self.glance = Some(glance);
                 self.records_stale();
             }
-            Msg::Recorded(Err(why)) => self.status = Some(why),
-            Msg::SoundNews(news) => self.status = Some(news),
+            Msg::Recorded(Err(why)) => self.status = Some(Status::HistoryNotSaved(why.to_string())),
+            Msg::News(news) => self.status = Some(news),
             Msg::Muted(muted) => {
                 self.muted = muted;
-                self.status = muted.then(|| crate::sound::MUTED_STATUS.to_owned());
+                self.status = muted.then_some(Status::SoundMuted);
             }
-            Msg::VoiceOn(on) => self.status = crate::voice::Voice::toggle_status(on),
+            Msg::VoiceOn(on) => self.status = (!on).then_some(Status::VoiceOff),
             Msg::Records(loaded, now) => self.records_loaded(loaded, now),
             Msg::Steps(pool) => self.steps_loaded(*pool),
             Msg::Saved(result) => self.saved(result),

@@ -2,13 +2,14 @@
 //! the driver's work) and what comes out (`Command`: work only the driver
 //! may do, because it touches the terminal, files, sound or the clock).
 
+use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crossterm::event::KeyEvent;
 use jiff::Zoned;
 
-use super::Exit;
+use super::{Exit, Status};
 use crate::history::{Glance, Loaded};
 use crate::routine::{Library, Routine};
 use crate::session::{Effect, Summary};
@@ -19,8 +20,9 @@ pub enum Msg {
     Key(KeyEvent),
     /// Time passed (the wait for the next deadline ended).
     Tick,
-    /// The terminal changed size: draw again.
-    Resize,
+    /// The terminal changed size (its width and height, when the app is
+    /// drawn on one): draw again.
+    Resize(Option<(u16, u16)>),
     /// End the program now, stopping (and so recording) any session: a
     /// signal, or the terminal that went away.
     Stop(Exit),
@@ -34,26 +36,27 @@ pub enum Msg {
     Library(Library),
     /// The history file, read for its screen, with the local time it was
     /// read at.
-    History(Result<Loaded, String>, Zoned),
+    History(io::Result<Loaded>, Zoned),
     /// The editor opened from the picker closed.
     Edited(Edited),
     /// A session's history line was written (the streak and today's
     /// minutes) or could not be.
-    Recorded(Result<Glance, String>),
-    /// The sound output has news for the status line (why it is off).
-    SoundNews(String),
+    Recorded(io::Result<Glance>),
+    /// News for the status line from the sound output or the voice (why
+    /// it is off, that it is back).
+    News(Status),
     /// Sound is now muted (true) or not.
     Muted(bool),
     /// Voice is now on (true) or off.
     VoiceOn(bool),
     /// The history, read for the picker's resume marks, with the local
     /// time it was read at.
-    Records(Result<Loaded, String>, Zoned),
+    Records(io::Result<Loaded>, Zoned),
     /// The steps compose draws on, read for the compose screen.
     Steps(Box<StepPool>),
     /// A composed routine was saved (its id, and the message to show), or
     /// why not.
-    Saved(Result<(String, String), String>),
+    Saved(Result<(String, String), NotSaved>),
 }
 
 /// What the compose screen draws on: the steps, read by the driver, and
@@ -73,7 +76,7 @@ pub struct Edited {
     pub path: PathBuf,
     /// `Ok(false)`: no editor is set. `Err`: the editor could not run, or
     /// a built-in could not be copied.
-    pub ran: Result<bool, String>,
+    pub ran: Result<bool, NotEdited>,
     /// The routine's name when the file now reads cleanly, or how many
     /// problems it has.
     pub check: Option<Result<String, usize>>,
@@ -131,4 +134,34 @@ pub struct RecordRequest {
     pub preview_speed: f64,
     pub tension_before: Option<u8>,
     pub tension_after: Option<u8>,
+}
+
+/// Why a composed routine was not saved, in words for the status line.
+#[derive(Debug, thiserror::Error)]
+pub enum NotSaved {
+    #[error("“{}” has no letters or digits to make a file name from", crate::text::escape_inline(.0))]
+    NoLetters(String),
+    #[error("{0} is the id of a built-in routine: choose another name")]
+    BuiltIn(String),
+    #[error("No routines directory to save to: set KNOTLESS_CONFIG_DIR")]
+    NoDirectory,
+    #[error("{}", capitalised(&.0.to_string()))]
+    Save(#[from] crate::compose::files::SaveError),
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+/// Why a routine file was not opened in the editor (shared, so that a
+/// scripted editor in tests can say it again).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum NotEdited {
+    #[error(transparent)]
+    Editor(Arc<crate::editor::EditorError>),
+    #[error("Cannot edit: {0}")]
+    Copy(Arc<crate::routine::user_copy::CopyError>),
 }

@@ -7,10 +7,10 @@ use std::time::Instant;
 
 use jiff::Zoned;
 
-use super::{App, Command, Screen};
+use super::{App, Command, Screen, Status};
 use crate::fit::{self, FitError};
 use crate::history::{self, Loaded, Record, ResumePoint};
-use crate::input::{self, Action, KeyHelp, Mode};
+use crate::input::{Action, Mode};
 use crate::routine::{Entry, Library, Routine};
 use crate::timeline::Timeline;
 
@@ -186,7 +186,7 @@ impl App {
 
     /// The history was read for the resume marks. Marks are a help, not a
     /// need: an unreadable history leaves the routines unmarked.
-    pub(super) fn records_loaded(&mut self, loaded: Result<Loaded, String>, now: Zoned) {
+    pub(super) fn records_loaded(&mut self, loaded: std::io::Result<Loaded>, now: Zoned) {
         match loaded {
             Ok(loaded) => self.picker.today.records = Some((loaded.records, now)),
             Err(e) => tracing::warn!("history not read for resume marks: {e}"),
@@ -232,7 +232,7 @@ impl App {
             Ok(r) => r,
             // The file changed since the minutes were chosen.
             Err(e) => {
-                self.status = Some(e.to_string());
+                self.status = Some(Status::Trouble(e.to_string()));
                 let resume = resume.cloned();
                 today.minutes.remove(&written.id);
                 prepared(&written, None, resume.as_ref()).unwrap_or_else(|_| (*written).clone())
@@ -265,10 +265,10 @@ impl App {
         match said {
             Some(words) => {
                 today.said = Some(words.clone());
-                self.status = Some(words);
+                self.status = Some(Status::Note(words));
             }
             None => {
-                if today.said.is_some() && self.status == today.said {
+                if today.said.is_some() && self.status == today.said.clone().map(Status::Note) {
                     self.status = None;
                 }
                 today.said = None;
@@ -338,22 +338,16 @@ impl App {
         None
     }
 
-    /// The "from the start" hint only where there is something to
-    /// continue; help still lists the key.
-    pub(super) fn trim_hints(&self, keys: &mut [KeyHelp]) {
-        let resumable = match &self.screen {
+    /// Whether the routine on screen has a stopped session to continue:
+    /// only then does the hint line offer "from the start".
+    pub(super) fn resumable(&self) -> bool {
+        match &self.screen {
             Screen::Picker => self
                 .picker
                 .selected(&self.library)
                 .is_some_and(|e| self.picker.today.resumes.contains_key(&e.id)),
             Screen::Preflight(r) => r.run.resumes.is_some(),
-            _ => return,
-        };
-        if !resumable {
-            let from_start = input::key_for(self.screen_context(), Action::FromStart);
-            for k in keys.iter_mut().filter(|k| Some(k.key) == from_start) {
-                k.hint = None;
-            }
+            _ => false,
         }
     }
 }

@@ -100,6 +100,33 @@ fn run_goes_straight_to_preflight_and_leaving_ends_the_program() {
 }
 
 #[test]
+fn under_enlarge_the_terminal_only_ctrl_c_and_ctrl_z_act() {
+    let t0 = Instant::now();
+    let mut app = desk_break();
+    app.update(Msg::Resize(Some((39, 12))), t0);
+    assert!(app.too_small());
+    // Enter would start a session nobody can see.
+    assert!(press(&mut app, KeyCode::Enter, t0).is_empty());
+    assert_eq!(app.context(), Context::Preflight);
+    assert!(press(&mut app, KeyCode::Esc, t0).is_empty());
+    // Large enough again: the same key starts it.
+    app.update(Msg::Resize(Some((40, 12))), t0);
+    press(&mut app, KeyCode::Enter, t0);
+    assert_eq!(app.context(), Context::Session);
+    app.update(Msg::Resize(Some((80, 11))), t0 + s(1));
+    assert!(press(&mut app, KeyCode::Char(' '), t0 + s(2)).is_empty());
+    assert!(!app.session().unwrap().is_paused());
+    // Ctrl-C still stops (and records) what runs out of sight.
+    let out = ctrl(&mut app, 'c', t0 + s(10));
+    assert!(recorded(&out).is_some());
+    assert_eq!(out.last(), Some(&Command::Exit(Exit::Interrupted)));
+    // --plain has no screen to be small.
+    let mut plain = desk_break();
+    plain.update(Msg::Resize(None), t0);
+    assert!(!plain.too_small());
+}
+
+#[test]
 fn ctrl_c_stops_the_session_so_it_can_still_be_recorded() {
     let t0 = Instant::now();
     let mut app = desk_break();
@@ -271,7 +298,7 @@ fn editing_a_builtin_asks_for_a_copy_and_reports_how_the_file_is() {
     );
     assert!(!app.editing);
     assert!(out.contains(&Command::LoadLibrary));
-    assert!(app.status.as_deref().unwrap().contains("has 2 problems"));
+    assert!(said(&app).as_deref().unwrap().contains("has 2 problems"));
 }
 
 /// Puts a fresh app on the screen `context`, started in `mode`.
@@ -453,8 +480,7 @@ fn every_hinted_key_does_what_its_label_says_on_every_screen_in_both_modes() {
                     }
                     Does::Fixed(Action::Edit) => assert!(
                         out.iter().any(|c| matches!(c, Command::Edit { .. }))
-                            || app
-                                .status
+                            || said(&app)
                                 .as_deref()
                                 .is_some_and(|s| s.contains("Cannot edit")),
                         "{what}"
@@ -483,7 +509,7 @@ fn every_hinted_key_does_what_its_label_says_on_every_screen_in_both_modes() {
                         };
                         let fitted =
                             app.picker.today.minutes.contains_key(&r.id) || r.run.fitted.is_some();
-                        let at_bound = app.status.as_deref().is_some_and(|s| s.contains("fitted"));
+                        let at_bound = said(&app).as_deref().is_some_and(|s| s.contains("fitted"));
                         assert!(fitted || at_bound, "{what}: {:?}", app.status);
                     }
                     Does::Fixed(Action::FromStart) if context == Context::Picker => {
@@ -538,7 +564,7 @@ fn every_hinted_key_does_what_its_label_says_on_every_screen_in_both_modes() {
                     Does::Fixed(Action::SaveNamed) => {
                         // Nothing typed yet: it asks for a name.
                         assert!(
-                            app.status.as_deref().is_some_and(|s| s.contains("name")),
+                            said(&app).as_deref().is_some_and(|s| s.contains("name")),
                             "{what}"
                         )
                     }
@@ -586,7 +612,7 @@ fn a_problem_is_shown_in_full_then_shrinks_to_a_mark_and_help_keeps_it() {
     let t0 = Instant::now();
     let mut app = App::picker(library());
     app.update(
-        Msg::SoundNews("Sound off: no sound server found".into()),
+        Msg::News(Status::SoundOff("no sound server found".into())),
         t0,
     );
     assert_eq!(
@@ -611,7 +637,7 @@ fn a_problem_is_shown_in_full_then_shrinks_to_a_mark_and_help_keeps_it() {
     app.update(Msg::Muted(true), later);
     assert_eq!(
         app.view(later + s(1)).status.as_deref(),
-        Some(crate::sound::MUTED_STATUS)
+        Some(Status::SoundMuted.text().as_ref())
     );
 }
 
@@ -694,7 +720,7 @@ fn brackets_fit_the_highlighted_routine_a_minute_a_press_and_enter_runs_it_fitte
         app.picker.today.minutes.get("daily-back"),
         Some(range.start())
     );
-    let said = app.status.clone().unwrap();
+    let said = said(&app).unwrap();
     assert!(said.contains("can be fitted between"), "{said}");
     // A press that works clears it.
     press(&mut app, KeyCode::Char(']'), t0);
@@ -750,7 +776,7 @@ fn brackets_in_preflight_fit_again_and_back_to_as_written() {
         press(&mut app, KeyCode::Char('['), t0);
     }
     assert!(
-        app.status
+        said(&app)
             .as_deref()
             .is_some_and(|s| s.contains("fitted") || s.contains("3 to 60"))
     );
@@ -987,16 +1013,17 @@ fn a_composed_routine_is_saved_under_the_name_typed() {
     assert_eq!(name, "Neck today");
     assert!(!routine.steps.is_empty());
     // It could not be saved: still naming, and why.
-    app.update(Msg::Saved(Err("… already exists".into())), t0);
+    let exists = crate::compose::files::SaveError::Exists("neck-today.toml".into());
+    app.update(Msg::Saved(Err(exists.into())), t0);
     assert_eq!(app.context(), Context::Naming);
-    assert!(app.status.as_deref().unwrap().contains("already exists"));
+    assert!(said(&app).as_deref().unwrap().contains("already exists"));
     app.update(
         Msg::Saved(Ok(("neck-today".into(), "Saved as neck-today".into()))),
         t0,
     );
     assert!(app.stale, "the list is read again on the way back to it");
     assert_eq!(app.context(), Context::Composed);
-    assert_eq!(app.status.as_deref(), Some("Saved as neck-today"));
+    assert_eq!(said(&app).as_deref(), Some("Saved as neck-today"));
     press(&mut app, KeyCode::Enter, t0);
     assert_eq!(preflight(&app).id, "neck-today");
     assert_eq!(preflight(&app).name, "Neck today");
@@ -1095,4 +1122,9 @@ fn a_quit_question_answered_yes_leaves_no_pause_to_undo_in_the_next_session() {
         app.session().unwrap().is_paused(),
         "the user's own pause stays"
     );
+}
+
+/// The status message in full, as help shows it.
+fn said(app: &App) -> Option<String> {
+    app.status.as_ref().map(|s| s.text().into_owned())
 }

@@ -96,7 +96,7 @@ fn check_id(id: &str, lib: &Library, strict: bool, tally: &mut Tally<'_>) -> std
             None => Ok(()),
         },
         None => {
-            let hint = match crate::routine::diagnostic::did_you_mean(id, lib.ids()) {
+            let hint = match crate::diag::did_you_mean(id, lib.ids()) {
                 Some(m) => format!("did you mean `{m}`? "),
                 None => String::new(),
             };

@@ -68,10 +68,10 @@ pub fn config(env: &Env, init: bool) -> Result<ExitCode> {
 /// The settings in the shape of the file, so the output can be pasted in.
 #[derive(serde::Serialize)]
 struct AsWritten<'a> {
-    sound: &'a crate::settings::SoundSettings,
+    sound: &'a crate::settings::SoundConfig,
     session: &'a crate::settings::SessionSettings,
     display: &'a crate::settings::DisplaySettings,
-    voice: &'a crate::settings::VoiceSettings,
+    voice: &'a crate::settings::VoiceConfig,
     routines: Routines<'a>,
 }
 

@@ -188,29 +188,39 @@ fn directories(paths: &Paths) -> Vec<Check> {
         .collect()
 }
 
+/// Why a directory cannot be written to.
+#[derive(Debug, thiserror::Error)]
+enum Unwritable {
+    #[error("no existing parent directory")]
+    NoParent,
+    #[error("{} is not a directory", shown(.0))]
+    NotADirectory(PathBuf),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
 /// Whether a file can be made in `dir`, or (when it does not exist yet) in
 /// the directory it would be created in. Tried for real, with a file made
 /// and removed at once: permission bits alone say nothing for root, a
 /// read-only mount or an ACL.
-fn writable(dir: &Path) -> Result<&'static str, String> {
+fn writable(dir: &Path) -> Result<&'static str, Unwritable> {
     let mut probe_in: PathBuf = dir.to_path_buf();
     let mut note = "writable";
     while !probe_in.exists() {
         note = "created when needed";
         match probe_in.parent() {
             Some(p) if !p.as_os_str().is_empty() => probe_in = p.to_path_buf(),
-            _ => return Err("no existing parent directory".into()),
+            _ => return Err(Unwritable::NoParent),
         }
     }
     if !probe_in.is_dir() {
-        return Err(format!("{} is not a directory", shown(&probe_in)));
+        return Err(Unwritable::NotADirectory(probe_in));
     }
     let probe = probe_in.join(format!(".knotless-doctor-{}", std::process::id()));
     let made = OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(&probe)
-        .map_err(|e| e.to_string())?;
+        .open(&probe)?;
     drop(made);
     let _ = fs::remove_file(&probe);
     Ok(note)
@@ -453,11 +463,15 @@ mod tests {
     #[test]
     fn a_missing_directory_is_writable_when_its_parent_is() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(writable(dir.path()), Ok("writable"));
-        assert_eq!(writable(&dir.path().join("a/b")), Ok("created when needed"));
+        assert_eq!(writable(dir.path()).unwrap(), "writable");
+        assert_eq!(
+            writable(&dir.path().join("a/b")).unwrap(),
+            "created when needed"
+        );
         let file = dir.path().join("file");
         fs::write(&file, "").unwrap();
-        assert!(writable(&file.join("data")).is_err());
+        let refused = writable(&file.join("data")).unwrap_err().to_string();
+        assert!(refused.ends_with("file is not a directory"), "{refused}");
         assert_eq!(
             fs::read_dir(dir.path()).unwrap().count(),
             1,

@@ -85,10 +85,10 @@ impl Env {
     }
 
     /// A line for the status bar when the settings file has problems.
-    fn settings_status(&self) -> Option<String> {
+    fn settings_status(&self) -> Option<crate::app::Status> {
         self.settings_problems
             .as_ref()
-            .map(|_| "Settings file has problems: run `knotless config`".to_owned())
+            .map(|_| crate::app::Status::SettingsProblems)
     }
 }
 
@@ -431,7 +431,7 @@ pub fn resolve(arg: &str, env: &Env) -> Result<(Routine, Origin)> {
 
 /// No routine has the id `arg`: suggest the closest one.
 fn not_found(arg: &str, lib: &Library) -> anyhow::Error {
-    let hint = match crate::routine::diagnostic::did_you_mean(arg, lib.ids()) {
+    let hint = match crate::diag::did_you_mean(arg, lib.ids()) {
         Some(m) => format!("did you mean `{m}`? "),
         None => String::new(),
     };

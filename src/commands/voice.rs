@@ -209,13 +209,10 @@ fn export(env: &Env, settings: &VoiceSettings, routine: &str, dir: &Path) -> Res
     ))
 }
 
-/// Written beside its place, then renamed in: a symlink at `path` is
-/// replaced, never written through.
+/// Written by the one safe writer: whole, then moved into place; a file
+/// from an earlier export is replaced, a symlink is refused.
 fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("part");
-    let _ = fs::remove_file(&tmp);
-    fs::write(&tmp, bytes)
-        .and_then(|()| fs::rename(&tmp, path))
+    crate::fsx::write_file(path, bytes, crate::fsx::Existing::Replace)
         .with_context(|| format!("cannot write {}", path.display()))
 }
 

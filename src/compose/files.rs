@@ -3,12 +3,15 @@
 //! composed routine saved as a new routine file.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::fsx::{self, Existing};
+
+use crate::diag::FileProblems;
+use crate::routine::Routine;
 use crate::routine::library::routine_files;
 use crate::routine::load::load_file;
-use crate::routine::{FileProblems, Routine};
 
 /// Where the user's step library files live, under the config directory.
 pub fn user_steps_dir(config_dir: &Path) -> PathBuf {
@@ -66,48 +69,25 @@ pub fn save(dir: &Path, routine: &Routine) -> Result<PathBuf, SaveError> {
     Ok(path)
 }
 
-/// Publish `text` at `path` only if nothing is there: written in full to a
-/// new temporary file, then linked into place (which fails rather than
-/// replace anything, a dangling symlink included), so a reader never sees
-/// half a file and nothing is written through a link.
+/// Publish `text` at `path` only if nothing is there (a dangling symlink
+/// included), through the one safe writer (`fsx::write_file`): written in
+/// full to a new file, then linked into place, never through a link.
 fn write_new_file(dir: &Path, path: &Path, text: &str) -> Result<(), SaveError> {
-    let io = |p: &Path| {
-        let p = p.to_path_buf();
-        move |e: io::Error| SaveError::Io(p, e)
-    };
-    fs::create_dir_all(dir).map_err(io(dir))?;
+    fs::create_dir_all(dir).map_err(|e| SaveError::Io(dir.to_path_buf(), e))?;
     if fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(SaveError::Link(dir.to_path_buf()));
     }
     if fs::symlink_metadata(path).is_ok() {
         return Err(SaveError::Exists(path.to_path_buf()));
     }
-    let tmp = dir.join(format!(".{}.{}.tmp", std::process::id(), unique()));
-    let written = (|| -> io::Result<()> {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()
-    })();
-    let linked = written.and_then(|()| fs::hard_link(&tmp, path));
-    let _ = fs::remove_file(&tmp);
-    match linked {
+    match fsx::write_file(path, text.as_bytes(), Existing::Keep) {
         Ok(()) => Ok(()),
+        // Something took the place since the look above.
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
             Err(SaveError::Exists(path.to_path_buf()))
         }
-        Err(e) => Err(io(path)(e)),
+        Err(e) => Err(SaveError::Io(path.to_path_buf(), e)),
     }
-}
-
-/// Nanoseconds now: with the process id, a temporary name no other writer
-/// uses.
-fn unique() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos())
 }
 
 #[cfg(test)]

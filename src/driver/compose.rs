@@ -3,11 +3,10 @@
 
 use std::path::Path;
 
-use crate::app::StepPool;
+use crate::app::{NotSaved, StepPool};
 use crate::compose;
 use crate::routine::Routine;
 use crate::routine::builtin::BUILTINS;
-use crate::text::escape_inline;
 
 /// The shipped steps and the user's (`<config dir>/steps`, beside the
 /// routines directory `routines_dir`), with today's seed. A user file with
@@ -34,40 +33,23 @@ pub fn save(
     routines_dir: Option<&Path>,
     routine: &Routine,
     name: &str,
-) -> Result<(String, String), String> {
+) -> Result<(String, String), NotSaved> {
     let id = crate::routine::user_copy::slug(name);
     if id.is_empty() {
-        return Err(format!(
-            "“{}” has no letters or digits to make a file name from",
-            escape_inline(name)
-        ));
+        return Err(NotSaved::NoLetters(name.to_owned()));
     }
     if BUILTINS.iter().any(|(b, _)| *b == id) {
-        return Err(format!(
-            "{id} is the id of a built-in routine: choose another name"
-        ));
+        return Err(NotSaved::BuiltIn(id));
     }
-    let Some(dir) = routines_dir else {
-        return Err("No routines directory to save to: set KNOTLESS_CONFIG_DIR".to_owned());
-    };
+    let dir = routines_dir.ok_or(NotSaved::NoDirectory)?;
     let mut named = routine.clone();
     named.id = id.clone();
     named.name = name.trim().to_owned();
-    match compose::files::save(dir, &named) {
-        Ok(path) => {
-            tracing::info!("composed routine saved to {}", path.display());
-            crate::routine::user_copy::write_schema_beside(dir);
-            Ok((id.clone(), format!("Saved as {id}: it is in the list now")))
-        }
-        Err(e) => Err(capitalised(&e.to_string())),
-    }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+    let path = compose::files::save(dir, &named)?;
+    tracing::info!("composed routine saved to {}", path.display());
+    crate::routine::user_copy::write_schema_beside(dir);
+    let said = format!("Saved as {id}: it is in the list now");
+    Ok((id, said))
 }
 
 #[cfg(test)]
@@ -85,9 +67,9 @@ mod tests {
         let back = crate::routine::load::load_file(&dir.join("my-neck-today.toml")).unwrap();
         assert_eq!(back.name, "My neck today");
         let again = save(Some(&dir), &routine, "My neck today").unwrap_err();
-        assert!(again.contains("already exists"), "{again}");
+        assert!(again.to_string().contains("already exists"), "{again}");
         let builtin = save(Some(&dir), &routine, "Desk break").unwrap_err();
-        assert!(builtin.contains("built-in"), "{builtin}");
+        assert!(builtin.to_string().contains("built-in"), "{builtin}");
         assert!(save(Some(&dir), &routine, "!!!").is_err());
     }
 

@@ -14,5 +14,5 @@ pub enum Event {
     /// A watched routine directory changed.
     Reload,
     /// The editor closed (whether it could run).
-    Edited(PathBuf, Result<bool, String>),
+    Edited(PathBuf, Result<bool, crate::app::NotEdited>),
 }

@@ -104,7 +104,8 @@ fn listen_for_input(tx: Sender<Event>) -> Sender<Ack> {
                 match ack_rx.recv() {
                     Ok(Ack::Continue) => {}
                     Ok(Ack::Edit(path)) => {
-                        let result = crate::editor::open(&path).map_err(|e| e.to_string());
+                        let result = crate::editor::open(&path)
+                            .map_err(|e| crate::app::NotEdited::Editor(e.into()));
                         if tx.send(Event::Edited(path, result)).is_err() {
                             return;
                         }

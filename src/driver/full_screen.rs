@@ -192,6 +192,11 @@ fn other(e: impl std::fmt::Display) -> io::Error {
 }
 
 impl<B: Backend> Renderer for FullScreen<B> {
+    fn size(&self) -> Option<(u16, u16)> {
+        let size = self.terminal.size().ok()?;
+        Some((size.width, size.height))
+    }
+
     fn frame(&mut self, app: &App, now: Instant, changed: bool) -> io::Result<()> {
         let theme = self.theme;
         // While only the breath moves (20 times a second), the pacer alone

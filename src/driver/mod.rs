@@ -25,11 +25,11 @@ use std::time::{Duration, Instant};
 
 use jiff::Zoned;
 
-use crate::app::{App, Command, Edited, Exit, Msg, PACER_FRAME};
+use crate::app::{App, Command, Edited, Exit, Msg, NotEdited, PACER_FRAME, Status};
 use crate::clock::Clock;
 use crate::routine::Library;
 use crate::session::Effect;
-use crate::sound::Player;
+use crate::sound::{Player, SoundState};
 
 pub use event::Event;
 pub use events::{Events, Terminal as TerminalEvents};
@@ -51,6 +51,11 @@ pub trait Renderer {
     /// Take the terminal back and draw it all again.
     fn reclaim(&mut self) -> io::Result<()> {
         Ok(())
+    }
+    /// The screen's width and height, when there is a screen (`--plain`
+    /// has none): the app ignores keys while it is too small to see.
+    fn size(&self) -> Option<(u16, u16)> {
+        None
     }
     /// Ctrl-Z: give the terminal back, stop until `fg`, take it again.
     fn suspend(&mut self) -> io::Result<()> {
@@ -102,6 +107,15 @@ pub struct Outside<'a> {
     pub log_file: Option<PathBuf>,
 }
 
+/// The status line's message for what the sound output says.
+fn sound_news(state: SoundState) -> Status {
+    match state {
+        SoundState::Muted => Status::SoundMuted,
+        SoundState::Off(why) => Status::SoundOff(why),
+        SoundState::Back => Status::SoundBack,
+    }
+}
+
 /// Run `app` until it exits.
 pub fn run<C: Clock, R: Renderer, E: Events>(
     mut app: App,
@@ -141,7 +155,7 @@ impl Driver<'_> {
         renderer: &mut R,
         events: &mut E,
     ) -> Exit {
-        let mut inbox = VecDeque::from([Msg::Tick]);
+        let mut inbox = VecDeque::from([Msg::Resize(renderer.size()), Msg::Tick]);
         let mut changed = true;
         // A key was handled and the input thread waits to hear so.
         let mut key = false;
@@ -172,14 +186,13 @@ impl Driver<'_> {
             }
             // Why sound or voice is off, once; read when the loop wakes
             // anyway.
-            let news = self
-                .outside
-                .sound
-                .status()
-                .or_else(|| self.outside.voice.as_mut().and_then(|v| v.status()));
+            let news = self.outside.sound.status().map(sound_news).or_else(|| {
+                let voice = self.outside.voice.as_mut()?;
+                voice.status().map(Status::Voice)
+            });
             if let Some(news) = news {
-                tracing::warn!("{news}");
-                inbox.push_back(Msg::SoundNews(news));
+                tracing::warn!("{}", news.text());
+                inbox.push_back(Msg::News(news));
                 // News is a change to show, even when it came on a wake
                 // that was only time passing.
                 changed = true;
@@ -226,7 +239,7 @@ impl Driver<'_> {
     fn event<R: Renderer>(&mut self, app: &App, event: Event, renderer: &mut R) -> Option<Msg> {
         match event {
             Event::Key(key) => Some(Msg::Key(key)),
-            Event::Resize => Some(Msg::Resize),
+            Event::Resize => Some(Msg::Resize(renderer.size())),
             Event::InputGone => Some(Msg::Stop(Exit::HungUp)),
             Event::Reload => Some(Msg::RoutinesChanged),
             // Ctrl-Z in the editor stops the editor; knotless, waiting for
@@ -351,7 +364,7 @@ impl Driver<'_> {
                 let copied = match (copy, path.parent()) {
                     (Some(id), Some(dir)) => crate::routine::user_copy::copy_builtin(dir, &id)
                         .map(|_| ())
-                        .map_err(|e| format!("Cannot edit: {e:#}")),
+                        .map_err(|e| NotEdited::Copy(e.into())),
                     _ => Ok(()),
                 };
                 match copied {

@@ -22,7 +22,7 @@ pub struct Plain<W: Write> {
     /// The breathing cycle last printed, per step run.
     last_cycle: Option<(usize, u32)>,
     /// The status line last printed, so news is printed once.
-    status: Option<String>,
+    status: Option<crate::app::Status>,
     /// Where that news goes: standard error, so a pipe or a log of the
     /// session's lines holds only the session.
     notes: Box<dyn Write>,
@@ -64,7 +64,7 @@ impl<W: Write> Renderer for Plain<W> {
         if app.status != self.status {
             self.status = app.status.clone();
             if let Some(status) = &app.status {
-                let line = format!("{}\n", escape_inline(status));
+                let line = format!("{}\n", escape_inline(&status.text()));
                 // A closed standard error never stops the session.
                 let _ = self
                     .notes

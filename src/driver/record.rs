@@ -1,6 +1,7 @@
 //! The history file, as the driver meets it: writing a session's line when
 //! it ends, and reading the file for the history screen.
 
+use std::io;
 use std::path::Path;
 use std::time::Duration;
 
@@ -21,7 +22,7 @@ pub fn write(
     request: &RecordRequest,
     started: Option<Zoned>,
     speed: f64,
-) -> Option<Result<Glance, String>> {
+) -> Option<io::Result<Glance>> {
     let file = file?;
     let now = Zoned::now();
     // The session's own time ran `speed` times faster than the wall clock.
@@ -37,7 +38,7 @@ pub fn write(
     record.tension_after = request.tension_after;
     if let Err(e) = history::append(file, &record) {
         tracing::error!("history not saved to {}: {e}", file.display());
-        return Some(Err(format!("History not saved: {e}")));
+        return Some(Err(e));
     }
     let records = match history::load(file) {
         Ok(loaded) => {
@@ -50,11 +51,11 @@ pub fn write(
 }
 
 /// Read the history for its screen (nothing yet: an empty history).
-pub fn read(file: Option<&Path>) -> Result<Loaded, String> {
+pub fn read(file: Option<&Path>) -> io::Result<Loaded> {
     let Some(file) = file else {
         return Ok(Loaded::default());
     };
-    let loaded = history::load(file).map_err(|e| e.to_string())?;
+    let loaded = history::load(file)?;
     log_warnings(file, &loaded);
     Ok(loaded)
 }
@@ -62,5 +63,54 @@ pub fn read(file: Option<&Path>) -> Result<Loaded, String> {
 fn log_warnings(file: &Path, loaded: &Loaded) {
     for w in &loaded.warnings {
         tracing::warn!("{}: {w}", file.display());
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::fs;
+    use std::os::unix::fs::symlink;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::session::Summary;
+
+    fn request() -> RecordRequest {
+        let routine = crate::routine::builtin::routine("desk-break");
+        RecordRequest {
+            summary: Summary {
+                planned: Duration::from_secs(300),
+                practised: Duration::from_secs(300),
+                paused: Duration::ZERO,
+                completed_steps: routine.steps.len(),
+                skipped: Vec::new(),
+                finished: true,
+            },
+            routine: Arc::new(routine),
+            preview_speed: 1.0,
+            tension_before: None,
+            tension_after: None,
+        }
+    }
+
+    /// The one exception to "writers never follow links" (ARCHITECTURE.md):
+    /// a history file linked into a synced folder is appended to where it
+    /// lives, and the link stays a link.
+    #[test]
+    fn a_history_file_that_is_a_link_is_appended_to_through_it() {
+        let home = tempfile::tempdir().unwrap();
+        let synced = home.path().join("Sync/history-desk.jsonl");
+        fs::create_dir_all(synced.parent().unwrap()).unwrap();
+        fs::write(&synced, "").unwrap();
+        let link = home.path().join("data/history-desk.jsonl");
+        fs::create_dir_all(link.parent().unwrap()).unwrap();
+        symlink(&synced, &link).unwrap();
+        let glance = write(Some(&link), &request(), None, 1.0).unwrap().unwrap();
+        assert_eq!(glance.today_seconds, 300, "{glance:?}");
+        assert!(fs::symlink_metadata(&link).unwrap().is_symlink());
+        let lines = fs::read_to_string(&synced).unwrap();
+        assert_eq!(lines.lines().count(), 1, "{lines}");
+        assert!(lines.contains("desk-break"), "{lines}");
     }
 }

@@ -14,7 +14,7 @@ pub struct Script<'a> {
     clock: &'a FakeClock,
     events: VecDeque<(Instant, Event)>,
     /// What the editor "did" when asked to open a file.
-    pub editor: Result<bool, String>,
+    pub editor: Result<bool, crate::app::NotEdited>,
     /// Files the editor was asked to open.
     pub edited: Vec<PathBuf>,
     /// How many times the driver waited, and so could have drawn.

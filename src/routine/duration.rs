@@ -12,29 +12,50 @@ pub const MAX_STEP: Duration = Duration::from_secs(2 * 60 * 60);
 
 pub const HOW: &str = "write a number with a unit, like \"45s\", \"1m30s\" or \"2 min\", a clock reading like \"1:30\", or whole seconds like 90";
 
-/// Parse a duration string with humantime. The message says what is wrong;
-/// `HOW` says how to write it.
-pub fn parse(text: &str) -> Result<Duration, String> {
+/// Why a duration could not be read; `HOW` says how to write one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    #[error("this duration is empty")]
+    Empty,
+    #[error("this duration has no unit: write \"{0}s\", or {0} without quotes for seconds")]
+    NoUnit(String),
+    #[error("cannot read this as a duration")]
+    Unreadable,
+    #[error("cannot read \"{0}\" as a clock reading: write m:ss or h:mm:ss, like 1:30")]
+    Clock(String),
+}
+
+/// Parse a duration string with humantime.
+pub fn parse(text: &str) -> Result<Duration, DurationError> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
-        return Err("this duration is empty".into());
+        return Err(DurationError::Empty);
     }
     if trimmed.chars().all(|c| c.is_ascii_digit()) {
-        return Err(format!(
-            "this duration has no unit: write \"{trimmed}s\", or {trimmed} without quotes for seconds"
-        ));
+        return Err(DurationError::NoUnit(trimmed.to_owned()));
     }
     if trimmed.contains(':') {
         return clock_reading(trimmed);
     }
-    humantime::parse_duration(trimmed).map_err(|_| "cannot read this as a duration".into())
+    humantime::parse_duration(trimmed).map_err(|_| DurationError::Unreadable)
+}
+
+/// `HOW`, when serde's `message` says a duration could not be read: for
+/// any file with durations in it (routines, settings).
+pub fn help_for(message: &str) -> Option<&'static str> {
+    let about_a_duration = message.contains("as a duration")
+        || message.contains("duration has no unit")
+        || message.contains("duration is empty")
+        || message.contains("as a clock reading")
+        || message.contains("duration cannot be negative")
+        || message.contains("number of seconds must be whole");
+    about_a_duration.then_some(HOW)
 }
 
 /// "m:ss" or "h:mm:ss": the seconds (and the minutes of h:mm:ss) are two
 /// digits below 60, as a clock shows them.
-fn clock_reading(text: &str) -> Result<Duration, String> {
-    let bad =
-        || format!("cannot read \"{text}\" as a clock reading: write m:ss or h:mm:ss, like 1:30");
+fn clock_reading(text: &str) -> Result<Duration, DurationError> {
+    let bad = || DurationError::Clock(text.to_owned());
     let parts: Vec<&str> = text.split(':').collect();
     if !(2..=3).contains(&parts.len()) {
         return Err(bad());
@@ -146,20 +167,21 @@ mod tests {
         for bad in [
             "1:5", "1:60", ":30", "1:", "1:30:", "1::30", "a:30", "1:2:3:4", "1:-3", "1234:00",
         ] {
-            let message = parse(bad).unwrap_err();
+            let message = parse(bad).unwrap_err().to_string();
             assert!(message.contains("m:ss"), "{bad}: {message}");
         }
     }
 
     #[test]
     fn refuses_what_it_cannot_read_with_a_hint() {
-        let no_unit = parse("90").unwrap_err();
+        let no_unit = parse("90").unwrap_err().to_string();
         assert!(no_unit.contains("\"90s\""), "{no_unit}");
-        assert!(parse("").unwrap_err().contains("empty"));
+        assert!(parse("").unwrap_err().to_string().contains("empty"));
         assert_eq!(
-            parse("ten minutes").unwrap_err(),
+            parse("ten minutes").unwrap_err().to_string(),
             "cannot read this as a duration"
         );
+        assert_eq!(help_for(&no_unit), Some(HOW));
     }
 
     #[test]

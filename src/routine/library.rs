@@ -7,10 +7,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::builtin::{BUILTINS, file_name};
-use super::diagnostic::{FileProblems, Problem};
 use super::load::{id_of, load_file};
 use super::model::{Origin, Routine};
 use super::parse::parse_routine;
+use crate::diag::{FileProblems, Problem};
 
 /// One routine file, read or not.
 #[derive(Debug, Clone, PartialEq)]

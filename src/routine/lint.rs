@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use toml::Spanned;
 
-use super::diagnostic::Problem;
 use super::duration::words;
 use super::model::{Position, Routine, Step, StepKind};
 use super::raw::RawStep;
 use crate::breath::{BreathPattern, PhaseKind};
+use crate::diag::Problem;
 
 /// Words read in a minute, at an easy pace.
 pub const READING_WPM: u64 = 200;

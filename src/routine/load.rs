@@ -1,14 +1,12 @@
 //! Reading a routine file from disk, refusing what is not a routine file
 //! (a directory, a huge file, a file that is not UTF-8) with a clear reason.
 
-use std::fs;
 use std::io::Read;
 use std::path::Path;
-use std::sync::Arc;
 
-use super::diagnostic::{FileProblems, Problem};
 use super::model::Routine;
 use super::parse::parse_routine_linted;
+use crate::diag::{FileProblems, Problem, TextFile};
 
 /// Routine files larger than this are refused unread.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -37,6 +35,15 @@ pub fn load_file_linted(path: &Path) -> Result<(Routine, FileProblems), FileProb
     };
     parse_routine_linted(&id_of(path), &name, &text, &files)
 }
+
+/// How routine files are read: at most 1 MiB, with help in a routine
+/// author's words when the file is not one.
+pub const ROUTINE_FILE: TextFile = TextFile {
+    noun: "routine file",
+    max_bytes: MAX_FILE_BYTES,
+    missing_help: "check the path, or run `knotless list` to see the routines knotless knows",
+    directory_help: "name a .toml file inside it, or run `knotless check` on the directory to check every routine in it",
+};
 
 /// The text of a file that should be a routine, or why it cannot be one.
 /// How a routine read from standard input (`-`) is named in messages.
@@ -68,68 +75,11 @@ fn read_bounded(reader: impl Read, name: &str) -> Result<String, FileProblems> {
                 .help("a routine needs far less: check that this is the right input"),
         ));
     }
-    String::from_utf8(bytes).map_err(|e| not_utf8(name, e))
+    String::from_utf8(bytes).map_err(|_| {
+        fail(Problem::whole_file("this is not UTF-8 text").help("a routine is a UTF-8 TOML text"))
+    })
 }
 
 pub fn read_text(path: &Path) -> Result<String, FileProblems> {
-    let name = path.display().to_string();
-    let fail = |problem: Problem| FileProblems::new(name.clone(), None, vec![problem]);
-    let meta = fs::metadata(path).map_err(|e| {
-        fail(match e.kind() {
-            std::io::ErrorKind::NotFound => Problem::whole_file("no such file")
-                .help("check the path, or run `knotless list` to see the routines knotless knows"),
-            _ => Problem::whole_file(format!("cannot read this file: {e}")),
-        })
-    })?;
-    if meta.is_dir() {
-        return Err(fail(
-            Problem::whole_file("this is a directory, not a routine file")
-                .help("name a .toml file inside it, or run `knotless check` on the directory to check every routine in it"),
-        ));
-    }
-    if !meta.is_file() {
-        return Err(fail(
-            Problem::whole_file("this is not a regular file").help("name a .toml routine file"),
-        ));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(fail(
-            Problem::whole_file(format!(
-                "this file is {} bytes; routine files may be at most 1 MiB ({MAX_FILE_BYTES} bytes)",
-                meta.len()
-            ))
-            .help("a routine needs far less: check that this is the right file"),
-        ));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| fail(Problem::whole_file(format!("cannot read this file: {e}"))))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(fail(Problem::whole_file(
-            "this file grew past 1 MiB while it was read",
-        )));
-    }
-    String::from_utf8(bytes).map_err(|e| not_utf8(&name, e))
-}
-
-/// Point at the first byte that is not UTF-8, in a lossy copy of the text.
-fn not_utf8(name: &str, e: std::string::FromUtf8Error) -> FileProblems {
-    let good = e.utf8_error().valid_up_to();
-    let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-    let at = lossy[..]
-        .char_indices()
-        .map(|(i, _)| i)
-        .find(|&i| i >= good)
-        .unwrap_or(lossy.len());
-    let end = lossy[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-    FileProblems::new(
-        name,
-        Some(Arc::from(lossy)),
-        vec![
-            Problem::at(at..end, "this file is not UTF-8 text")
-                .label("this byte is not UTF-8")
-                .help("save the file as UTF-8 in your editor (most editors offer it under \"Save with encoding\")"),
-        ],
-    )
+    crate::diag::read_text(path, &ROUTINE_FILE)
 }

@@ -1,7 +1,6 @@
 //! Routine format 1: reading, checking and finding routine files.
 
 pub mod builtin;
-pub mod diagnostic;
 pub mod duration;
 pub mod library;
 pub mod lint;
@@ -11,12 +10,14 @@ pub mod parse;
 mod raw;
 pub mod report;
 pub mod schema;
+pub mod settings;
 mod sound_choice;
 pub mod user_copy;
 mod validate;
+mod words;
 pub mod write;
 
-pub use diagnostic::{FileProblems, Problem};
+pub use crate::diag::{FileProblems, Problem};
 pub use library::{Entry, Library};
 pub use model::{Area, Cue, Origin, Position, Pressure, Routine, Say, Side, Sides, Step, StepKind};
 pub use model::{Fitted, Resumes, RunNote};

@@ -1,21 +1,17 @@
 //! Text of a routine file -> a validated `Routine`, or every problem in it.
 
-use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use std::borrow::Cow;
-
-use serde::de::DeserializeOwned;
 use toml::Spanned;
-use toml::de::{DeTable, DeValue, ValueDeserializer};
+use toml::de::DeValue;
 
-use super::diagnostic::{
-    FileProblems, Problem, Table, from_toml_error_in, meant_key, parse_document,
-};
 use super::model::Routine;
 use super::raw::{RawHeader, RawStep, StepsFound};
 use super::validate::{self, SoundFiles};
+use super::words::Table;
+use crate::diag::document::{parse_document, read_lenient};
+use crate::diag::{FileProblems, Problem};
 
 /// Parse and validate one routine. `file` is how errors name the file.
 /// Sound files are taken as written, unchecked (see `parse_routine_with`).
@@ -51,7 +47,7 @@ pub fn parse_routine_linted(
     let steps = steps_key.and_then(|k| root.remove(&k));
 
     let mut found = Vec::new();
-    let header = read_lenient::<RawHeader>(whole, root, Table::Routine, &mut found).map(
+    let header = read_lenient::<RawHeader>(whole, root, &Table::Routine, &mut found).map(
         |(mut header, unreadable)| {
             header.unreadable = unreadable;
             header
@@ -116,7 +112,7 @@ fn read_steps(steps: Option<Spanned<DeValue<'_>>>, found: &mut Vec<Problem>) -> 
             );
             continue;
         };
-        match read_lenient::<RawStep>(item_span.clone(), table, Table::Step, found) {
+        match read_lenient::<RawStep>(item_span.clone(), table, &Table::Step, found) {
             Some((mut step, keys)) => {
                 step.unreadable = keys;
                 out.push((item_span, step));
@@ -128,119 +124,6 @@ fn read_steps(steps: Option<Spanned<DeValue<'_>>>, found: &mut Vec<Problem>) -> 
         span: Some(span),
         steps: out,
         unreadable,
-    }
-}
-
-/// At most this many mistakes are reported in one table.
-const MAX_ROUNDS: usize = 64;
-
-/// Read `table` as a `T`, reporting every key that cannot be read rather
-/// than the first only: a key with a value of the wrong kind, or an unknown
-/// key, is reported and left out, and a missing required key is reported
-/// and given a stand-in, until the rest reads. Returns the value and the
-/// keys left out, or `None` when it still cannot be read.
-pub fn read_lenient<T: DeserializeOwned>(
-    span: Range<usize>,
-    mut table: DeTable<'_>,
-    which: Table,
-    found: &mut Vec<Problem>,
-) -> Option<(T, Vec<String>)> {
-    let mut left_out = Vec::new();
-    for _ in 0..MAX_ROUNDS {
-        let value = Spanned::new(span.clone(), DeValue::Table(table.clone()));
-        let err = match T::deserialize(ValueDeserializer::from(value)) {
-            Ok(t) => return Some((t, left_out)),
-            Err(e) => e,
-        };
-        if let Some(key) = missing_key(&err) {
-            // A key whose value was wrong is already reported.
-            if !left_out.contains(&key) {
-                found.push(from_toml_error_in(&err, span.clone(), which, None));
-            }
-            let stand_in = stand_in(&key, &table)?;
-            table.insert(
-                Spanned::new(span.start..span.start, Cow::Owned(key)),
-                Spanned::new(span.start..span.start, stand_in),
-            );
-            continue;
-        }
-        let at = err.span();
-        let culprit = at.as_ref().and_then(|at| {
-            table.iter().find_map(|(k, v)| {
-                let inside = |r: Range<usize>| r.start <= at.start && at.end <= r.end;
-                (inside(k.span()) || inside(v.span())).then(|| (k.clone(), v.span() == *at))
-            })
-        });
-        let Some((key, whole_value)) = culprit else {
-            found.push(from_toml_error_in(&err, span.clone(), which, None));
-            return None;
-        };
-        let name = key.get_ref().to_string();
-        let inner = at.as_ref().and_then(|at| innermost_key(&table, at));
-        let named = match &inner {
-            Some((inner, true)) => Some(inner.as_str()),
-            _ => whole_value.then_some(name.as_str()),
-        };
-        found.push(from_toml_error_in(&err, span.clone(), which, named));
-        table.remove(&key);
-        // A misspelt `duraton` is not also reported as a missing `duration`.
-        left_out.extend(meant_key(&err));
-        left_out.push(name);
-    }
-    None
-}
-
-/// The innermost key whose value holds `at`, looking inside inline tables
-/// and lists of tables (a cue, a custom breath); with it, whether the value
-/// (or an element of a list) is exactly what is wrong, so that the message
-/// can say what that key takes.
-fn innermost_key(table: &DeTable<'_>, at: &Range<usize>) -> Option<(String, bool)> {
-    let inside = |r: Range<usize>| r.start <= at.start && at.end <= r.end;
-    for (k, v) in table.iter() {
-        if inside(k.span()) {
-            return Some((k.get_ref().to_string(), false));
-        }
-        if !inside(v.span()) {
-            continue;
-        }
-        let key = k.get_ref().to_string();
-        return Some(match v.get_ref() {
-            DeValue::Table(t) => innermost_key(t, at).unwrap_or((key, v.span() == *at)),
-            DeValue::Array(items) => items
-                .iter()
-                .find(|item| inside(item.span()))
-                .and_then(|item| match item.get_ref() {
-                    DeValue::Table(t) => innermost_key(t, at),
-                    _ => None,
-                })
-                .unwrap_or((key, true)),
-            _ => (key, v.span() == *at),
-        });
-    }
-    None
-}
-
-/// The key a "missing field" error names.
-fn missing_key(err: &toml::de::Error) -> Option<String> {
-    let rest = err.message().strip_prefix("missing field `")?;
-    Some(rest.split('`').next()?.to_owned())
-}
-
-/// A value that lets the rest of a table be checked once a required key is
-/// reported missing; `None` when no stand-in makes sense.
-fn stand_in(key: &str, table: &DeTable<'_>) -> Option<DeValue<'static>> {
-    let text = |s: &'static str| Some(DeValue::String(Cow::Borrowed(s)));
-    match key {
-        "name" | "title" => text("(missing)"),
-        "kind" => {
-            let has = |k: &str| table.keys().any(|key| key.get_ref() == k);
-            if has("cycles") || (has("breath") && !has("duration")) {
-                text("breathing")
-            } else {
-                text("warm-up")
-            }
-        }
-        _ => None,
     }
 }
 
@@ -258,7 +141,7 @@ mod tests {
             }
         }
         let err = parse_routine("x", "x.toml", &text).unwrap_err();
-        let shown = crate::routine::diagnostic::MAX_PROBLEMS;
+        let shown = crate::diag::MAX_PROBLEMS;
         assert_eq!(err.problems.len(), shown);
         assert!(err.more > 0, "the rest are counted, not listed");
         assert!(

@@ -2,11 +2,11 @@
 //! authoring warnings (made errors by `--strict`).
 
 use super::builtin::{BUILTINS, file_name};
-use super::diagnostic::FileProblems;
 use super::library::Entry;
 use super::load::load_file_linted;
 use super::model::Routine;
 use super::parse::parse_routine_linted;
+use crate::diag::FileProblems;
 
 /// What `knotless check` reports for one file: its errors, or else its
 /// warnings (made errors by `strict`); `None` when there is nothing to say.

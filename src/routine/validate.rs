@@ -8,13 +8,13 @@ use std::time::Duration;
 
 use toml::Spanned;
 
-use super::diagnostic::{Problem, did_you_mean};
 use super::duration::{Length, MAX_STEP, clock, words};
 use super::lint::{self, StepSpans};
 use super::model::{Area, Cue, Pressure, Routine, Say, Side, SideChoice, Sides, Step, StepKind};
 use super::raw::{RawBreath, RawCustomBreath, RawHeader, RawSay, RawStep, StepsFound};
 use super::sound_choice::SoundChoice;
 use crate::breath::{BreathPattern, NAMED_PATTERNS};
+use crate::diag::{Problem, did_you_mean};
 use crate::sound::Builtin;
 use crate::sound::file::{Refused, extensions};
 

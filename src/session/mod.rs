@@ -7,6 +7,7 @@
 //! by adding up the intervals the app happened to sleep.
 
 mod effect;
+pub mod settings;
 mod view;
 
 use std::collections::BTreeSet;

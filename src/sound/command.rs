@@ -6,8 +6,14 @@ use std::time::Duration;
 
 use super::names::Play;
 
-/// What the status line says, once, when sound answers again.
-pub const SOUND_BACK: &str = "Sound is back on";
+/// What the status line should say about sound: muted, off and why, or
+/// back on. The words are the app's (`app::Status`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SoundState {
+    Muted,
+    Off(String),
+    Back,
+}
 
 /// Sounds waiting for the sound thread; more are dropped.
 pub const QUEUE: usize = 16;

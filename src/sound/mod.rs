@@ -22,6 +22,7 @@
 //!   same interface: no thread, no output, no rodio.
 
 mod command;
+pub mod config;
 pub mod file;
 mod names;
 mod player;
@@ -49,7 +50,7 @@ pub mod wav;
 #[cfg(feature = "sound")]
 mod worker;
 
-pub use command::{DRAIN_LIMIT, QUEUE, SOUND_BACK, WAKE_FOR};
+pub use command::{DRAIN_LIMIT, QUEUE, SoundState, WAKE_FOR};
 pub use names::{Builtin, FILE_EXTENSIONS, Play};
 pub use player::{Player, Recording};
 pub use speech::Speech;
@@ -120,6 +121,3 @@ impl Default for SoundSettings {
         }
     }
 }
-
-/// What the status line says while sound is muted with `m`.
-pub const MUTED_STATUS: &str = "Sound muted · m to unmute";

@@ -10,9 +10,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::command::{Command, News, SOUND_BACK};
+use super::SoundSettings;
+use super::command::{Command, News, SoundState};
 use super::names::Play;
-use super::{MUTED_STATUS, SoundSettings};
 
 /// What a recording twin heard: every sound it was asked to play.
 pub type Recording = Arc<Mutex<Vec<Play>>>;
@@ -186,11 +186,11 @@ impl Player {
     /// What the status line should say about sound now: muted, off and
     /// why, or nothing when all is well. (For a status line redrawn from
     /// state rather than from `status` news.)
-    pub fn sound_status(&self) -> Option<String> {
+    pub fn sound_status(&self) -> Option<SoundState> {
         if self.muted {
-            return Some(MUTED_STATUS.to_owned());
+            return Some(SoundState::Muted);
         }
-        self.fault.as_ref().map(|why| format!("Sound off: {why}"))
+        self.fault.clone().map(SoundState::Off)
     }
 
     pub fn is_muted(&self) -> bool {
@@ -200,7 +200,7 @@ impl Player {
     /// What the status line should say about sound, once: why sound is
     /// off, when the output could not be opened or went away; that it is
     /// back, when it answers again.
-    pub fn status(&mut self) -> Option<String> {
+    pub fn status(&mut self) -> Option<SoundState> {
         let news: Vec<News> = match &self.link {
             #[cfg(feature = "sound")]
             Link::Thread(worker) => std::iter::from_fn(|| worker.news()).collect(),
@@ -210,7 +210,7 @@ impl Player {
     }
 
     /// Take in the sound thread's news; what the status line should say.
-    fn absorb(&mut self, news: Vec<News>) -> Option<String> {
+    fn absorb(&mut self, news: Vec<News>) -> Option<SoundState> {
         let mut back = false;
         for n in news {
             self.untold = true;
@@ -230,14 +230,9 @@ impl Player {
             return None;
         }
         if back {
-            return Some(SOUND_BACK.to_owned());
+            return Some(SoundState::Back);
         }
         self.sound_status()
-    }
-
-    /// The status line's words for the mute state `muted`.
-    pub fn mute_status(muted: bool) -> Option<String> {
-        muted.then(|| MUTED_STATUS.to_owned())
     }
 
     /// Sounds dropped so far because the sound thread was behind.
@@ -304,20 +299,20 @@ mod tests {
     #[test]
     fn muting_and_unmuting_never_hides_that_sound_is_off() {
         let (mut player, _) = Player::recording(SoundSettings::default());
-        let off = "Sound off: no sound server found";
+        let off = SoundState::Off("no sound server found".into());
         let said = player.absorb(vec![News::Off("no sound server found".into())]);
-        assert_eq!(said.as_deref(), Some(off));
+        assert_eq!(said.as_ref(), Some(&off));
         // Told once.
         assert_eq!(player.status(), None);
         // `m` twice: muted is said, then sound being off is said again.
         assert!(player.toggle_mute());
         assert_eq!(player.status(), None);
-        assert_eq!(player.sound_status().as_deref(), Some(MUTED_STATUS));
+        assert_eq!(player.sound_status(), Some(SoundState::Muted));
         assert!(!player.toggle_mute());
-        assert_eq!(player.status().as_deref(), Some(off));
-        assert_eq!(player.sound_status().as_deref(), Some(off));
+        assert_eq!(player.status().as_ref(), Some(&off));
+        assert_eq!(player.sound_status().as_ref(), Some(&off));
         // The server comes back: said once, then nothing is wrong.
-        assert_eq!(player.absorb(vec![News::Back]).as_deref(), Some(SOUND_BACK));
+        assert_eq!(player.absorb(vec![News::Back]), Some(SoundState::Back));
         assert_eq!(player.status(), None);
         player.toggle_mute();
         player.toggle_mute();
@@ -339,12 +334,10 @@ mod tests {
     fn toggling_reports_the_new_state() {
         let (mut player, _) = Player::recording(SoundSettings::default());
         assert!(player.toggle_mute());
-        assert_eq!(
-            Player::mute_status(player.is_muted()).as_deref(),
-            Some(MUTED_STATUS)
-        );
+        assert!(player.is_muted());
+        assert_eq!(player.sound_status(), Some(SoundState::Muted));
         assert!(!player.toggle_mute());
-        assert_eq!(Player::mute_status(player.is_muted()), None);
+        assert!(!player.is_muted());
         assert_eq!(player.status(), None);
     }
 }

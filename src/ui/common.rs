@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, BorderType, Padding, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::Theme;
+use super::kit::text::truncate;
 use crate::input::{Hint, KeyHelp};
 use crate::text::escape_inline;
 
@@ -25,7 +26,7 @@ pub fn key_hints(
         .iter()
         .filter_map(|k| k.hint.map(|(h, short)| (h, k.key, short)))
         .collect();
-    let status = status.map(|s| escape_inline(s).into_owned());
+    let status = status.and_then(|s| status_within(s, &hints, area.width));
     let room = (area.width as usize).saturating_sub(status.as_deref().map_or(0, |s| s.width() + 2));
     let kept = fitting(&hints, room);
     let mut spans = Vec::new();
@@ -43,6 +44,26 @@ pub fn key_hints(
             area,
         );
     }
+}
+
+/// The status as it fits beside the hints that are never dropped (the keys
+/// that begin or leave): cut with "…" when long, left out when no useful
+/// part of it fits (help says it in full).
+fn status_within(status: &str, hints: &[(Hint, &str, &str)], width: u16) -> Option<String> {
+    let kept = hint_width(&fitting(hints, 0));
+    let room = usize::from(width).saturating_sub(kept + if kept > 0 { 2 } else { 0 });
+    let status = escape_inline(status);
+    match u16::try_from(room).unwrap_or(u16::MAX) {
+        room if usize::from(room) >= status.width() => Some(status.into_owned()),
+        room if room >= 6 => Some(truncate(&status, room)),
+        _ => None,
+    }
+}
+
+/// The width of hints laid out as "key what · key what".
+fn hint_width(hints: &[(&str, &str)]) -> usize {
+    let cells: usize = hints.iter().map(|(k, w)| k.width() + 1 + w.width()).sum();
+    cells + 3 * hints.len().saturating_sub(1)
 }
 
 /// The hints that fit in `room` columns: the least useful go first, the
@@ -81,7 +102,27 @@ pub fn overlay_block<'a>(theme: &Theme) -> Block<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::fitting;
+    use super::{fitting, status_within};
+
+    #[test]
+    fn a_long_status_never_hides_the_keys_that_begin_or_leave() {
+        use crate::input::Hint::{Keep, Low};
+        let hints = [
+            (Keep, "enter", "begin"),
+            (Low, "e", "edit"),
+            (Keep, "esc", "leave"),
+        ];
+        let long = "Sound off: the sound server stopped answering and was given up on";
+        let said = status_within(long, &hints, 60).unwrap();
+        assert!(said.ends_with('…'), "{said}");
+        // "enter begin · esc leave" (23 cells), two spaces, the status.
+        assert_eq!(
+            unicode_width::UnicodeWidthStr::width(said.as_str()),
+            60 - 23 - 2
+        );
+        assert_eq!(status_within("Saved", &hints, 60).as_deref(), Some("Saved"));
+        assert_eq!(status_within(long, &hints, 28), None, "no useful part fits");
+    }
 
     #[test]
     fn narrow_lines_drop_the_least_useful_hints_first_and_keep_leaving() {

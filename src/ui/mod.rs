@@ -6,6 +6,7 @@ mod common;
 mod compose;
 mod confirm;
 mod digits;
+pub mod display;
 mod done;
 mod help;
 mod history;
@@ -94,8 +95,9 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
             theme.accent(),
         ),
         Line::styled(format!("(now {}×{})", area.width, area.height), theme.dim()),
+        Line::styled("Ctrl-C leaves", theme.dim()),
     ];
-    let top = area.height.saturating_sub(2) / 2;
+    let top = area.height.saturating_sub(3) / 2;
     let rect = Rect::new(area.x, area.y + top, area.width, area.height - top);
     frame.render_widget(
         Paragraph::new(text).centered().wrap(Wrap { trim: true }),
@@ -163,33 +165,19 @@ pub(crate) mod testing {
                 view::ComposeStage::Naming(_) => crate::input::Context::Naming,
             },
         };
-        let mut keys = crate::input::help(context, crate::input::Mode::Picker);
-        // As the app does: "from the start" only where a stopped session
-        // would otherwise be continued.
-        let resumable = match &screen {
-            ScreenView::Picker(p) => matches!(
-                &p.details,
-                Some(view::Details::Routine { routine, .. }) if routine.resume.is_some()
-            ),
-            ScreenView::Preflight(r) => r.resume.is_some(),
-            _ => true,
+        // What the app knows from its state, read back from the view.
+        let state = crate::input::KeyState {
+            paused: matches!(&screen, ScreenView::Session { view, .. } if view.paused),
+            resumable: match &screen {
+                ScreenView::Picker(p) => matches!(
+                    &p.details,
+                    Some(view::Details::Routine { routine, .. }) if routine.resume.is_some()
+                ),
+                ScreenView::Preflight(r) => r.resume.is_some(),
+                _ => false,
+            },
         };
-        let from_start = crate::input::key_for(context, crate::input::Action::FromStart);
-        for k in keys
-            .iter_mut()
-            .filter(|k| !resumable && Some(k.key) == from_start)
-        {
-            k.hint = None;
-        }
-        if let ScreenView::Session { view, .. } = &screen
-            && view.paused
-        {
-            for k in keys.iter_mut().filter(|k| k.label == "pause / resume") {
-                if let Some(hint) = &mut k.hint {
-                    hint.1 = "resume";
-                }
-            }
-        }
+        let keys = crate::input::keys(context, crate::input::Mode::Picker, state);
         View {
             screen,
             help: false,

@@ -21,7 +21,7 @@
 //! // once per loop turn, like `sound.status()`:
 //! if let Some(why) = voice.status() { /* the status line, once */ }
 //! // `v`:
-//! let on = voice.toggle();                    // status: Voice::toggle_status(on)
+//! let on = voice.toggle();                    // the app says "Voice off" when not `on`
 //! ```
 //!
 //! `prompt_for` never waits and never plays late: a prompt whose audio was
@@ -31,6 +31,7 @@
 //! (scripts, rendering, export) still works.
 
 pub mod cache;
+pub mod config;
 pub mod engine;
 pub mod script;
 #[cfg(all(test, unix))]
@@ -59,8 +60,6 @@ pub const RENDER_LIMIT: Duration = Duration::from_secs(10);
 pub const LATE_LIMIT: Duration = Duration::from_millis(150);
 /// After this many failures in a row, the engine is given up on.
 const GIVE_UP_AFTER: usize = 2;
-/// What the status line says while voice is turned off with `v`.
-pub const VOICE_OFF_STATUS: &str = "Voice off · v to turn on";
 
 /// What the voice needs from the settings and the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -284,15 +283,6 @@ impl Voice {
             self.render();
         }
         self.on
-    }
-
-    pub fn is_on(&self) -> bool {
-        self.on
-    }
-
-    /// The status line's words for the voice state `on`.
-    pub fn toggle_status(on: bool) -> Option<String> {
-        (!on).then(|| VOICE_OFF_STATUS.to_owned())
     }
 
     /// What the status line should say about voice, once: why it is off.

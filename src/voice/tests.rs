@@ -174,10 +174,6 @@ fn the_whole_script_is_rendered_in_order_once_and_a_second_run_renders_nothing()
     // `v` turns it off and on.
     assert!(!again.toggle());
     assert_eq!(again.prompt_for(&start_of_step_one(), now, now), None);
-    assert_eq!(
-        Voice::toggle_status(false).as_deref(),
-        Some(VOICE_OFF_STATUS)
-    );
     assert!(again.toggle());
     assert!(again.status().is_none(), "nothing to report");
 }
