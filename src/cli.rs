@@ -16,6 +16,11 @@ pub struct Cli {
     #[arg(long = "routines", value_name = "DIR", global = true)]
     pub routines: Vec<PathBuf>,
 
+    /// Colour: auto (on a terminal, unless NO_COLOR or TERM=dumb; CLICOLOR_FORCE
+    /// forces it), always or never.
+    #[arg(long, value_enum, value_name = "WHEN", global = true, default_value_t = crate::color::ColorChoice::Auto)]
+    pub color: crate::color::ColorChoice,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -77,8 +82,13 @@ pub enum Command {
         #[arg(add = ArgValueCompleter::new(crate::completion::routine))]
         routine: String,
     },
-    /// Print the JSON Schema of routine files, for editors.
-    Schema,
+    /// Print the JSON Schema of routine files, for editors; with `--output
+    /// NAME`, the schema of a command's `--json` output instead.
+    Schema {
+        /// list, show, check, history, status or doctor.
+        #[arg(long, value_name = "NAME", value_parser = crate::commands::OUTPUT_SCHEMAS.iter().map(|(n, _)| *n).collect::<Vec<_>>())]
+        output: Option<String>,
+    },
     /// Print the settings in force and the file they came from.
     Config {
         /// Write a commented settings file with the defaults (never

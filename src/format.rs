@@ -17,6 +17,12 @@ pub fn clock_secs(s: u64) -> String {
     }
 }
 
+/// Whole seconds, rounded as `clock` rounds them: the lengths `--json`
+/// gives, so they match what the text shows.
+pub fn whole_seconds(d: Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_millis() >= 500)
+}
+
 /// "45 s", "2 min", "1 min 30 s": lengths in running text.
 pub fn words(d: Duration) -> String {
     let s = d.as_secs() + u64::from(d.subsec_millis() >= 500);
@@ -27,17 +33,19 @@ pub fn words(d: Duration) -> String {
     }
 }
 
-/// Whole minutes, rounded, but never 0 for time that was practised.
+/// Whole minutes, never rounded up: 59 s is not yet a minute practised.
 pub fn minutes(seconds: u64) -> u64 {
-    match seconds {
-        0 => 0,
-        s => (s.saturating_add(30) / 60).max(1),
-    }
+    seconds / 60
 }
 
-/// "0 min", "12 min", "3 h 5 min": time practised, to the minute.
+/// "6 s", "12 min", "3 h 5 min": time practised, to the minute, and in
+/// seconds under a minute (so six seconds never read as a minute).
 pub fn minutes_words(seconds: u64) -> String {
-    whole_minutes_words(minutes(seconds))
+    match seconds {
+        0 => whole_minutes_words(0),
+        s if s < 60 => format!("{s} s"),
+        s => whole_minutes_words(minutes(s)),
+    }
 }
 
 /// Whole minutes for each of `parts` (seconds), rounded once for all of
@@ -86,16 +94,17 @@ mod tests {
         assert_eq!(words(s(120)), "2 min");
         assert_eq!(words(s(90)), "1 min 30 s");
         assert_eq!(minutes_words(0), "0 min");
-        assert_eq!(minutes_words(20), "1 min");
+        assert_eq!(minutes_words(6), "6 s", "never rounded up to a minute");
+        assert_eq!(minutes_words(119), "1 min");
         assert_eq!(minutes_words(3900), "1 h 5 min");
         assert_eq!(
             minutes_words(u64::MAX),
             "5124095576030431 h",
             "never overflows"
         );
-        // Three routines of 50 s each: 3 min in all, one each, not 1 each
-        // rounded up twice over or 0 each rounded down.
-        assert_eq!(minutes_shares(&[50, 50, 50]), vec![1, 1, 1]);
+        // Three routines of 50 s each: 2 whole minutes in all, shared so
+        // the rows add up to the total, not 0 each rounded down.
+        assert_eq!(minutes_shares(&[50, 50, 50]).iter().sum::<u64>(), 2);
         let shares = minutes_shares(&[90, 90, 90]);
         assert_eq!(shares.iter().sum::<u64>(), minutes(270), "{shares:?}");
         assert!(shares.iter().all(|m| (1..=2).contains(m)), "{shares:?}");

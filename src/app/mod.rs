@@ -35,6 +35,9 @@ pub use status::Status;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     Normal,
+    /// A session left before its end (`q`, then yes) and the program left
+    /// after it: 3, so a script can tell it from a finished routine.
+    Left,
     /// Ctrl-C or SIGINT: 130.
     Interrupted,
     /// SIGTERM: 143.
@@ -50,6 +53,7 @@ impl Exit {
     pub fn code(self) -> u8 {
         match self {
             Exit::Normal => 0,
+            Exit::Left => 3,
             Exit::Interrupted => 130,
             Exit::Terminated => 143,
             Exit::HungUp => 129,
@@ -471,7 +475,7 @@ impl App {
             }
             Action::ConfirmQuit => self.send_to_session(session::Msg::Quit, now, out),
             Action::Back => self.back(out),
-            Action::Quit => self.exit = Some(Exit::Normal),
+            Action::Quit => self.exit = Some(self.leaving()),
             Action::Open => self.open(now, out),
             Action::Edit => self.request_edit(out),
             Action::Preview => self.start_preview(now, out),
@@ -516,6 +520,17 @@ impl App {
         }
     }
 
+    /// How leaving now ends the program: 3 when started on one routine
+    /// (`knotless run`) and its session was left before its end.
+    fn leaving(&self) -> Exit {
+        match &self.screen {
+            Screen::Done { summary, .. } if self.mode == Mode::Direct && !summary.finished => {
+                Exit::Left
+            }
+            _ => Exit::Normal,
+        }
+    }
+
     fn set_confirm(&mut self, on: bool) {
         if let Screen::Session { confirm_quit, .. } = &mut self.screen {
             *confirm_quit = on;
@@ -525,7 +540,7 @@ impl App {
     fn back(&mut self, out: &mut Vec<Command>) {
         match self.screen {
             Screen::Picker => self.exit = Some(Exit::Normal),
-            _ if self.mode == Mode::Direct => self.exit = Some(Exit::Normal),
+            _ if self.mode == Mode::Direct => self.exit = Some(self.leaving()),
             _ => {
                 self.screen = Screen::Picker;
                 if std::mem::take(&mut self.stale) {
@@ -630,7 +645,8 @@ impl App {
                 summary: summary.clone(),
             };
             if self.options.plain {
-                self.exit.get_or_insert(Exit::Normal);
+                let leaving = self.leaving();
+                self.exit.get_or_insert(leaving);
             }
         }
     }

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::routine::library::routine_files;
-use crate::routine::report::{report_entry, report_file};
+use crate::routine::library::{looks_like_path, routine_files};
+use crate::routine::report::{report_entry, report_file, report_stdin};
 use crate::routine::{FileProblems, Library, Problem};
 use crate::text::escape_inline;
 
@@ -63,15 +63,64 @@ pub fn check_to(
             }
         }
     } else {
+        // Read only when an argument is a routine id, not a path.
+        let mut library = Some(library);
+        let mut lib: Option<Library> = None;
         for path in paths {
-            check_path(path, strict, &mut tally)?;
+            match as_id(path) {
+                Some(id) => {
+                    let lib =
+                        lib.get_or_insert_with(|| library.take().map(|f| f()).unwrap_or_default());
+                    check_id(id, lib, strict, &mut tally)?;
+                }
+                None => check_path(path, strict, &mut tally)?,
+            }
         }
     }
     tally.finish()
 }
 
+/// `check my-neck`: an argument that is no file and does not look like a
+/// path is a routine id, as `run` and `show` take it.
+fn as_id(path: &Path) -> Option<&str> {
+    let text = path.to_str()?;
+    let id = text != "-" && !looks_like_path(text) && !path.exists();
+    id.then_some(text)
+}
+
+fn check_id(id: &str, lib: &Library, strict: bool, tally: &mut Tally<'_>) -> std::io::Result<()> {
+    tally.files += 1;
+    match lib.find(id) {
+        Some(entry) => match report_entry(entry, strict) {
+            Some(report) => tally.report(&report),
+            None => Ok(()),
+        },
+        None => {
+            let hint = match crate::diag::did_you_mean(id, lib.ids()) {
+                Some(m) => format!("did you mean `{m}`? "),
+                None => String::new(),
+            };
+            let problem = Problem::whole_file("no such file, and no routine with this id").help(
+                format!("{hint}`knotless list` shows the routine ids; a path names a file"),
+            );
+            tally.report(&FileProblems::new(
+                escape_inline(id).into_owned(),
+                None,
+                vec![problem],
+            ))
+        }
+    }
+}
+
 fn check_path(path: &Path, strict: bool, tally: &mut Tally<'_>) -> std::io::Result<()> {
     let whole = |problem| FileProblems::new(path.display().to_string(), None, vec![problem]);
+    if path == Path::new("-") {
+        tally.files += 1;
+        if let Some(report) = report_stdin(strict) {
+            tally.report(&report)?;
+        }
+        return Ok(());
+    }
     if !path.is_dir() {
         tally.files += 1;
         if let Some(report) = report_file(path, strict) {
@@ -102,9 +151,9 @@ fn check_path(path: &Path, strict: bool, tally: &mut Tally<'_>) -> std::io::Resu
     }
 }
 
-/// One diagnostic in `check --json`, for editors and CI.
+/// One problem in `--json` output (`check`, `list`), for editors and CI.
 #[derive(Debug, Serialize)]
-struct JsonDiagnostic {
+pub struct JsonDiagnostic {
     file: String,
     /// 1-based; absent for a problem with the whole file.
     line: Option<usize>,
@@ -120,9 +169,9 @@ struct JsonDiagnostic {
 struct JsonReport<'a> {
     files: usize,
     clean: bool,
-    problems: usize,
+    errors: usize,
     warnings: usize,
-    diagnostics: &'a [JsonDiagnostic],
+    problems: &'a [JsonDiagnostic],
 }
 
 /// What has been found so far, and where it goes.
@@ -176,13 +225,12 @@ impl<'a> Tally<'a> {
             let doc = JsonReport {
                 files: self.files,
                 clean,
-                problems: self.problems,
+                errors: self.problems,
                 warnings: self.warnings,
-                diagnostics: &self.json,
+                problems: &self.json,
             };
-            // Serialising plain strings and numbers cannot fail.
-            let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-            writeln!(self.out, "{text}")?;
+            let text = super::json::to_text(&doc).map_err(std::io::Error::other)?;
+            write!(self.out, "{text}")?;
             return Ok(clean);
         }
         let s = |n: usize| if n == 1 { "" } else { "s" };
@@ -221,7 +269,7 @@ impl<'a> Tally<'a> {
 
 /// A file's problems as JSON diagnostics; text from the file is escaped,
 /// since whoever reads the JSON may print it to a terminal.
-fn json_diagnostics(report: &FileProblems) -> Vec<JsonDiagnostic> {
+pub fn json_diagnostics(report: &FileProblems) -> Vec<JsonDiagnostic> {
     let file = escape_inline(&report.file).into_owned();
     let mut out: Vec<JsonDiagnostic> = report
         .problems

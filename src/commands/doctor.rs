@@ -344,12 +344,18 @@ fn history_check(paths: &Paths) -> Check {
 }
 
 fn settings_check(env: &Env) -> Check {
-    let file = env
-        .paths
-        .as_ref()
-        .map(|p| shown(&p.config_dir.join("config.toml")))
+    let path = env.paths.as_ref().map(|p| p.config_dir.join("config.toml"));
+    let file = path
+        .as_deref()
+        .map(shown)
         .unwrap_or_else(|| "no settings file".into());
     match &env.settings_problems {
+        // Only a file that is there is "ok"; none is not a problem either.
+        None if !path.as_deref().is_some_and(|p| p.exists()) => Check::new(
+            "settings",
+            Health::Ok,
+            "no settings file (defaults; `knotless config --init` writes one)",
+        ),
         None => Check::new("settings", Health::Ok, file),
         Some(problems) => {
             let mut check = Check::new(

@@ -96,7 +96,21 @@ fn open_and_check(path: &Path) -> Result<ExitCode> {
         }
         Err(problems) => {
             print(&problems.render(color_for(&std::io::stdout())))?;
-            print("The file is saved as it is; run the same command again to fix it.\n")?;
+            // `new` again would refuse (the file exists): `edit` reopens it.
+            let again = match path.file_stem().and_then(|s| s.to_str()) {
+                Some(id)
+                    if path.parent()
+                        == crate::paths::Paths::from_env()
+                            .map(|p| p.user_routines())
+                            .as_deref() =>
+                {
+                    format!("knotless edit {}", escape_inline(id))
+                }
+                _ => format!("knotless edit {shown}"),
+            };
+            print(&format!(
+                "The file is saved as it is; `{again}` opens it again to fix it.\n"
+            ))?;
             Ok(ExitCode::FAILURE)
         }
     }

@@ -13,7 +13,7 @@ use super::table::{Align, render};
 use crate::history::{self, Record, Stats, Total, days_words, duration_words};
 use crate::paths::Paths;
 use crate::routine::duration::clock;
-use crate::text::{escape_inline, is_unsafe};
+use crate::text::escape_inline;
 
 /// Sessions listed under "Recent sessions".
 pub const RECENT: usize = 10;
@@ -63,11 +63,7 @@ pub fn report(path: &Path, json: bool, now: &Zoned) -> Result<Report> {
     let stats = Stats::compute(&loaded.records, now);
     let recent = history::recent(&loaded.records, RECENT);
     let stdout = if json {
-        let value = as_json(&stats, &recent, &loaded);
-        let mut text = serde_json::to_string_pretty(&value).context("cannot write JSON")?;
-        text = escape_json(&text);
-        text.push('\n');
-        text
+        super::json::to_text(&as_json(&stats, &recent, &loaded))?
     } else if loaded.records.is_empty() {
         "No sessions yet. Finish a routine and it shows here.\n".to_owned()
     } else {
@@ -191,7 +187,7 @@ fn sessions(recent: &[&Record]) -> String {
 #[derive(Serialize)]
 struct JsonReport<'a> {
     date: String,
-    current_streak: u32,
+    streak: u32,
     longest_streak: u32,
     today: JsonTotal,
     this_week: JsonTotal,
@@ -199,8 +195,8 @@ struct JsonReport<'a> {
     all_time: JsonTotal,
     previews: u32,
     routines: Vec<JsonRoutine<'a>>,
-    last_session: Option<&'a Record>,
-    recent_sessions: &'a [&'a Record],
+    last_session: Option<serde_json::Value>,
+    recent_sessions: Vec<serde_json::Value>,
     /// The first few skipped lines of each file.
     skipped_lines: Vec<JsonWarning>,
     /// Every line skipped, listed or not.
@@ -250,6 +246,20 @@ struct JsonWarning {
     problem: String,
 }
 
+/// A session as `--json` gives it: the history line, with the names every
+/// output uses (`step_count`, not the file's `steps`) and without the
+/// line's own format number.
+fn session_json(record: &Record) -> serde_json::Value {
+    let mut value = serde_json::to_value(record).unwrap_or_default();
+    if let serde_json::Value::Object(map) = &mut value {
+        map.remove("v");
+        if let Some(steps) = map.remove("steps") {
+            map.insert("step_count".into(), steps);
+        }
+    }
+    value
+}
+
 fn as_json<'a>(
     stats: &'a Stats,
     recent: &'a [&'a Record],
@@ -257,7 +267,7 @@ fn as_json<'a>(
 ) -> JsonReport<'a> {
     JsonReport {
         date: stats.date.to_string(),
-        current_streak: stats.current_streak,
+        streak: stats.current_streak,
         longest_streak: stats.longest_streak,
         today: (&stats.today).into(),
         this_week: (&stats.week).into(),
@@ -281,8 +291,8 @@ fn as_json<'a>(
                 tension_sessions: r.tension.map_or(0, |t| t.sessions),
             })
             .collect(),
-        last_session: stats.last.as_ref(),
-        recent_sessions: recent,
+        last_session: stats.last.as_ref().map(session_json),
+        recent_sessions: recent.iter().map(|r| session_json(r)).collect(),
         skipped_lines: loaded
             .warnings
             .iter()
@@ -300,24 +310,6 @@ fn as_json<'a>(
         skipped_count: loaded.skipped,
         notes: loaded.notes.iter().map(ToString::to_string).collect(),
     }
-}
-
-/// JSON with every character that must not reach a terminal raw (DEL, C1
-/// controls, bidirectional overrides; serde_json escapes only C0) written
-/// as a `\u` escape: the same data, safe to print.
-fn escape_json(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if is_unsafe(c) && c != '\n' {
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                out.push_str(&format!("\\u{unit:04x}"));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -400,7 +392,8 @@ Mon 2026-03-09  07:30  Daily back reset                    12:09 of 12:09  finis
         );
         let v: Value = serde_json::from_str(&report.stdout).unwrap();
         assert_eq!(v["date"], "2026-03-11");
-        assert_eq!(v["current_streak"], 2);
+        assert_eq!(v["streak"], 2);
+        assert_eq!(v["version"], 1);
         assert_eq!(v["this_week"]["seconds"], 729 * 2 + 190);
         assert_eq!(v["this_week"]["minutes"], 27);
         assert_eq!(v["previews"], 1);

@@ -76,9 +76,9 @@ struct Item<'a> {
     summary: Option<&'a str>,
     tags: &'a [String],
     seconds: Option<u64>,
-    steps: Option<usize>,
-    /// Each problem as `file:line:column: message`, for a broken file.
-    problems: Vec<String>,
+    step_count: Option<usize>,
+    /// A broken file's problems, as `check --json` gives them.
+    problems: Vec<super::check::JsonDiagnostic>,
 }
 
 /// `knotless list --json`: `{"routines": [...], "problems": [...]}`.
@@ -97,7 +97,7 @@ pub fn list_json(lib: &Library) -> anyhow::Result<String> {
                 summary: None,
                 tags: &[],
                 seconds: None,
-                steps: None,
+                step_count: None,
                 problems: Vec::new(),
             };
             match &e.routine {
@@ -106,21 +106,21 @@ pub fn list_json(lib: &Library) -> anyhow::Result<String> {
                     name: Some(&r.name),
                     summary: Some(&r.summary),
                     tags: &r.tags,
-                    seconds: Some(Timeline::new(r).total.as_secs()),
-                    steps: Some(r.steps.len()),
+                    seconds: Some(crate::format::whole_seconds(Timeline::new(r).total)),
+                    step_count: Some(r.steps.len()),
                     ..base
                 },
                 Err(p) => Item {
-                    problems: p.summary_lines(),
+                    problems: super::check::json_diagnostics(p),
                     ..base
                 },
             }
         })
         .collect();
-    let problems: Vec<String> = lib
+    let problems: Vec<super::check::JsonDiagnostic> = lib
         .dir_problems
         .iter()
-        .flat_map(|p| p.summary_lines())
+        .flat_map(super::check::json_diagnostics)
         .collect();
     super::json::to_text(&serde_json::json!({
         "routines": routines,

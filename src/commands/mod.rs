@@ -21,7 +21,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use clap::CommandFactory;
 
 use std::sync::Arc;
 
@@ -119,6 +118,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn run_command(cli: Cli) -> Result<ExitCode> {
+    crate::color::set(cli.color);
     let env = Env::load(&cli.routines);
     if let Some(paths) = &env.paths {
         crate::logging::init(&paths.log_file());
@@ -158,7 +158,10 @@ fn run_command(cli: Cli) -> Result<ExitCode> {
             json,
             minutes,
         } => {
-            let (routine, origin) = resolve(&routine, &env)?;
+            let (routine, origin) = match routine.as_str() {
+                "-" => from_stdin()?,
+                arg => resolve(arg, &env)?,
+            };
             let routine = today::fitted(routine, minutes)?;
             match json {
                 true => print(&show_json(&routine, &origin)?)?,
@@ -169,7 +172,14 @@ fn run_command(cli: Cli) -> Result<ExitCode> {
         Command::Config { init } => return config::config(&env, init),
         Command::New { name } => return edit::new(&env, &name),
         Command::Edit { routine } => return edit::edit(&env, &routine),
-        Command::Schema => print(&crate::routine::schema::json())?,
+        Command::Schema { output: None } => print(&crate::routine::schema::json())?,
+        Command::Schema { output: Some(name) } => {
+            let schema = OUTPUT_SCHEMAS
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, s)| *s);
+            print(schema.context("no such output")?)?
+        }
         Command::History { json } => history(env.paths.as_ref(), json)?,
         Command::Sounds(args) => return sounds::sounds(&args, &sound_settings(&env, false, None)),
         Command::Voice(args) => return voice::voice(&args, &env),
@@ -177,16 +187,30 @@ fn run_command(cli: Cli) -> Result<ExitCode> {
         Command::Doctor { json } => return doctor(&env, json),
         Command::Status { json } => print(&status(env.paths.as_ref(), json)?)?,
         Command::Safety => print(crate::safety::PAGE)?,
-        Command::Man => {
-            let mut page = Vec::new();
-            clap_mangen::Man::new(Cli::command())
-                .render(&mut page)
-                .context("cannot write the man page")?;
-            print(&String::from_utf8_lossy(&page))?;
-        }
+        Command::Man => print(&crate::man::page())?,
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// The JSON Schema of each command's `--json` output (`knotless schema
+/// --output NAME`); tests validate real outputs against them.
+pub const OUTPUT_SCHEMAS: &[(&str, &str)] = &[
+    ("list", include_str!("../../assets/json/list.schema.json")),
+    ("show", include_str!("../../assets/json/show.schema.json")),
+    ("check", include_str!("../../assets/json/check.schema.json")),
+    (
+        "history",
+        include_str!("../../assets/json/history.schema.json"),
+    ),
+    (
+        "status",
+        include_str!("../../assets/json/status.schema.json"),
+    ),
+    (
+        "doctor",
+        include_str!("../../assets/json/doctor.schema.json"),
+    ),
+];
 
 /// The script a shell sources for completions. It calls back into
 /// `knotless` at each Tab (see `crate::completion`), so routine ids are
@@ -420,9 +444,16 @@ fn sound_settings(env: &Env, mute: bool, volume: Option<Volume>) -> SoundSetting
 /// signal cuts it at once too.
 fn finish_sound(sound: Player, exit: Exit, plain: bool) {
     match exit {
-        Exit::Normal if plain => sound.finish(),
+        Exit::Normal | Exit::Left if plain => sound.finish(),
         _ => sound.cut(),
     }
+}
+
+/// `show -`: the routine arriving on standard input (a composed one, say).
+fn from_stdin() -> Result<(Routine, Origin)> {
+    let (routine, _) = crate::routine::load::load_stdin_linted()
+        .map_err(|p| Reported(p.render(color_for(&std::io::stderr()))))?;
+    Ok((routine, Origin::Direct(PathBuf::from("-"))))
 }
 
 /// A routine named on the command line, by path or by id.
@@ -480,11 +511,11 @@ impl std::fmt::Display for Reported {
 
 impl std::error::Error for Reported {}
 
-/// Colour only for a terminal, and never under NO_COLOR.
+/// Colour for this stream, as `--color`, NO_COLOR, CLICOLOR_FORCE and
+/// TERM say (see `crate::color`).
 pub fn color_for(stream: &impl IsTerminal) -> bool {
-    stream.is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && term::capable()
+    // An unknown or dumb terminal gets no colour, whatever it claims.
+    crate::color::enabled(stream.is_terminal() && term::capable())
 }
 
 /// Print to stdout; a closed pipe (`knotless list | head`) is not an error.

@@ -1,5 +1,6 @@
 //! `knotless show ROUTINE`: the timeline as a table.
 
+use crate::format::whole_seconds;
 use std::time::Duration;
 
 use crate::routine::duration::{clock, words};
@@ -138,6 +139,11 @@ fn second_side(routine: &Routine, seg: &Segment) -> bool {
         && seg.side == Some(crate::routine::Side::Right)
 }
 
+/// The time of all get-ready pauses (or of all pauses between sides).
+fn pause_total(timeline: &Timeline, between_sides: bool) -> Duration {
+    timeline.pauses(between_sides).map(|s| s.length).sum()
+}
+
 /// ", with 9 get-ready pauses (0:45) and 3 pauses between sides (0:15)".
 fn pause_note(routine: &Routine, timeline: &Timeline) -> String {
     let sum = |between: bool| -> (usize, Duration) {
@@ -194,15 +200,15 @@ pub fn show_json(routine: &Routine, origin: &Origin) -> anyhow::Result<String> {
                 .iter()
                 .map(|c| {
                     serde_json::json!({
-                        "at": (seg.start + c.at).as_secs_f64(),
+                        "at": whole_seconds(seg.start + c.at),
                         "text": c.text,
                     })
                 })
                 .collect();
             serde_json::json!({
                 "step": seg.step + 1,
-                "start": seg.start.as_secs_f64(),
-                "seconds": seg.length.as_secs_f64(),
+                "start": whole_seconds(seg.start),
+                "seconds": whole_seconds(seg.length),
                 "kind": step.kind.word(),
                 "title": step.title,
                 "area": step.area.map(|a| a.word()),
@@ -226,10 +232,13 @@ pub fn show_json(routine: &Routine, origin: &Origin) -> anyhow::Result<String> {
         "tags": routine.tags,
         "tools": routine.tools,
         "safety": routine.safety,
-        "get_ready_seconds": routine.transition.as_secs_f64(),
+        "transition_seconds": whole_seconds(routine.transition),
         "get_ready_pauses": timeline.pauses(false).count(),
+        "get_ready_seconds": whole_seconds(pause_total(&timeline, false)),
         "pauses_between_sides": timeline.pauses(true).count(),
-        "seconds": timeline.total.as_secs_f64(),
+        "between_sides_seconds": whole_seconds(pause_total(&timeline, true)),
+        "seconds": whole_seconds(timeline.total),
+        "step_count": routine.steps.len(),
         "steps": steps,
     }))
 }

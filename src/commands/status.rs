@@ -18,6 +18,9 @@ pub struct Status {
     pub streak: u32,
     /// A routine was finished today (previews do not count).
     pub done_today: bool,
+    /// Time practised today, in whole seconds (and whole minutes, for a
+    /// prompt that shows them).
+    pub seconds_today: u64,
     pub minutes_today: u64,
     pub sessions_today: u32,
 }
@@ -32,6 +35,7 @@ impl Status {
         Self {
             streak: stats.current_streak,
             done_today,
+            seconds_today: stats.today.seconds,
             minutes_today: history::minutes(stats.today.seconds),
             sessions_today: stats.today.sessions,
         }
@@ -110,6 +114,7 @@ mod tests {
             Status {
                 streak: 1,
                 done_today: false,
+                seconds_today: 300,
                 minutes_today: 5,
                 sessions_today: 1
             }

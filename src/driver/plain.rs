@@ -23,6 +23,9 @@ pub struct Plain<W: Write> {
     last_cycle: Option<(usize, u32)>,
     /// The status line last printed, so news is printed once.
     status: Option<crate::app::Status>,
+    /// Where that news goes: standard error, so a pipe or a log of the
+    /// session's lines holds only the session.
+    notes: Box<dyn Write>,
 }
 
 impl<W: Write> Plain<W> {
@@ -32,7 +35,13 @@ impl<W: Write> Plain<W> {
             start: None,
             last_cycle: None,
             status: None,
+            notes: Box::new(io::stderr()),
         }
+    }
+
+    /// Status news to `notes` instead of standard error (tests).
+    pub fn with_notes(self, notes: Box<dyn Write>) -> Self {
+        Self { notes, ..self }
     }
 
     pub fn into_inner(self) -> W {
@@ -56,7 +65,11 @@ impl<W: Write> Renderer for Plain<W> {
             self.status = app.status.clone();
             if let Some(status) = &app.status {
                 let line = format!("{}\n", escape_inline(&status.text()));
-                self.write(&line)?;
+                // A closed standard error never stops the session.
+                let _ = self
+                    .notes
+                    .write_all(line.as_bytes())
+                    .and_then(|_| self.notes.flush());
             }
         }
         Ok(())

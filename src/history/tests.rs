@@ -346,9 +346,9 @@ fn the_done_screen_glance() {
 #[test]
 fn words_for_time_and_days() {
     assert_eq!(minutes(0), 0);
-    assert_eq!(minutes(20), 1);
+    assert_eq!(minutes(20), 0, "never rounded up");
     assert_eq!(minutes(729), 12);
-    assert_eq!(minutes(750), 13);
+    assert_eq!(minutes(779), 12);
     assert_eq!(duration_words(0), "0 min");
     assert_eq!(duration_words(3600), "1 h");
     assert_eq!(duration_words(3 * 3600 + 5 * 60), "3 h 5 min");

@@ -14,6 +14,11 @@ pub fn report_file(path: &std::path::Path, strict: bool) -> Option<FileProblems>
     finish(load_file_linted(path), strict)
 }
 
+/// As `report_file`, for a routine read from standard input (`-`).
+pub fn report_stdin(strict: bool) -> Option<FileProblems> {
+    finish(super::load::load_stdin_linted(), strict)
+}
+
 /// As `report_file`, for a routine the library already holds (built-in or
 /// from a file, read again for the places its warnings point at).
 pub fn report_entry(entry: &Entry, strict: bool) -> Option<FileProblems> {

@@ -65,11 +65,11 @@ impl Theme {
         Self { background, ..self }
     }
 
-    /// The named theme, without colour when `NO_COLOR` is set to anything
-    /// non-empty. Its colours are for a dark background until the
-    /// terminal says otherwise (see `on`).
+    /// The named theme, without colour when `--color never`, `NO_COLOR`
+    /// or `TERM=dumb` says so (see `crate::color`). Its colours are for a
+    /// dark background until the terminal says otherwise (see `on`).
     pub fn new(name: ThemeName) -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let no_color = !crate::color::enabled(true);
         match name {
             _ if no_color => Self::MONO,
             ThemeName::Calm => Self::CALM,

@@ -9,6 +9,7 @@ mod hooks;
 mod hostile;
 mod hostile_history;
 mod input;
+mod json_outputs;
 mod light;
 mod picker_today;
 mod pty;

@@ -163,7 +163,8 @@ fn q_then_yes_quits_a_session_cleanly() {
     pty.send("y");
     pty.wait_for("Session stopped");
     pty.send("q");
-    assert_eq!(pty.finish(), 0);
+    // Left before its end: 3, so a script can tell it from finishing.
+    assert_eq!(pty.finish(), 3);
 }
 
 #[test]
@@ -214,4 +215,42 @@ fn the_picker_opens_with_no_arguments_and_q_leaves() {
     pty.wait_for("Daily back reset");
     pty.send("q");
     assert_eq!(pty.finish(), 0);
+}
+
+/// `--color never` on a colour terminal: the full screen, without a
+/// single colour or attribute change; `--color always` has them.
+#[test]
+fn color_never_draws_the_screen_without_colours() {
+    // Any SGR sequence that sets a foreground or background colour.
+    let sgr_colour = |bytes: &[u8]| {
+        let text = String::from_utf8_lossy(bytes);
+        text.split("\u{1b}[").skip(1).any(|seq| {
+            let Some(end) = seq.find(|c: char| !(c.is_ascii_digit() || c == ';')) else {
+                return false;
+            };
+            seq[end..].starts_with('m')
+                && seq[..end]
+                    .split(';')
+                    .any(|p| matches!(p.parse::<u8>(), Ok(30..=38 | 40..=48 | 90..=97 | 100..=107)))
+        })
+    };
+    let mut pty = Pty::spawn(&["run", &three_steps(), "--color", "never"]);
+    pty.wait_for("Stop if anything hurts");
+    pty.send("\r");
+    pty.wait_for("Shoulder rolls");
+    assert!(!sgr_colour(&pty.bytes()), "no colour under --color never");
+    pty.send("\u{3}");
+    pty.finish();
+
+    let mut pty = Pty::spawn_with(
+        &["run", &three_steps(), "--color", "always"],
+        &[("NO_COLOR", "1")],
+    );
+    pty.wait_for("Stop if anything hurts");
+    assert!(
+        sgr_colour(&pty.bytes()),
+        "--color always wins over NO_COLOR"
+    );
+    pty.send("\u{3}");
+    pty.finish();
 }

@@ -121,7 +121,7 @@ fn a_plain_session_stopped_by_sigterm_resumes_at_its_step_with_a_linked_line() {
         let (code, json, _) = output(&home, &["history", "--json"]);
         assert_eq!(code, 0);
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-        assert_eq!(v["current_streak"], 1, "{json}");
+        assert_eq!(v["streak"], 1, "{json}");
 
         // Nothing left to continue.
         let (code, _, err) = output(&home, &["run", &routine, "--resume", "--plain"]);

@@ -51,8 +51,13 @@ fn list_json_names_good_and_broken_routines() {
     let broken = routines.iter().find(|r| r["id"] == "my-neck").unwrap();
     assert_eq!(broken["ok"], false);
     assert_eq!(broken["source"], "user");
-    let problem = broken["problems"][0].as_str().unwrap();
-    assert!(problem.contains("my-neck.toml:3:"), "{problem}");
+    let problem = &broken["problems"][0];
+    assert!(
+        problem["file"].as_str().unwrap().ends_with("my-neck.toml"),
+        "{problem}"
+    );
+    assert_eq!(problem["line"], 3, "{problem}");
+    assert_eq!(problem["severity"], "error", "{problem}");
 }
 
 #[test]
@@ -105,7 +110,7 @@ fn two_machines_histories_make_one_streak_for_history_and_status() {
 
     let (code, v) = json(home.knotless().args(["history", "--json"]));
     assert_eq!(code, Some(0));
-    assert_eq!(v["current_streak"], 3, "{v}");
+    assert_eq!(v["streak"], 3, "{v}");
 
     let (code, v) = json(home.knotless().args(["status", "--json"]));
     assert_eq!(code, Some(0));
@@ -301,7 +306,7 @@ fn the_man_page_and_version_name_what_was_built() {
         "{}",
         &page[..80]
     );
-    assert!(page.contains(".TH knotless 1"), "a section-1 page");
+    assert!(page.contains(".TH KNOTLESS 1"), "a section-1 page");
     for command in ["doctor", "status", "completions"] {
         assert!(page.contains(command), "{command} is in the man page");
     }
