@@ -386,7 +386,10 @@ Mon 2026-03-09  07:30  Daily back reset                    12:09 of 12:09  finis
         let (_dir, path) = fixture();
         let report = report(&path, true, &now()).unwrap();
         assert!(
-            !report.stdout.chars().any(|c| crate::text::is_unsafe(c) && c != '\n'),
+            !report
+                .stdout
+                .chars()
+                .any(|c| crate::text::is_unsafe(c) && c != '\n'),
             "{}",
             report.stdout
         );
