@@ -22,11 +22,14 @@
 //! ```
 
 mod hosts;
+mod progress;
 mod record;
 mod resume;
 mod stats;
 mod store;
 
+#[cfg(test)]
+pub mod sample;
 #[cfg(test)]
 mod tests;
 
@@ -35,6 +38,7 @@ use std::path::PathBuf;
 use crate::paths::Paths;
 
 pub use hosts::{Merged, host, is_history_file, load, load_dir};
+pub use progress::{AreaSeconds, Progress, WeekTension};
 pub use record::{FORMAT, Outcome, Record, SkippedStep};
 pub use resume::{RESUME_WITHIN, ResumePoint, resume_point};
 pub use stats::{
