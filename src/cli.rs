@@ -91,6 +91,13 @@ pub enum Command {
         /// Print one JSON object, for scripts.
         #[arg(long)]
         json: bool,
+        /// Draw the progress charts: minutes a day over 12 weeks, tension
+        /// before and after each week, minutes per body area this month.
+        #[arg(long, conflicts_with = "json")]
+        chart: bool,
+        /// Write one row per session, for a spreadsheet.
+        #[arg(long, value_name = "FORMAT", value_parser = ["csv"], conflicts_with_all = ["json", "chart"])]
+        export: Option<String>,
     },
     /// The built-in sounds, and the sound output in use (or why sound is
     /// off); `play NAME` plays one, `--export DIR` writes them as WAV files.

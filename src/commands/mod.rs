@@ -6,6 +6,7 @@ mod config;
 mod doctor;
 pub mod edit;
 mod history;
+mod history_csv;
 mod json;
 mod list;
 mod show;
@@ -146,7 +147,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::New { name } => return edit::new(&env, &name),
         Command::Edit { routine } => return edit::edit(&env, &routine),
         Command::Schema => print(&crate::routine::schema::json())?,
-        Command::History { json } => history(env.paths.as_ref(), json)?,
+        Command::History {
+            json,
+            chart,
+            export,
+        } => {
+            let view = history::View {
+                json,
+                chart,
+                csv: export.is_some(),
+            };
+            history(env.paths.as_ref(), view, &env.library())?
+        }
         Command::Sounds(args) => return sounds::sounds(&args, &sound_settings(&env, false, None)),
         Command::Voice(args) => return voice::voice(&args, &env),
         Command::Completions { shell } => print(&completions(shell)?)?,

@@ -33,7 +33,8 @@ pub fn year(today: Date, count: usize) -> Vec<Record> {
             let (id, name) = ROUTINES[i % ROUTINES.len()];
             let minutes = 6 + (i * 7 % 11) as u64;
             let finished = i % 9 != 4;
-            let before = 4 + ((i * 5) % 5) as u8 + (day_back / 120) as u8;
+            // Calmer as the weeks go by: up to three points more a year ago.
+            let before = 3 + (i % 4) as u8 + (day_back / 90).min(3) as u8;
             let after = before.saturating_sub(1 + (i % 3) as u8);
             let asked = i % 4 != 3;
             let line = format!(

@@ -30,6 +30,9 @@ const MAX_COLUMN: u16 = 76;
 
 /// Draw the screen in `body`, the rows above the key hints.
 pub fn draw(frame: &mut Frame, body: Rect, view: &HistoryView, theme: &Theme) {
+    if view.charts {
+        return super::progress::draw(frame, body, &view.progress, theme);
+    }
     let body = column(body, MAX_COLUMN);
     if body.is_empty() {
         return;
@@ -360,7 +363,7 @@ mod tests {
 
     use super::*;
     use crate::app::views;
-    use crate::history::{Record, Stats};
+    use crate::history::{Progress, Record, Stats};
     use crate::ui::kit::area::split_last_row;
 
     fn berlin() -> TimeZone {
@@ -433,7 +436,7 @@ mod tests {
     /// The screen alone, over an empty hint row (as `ui::draw` lays it out),
     /// at any size: below the minimum too.
     fn render(stats: &Stats, width: u16, height: u16) -> String {
-        let view = views::history(stats, None);
+        let view = views::history(stats, &Progress::compute(&[], &now(), |_| None), None, false);
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal
             .draw(|f| draw(f, split_last_row(f.area()).0, &view, &Theme::MONO))
@@ -500,7 +503,7 @@ mod tests {
 
     #[test]
     fn plans_never_take_more_rows_than_there_are() {
-        let view = views::history(&Stats::compute(&history(), &now()), None);
+        let view = views::history(&Stats::compute(&history(), &now()), &Progress::compute(&[], &now(), |_| None), None, false);
         for rows in 0..40 {
             for facts in 0..5 {
                 let parts = parts(&view, true, facts);
