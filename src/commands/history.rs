@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use super::table::{Align, render};
 use crate::history::{self, Progress, Record, Stats, Total, days_words, duration_words};
-use crate::routine::Library;
 use crate::paths::Paths;
+use crate::routine::Library;
 use crate::routine::duration::clock;
 use crate::text::{escape_inline, is_unsafe};
 
@@ -79,15 +79,15 @@ pub fn report_as(path: &Path, view: View, now: &Zoned, library: &Library) -> Res
         .collect();
     let stats = Stats::compute(&loaded.records, now);
     let recent = history::recent(&loaded.records, RECENT);
-    let progress = progress_of(&loaded.records, now, library);
+    let progress = || progress_of(&loaded.records, now, library);
     let stdout = if view.csv {
         super::history_csv::csv(&loaded.records)
     } else if view.chart {
         let width = terminal_width();
-        crate::ui::progress::text(&crate::app::views::progress(&progress), width)
+        crate::ui::progress::text(&crate::app::views::progress(&progress()), width)
     } else if json {
         let mut value = as_json(&stats, &recent, &loaded.warnings);
-        value.progress = Some(json_progress(&progress));
+        value.progress = Some(json_progress(&progress()));
         let mut text = serde_json::to_string_pretty(&value).context("cannot write JSON")?;
         text = escape_json(&text);
         text.push('\n');
@@ -527,6 +527,56 @@ Mon 2026-03-09  07:30  Daily back reset                    12:09 of 12:09  finis
         );
         assert_eq!(v["last_session"]["started"], "2026-03-10T21:00:00+01:00");
         assert_eq!(v["skipped_lines"][0]["line"], 5);
+    }
+
+    #[test]
+    fn json_carries_the_chart_series_and_csv_a_row_per_session() {
+        let (_dir, path) = fixture();
+        let library = Library::builtins();
+        let json = View {
+            json: true,
+            ..View::default()
+        };
+        let report = report_as(&path, json, &now(), &library).unwrap();
+        let v: Value = serde_json::from_str(&report.stdout).unwrap();
+        let p = &v["progress"];
+        let days = p["minutes_per_day"].as_array().unwrap();
+        assert_eq!(days.len(), 84);
+        assert_eq!(
+            days[83],
+            serde_json::json!({"date": "2026-03-11", "minutes": 0})
+        );
+        assert_eq!(days[82]["minutes"], 15, "12:09 and 3:10 on the 10th");
+        let week = &p["tension_per_week"][11];
+        assert_eq!(week["monday"], "2026-03-09");
+        assert_eq!(
+            (week["before"].clone(), week["change"].clone()),
+            (7.0.into(), (-3.0).into())
+        );
+        let areas: u64 = p["minutes_per_area"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["minutes"].as_u64().unwrap())
+            .sum();
+        // Two daily-back sessions' 24 min, shared out; "evening" is not found.
+        assert!((23..=25).contains(&areas), "{p}");
+        assert_eq!(p["minutes_without_area"], 3);
+
+        let csv = View {
+            csv: true,
+            ..View::default()
+        };
+        let report = report_as(&path, csv, &now(), &library).unwrap();
+        assert_eq!(report.stdout.lines().count(), 1 + 4, "{}", report.stdout);
+
+        let chart = View {
+            chart: true,
+            ..View::default()
+        };
+        let report = report_as(&path, chart, &now(), &library).unwrap();
+        assert!(report.stdout.contains("Minutes by body area, March"));
+        assert!(report.stdout.contains("-3.0"), "{}", report.stdout);
     }
 
     #[test]

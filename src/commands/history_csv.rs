@@ -16,7 +16,10 @@ pub fn csv(records: &[Record]) -> String {
     for r in sorted {
         let tension = |t: Option<u8>| t.map_or(String::new(), |t| t.to_string());
         let fields = [
-            r.started.timestamp().display_with_offset(r.started.offset()).to_string(),
+            r.started
+                .timestamp()
+                .display_with_offset(r.started.offset())
+                .to_string(),
             r.started.strftime("%Y-%m-%d").to_string(),
             r.started.strftime("%H:%M").to_string(),
             field(&r.routine_id),

@@ -54,12 +54,27 @@ fn minutes_fall_on_their_day_and_old_or_preview_sessions_are_left_out() {
 fn tension_is_averaged_per_week_with_its_change() {
     // Wednesday 11 March 2026: this week began on Monday 9 March.
     let records = [
-        line("2026-03-09T07:00:00Z", "x", 60, r#","tension_before":7,"tension_after":4"#),
-        line("2026-03-11T07:00:00Z", "x", 60, r#","tension_before":6,"tension_after":4"#),
+        line(
+            "2026-03-09T07:00:00Z",
+            "x",
+            60,
+            r#","tension_before":7,"tension_after":4"#,
+        ),
+        line(
+            "2026-03-11T07:00:00Z",
+            "x",
+            60,
+            r#","tension_before":6,"tension_after":4"#,
+        ),
         // Only before: counts in "before", not in the change.
         line("2026-03-10T07:00:00Z", "x", 60, r#","tension_before":8"#),
         // Sunday: the week before.
-        line("2026-03-08T07:00:00Z", "x", 60, r#","tension_before":5,"tension_after":5"#),
+        line(
+            "2026-03-08T07:00:00Z",
+            "x",
+            60,
+            r#","tension_before":5,"tension_after":5"#,
+        ),
     ];
     let p = Progress::compute(&records, &noon(date(2026, 3, 11)), |_| None);
     assert_eq!(p.weeks.len(), WEEKS);

@@ -436,7 +436,12 @@ mod tests {
     /// The screen alone, over an empty hint row (as `ui::draw` lays it out),
     /// at any size: below the minimum too.
     fn render(stats: &Stats, width: u16, height: u16) -> String {
-        let view = views::history(stats, &Progress::compute(&[], &now(), |_| None), None, false);
+        let view = views::history(
+            stats,
+            &Progress::compute(&[], &now(), |_| None),
+            None,
+            false,
+        );
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal
             .draw(|f| draw(f, split_last_row(f.area()).0, &view, &Theme::MONO))
@@ -503,7 +508,12 @@ mod tests {
 
     #[test]
     fn plans_never_take_more_rows_than_there_are() {
-        let view = views::history(&Stats::compute(&history(), &now()), &Progress::compute(&[], &now(), |_| None), None, false);
+        let view = views::history(
+            &Stats::compute(&history(), &now()),
+            &Progress::compute(&[], &now(), |_| None),
+            None,
+            false,
+        );
         for rows in 0..40 {
             for facts in 0..5 {
                 let parts = parts(&view, true, facts);

@@ -49,10 +49,7 @@ impl Sizes {
         let wanted = (areas.max(1) as u16).min((spare / 4).max(1));
         let spark = (spare.saturating_sub(wanted) * 2 / 5).clamp(1, 8);
         let bars = spare.saturating_sub(wanted + spark).clamp(1, 11);
-        let areas = spare
-            .saturating_sub(spark + bars)
-            .min(areas as u16)
-            .max(1);
+        let areas = spare.saturating_sub(spark + bars).min(areas as u16).max(1);
         Sizes { spark, bars, areas }
     }
 }
@@ -91,7 +88,11 @@ fn render(buf: &mut Buffer, body: Rect, view: &ProgressView, sizes: Sizes, theme
         areas: area_rows,
     } = sizes;
 
-    let mut rows = Rows { buf, body, y: body.y };
+    let mut rows = Rows {
+        buf,
+        body,
+        y: body.y,
+    };
     rows.line(Line::styled("Progress", theme.accent()));
     days(&mut rows, view, spark_rows, theme);
     rows.y += 1;
@@ -279,10 +280,7 @@ fn areas(rows: &mut Rows, view: &ProgressView, height: u16, theme: &Theme) {
     if hidden > 0 && !view.areas.is_empty() {
         note.push_str(&format!(" ({hidden} more)"));
     }
-    rows.line(Line::styled(
-        truncate(&note, rows.body.width),
-        theme.dim(),
-    ));
+    rows.line(Line::styled(truncate(&note, rows.body.width), theme.dim()));
 }
 
 #[cfg(test)]

@@ -15,7 +15,12 @@ use crate::ui::view::{
 /// The history as its screen shows it; `note` says which lines of the
 /// file could not be read; `charts` shows the progress charts instead of
 /// the calendar.
-pub fn history(stats: &Stats, progress: &Progress, note: Option<&str>, charts: bool) -> HistoryView {
+pub fn history(
+    stats: &Stats,
+    progress: &Progress,
+    note: Option<&str>,
+    charts: bool,
+) -> HistoryView {
     HistoryView {
         progress: self::progress(progress),
         charts,
@@ -164,7 +169,12 @@ mod tests {
     fn the_calendar_ends_this_week_and_names_the_months_it_spans() {
         // Wednesday 11 March 2026: the calendar opens on Monday 24 November.
         let now = noon(date(2026, 3, 11));
-        let view = history(&Stats::compute(&[], &now), &Progress::compute(&[], &now, |_| None), None, false);
+        let view = history(
+            &Stats::compute(&[], &now),
+            &Progress::compute(&[], &now, |_| None),
+            None,
+            false,
+        );
         assert_eq!(view.weeks.len(), WEEKS);
         let names = |w: &CalendarWeek| (w.month.clone(), w.month_if_first.clone());
         // December starts in the next week, so the first one names nothing.
@@ -188,7 +198,12 @@ mod tests {
     #[test]
     fn totals_are_written_out() {
         let now = noon(date(2026, 3, 11));
-        let view = history(&Stats::compute(&[], &now), &Progress::compute(&[], &now, |_| None), Some("note"), false);
+        let view = history(
+            &Stats::compute(&[], &now),
+            &Progress::compute(&[], &now, |_| None),
+            Some("note"),
+            false,
+        );
         assert_eq!(view.totals.streak, "0 days");
         assert_eq!(view.totals.all_time, "0 min");
         assert_eq!((view.last, view.note.as_deref()), (None, Some("note")));
