@@ -26,6 +26,7 @@ pub mod hooks;
 pub mod input;
 pub mod logging;
 pub mod paths;
+pub mod remind;
 pub mod routine;
 pub mod session;
 pub mod settings;

@@ -9,6 +9,7 @@ mod history;
 mod history_csv;
 mod json;
 mod list;
+mod remind;
 mod show;
 pub mod sounds;
 mod status;
@@ -163,6 +164,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Voice(args) => return voice::voice(&args, &env),
         Command::Completions { shell } => print(&completions(shell)?)?,
         Command::Doctor { json } => return doctor(&env, json),
+        Command::Remind(args) => print(&remind::remind(&args, &env)?)?,
         Command::Status { json } => print(&status(env.paths.as_ref(), json)?)?,
         Command::Man => {
             let mut page = Vec::new();
