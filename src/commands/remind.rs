@@ -32,7 +32,11 @@ pub fn remind(args: &RemindArgs, env: &Env) -> Result<String> {
     };
     if let Some(id) = &args.routine {
         let library = env.library();
-        if !library.entries.iter().any(|e| &e.id == id && e.routine.is_ok()) {
+        if !library
+            .entries
+            .iter()
+            .any(|e| &e.id == id && e.routine.is_ok())
+        {
             bail!(
                 "no routine `{}`: `knotless list` shows the ones there are",
                 escape_inline(id)
@@ -55,7 +59,10 @@ pub fn remind(args: &RemindArgs, env: &Env) -> Result<String> {
 fn fire_now(args: &RemindArgs, env: &Env) -> Result<String> {
     let records = match env.history_file() {
         Some(file) => {
-            let dir = file.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+            let dir = file
+                .parent()
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default();
             crate::history::load_dir(&dir)
                 .map(|m| m.records)
                 .unwrap_or_default()

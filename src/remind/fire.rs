@@ -98,17 +98,21 @@ mod tests {
         ];
         let n = notice(&records, &evening(), Some(&routine)).unwrap();
         let minutes = crate::format::minutes(Timeline::new(&routine).total.as_secs());
-        assert_eq!(n.body, format!("Daily back reset · {minutes} min · streak 2"));
+        assert_eq!(
+            n.body,
+            format!("Daily back reset · {minutes} min · streak 2")
+        );
     }
 
     #[test]
     fn the_routine_named_else_the_one_practised_last() {
-        let all: Vec<Routine> = ["daily-back", "desk-break"]
-            .map(builtin::routine)
-            .to_vec();
+        let all: Vec<Routine> = ["daily-back", "desk-break"].map(builtin::routine).to_vec();
         let find = |id: &str| all.iter().find(|r| r.id == id);
         let records = [record("2026-03-10T07:00:00Z", "finished", false)];
-        assert_eq!(planned(Some("desk-break"), &records, find).unwrap().id, "desk-break");
+        assert_eq!(
+            planned(Some("desk-break"), &records, find).unwrap().id,
+            "desk-break"
+        );
         assert_eq!(planned(None, &records, find).unwrap().id, "daily-back");
         assert!(planned(None, &[], find).is_none());
         let n = notice(&[], &evening(), None).unwrap();

@@ -84,8 +84,15 @@ const UNIT_FILE: crate::diag::read::TextFile = crate::diag::read::TextFile {
 };
 
 fn read_unit(path: &Path) -> Result<String> {
-    crate::diag::read::read_text(path, &UNIT_FILE)
-        .map_err(|e| anyhow::anyhow!("cannot read {}: {}", shown(path), e.problems.first().map_or(String::new(), |p| p.message.clone())))
+    crate::diag::read::read_text(path, &UNIT_FILE).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot read {}: {}",
+            shown(path),
+            e.problems
+                .first()
+                .map_or(String::new(), |p| p.message.clone())
+        )
+    })
 }
 
 fn shown(path: &Path) -> String {
@@ -96,7 +103,10 @@ fn shown(path: &Path) -> String {
 /// Returns what to print.
 pub fn install(reminder: &Reminder, program: &Path, place: &Place) -> Result<String> {
     let contents: Vec<(PathBuf, String)> = if cfg!(target_os = "macos") {
-        vec![(place.files()[0].clone(), units::launchd_plist(reminder, program))]
+        vec![(
+            place.files()[0].clone(),
+            units::launchd_plist(reminder, program),
+        )]
     } else if cfg!(windows) {
         Vec::new()
     } else {
@@ -136,7 +146,10 @@ pub fn show(place: &Place) -> Result<String> {
     }
     let files = place.files();
     match ours(&files[0])? {
-        None => Ok("No reminder is set. Set one with `knotless remind --at 18:30 [--days mon-fri]`.\n".to_owned()),
+        None => Ok(
+            "No reminder is set. Set one with `knotless remind --at 18:30 [--days mon-fri]`.\n"
+                .to_owned(),
+        ),
         Some(false) => Ok(format!(
             "{} was not written by knotless; no reminder of knotless's is set.\n",
             shown(&files[0])
@@ -145,7 +158,10 @@ pub fn show(place: &Place) -> Result<String> {
             let text = read_unit(&files[0])?;
             let what = text
                 .lines()
-                .find_map(|l| l.split_once(SUMMARY).map(|(_, w)| w.trim_end_matches(" -->").to_owned()))
+                .find_map(|l| {
+                    l.split_once(SUMMARY)
+                        .map(|(_, w)| w.trim_end_matches(" -->").to_owned())
+                })
                 .unwrap_or_else(|| "set".to_owned());
             let listed: Vec<String> = files.iter().map(|f| shown(f)).collect();
             Ok(format!(
@@ -194,7 +210,12 @@ fn tell_on(reminder: &Reminder, program: &Path) -> String {
             .map(|p| p.files()[0].display().to_string())
             .unwrap_or_default();
         vec![
-            vec!["launchctl".into(), "bootout".into(), target.clone(), plist.clone()],
+            vec![
+                "launchctl".into(),
+                "bootout".into(),
+                target.clone(),
+                plist.clone(),
+            ],
             vec!["launchctl".into(), "bootstrap".into(), target, plist],
         ]
     } else if cfg!(windows) {
@@ -237,7 +258,13 @@ fn tell_off() -> String {
     } else if cfg!(windows) {
         &["schtasks", "/Delete", "/F", "/TN", units::TASK_NAME]
     } else {
-        &["systemctl", "--user", "disable", "--now", units::SYSTEMD_TIMER]
+        &[
+            "systemctl",
+            "--user",
+            "disable",
+            "--now",
+            units::SYSTEMD_TIMER,
+        ]
     };
     match run(words) {
         Ok(_) => String::new(),
@@ -330,7 +357,10 @@ mod tests {
         let theirs = place.dir.join(units::SYSTEMD_TIMER);
         std::fs::write(&theirs, "[Timer]\nOnCalendar=daily\n").unwrap();
         let e = install(&reminder(), Path::new("/usr/bin/knotless"), &place).unwrap_err();
-        assert!(e.to_string().contains("is not a file knotless wrote"), "{e}");
+        assert!(
+            e.to_string().contains("is not a file knotless wrote"),
+            "{e}"
+        );
         assert!(!place.dir.join(units::SYSTEMD_SERVICE).exists());
         assert!(remove(&place).unwrap().contains("Left"));
         assert_eq!(

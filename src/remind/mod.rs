@@ -140,9 +140,15 @@ mod tests {
     #[test]
     fn days_are_read_as_ranges_lists_or_daily() {
         assert_eq!(Days::parse("mon-fri").unwrap().to_string(), "mon-fri");
-        assert_eq!(Days::parse("Mon,Wed,friday").unwrap().to_string(), "mon,wed,fri");
+        assert_eq!(
+            Days::parse("Mon,Wed,friday").unwrap().to_string(),
+            "mon,wed,fri"
+        );
         assert_eq!(Days::parse("sat-sun").unwrap().to_string(), "sat,sun");
-        assert_eq!(Days::parse("fri-mon").unwrap().to_string(), "mon,fri,sat,sun");
+        assert_eq!(
+            Days::parse("fri-mon").unwrap().to_string(),
+            "mon,fri,sat,sun"
+        );
         assert_eq!(Days::parse("daily").unwrap(), Days::EVERY);
         assert_eq!(Days::parse("mon-sun").unwrap().to_string(), "daily");
         let e = Days::parse("mon-fry").unwrap_err().to_string();

@@ -4,18 +4,19 @@
 //! thread and is given up after `TIMEOUT`, so a stuck bus never holds the
 //! reminder; failing, the caller writes the notice to the log instead.
 
-use std::collections::HashMap;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 
 use super::fire::Notice;
 
 /// How long the bus may take to connect and answer.
 pub const TIMEOUT: Duration = Duration::from_secs(5);
 
+#[cfg(target_os = "linux")]
 const SERVICE: &str = "org.freedesktop.Notifications";
+#[cfg(target_os = "linux")]
 const PATH: &str = "/org/freedesktop/Notifications";
 
 /// Send `notice`; the notification's id on success.
@@ -30,13 +31,23 @@ pub fn send(notice: &Notice) -> Result<u32> {
         .map_err(|_| anyhow!("the session bus did not answer within {TIMEOUT:?}"))?
 }
 
+#[cfg(not(target_os = "linux"))]
+fn call(_: &Notice) -> Result<u32> {
+    // Notification Center and toast notifications are not spoken to yet.
+    Err(anyhow!(
+        "desktop notifications are sent on Linux only, so far"
+    ))
+}
+
+#[cfg(target_os = "linux")]
 fn call(notice: &Notice) -> Result<u32> {
+    use anyhow::Context;
     let connection = zbus::blocking::connection::Builder::session()
         .context("no D-Bus session bus")?
         .method_timeout(TIMEOUT)
         .build()
         .context("cannot connect to the D-Bus session bus")?;
-    let hints: HashMap<&str, zbus::zvariant::Value> = HashMap::new();
+    let hints: std::collections::HashMap<&str, zbus::zvariant::Value> = Default::default();
     let reply = connection
         .call_method(
             Some(SERVICE),

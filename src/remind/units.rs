@@ -174,7 +174,12 @@ pub fn schtasks_create(reminder: &Reminder, program: &Path) -> Vec<String> {
             .indices()
             .map(|i| DAY_NAMES[i].to_ascii_uppercase())
             .collect();
-        args.extend(["/SC".to_owned(), "WEEKLY".to_owned(), "/D".to_owned(), days.join(",")]);
+        args.extend([
+            "/SC".to_owned(),
+            "WEEKLY".to_owned(),
+            "/D".to_owned(),
+            days.join(","),
+        ]);
     }
     args.push("/ST".to_owned());
     args.push(format!("{:02}:{:02}", reminder.hour, reminder.minute));
@@ -249,7 +254,10 @@ mod tests {
     #[test]
     fn schtasks_for_weekdays_and_every_day() {
         let path = Path::new(r"C:\Program Files\knotless\knotless.exe");
-        insta::assert_snapshot!("schtasks_weekdays", schtasks_create(&weekdays(), path).join("\n"));
+        insta::assert_snapshot!(
+            "schtasks_weekdays",
+            schtasks_create(&weekdays(), path).join("\n")
+        );
         insta::assert_snapshot!("schtasks_daily", schtasks_create(&daily(), path).join("\n"));
     }
 

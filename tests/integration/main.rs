@@ -10,6 +10,7 @@ mod hostile;
 mod light;
 mod picker_today;
 mod pty;
+#[cfg(target_os = "linux")]
 mod remind;
 mod session_screen;
 mod sound;

@@ -14,17 +14,38 @@ fn remind_sets_shows_and_removes_the_systemd_units_in_the_home() {
     // are written all the same, with a warning saying what to run.
     let set = home
         .knotless()
-        .args(["remind", "--at", "18:30", "--days", "mon-fri", "--routine", "daily-back"])
+        .args([
+            "remind",
+            "--at",
+            "18:30",
+            "--days",
+            "mon-fri",
+            "--routine",
+            "daily-back",
+        ])
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&set.stdout);
-    assert!(set.status.success(), "{said} {}", String::from_utf8_lossy(&set.stderr));
-    assert!(said.starts_with("Reminder set: 18:30 mon-fri, routine daily-back"), "{said}");
+    assert!(
+        set.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    assert!(
+        said.starts_with("Reminder set: 18:30 mon-fri, routine daily-back"),
+        "{said}"
+    );
     let dir = home.root().join(".config/systemd/user");
     let timer = std::fs::read_to_string(dir.join("knotless-remind.timer")).unwrap();
-    assert!(timer.contains("OnCalendar=Mon,Tue,Wed,Thu,Fri *-*-* 18:30:00"), "{timer}");
+    assert!(
+        timer.contains("OnCalendar=Mon,Tue,Wed,Thu,Fri *-*-* 18:30:00"),
+        "{timer}"
+    );
     let service = std::fs::read_to_string(dir.join("knotless-remind.service")).unwrap();
-    assert!(service.contains("\"remind\" \"--fire\" \"--routine\" \"daily-back\""), "{service}");
+    assert!(
+        service.contains("\"remind\" \"--fire\" \"--routine\" \"daily-back\""),
+        "{service}"
+    );
 
     let shown = home.knotless().arg("remind").output().unwrap();
     assert_eq!(
@@ -54,7 +75,13 @@ struct Bus {
 impl Bus {
     fn start() -> Bus {
         let out = Command::new("dbus-daemon")
-            .args(["--session", "--fork", "--print-address=1", "--print-pid=1", "--nopidfile"])
+            .args([
+                "--session",
+                "--fork",
+                "--print-address=1",
+                "--print-pid=1",
+                "--nopidfile",
+            ])
             .stdout(Stdio::piped())
             .spawn()
             .expect("dbus-daemon (package dbus-daemon) must be installed for this test")
@@ -62,8 +89,14 @@ impl Bus {
             .unwrap();
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         let mut lines = text.lines();
-        let address = lines.next().expect("dbus-daemon printed no address").to_owned();
-        let pid = lines.next().and_then(|p| p.trim().parse().ok()).expect("no pid");
+        let address = lines
+            .next()
+            .expect("dbus-daemon printed no address")
+            .to_owned();
+        let pid = lines
+            .next()
+            .and_then(|p| p.trim().parse().ok())
+            .expect("no pid");
         Bus { address, pid }
     }
 }
@@ -115,7 +148,9 @@ fn listen(address: &str) -> mpsc::Receiver<(String, Instant)> {
             }
         }
     });
-    ready_rx.recv_timeout(Duration::from_secs(10)).expect("listener ready");
+    ready_rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("listener ready");
     rx
 }
 
@@ -135,16 +170,25 @@ fn real_server_remind_fire_notifies_once_on_a_private_session_bus() {
         .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
         .output()
         .unwrap();
-    assert!(fire.status.success(), "{}", String::from_utf8_lossy(&fire.stderr));
+    assert!(
+        fire.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fire.stderr)
+    );
     assert_eq!(String::from_utf8_lossy(&fire.stderr), "");
-    let (body, at) = notices.recv_timeout(Duration::from_secs(10)).expect("a notification");
+    let (body, at) = notices
+        .recv_timeout(Duration::from_secs(10))
+        .expect("a notification");
     eprintln!(
         "remind --fire to the notification on the bus: {:.1} ms",
         (at - started).as_secs_f64() * 1000.0
     );
     assert!(body.starts_with("Daily back reset · "), "{body}");
     assert!(body.ends_with(" min · streak 0"), "{body}");
-    assert!(notices.recv_timeout(Duration::from_millis(500)).is_err(), "exactly one");
+    assert!(
+        notices.recv_timeout(Duration::from_millis(500)).is_err(),
+        "exactly one"
+    );
 
     // Today done: nothing.
     let now = jiff::Zoned::now();
@@ -162,7 +206,10 @@ fn real_server_remind_fire_notifies_once_on_a_private_session_bus() {
         .output()
         .unwrap();
     assert!(fire.status.success());
-    assert!(notices.recv_timeout(Duration::from_secs(2)).is_err(), "done today: nothing");
+    assert!(
+        notices.recv_timeout(Duration::from_secs(2)).is_err(),
+        "done today: nothing"
+    );
 }
 
 /// No notification service on the bus: the reminder's line goes to the
@@ -185,4 +232,3 @@ fn real_server_remind_fire_without_a_notification_service_logs_its_line() {
     let log = std::fs::read_to_string(home.state().join("knotless.log")).unwrap();
     assert!(log.contains("no desktop notification"), "{log}");
 }
-
