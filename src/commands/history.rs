@@ -406,11 +406,15 @@ fn progress_of(records: &[Record], now: &Zoned, library: &Library) -> Progress {
     Progress::compute(records, now, |id| by_id.get(id).copied())
 }
 
-/// `COLUMNS` when set, else 80: the charts are printed, not drawn live.
+/// The terminal's width when printing to one, else `COLUMNS`, else 80.
 fn terminal_width() -> u16 {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse::<u16>().ok())
+    use std::io::IsTerminal;
+    let terminal = std::io::stdout()
+        .is_terminal()
+        .then(|| crossterm::terminal::size().ok().map(|(w, _)| w))
+        .flatten();
+    terminal
+        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
         .unwrap_or(80)
         .clamp(40, 200)
 }
