@@ -101,10 +101,23 @@ pub enum Command {
         /// Print one JSON object, for scripts.
         #[arg(long)]
         json: bool,
+        /// Draw the progress charts: minutes a day over 12 weeks, tension
+        /// before and after each week, minutes per body area this month.
+        #[arg(long, conflicts_with = "json")]
+        chart: bool,
+        /// Write one row per session, for a spreadsheet.
+        #[arg(long, value_name = "FORMAT", value_parser = ["csv"], conflicts_with_all = ["json", "chart"])]
+        export: Option<String>,
     },
     /// The built-in sounds, and the sound output in use (or why sound is
     /// off); `play NAME` plays one, `--export DIR` writes them as WAV files.
     Sounds(SoundsArgs),
+    /// A reminder at the hour you choose: `--at 18:30 [--days mon-fri]
+    /// [--routine ID]` sets it (a systemd user timer on Linux, a launchd
+    /// agent on macOS, a Task Scheduler entry on Windows), `--off` removes
+    /// it, and alone it shows what is set. When it fires and today's
+    /// practice is not done yet, a desktop notification says what to do.
+    Remind(RemindArgs),
     /// Compose a routine for today from tagged steps, and print it as a
     /// routine file.
     ///
@@ -342,6 +355,25 @@ fn parse_level(s: &str) -> Result<crate::routine::Level, String> {
         .copied()
         .find(|l| l.word() == word)
         .ok_or_else(|| format!("`{s}` is not a level: use gentle, standard or deeper"))
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RemindArgs {
+    /// The time of day, HH:MM.
+    #[arg(long, value_name = "HH:MM", conflicts_with_all = ["off", "fire"])]
+    pub at: Option<String>,
+    /// The days: mon-fri, mon,wed,fri, sat-sun or daily (the default).
+    #[arg(long, value_name = "DAYS", requires = "at")]
+    pub days: Option<String>,
+    /// The routine to suggest (the default: the one practised last).
+    #[arg(long, value_name = "ID")]
+    pub routine: Option<String>,
+    /// Remove the reminder (only files knotless wrote).
+    #[arg(long, conflicts_with_all = ["fire", "routine"])]
+    pub off: bool,
+    /// What the reminder runs: notify unless today's practice is done.
+    #[arg(long)]
+    pub fire: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -98,6 +98,8 @@ pub enum Action {
     Reload,
     /// Show the practice history.
     History,
+    /// On the history screen: the progress charts, or the calendar again.
+    ToggleCharts,
     /// An answer to "How tense do you feel?" (`None`: skipped).
     Tension(Option<u8>),
     /// Esc on the question: before a session, back to preflight; after, a skip.
@@ -409,6 +411,7 @@ pub const KEYMAP: &[Binding] = &[
         Some((Keep, "back")),
         1,
     ),
+    row(C::History, &[K::Char('c')], A::ToggleCharts, "charts or calendar", Some((Mid, "charts")), 1),
     row(C::History, &[K::Char('q')], A::Quit, "quit", Some((Keep, "quit")), 1),
     row(C::History, &[K::Char('?')], A::ToggleHelp, "help", Some((Mid, "help")), 1),
     // "How tense do you feel?"

@@ -371,6 +371,18 @@ const ENVIRONMENT: &[(&str, &str)] = &[
         "Where the PulseAudio (or PipeWire) server is found.",
     ),
     ("PATH", "Where speech engines and the editor are found."),
+    (
+        "TERMINFO, TERMINFO_DIRS",
+        "Where knotless doctor looks for the terminal's description.",
+    ),
+    (
+        "XDG_DATA_DIRS",
+        "Where shared Piper voices are looked for, besides your own data folder.",
+    ),
+    (
+        "COLUMNS",
+        "The width of knotless history --chart when its output is not a terminal.",
+    ),
 ];
 
 fn exit_status(page: &mut Roff) {

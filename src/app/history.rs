@@ -7,7 +7,7 @@ use std::time::Instant;
 use jiff::Zoned;
 
 use super::{App, Command, RecordRequest, Screen, Status};
-use crate::history::{self, Stats};
+use crate::history::{self, Progress, Stats};
 use crate::session::Summary;
 
 /// "How tense do you feel, 0-10?", asked before and after a session when
@@ -98,10 +98,19 @@ impl App {
         match loaded {
             Ok(loaded) => {
                 let stats = Stats::compute(&loaded.records, today);
+                let progress = Progress::compute(&loaded.records, today, |id| {
+                    self.library
+                        .entries
+                        .iter()
+                        .find(|e| e.id == id)
+                        .and_then(|e| e.routine.as_ref().ok())
+                });
                 let note = history::warnings_note(&loaded);
                 self.screen = Screen::History {
                     stats: Box::new(stats),
                     note,
+                    progress: Box::new(progress),
+                    charts: false,
                 };
             }
             Err(e) => self.status = Some(Status::Trouble(format!("Cannot read the history: {e}"))),

@@ -80,6 +80,9 @@ pub enum Screen {
     History {
         stats: Box<crate::history::Stats>,
         note: Option<String>,
+        /// The charts' series; drawn instead of the calendar when `charts`.
+        progress: Box<crate::history::Progress>,
+        charts: bool,
     },
     /// `c`: a routine composed for today.
     Compose(Box<Composer>),
@@ -267,9 +270,12 @@ impl App {
                 self.glance.as_ref(),
                 self.speed(),
             )),
-            Screen::History { stats, note } => {
-                ScreenView::History(views::history(stats, note.as_deref()))
-            }
+            Screen::History {
+                stats,
+                note,
+                progress,
+                charts,
+            } => ScreenView::History(views::history(stats, progress, note.as_deref(), *charts)),
             Screen::Compose(c) => ScreenView::Compose(views::compose(c)),
         };
         // Help lists the keys of the screen under it; the pause key says
@@ -481,6 +487,11 @@ impl App {
             Action::Preview => self.start_preview(now, out),
             Action::Reload => out.push(Command::LoadLibrary),
             Action::History => out.push(Command::LoadHistory),
+            Action::ToggleCharts => {
+                if let Screen::History { charts, .. } = &mut self.screen {
+                    *charts = !*charts;
+                }
+            }
             Action::Tension(answer) => self.answer_tension(answer, now, out),
             Action::CancelQuestion if self.tension.asking == Some(When::Before) => {
                 self.tension.asking = None;

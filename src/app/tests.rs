@@ -492,6 +492,10 @@ fn every_hinted_key_does_what_its_label_says_on_every_screen_in_both_modes() {
                     Does::Fixed(Action::History) => {
                         assert!(out.contains(&Command::LoadHistory), "{what}")
                     }
+                    Does::Fixed(Action::ToggleCharts) => assert!(
+                        matches!(&app.screen, Screen::History { charts: true, .. }),
+                        "{what}"
+                    ),
                     Does::Answer | Does::Fixed(Action::Tension(_)) => {
                         assert_ne!(app.context(), Context::Tension, "{what}");
                         assert!(out.contains(&Command::SessionStarted), "{what}");

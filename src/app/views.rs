@@ -19,7 +19,7 @@ use crate::ui::view::{
 
 use super::compose::{Composer, Field, Stage, areas, positions};
 use super::{Picker, Today};
-pub use history::history;
+pub use history::{history, progress};
 
 /// The picker over `library`: the routines its filter lets through.
 pub fn picker(picker: &Picker, library: &Library) -> PickerView {

@@ -10,8 +10,9 @@ use jiff::Zoned;
 use serde::Serialize;
 
 use super::table::{Align, render};
-use crate::history::{self, Record, Stats, Total, days_words, duration_words};
+use crate::history::{self, Progress, Record, Stats, Total, days_words, duration_words};
 use crate::paths::Paths;
+use crate::routine::Library;
 use crate::routine::duration::clock;
 use crate::text::escape_inline;
 
@@ -25,11 +26,22 @@ pub struct Report {
     pub stderr: String,
 }
 
-/// `knotless history [--json]`: prints the report.
-pub fn history(paths: Option<&Paths>, json: bool) -> Result<()> {
+/// Which form of the history to print.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct View {
+    pub json: bool,
+    /// `--chart`: the progress charts.
+    pub chart: bool,
+    /// `--export csv`: one row per session.
+    pub csv: bool,
+}
+
+/// `knotless history [--json | --chart | --export csv]`: prints the
+/// report; `library` finds the routines, for minutes per area.
+pub fn history(paths: Option<&Paths>, view: View, library: &Library) -> Result<()> {
     let paths = paths
         .ok_or_else(|| anyhow!("cannot find where the history is kept: set KNOTLESS_DATA_DIR"))?;
-    let report = report(&history::file(paths), json, &Zoned::now())?;
+    let report = report_as(&history::file(paths), view, &Zoned::now(), library)?;
     eprint!("{}", report.stderr);
     super::print(&report.stdout)
 }
@@ -37,6 +49,16 @@ pub fn history(paths: Option<&Paths>, json: bool) -> Result<()> {
 /// The report on the history that `path` is part of (every machine's file
 /// beside it, see `history::load_dir`), as of `now`.
 pub fn report(path: &Path, json: bool, now: &Zoned) -> Result<Report> {
+    let view = View {
+        json,
+        ..View::default()
+    };
+    report_as(path, view, now, &Library::builtins())
+}
+
+/// The report in the form `view` asks for.
+pub fn report_as(path: &Path, view: View, now: &Zoned, library: &Library) -> Result<Report> {
+    let json = view.json;
     let dir = path.parent().unwrap_or(Path::new("."));
     let loaded = history::load_dir(dir).with_context(|| {
         format!(
@@ -62,8 +84,16 @@ pub fn report(path: &Path, json: bool, now: &Zoned) -> Result<Report> {
     }
     let stats = Stats::compute(&loaded.records, now);
     let recent = history::recent(&loaded.records, RECENT);
-    let stdout = if json {
-        super::json::to_text(&as_json(&stats, &recent, &loaded))?
+    let progress = || progress_of(&loaded.records, now, library);
+    let stdout = if view.csv {
+        super::history_csv::csv(&loaded.records)
+    } else if view.chart {
+        let width = terminal_width();
+        crate::ui::progress::text(&crate::app::views::progress(&progress()), width)
+    } else if json {
+        let mut value = as_json(&stats, &recent, &loaded);
+        value.progress = Some(json_progress(&progress()));
+        super::json::to_text(&value)?
     } else if loaded.records.is_empty() {
         "No sessions yet. Finish a routine and it shows here.\n".to_owned()
     } else {
@@ -203,6 +233,9 @@ struct JsonReport<'a> {
     skipped_count: usize,
     /// What was left unread or set aside, in words.
     notes: Vec<String>,
+    /// The series `--chart` draws.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    progress: Option<JsonProgress>,
 }
 
 #[derive(Serialize)]
@@ -309,7 +342,109 @@ fn as_json<'a>(
             .collect(),
         skipped_count: loaded.skipped,
         notes: loaded.notes.iter().map(ToString::to_string).collect(),
+        progress: None,
     }
+}
+
+/// The charts' series, as `--json` carries them.
+#[derive(Serialize)]
+struct JsonProgress {
+    /// The last 84 days, oldest first.
+    minutes_per_day: Vec<JsonDay>,
+    /// The last 12 weeks, oldest first, by their Monday.
+    tension_per_week: Vec<JsonWeek>,
+    /// This month, the most first; from each routine's steps (history
+    /// lines do not record areas).
+    minutes_per_area: Vec<JsonArea>,
+    /// This month's minutes in routines not found, so with no area.
+    minutes_without_area: u64,
+}
+
+#[derive(Serialize)]
+struct JsonDay {
+    date: String,
+    minutes: u64,
+}
+
+#[derive(Serialize)]
+struct JsonWeek {
+    monday: String,
+    before: Option<f64>,
+    after: Option<f64>,
+    change: Option<f64>,
+    sessions: u32,
+}
+
+#[derive(Serialize)]
+struct JsonArea {
+    area: &'static str,
+    minutes: u64,
+}
+
+fn json_progress(p: &Progress) -> JsonProgress {
+    use jiff::ToSpan;
+    JsonProgress {
+        minutes_per_day: p
+            .seconds_per_day
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| JsonDay {
+                date: p
+                    .first_day
+                    .checked_add((i as i64).days())
+                    .map_or(String::new(), |d| d.to_string()),
+                minutes: history::minutes(s),
+            })
+            .collect(),
+        tension_per_week: p
+            .weeks
+            .iter()
+            .map(|w| JsonWeek {
+                monday: w.monday.to_string(),
+                before: w.before.map(tenths),
+                after: w.after.map(tenths),
+                change: w.change.map(tenths),
+                sessions: w.sessions,
+            })
+            .collect(),
+        minutes_per_area: p
+            .areas
+            .iter()
+            .map(|a| JsonArea {
+                area: a.area,
+                minutes: history::minutes(a.seconds),
+            })
+            .collect(),
+        minutes_without_area: history::minutes(p.unknown_area_seconds),
+    }
+}
+
+/// Rounded to one decimal, as people read it.
+fn tenths(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// The progress series, each session's routine found in `library`.
+fn progress_of(records: &[Record], now: &Zoned, library: &Library) -> Progress {
+    let by_id: std::collections::HashMap<&str, &crate::routine::Routine> = library
+        .entries
+        .iter()
+        .filter_map(|e| e.routine.as_ref().ok().map(|r| (e.id.as_str(), r)))
+        .collect();
+    Progress::compute(records, now, |id| by_id.get(id).copied())
+}
+
+/// The terminal's width when printing to one, else `COLUMNS`, else 80.
+fn terminal_width() -> u16 {
+    use std::io::IsTerminal;
+    let terminal = std::io::stdout()
+        .is_terminal()
+        .then(|| crossterm::terminal::size().ok().map(|(w, _)| w))
+        .flatten();
+    terminal
+        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
+        .unwrap_or(80)
+        .clamp(40, 200)
 }
 
 #[cfg(test)]
@@ -410,6 +545,58 @@ Mon 2026-03-09  07:30  Daily back reset                    12:09 of 12:09  finis
         );
         assert_eq!(v["last_session"]["started"], "2026-03-10T21:00:00+01:00");
         assert_eq!(v["skipped_lines"][0]["line"], 5);
+    }
+
+    #[test]
+    fn json_carries_the_chart_series_and_csv_a_row_per_session() {
+        let (_dir, path) = fixture();
+        let library = Library::builtins();
+        let json = View {
+            json: true,
+            ..View::default()
+        };
+        let report = report_as(&path, json, &now(), &library).unwrap();
+        let v: Value = serde_json::from_str(&report.stdout).unwrap();
+        let p = &v["progress"];
+        let days = p["minutes_per_day"].as_array().unwrap();
+        assert_eq!(days.len(), 84);
+        assert_eq!(
+            days[83],
+            serde_json::json!({"date": "2026-03-11", "minutes": 0})
+        );
+        assert_eq!(days[82]["minutes"], 15, "12:09 and 3:10 on the 10th");
+        let week = &p["tension_per_week"][11];
+        assert_eq!(week["monday"], "2026-03-09");
+        assert_eq!(
+            (week["before"].clone(), week["change"].clone()),
+            (7.0.into(), (-3.0).into())
+        );
+        let areas: u64 = p["minutes_per_area"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["minutes"].as_u64().unwrap())
+            .sum();
+        // Two daily-back sessions' 24 min, shared out among its five
+        // areas, each floored (minutes never round up); "evening" is not
+        // found.
+        assert!((24 - 5..=24).contains(&areas), "{p}");
+        assert_eq!(p["minutes_without_area"], 3);
+
+        let csv = View {
+            csv: true,
+            ..View::default()
+        };
+        let report = report_as(&path, csv, &now(), &library).unwrap();
+        assert_eq!(report.stdout.lines().count(), 1 + 4, "{}", report.stdout);
+
+        let chart = View {
+            chart: true,
+            ..View::default()
+        };
+        let report = report_as(&path, chart, &now(), &library).unwrap();
+        assert!(report.stdout.contains("Minutes by body area, March"));
+        assert!(report.stdout.contains("-3.0"), "{}", report.stdout);
     }
 
     #[test]

@@ -6,8 +6,10 @@ mod config;
 mod doctor;
 pub mod edit;
 mod history;
+mod history_csv;
 mod json;
 mod list;
+mod remind;
 mod show;
 pub mod sounds;
 mod status;
@@ -180,11 +182,23 @@ fn run_command(cli: Cli) -> Result<ExitCode> {
                 .map(|(_, s)| *s);
             print(schema.context("no such output")?)?
         }
-        Command::History { json } => history(env.paths.as_ref(), json)?,
+        Command::History {
+            json,
+            chart,
+            export,
+        } => {
+            let view = history::View {
+                json,
+                chart,
+                csv: export.is_some(),
+            };
+            history(env.paths.as_ref(), view, &env.library())?
+        }
         Command::Sounds(args) => return sounds::sounds(&args, &sound_settings(&env, false, None)),
         Command::Voice(args) => return voice::voice(&args, &env),
         Command::Completions { shell } => print(&completions(shell)?)?,
         Command::Doctor { json } => return doctor(&env, json),
+        Command::Remind(args) => print(&remind::remind(&args, &env)?)?,
         Command::Status { json } => print(&status(env.paths.as_ref(), json)?)?,
         Command::Safety => print(crate::safety::PAGE)?,
         Command::Man => print(&crate::man::page())?,

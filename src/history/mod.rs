@@ -23,11 +23,14 @@
 
 mod hosts;
 mod problem;
+mod progress;
 mod record;
 mod resume;
 mod stats;
 mod store;
 
+#[cfg(test)]
+pub mod sample;
 #[cfg(test)]
 mod tests;
 
@@ -37,6 +40,7 @@ use crate::paths::Paths;
 
 pub use hosts::{MAX_FILES, Merged, READ_IN_ALL, host, is_history_file, load, load_dir};
 pub use problem::{LineProblem, Note, StartedProblem};
+pub use progress::{AreaSeconds, Progress, WeekTension};
 pub use record::{FORMAT, Outcome, Record, SkippedStep, new_session_id, steps_fingerprint};
 pub use resume::{NoResume, RESUME_WITHIN, ResumePoint, resume_check, resume_point};
 pub use stats::{

@@ -30,6 +30,9 @@ const MAX_COLUMN: u16 = 76;
 
 /// Draw the screen in `body`, the rows above the key hints.
 pub fn draw(frame: &mut Frame, body: Rect, view: &HistoryView, theme: &Theme) {
+    if view.charts {
+        return super::progress::draw(frame, body, &view.progress, theme);
+    }
     let body = column(body, MAX_COLUMN);
     if body.is_empty() {
         return;
@@ -359,7 +362,7 @@ mod tests {
 
     use super::*;
     use crate::app::views;
-    use crate::history::{Record, Stats};
+    use crate::history::{Progress, Record, Stats};
     use crate::ui::kit::area::split_last_row;
 
     fn berlin() -> TimeZone {
@@ -432,7 +435,12 @@ mod tests {
     /// The screen alone, over an empty hint row (as `ui::draw` lays it out),
     /// at any size: below the minimum too.
     fn render(stats: &Stats, width: u16, height: u16) -> String {
-        let view = views::history(stats, None);
+        let view = views::history(
+            stats,
+            &Progress::compute(&[], &now(), |_| None),
+            None,
+            false,
+        );
         let mut buffer = Buffer::empty(Rect::new(0, 0, width, height));
         let mut frame = Frame::new(&mut buffer);
         let body = split_last_row(frame.area()).0;
@@ -499,7 +507,12 @@ mod tests {
 
     #[test]
     fn plans_never_take_more_rows_than_there_are() {
-        let view = views::history(&Stats::compute(&history(), &now()), None);
+        let view = views::history(
+            &Stats::compute(&history(), &now()),
+            &Progress::compute(&[], &now(), |_| None),
+            None,
+            false,
+        );
         for rows in 0..40 {
             for facts in 0..5 {
                 let parts = parts(&view, true, facts);

@@ -14,6 +14,7 @@ mod kit;
 mod pacer;
 mod picker;
 mod preflight;
+pub mod progress;
 mod question;
 mod session;
 pub mod theme;

@@ -146,6 +146,37 @@ pub struct HistoryView {
     pub routines: Vec<RoutineRow>,
     /// Lines of the history file that could not be read, if any.
     pub note: Option<String>,
+    /// The charts, shown instead of the calendar after `c`.
+    pub progress: ProgressView,
+    pub charts: bool,
+}
+
+/// The progress charts: minutes per day, tension per week, areas.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProgressView {
+    /// Minutes on each day of the last 12 weeks, oldest first.
+    pub minutes_per_day: Vec<u64>,
+    /// "18 Dec", the first of those days.
+    pub first_day: String,
+    /// The last 12 weeks, oldest first.
+    pub weeks: Vec<TensionWeek>,
+    /// "22 Dec", the Monday of the first week.
+    pub first_week: String,
+    /// "March".
+    pub month: String,
+    /// Minutes per area this month, the most first: ("lower-back", 42).
+    pub areas: Vec<(String, u64)>,
+    /// Says where areas come from, and the minutes with none known.
+    pub areas_note: String,
+}
+
+/// The average tension before and after the sessions of one week, 0-10.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct TensionWeek {
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+    /// Average of after minus before.
+    pub change: Option<f64>,
 }
 
 /// A calendar column, Monday to Sunday.

@@ -163,7 +163,9 @@ fn five_million_garbage_lines_cost_little_and_say_so_in_a_few_lines() {
         "{}",
         v["skipped_count"]
     );
-    assert!(m.stdout.len() < 8192, "{} bytes", m.stdout.len());
+    // The progress field's series are fixed in length (84 days, 12
+    // weeks): about 6 KiB whatever the history holds.
+    assert!(m.stdout.len() < 16384, "{} bytes", m.stdout.len());
 }
 
 #[test]

@@ -13,6 +13,8 @@ mod json_outputs;
 mod light;
 mod picker_today;
 mod pty;
+#[cfg(target_os = "linux")]
+mod remind;
 mod session_screen;
 mod sound;
 mod sound_server;

@@ -467,12 +467,12 @@ fn hostile_engine_slow_or_hanging_in_a_session_is_told_on_the_status_line() {
     assert!(out.success(), "{}", out.stderr);
     within("slow engine", took, Duration::from_secs(20), rss);
     assert_eq!(
-        out.stdout
+        out.stderr
             .matches("Voice: prompts skipped, the engine is slow")
             .count(),
         1,
         "{}",
-        out.stdout
+        out.stderr
     );
 
     let home = self::super::home();
@@ -487,10 +487,10 @@ fn hostile_engine_slow_or_hanging_in_a_session_is_told_on_the_status_line() {
     assert!(out.success(), "{}", out.stderr);
     within("hanging engine", took, Duration::from_secs(30), rss);
     assert!(
-        out.stdout
+        out.stderr
             .contains("Voice off: the speech engine failed: took over 10.0 s and was stopped"),
         "{}",
-        out.stdout
+        out.stderr
     );
     for pid in pids(&home, "pids") {
         assert!(dead(pid), "engine {pid} still running");

@@ -6,14 +6,24 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 
 use crate::format::{minutes_shares, minutes_words, plural, whole_minutes_words};
-use crate::history::{Record, Stats, days_words};
+use crate::history::{Progress, Record, Stats, days_words};
 use crate::text::escape_inline;
-use crate::ui::view::{CalendarDay, CalendarWeek, HistoryView, RoutineRow, Totals, WEEKS};
+use crate::ui::view::{
+    CalendarDay, CalendarWeek, HistoryView, ProgressView, RoutineRow, TensionWeek, Totals, WEEKS,
+};
 
 /// The history as its screen shows it; `note` says which lines of the
-/// file could not be read.
-pub fn history(stats: &Stats, note: Option<&str>) -> HistoryView {
+/// file could not be read; `charts` shows the progress charts instead of
+/// the calendar.
+pub fn history(
+    stats: &Stats,
+    progress: &Progress,
+    note: Option<&str>,
+    charts: bool,
+) -> HistoryView {
     HistoryView {
+        progress: self::progress(progress),
+        charts,
         weeks: calendar(stats),
         totals: Totals {
             streak: days_words(stats.current_streak),
@@ -42,6 +52,44 @@ pub fn history(stats: &Stats, note: Option<&str>) -> HistoryView {
             })
             .collect(),
         note: note.map(str::to_owned),
+    }
+}
+
+/// The charts' series in whole minutes and words.
+pub fn progress(p: &Progress) -> ProgressView {
+    let unknown = crate::history::minutes(p.unknown_area_seconds);
+    let mut areas_note = "Areas from each routine's steps".to_owned();
+    if unknown > 0 {
+        areas_note.push_str(&format!("; {unknown} min in routines not found"));
+    }
+    ProgressView {
+        minutes_per_day: p
+            .seconds_per_day
+            .iter()
+            .map(|&s| crate::history::minutes(s))
+            .collect(),
+        first_day: p.first_day.strftime("%-d %b").to_string(),
+        weeks: p
+            .weeks
+            .iter()
+            .map(|w| TensionWeek {
+                before: w.before,
+                after: w.after,
+                change: w.change,
+            })
+            .collect(),
+        first_week: p
+            .weeks
+            .first()
+            .map(|w| w.monday.strftime("%-d %b").to_string())
+            .unwrap_or_default(),
+        month: p.date.strftime("%B").to_string(),
+        areas: p
+            .areas
+            .iter()
+            .map(|a| (a.area.to_owned(), crate::history::minutes(a.seconds)))
+            .collect(),
+        areas_note,
     }
 }
 
@@ -120,7 +168,13 @@ mod tests {
     #[test]
     fn the_calendar_ends_this_week_and_names_the_months_it_spans() {
         // Wednesday 11 March 2026: the calendar opens on Monday 24 November.
-        let view = history(&Stats::compute(&[], &noon(date(2026, 3, 11))), None);
+        let now = noon(date(2026, 3, 11));
+        let view = history(
+            &Stats::compute(&[], &now),
+            &Progress::compute(&[], &now, |_| None),
+            None,
+            false,
+        );
         assert_eq!(view.weeks.len(), WEEKS);
         let names = |w: &CalendarWeek| (w.month.clone(), w.month_if_first.clone());
         // December starts in the next week, so the first one names nothing.
@@ -143,7 +197,13 @@ mod tests {
 
     #[test]
     fn totals_are_written_out() {
-        let view = history(&Stats::compute(&[], &noon(date(2026, 3, 11))), Some("note"));
+        let now = noon(date(2026, 3, 11));
+        let view = history(
+            &Stats::compute(&[], &now),
+            &Progress::compute(&[], &now, |_| None),
+            Some("note"),
+            false,
+        );
         assert_eq!(view.totals.streak, "0 days");
         assert_eq!(view.totals.all_time, "0 min");
         assert_eq!((view.last, view.note.as_deref()), (None, Some("note")));
