@@ -33,7 +33,6 @@ use crate::clock::Clock;
 use crate::routine::Library;
 use crate::session::Effect;
 use crate::sound::{Player, SoundState};
-use crate::voice::VoiceNews;
 
 pub use event::Event;
 pub use events::{Events, Terminal as TerminalEvents};
@@ -216,15 +215,14 @@ impl Driver<'_> {
             // anyway.
             let sound_works = self.outside.sound.output_works();
             let news = self.outside.sound.status().map(sound_news).or_else(|| {
+                // With no sound output nothing is heard at all: the sound's
+                // own news says why, and the voice's waits (unread) for the
+                // sound to come back rather than hide it.
+                if !sound_works {
+                    return None;
+                }
                 let voice = self.outside.voice.as_mut()?;
-                // With no sound output every prompt goes unsaid: the sound's
-                // own news says why, not a voice "too slow".
-                let news = voice.news()?;
-                let unsaid = matches!(
-                    news,
-                    VoiceNews::Slow | VoiceNews::Late | VoiceNews::Unplayable
-                );
-                (sound_works || !unsaid).then(|| Status::Voice(news.to_string()))
+                voice.news().map(|news| Status::Voice(news.to_string()))
             });
             if let Some(news) = news {
                 tracing::warn!("{}", news.text());
