@@ -34,7 +34,7 @@ enum Ack {
 pub struct Terminal {
     rx: Receiver<Event>,
     acks: Option<Sender<Ack>>,
-    signals: signal_hook::iterator::Handle,
+    signals: signals::Handle,
     /// Kept alive for the whole run; dropping it stops the watching.
     _watcher: Option<notify::RecommendedWatcher>,
 }

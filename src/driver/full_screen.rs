@@ -259,6 +259,8 @@ impl<O: Output> Renderer for FullScreen<O> {
     }
 
     fn suspend(&mut self) -> io::Result<()> {
+        // Windows has no job control: there Ctrl-Z only pauses the session.
+        #[cfg(unix)]
         if self.real {
             terminal::restore();
             // Stops the whole process until SIGCONT; returns after `fg`.

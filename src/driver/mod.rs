@@ -13,10 +13,17 @@ mod compose;
 mod event;
 mod events;
 mod full_screen;
+// Decodes the raw bytes that only the Unix tty reader sees.
+#[cfg(unix)]
 mod keys;
 mod plain;
 mod record;
 mod script;
+#[cfg(unix)]
+mod signals;
+// Windows has no signals to catch: console control events stand in.
+#[cfg(windows)]
+#[path = "console_signals.rs"]
 mod signals;
 #[cfg(unix)]
 mod tty;
@@ -305,13 +312,17 @@ impl Driver<'_> {
             // Ctrl-Z in the editor stops the editor; knotless, waiting for
             // it, stops too, so the shell gets the terminal back (`fg`
             // continues both).
+            #[cfg(unix)]
             Event::Signal(signals::SIGTSTP) if app.editing => {
                 let _ = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP);
                 None
             }
+            #[cfg(unix)]
             Event::Signal(signals::SIGTSTP) => Some(Msg::Suspend),
             // Job control while the editor runs is the editor's business.
+            #[cfg(unix)]
             Event::Signal(signals::SIGCONT) if app.editing => None,
+            #[cfg(unix)]
             Event::Signal(signals::SIGCONT) => {
                 if renderer.reclaim().is_err() {
                     self.output_gone = true;

@@ -7,6 +7,7 @@
 use std::sync::mpsc::Sender;
 use std::thread;
 
+pub use signal_hook::iterator::Handle;
 use signal_hook::iterator::Signals;
 
 use super::event::Event;
@@ -35,10 +36,7 @@ const ENDING: &[i32] = &[
 /// Forward signals to `tx` from a thread of their own. With `job_control`
 /// (the full screen), Ctrl-Z and `fg` come too, and a change of the
 /// window's size as `Event::Resize`.
-pub fn listen(
-    tx: Sender<Event>,
-    job_control: bool,
-) -> std::io::Result<signal_hook::iterator::Handle> {
+pub fn listen(tx: Sender<Event>, job_control: bool) -> std::io::Result<Handle> {
     let mut wanted = ENDING.to_vec();
     if job_control {
         wanted.extend([SIGTSTP, SIGCONT, libc::SIGWINCH]);

@@ -35,6 +35,7 @@ pub fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
 }
 
 /// Mark this thread (one a library made, serving sound) as quiet for good.
+#[cfg(target_os = "linux")]
 pub fn quiet_thread() {
     QUIET.with(|q| q.set(true));
 }

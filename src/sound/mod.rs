@@ -40,7 +40,8 @@ mod volume;
 
 #[cfg(feature = "sound")]
 mod bank;
-#[cfg(feature = "sound")]
+// Only the PulseAudio client waits on futures.
+#[cfg(all(feature = "sound", target_os = "linux"))]
 mod block;
 #[cfg(all(feature = "sound", any(feature = "alsa", not(target_os = "linux"))))]
 mod device;

@@ -1,4 +1,9 @@
 //! Tests that run the real `knotless` binary, the way a user would.
+//!
+//! Unix only: they drive the binary through ptys, signals and fake speech
+//! engines written as shell scripts. On Windows the library's unit tests
+//! run (under Wine in `.ci/run`).
+#![cfg(unix)]
 
 mod cli;
 mod editing;
