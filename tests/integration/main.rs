@@ -1,5 +1,6 @@
 //! Tests that run the real `knotless` binary, the way a user would.
 
+mod by_ear;
 mod cli;
 mod editing;
 mod first_bell;
