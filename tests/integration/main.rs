@@ -5,6 +5,7 @@
 //! run (under Wine in `.ci/run`).
 #![cfg(unix)]
 
+mod by_ear;
 mod cli;
 mod editing;
 mod first_bell;
