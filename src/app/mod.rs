@@ -584,6 +584,11 @@ impl App {
         self.preview = None;
         self.paused_by_overlay = false;
         let (session, effects) = Session::start(routine.clone(), now);
+        // What was said about the preflight (a length that cannot be
+        // fitted, say) is not the session's: it leaves with the preflight.
+        if matches!(self.status, Some(Status::Note(_) | Status::Trouble(_))) {
+            self.status = None;
+        }
         self.screen = Screen::Session {
             session,
             confirm_quit: false,

@@ -24,8 +24,11 @@ const GAP: u16 = 1;
 
 /// A 3×5 pixel font, two pixel rows per cell row (the sixth pixel row is
 /// empty), so `▀` is a pixel on top, `▄` one below and `█` both.
+///
+/// Capitals too, for the words drawn large ("BREATHE IN", "PAUSED"); a
+/// letter in lower case is drawn as its capital.
 fn glyph(c: char) -> &'static [&'static str; 3] {
-    match c {
+    match c.to_ascii_uppercase() {
         '0' => &["█▀█", "█ █", "▀▀▀"],
         '1' => &["▀█ ", " █ ", "▀▀▀"],
         '2' => &["▀▀█", "█▀▀", "▀▀▀"],
@@ -38,6 +41,26 @@ fn glyph(c: char) -> &'static [&'static str; 3] {
         '9' => &["█▀█", "▀▀█", "▀▀▀"],
         // Narrow: the colon only separates, so it gets one cell.
         ':' => &["▄", "▄", " "],
+        'A' => &["█▀█", "█▀█", "▀ ▀"],
+        'B' => &["█▀▄", "█▀▄", "▀▀ "],
+        'D' => &["█▀▄", "█ █", "▀▀ "],
+        'E' => &["█▀▀", "█▀ ", "▀▀▀"],
+        'F' => &["█▀▀", "█▀ ", "▀  "],
+        'H' => &["█ █", "█▀█", "▀ ▀"],
+        'I' => &["▀█▀", " █ ", "▀▀▀"],
+        'L' => &["█  ", "█  ", "▀▀▀"],
+        'M' => &["█▄█", "█▀█", "▀ ▀"],
+        'N' => &["█▀▄", "█ █", "▀ ▀"],
+        'O' => &["▄▀▄", "█ █", " ▀ "],
+        'P' => &["█▀▄", "█▀ ", "▀  "],
+        'R' => &["█▀▄", "█▀▄", "▀ ▀"],
+        'S' => &["▄▀▀", " ▀▄", "▀▀ "],
+        'T' => &["▀█▀", " █ ", " ▀ "],
+        'U' => &["█ █", "█ █", "▀▀▀"],
+        'Y' => &["█ █", " █ ", " ▀ "],
+        // Narrow, like the colon: a space between words, a comma.
+        ' ' => &[" ", " ", " "],
+        ',' => &[" ", "▄", "▀"],
         // Anything else (a space, say) keeps its place as a blank digit.
         _ => &["   ", "   ", "   "],
     }
@@ -73,6 +96,14 @@ fn scaled_cell(c: char, scale: u16, row: u16, col: u16) -> char {
         (false, true) => '▄',
         (false, false) => ' ',
     }
+}
+
+/// The largest scale, at most `most`, at which `text` is `width` cells or
+/// narrower; `None` when not even the smallest is.
+pub fn widest_scale(text: &str, most: u16, width: u16) -> Option<u16> {
+    (1..=most.clamp(1, 3))
+        .rev()
+        .find(|&k| scaled_width(text, k) <= width)
 }
 
 /// `text` ("12:05") in big digits, centred in the area. When the area is

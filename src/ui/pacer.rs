@@ -60,6 +60,9 @@ pub struct FullPacer<'a> {
     pub theme: &'a Theme,
     /// 1 to 3: how much larger than the compact size the shape grows.
     pub scale: u16,
+    /// Whether it says the phase's words and seconds: not when the screen
+    /// shows them large already, and then only the cycle count.
+    pub words: bool,
 }
 
 /// One line ("──▐███▌──  Breathe in · 3") for a breath laid over a
@@ -105,7 +108,9 @@ impl Widget for FullPacer<'_> {
                 .render(Rect::new(area.x, y, area.width, 1), buf);
             y += 1;
         };
-        if layout.cycle_line {
+        if !self.words {
+            text_line(Line::styled(cycle_text(self.breath), self.theme.dim()));
+        } else if layout.cycle_line {
             text_line(words(self.breath, self.theme));
             text_line(Line::styled(cycle_text(self.breath), self.theme.dim()));
         } else {
@@ -212,18 +217,23 @@ fn draw_shape(
 /// ends (the session wakes then anyway). A frame sooner would change
 /// nothing on screen.
 pub fn next_change(breath: &BreathView, full: bool, scale: u16, area: Rect) -> Option<Duration> {
-    let state = &breath.state;
-    // The words' seconds tick when the time left crosses a whole second.
-    let tick = match state.left.subsec_nanos() {
-        0 => Duration::from_secs(1),
-        n => Duration::from_nanos(u64::from(n)),
-    };
-    let words = (tick < state.left).then_some(tick);
+    let words = seconds_tick(breath);
     let shape = shape_change(breath, full, scale, area);
     match (words, shape) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }
+}
+
+/// How long until the phase's seconds tick (the time left crosses a whole
+/// second), if before the phase ends.
+pub fn seconds_tick(breath: &BreathView) -> Option<Duration> {
+    let state = &breath.state;
+    let tick = match state.left.subsec_nanos() {
+        0 => Duration::from_secs(1),
+        n => Duration::from_nanos(u64::from(n)),
+    };
+    (tick < state.left).then_some(tick)
 }
 
 /// When the smooth shape next changes, if before the phase ends.
@@ -489,6 +499,7 @@ mod tests {
             reduced_motion,
             theme,
             scale: 1,
+            words: true,
         }
         .render(buf.area, &mut buf);
         buf

@@ -69,11 +69,27 @@ pub fn draw(
         let fits = parts
             .iter()
             .zip(&heights)
-            .all(|(p, h)| p.piece != Piece::Countdown || *h >= digits::height(scale));
+            .all(|(p, h)| !p.piece.is_big() || *h >= digits::height(scale));
         if fits || scale == 1 {
             break (screen, parts, heights);
         }
         scale -= 1;
+    };
+    // One size larger where the rows it takes are free (an 80×24 screen
+    // leaves several blank): nothing else gives up a row for it.
+    let larger = scale + 1;
+    let (screen, parts, heights) = if larger <= widest_for(content.width) {
+        let bigger = Screen::new(view, reduced_motion, theme, content.width, larger, speed);
+        if bigger.rows_are_free(&screen, content.height) {
+            scale = larger;
+            let parts = bigger.parts();
+            let heights = plan(&parts, content.height);
+            (bigger, parts, heights)
+        } else {
+            (screen, parts, heights)
+        }
+    } else {
+        (screen, parts, heights)
     };
     let lift = screen.lift(content.height);
     let mut y = content.y;
@@ -172,6 +188,7 @@ impl Spots {
             .filter_map(|&(piece, area)| match piece {
                 Piece::FullPacer => pacer::next_change(breath, true, self.scale, area),
                 Piece::CompactPacer => pacer::next_change(breath, false, self.scale, area),
+                Piece::Phase => pacer::seconds_tick(breath),
                 _ => None,
             })
             .min()
@@ -209,6 +226,16 @@ fn scale_for(area: Rect) -> u16 {
     }
 }
 
+/// The largest countdown a content column `width` wide takes, when the
+/// rows for it are free.
+fn widest_for(width: u16) -> u16 {
+    match width {
+        96.. => 3,
+        64.. => 2,
+        _ => 1,
+    }
+}
+
 /// The column the screen is drawn in: a small margin, and not too wide.
 fn content_area(area: Rect) -> Rect {
     let pad = match area.width {
@@ -235,7 +262,11 @@ enum Piece {
     /// "Step 3 of 10 · kneading · shoulders · left side · medium pressure".
     StepLine,
     Title,
+    /// The step's time left, large; "PAUSED" while paused.
     Countdown,
+    /// A breathing step's phase and its seconds, large ("BREATHE IN 3"),
+    /// in the countdown's place: the step's time moves to its bar.
+    Phase,
     StepBar,
     TotalBar,
     Instructions,
@@ -265,7 +296,15 @@ impl Piece {
     /// second (and so is redrawn by a frame in which only the breath
     /// moved). Also in `moves_with_time`.
     fn moves_with_breath(self) -> bool {
-        matches!(self, Piece::FullPacer | Piece::Beside | Piece::CompactPacer)
+        matches!(
+            self,
+            Piece::FullPacer | Piece::Beside | Piece::CompactPacer | Piece::Phase
+        )
+    }
+
+    /// The large element: the countdown, or the breath's phase.
+    fn is_big(self) -> bool {
+        matches!(self, Piece::Countdown | Piece::Phase)
     }
 
     /// Whether what this part shows can change while nothing but time
@@ -276,7 +315,14 @@ impl Piece {
         use Piece::*;
         matches!(
             self,
-            Top | Banner | Countdown | StepBar | TotalBar | FullPacer | Beside | CompactPacer
+            Top | Banner
+                | Countdown
+                | Phase
+                | StepBar
+                | TotalBar
+                | FullPacer
+                | Beside
+                | CompactPacer
         )
     }
 }
@@ -311,6 +357,21 @@ fn text_part(piece: Piece, lines: usize, keep: u8, grow: u8) -> Option<Part<Piec
     (lines > 0).then(|| Part::new(piece, 1, lines, keep, grow))
 }
 
+/// `parts` with a cue of two lines, whether or not one is showing.
+fn with_room_for_a_cue(parts: Vec<Part<Piece>>) -> Vec<Part<Piece>> {
+    let cue = || Part::new(Piece::Cue, 1, 2, rank::GLANCE, rank::READ);
+    let mut parts: Vec<Part<Piece>> = parts
+        .into_iter()
+        .map(|p| if p.piece == Piece::Cue { cue() } else { p })
+        .collect();
+    if !parts.iter().any(|p| p.piece == Piece::Cue) {
+        let flex = parts.iter().position(|p| p.piece == Piece::Flex);
+        let at = flex.unwrap_or(parts.len());
+        parts.splice(at..at, [Part::gap(Piece::Gap, rank::MORE_AIR), cue()]);
+    }
+    parts
+}
+
 // --- the screen's text, ready to draw ----------------------------------------
 
 /// Everything drawn, escaped and wrapped to the content width once.
@@ -336,6 +397,10 @@ struct Screen<'a> {
 }
 
 const GET_READY: &str = "Get ready: ";
+/// Drawn large in the countdown's place while paused.
+const PAUSED: &str = "Paused";
+/// The widest words a breath phase has ("Hold, empty" is as wide).
+const WIDEST_PHASE: &str = "Breathe out";
 const CAREFUL: &str = "Careful: ";
 const CUE_MARK: &str = "› ";
 
@@ -416,6 +481,54 @@ impl<'a> Screen<'a> {
         self.view.is_breathing_step()
     }
 
+    /// Whether the large element shows the breath's phase: a breathing
+    /// step at work, not paused.
+    fn big_phase(&self) -> bool {
+        let view = self.view;
+        self.is_breathing() && view.phase == ViewPhase::Work && !view.paused
+    }
+
+    /// Whether the large element shows something other than the step's
+    /// time (the phase, or "PAUSED"): the step's bar then says the time.
+    fn time_on_bar(&self) -> bool {
+        self.big_phase() || self.view.paused
+    }
+
+    /// Whether this screen, drawn a size larger than `smaller`, takes only
+    /// rows that are free there: every part but the large ones (the
+    /// countdown or phase, the pacer, the banner, the spare rows) keeps
+    /// the rows it had. A cue counts as there, so one coming or going
+    /// never changes the size within a step.
+    fn rows_are_free(&self, smaller: &Screen, height: u16) -> bool {
+        let rows = |screen: &Screen| {
+            let parts = with_room_for_a_cue(screen.parts());
+            let heights = plan(&parts, height);
+            parts
+                .into_iter()
+                .zip(heights)
+                .filter(|(p, _)| {
+                    !p.piece.is_big()
+                        && !matches!(
+                            p.piece,
+                            Piece::FullPacer
+                                | Piece::Beside
+                                | Piece::Banner
+                                | Piece::Flex
+                                | Piece::Lift
+                        )
+                })
+                .map(|(p, h)| (p.piece, h))
+                .collect::<Vec<_>>()
+        };
+        let (big, small) = (rows(self), rows(smaller));
+        let big_fits = self
+            .parts()
+            .iter()
+            .zip(plan(&self.parts(), height))
+            .all(|(p, h)| !p.piece.is_big() || h >= digits::height(self.scale));
+        big_fits && big.len() == small.len() && big.iter().zip(&small).all(|(a, b)| a.1 >= b.1)
+    }
+
     fn beside(&self) -> bool {
         self.is_breathing() && self.width >= BESIDE_MIN_WIDTH
     }
@@ -437,23 +550,17 @@ impl<'a> Screen<'a> {
         // A cue (or a note) comes and goes within a step: it counts as
         // two lines whether or not one is showing, so one appearing
         // leaves the countdown where it was.
-        let cue = || Part::new(Piece::Cue, 1, 2, rank::GLANCE, rank::READ);
-        let mut longest: Vec<Part<Piece>> = self
+        let longest: Vec<Part<Piece>> = self
             .parts()
             .into_iter()
             .map(|p| match p.piece {
                 Piece::Instructions | Piece::Caution | Piece::Glance => {
                     p.wanting(MAX_TEXT_ROWS as u16 / 2)
                 }
-                Piece::Cue => cue(),
                 _ => p,
             })
             .collect();
-        if !longest.iter().any(|p| p.piece == Piece::Cue) {
-            let flex = longest.iter().position(|p| p.piece == Piece::Flex);
-            let at = flex.unwrap_or(longest.len());
-            longest.splice(at..at, [Part::gap(Piece::Gap, rank::MORE_AIR), cue()]);
-        }
+        let longest = with_room_for_a_cue(longest);
         let heights = plan(&longest, height);
         longest
             .iter()
@@ -501,8 +608,9 @@ impl<'a> Screen<'a> {
             parts.push(Part::gap(Piece::Gap, rank::AIR));
         }
         let digits = digits::height(self.scale);
+        let big = if self.big_phase() { Phase } else { Countdown };
         parts.extend([
-            Part::new(Countdown, 1, digits, rank::ALWAYS, rank::ALWAYS).whole(),
+            Part::new(big, 1, digits, rank::ALWAYS, rank::ALWAYS).whole(),
             Part::gap(Piece::Gap, rank::AIR),
             Part::fixed(StepBar, 1, rank::STEP_BAR),
             Part::fixed(TotalBar, 1, rank::TOTAL_BAR),
@@ -604,17 +712,20 @@ impl<'a> Screen<'a> {
             Piece::Countdown => {
                 // Not bold: block glyphs look the same, and turning bold on
                 // and off costs bytes every second.
-                let style = if view.paused {
-                    theme.dim()
-                } else {
-                    theme.accent()
-                }
-                .remove_modifier(Modifier::BOLD);
-                let text = clock_secs(view.left_secs);
-                frame.render_widget(BigDigits::new(&text, style).scale(self.scale), area);
+                let style = theme.accent().remove_modifier(Modifier::BOLD);
+                let text = match view.paused {
+                    true => PAUSED.to_owned(),
+                    false => clock_secs(view.left_secs),
+                };
+                let scale = digits::widest_scale(&text, self.scale, area.width).unwrap_or(1);
+                frame.render_widget(BigDigits::new(&text, style).scale(scale), area);
             }
-            Piece::StepBar => self.draw_bar(frame, area, "step", view.step_ratio()),
-            Piece::TotalBar => self.draw_bar(frame, area, "routine", view.total_ratio()),
+            Piece::Phase => self.draw_phase(frame, area),
+            Piece::StepBar => {
+                let time = self.time_on_bar().then(|| clock_secs(view.left_secs));
+                self.draw_bar(frame, area, "step", view.step_ratio(), time);
+            }
+            Piece::TotalBar => self.draw_bar(frame, area, "routine", view.total_ratio(), None),
             Piece::Instructions => self.draw_instructions(frame, area),
             Piece::Beside => {
                 let text = Rect {
@@ -693,15 +804,26 @@ impl<'a> Screen<'a> {
 
     /// A thin bar of whole cells, centred: it moves only when a whole
     /// second does, since the ratio is counted in whole seconds.
-    fn draw_bar(&self, frame: &mut Frame, area: Rect, label: &str, ratio: f64) {
+    fn draw_bar(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        label: &str,
+        ratio: f64,
+        time: Option<String>,
+    ) {
         let theme = self.theme;
+        // " 0:14" after the bar, when the time is not shown large; the bar
+        // keeps its place under the routine's.
+        let time = time.map(|t| format!(" {t}")).unwrap_or_default();
         let width = usize::from(area.width)
-            .saturating_sub(BAR_LABEL_WIDTH)
+            .saturating_sub(BAR_LABEL_WIDTH + 2 * time.len())
             .min(BAR_CELLS);
         let used = (width + BAR_LABEL_WIDTH).min(usize::from(area.width)) as u16;
         let area = Rect {
             x: area.x + (area.width - used) / 2,
-            width: used,
+            width: (used + time.len() as u16)
+                .min(area.right() - (area.x + (area.width - used) / 2)),
             ..area
         };
         let ratio = if ratio.is_finite() {
@@ -714,8 +836,39 @@ impl<'a> Screen<'a> {
             Span::styled(format!("{label:<BAR_LABEL_WIDTH$}"), theme.dim()),
             Span::styled("━".repeat(filled), theme.bar()),
             Span::styled("─".repeat(width - filled), theme.dim()),
+            Span::styled(time, theme.text()),
         ]);
         frame.render_widget(Paragraph::new(line), area);
+    }
+
+    /// "BREATHE IN 3", as large as the widest phase of any pattern fits
+    /// (so the size holds from phase to phase); on a narrow screen the
+    /// words in plain letters beside the large seconds.
+    fn draw_phase(&self, frame: &mut Frame, area: Rect) {
+        let Some(breath) = &self.view.breath else {
+            return;
+        };
+        let style = self.theme.accent().remove_modifier(Modifier::BOLD);
+        let secs = breath.phase_left_secs.to_string();
+        let widest = format!("{WIDEST_PHASE} {}", "8".repeat(secs.len().max(2)));
+        let text = format!("{} {secs}", breath.state.words);
+        if let Some(scale) = digits::widest_scale(&widest, self.scale, area.width) {
+            frame.render_widget(BigDigits::new(&text, style).scale(scale), area);
+            return;
+        }
+        let words = Line::styled(breath.state.words, style.add_modifier(Modifier::BOLD));
+        let digits_width = digits::scaled_width(&secs, 1);
+        let width = words.width() as u16 + 2 + digits_width;
+        if width > area.width || area.height < digits::height(1) {
+            frame.render_widget(BigDigits::new(&text, style), area);
+            return;
+        }
+        let x = area.x + (area.width - width) / 2;
+        let y = area.y + (area.height - digits::height(1)) / 2;
+        let middle = Rect::new(x, y + 1, words.width() as u16, 1);
+        frame.render_widget(Paragraph::new(words), middle);
+        let big = Rect::new(x + width - digits_width, y, digits_width, digits::height(1));
+        frame.render_widget(BigDigits::new(&secs, style), big);
     }
 
     fn draw_instructions(&self, frame: &mut Frame, area: Rect) {
@@ -770,6 +923,7 @@ impl<'a> Screen<'a> {
                     reduced_motion,
                     theme,
                     scale: self.scale,
+                    words: !self.big_phase(),
                 },
                 area,
             );
@@ -938,8 +1092,9 @@ instructions = "目を閉じて、呼吸を感じます。"
     fn the_countdown_grows_with_the_terminal_and_the_body_is_centred() {
         let v = work("daily-back", 0, ms(35_000));
         snap_large("massage_cue", &v);
-        assert_eq!(countdown_rows(&screen(&v, 80, 24)), 3);
-        assert_eq!(countdown_rows(&screen(&v, 120, 40)), 5);
+        // 80×24 has the rows for the five-row font free here.
+        assert_eq!(countdown_rows(&screen(&v, 80, 24)), 5);
+        assert_eq!(countdown_rows(&screen(&v, 120, 40)), 8);
         assert_eq!(countdown_rows(&screen(&v, 200, 60)), 8);
         // Centred: the title is nowhere near the top of a tall screen, and
         // about as far from the top as the last text is from the hints.
@@ -1188,13 +1343,16 @@ instructions = "目を閉じて、呼吸を感じます。"
     }
 
     /// Each second of a whole massage step changes only a few cells: the
-    /// countdown digit or two, a bar cell, the time left overall.
+    /// countdown digit or two, a bar cell, the time left overall. A digit
+    /// of the five-row font (80×24 when its rows are free) is 30 cells.
     #[test]
     fn a_second_changes_only_a_few_cells() {
         let mut worst = 0;
         for step in [0, 3] {
             let length = routine("daily-back").steps[step].duration.as_secs();
             for (w, h) in [(80, 24), (40, 12)] {
+                let rows = countdown_rows(&screen(&work("daily-back", step, ms(0)), w, h));
+                let most = if rows > 3 { 100 } else { 20 };
                 let mut before = buffer(&work("daily-back", step, ms(0)), w, h);
                 for sec in 1..length {
                     let now = buffer(&work("daily-back", step, ms(sec * 1_000)), w, h);
@@ -1203,7 +1361,7 @@ instructions = "目を閉じて、呼吸を感じます。"
                     let cue = [20, 30, 40, 50].contains(&sec);
                     if !cue {
                         assert!(
-                            changed <= 20,
+                            changed <= most,
                             "step {step} {sec} s at {w}×{h}: {changed} cells"
                         );
                         worst = worst.max(changed);
@@ -1233,17 +1391,24 @@ instructions = "目を閉じて、呼吸を感じます。"
 
     /// At ~30 frames a second the pacer moves by a few cells a frame (its
     /// six edges); the worst frame is the one where a second also ticks.
+    /// A new phase writes its words large once, four times a cycle.
     #[test]
     fn a_pacer_frame_changes_few_cells() {
         let mut worst = 0;
         let mut total = 0;
-        let mut before = buffer(&box_breath(0), 80, 24);
+        let words = |v: &SessionView| v.breath.as_ref().map(|b| b.state.words);
+        let mut was = box_breath(0);
+        let mut before = buffer(&was, 80, 24);
         for frame in 1..=(16_000 / 33) {
-            let now = buffer(&box_breath(frame * 33), 80, 24);
+            let view = box_breath(frame * 33);
+            let now = buffer(&view, 80, 24);
             let changed = changed_cells(&before, &now);
-            worst = worst.max(changed);
+            if words(&view) == words(&was) {
+                worst = worst.max(changed);
+            }
             total += changed;
             before = now;
+            was = view;
         }
         eprintln!("pacer frame: at most {worst} cells, {total} over a 16 s cycle");
         assert!(worst <= 30, "{worst}");
