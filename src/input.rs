@@ -13,6 +13,8 @@ pub enum Context {
     /// Typing a filter in the picker.
     Filtering,
     Preflight,
+    /// The general safety page, over the preflight.
+    Safety,
     Session,
     ConfirmQuit,
     Done,
@@ -29,10 +31,11 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 12] = [
+    pub const ALL: [Context; 13] = [
         Context::Picker,
         Context::Filtering,
         Context::Preflight,
+        Context::Safety,
         Context::Session,
         Context::ConfirmQuit,
         Context::Done,
@@ -86,6 +89,8 @@ pub enum Action {
     /// Drop the filter.
     FilterClear,
     ToggleHelp,
+    /// `?` on the preflight: the general safety page, open or closed.
+    Safety,
     /// `m`: sound off or on at once.
     ToggleMute,
     /// `v`: spoken guidance off or on.
@@ -374,7 +379,16 @@ pub const KEYMAP: &[Binding] = &[
     row(C::Preflight, &[K::Char('s')], A::FromStart, "begin from the first step", Some((Mid, "start over")), 1),
     row(C::Preflight, &[K::Char('[')], A::Shorter, "a minute shorter", Some((Low, "shorter")), 1),
     row(C::Preflight, &[K::Char(']')], A::Longer, "a minute longer", Some((Low, "longer")), 1),
-    row(C::Preflight, &[K::Char('?')], A::ToggleHelp, "help", Some((Mid, "help")), 1),
+    row(C::Preflight, &[K::Char('?')], A::Safety, "the safety page", Some((Mid, "safety")), 1),
+    row(C::Preflight, &[K::Char('h')], A::ToggleHelp, "help", Some((Low, "help")), 1),
+    // The safety page, before a first session or after `?`.
+    row(C::Safety, &[K::Enter, K::Char(' ')], A::Open, "begin", Some((Keep, "begin")), 1),
+    row(C::Safety, &[K::Down, K::Char('j')], A::Down, "read on", Some((Mid, "more")), 1),
+    row(C::Safety, &[K::Up, K::Char('k')], A::Up, "read back", None, 1),
+    row(C::Safety, &[K::PageDown], A::PageDown, "a page down", None, 1),
+    row(C::Safety, &[K::PageUp], A::PageUp, "a page up", None, 1),
+    row(C::Safety, &[K::Esc, K::Char('q'), K::Char('?'), K::Backspace], A::Safety, "back to the routine", Some((Keep, "back")), 1),
+    row(C::Safety, &[K::Char('h')], A::ToggleHelp, "help", None, 1),
     // The session.
     or_paused(row(C::Session, &[K::Char(' '), K::Char('p')], A::Session(Msg::TogglePause), "pause / resume", Some((Keep, "pause")), 1), "resume"),
     row(C::Session, &[K::Right, K::Char('n')], A::Session(Msg::Next), "next", Some((Mid, "next")), 2),

@@ -348,6 +348,7 @@ impl App {
                 self.picker.today.written = Some(routine.clone());
                 out.push(Command::Prepare(routine.clone()));
                 self.screen = Screen::Preflight(routine);
+                self.first_look();
             }
             _ => {}
         }

@@ -107,6 +107,9 @@ pub struct Options {
     pub speed: f64,
     /// `[body]` from the settings, for composing.
     pub body: crate::body::Body,
+    /// No session in the history yet: the general safety page comes up
+    /// over the first preflight.
+    pub first_session: bool,
 }
 
 pub struct App {
@@ -114,6 +117,9 @@ pub struct App {
     pub picker: Picker,
     pub screen: Screen,
     pub help: bool,
+    /// The general safety page is up over the preflight, scrolled this
+    /// many lines.
+    pub safety: Option<u16>,
     pub status: Option<Status>,
     /// When the status line last changed: a message is shown in full for a
     /// while, then shrinks to a mark (help still says it in full).
@@ -162,6 +168,7 @@ impl App {
             picker: Picker::default(),
             screen: Screen::Picker,
             help: false,
+            safety: None,
             status: None,
             status_since: None,
             size: None,
@@ -191,7 +198,51 @@ impl App {
 
     pub fn with_options(mut self, options: Options) -> Self {
         self.options = options;
+        self.first_look();
         self
+    }
+
+    /// A preflight just came up: before a user's first session the safety
+    /// page comes up over it (not when the session starts by itself).
+    fn first_look(&mut self) {
+        let options = &self.options;
+        if options.first_session
+            && !options.autostart
+            && !options.plain
+            && matches!(self.screen, Screen::Preflight(_))
+        {
+            self.safety = Some(0);
+        }
+    }
+
+    /// `?` on the preflight, or leaving the page: opened or closed.
+    fn toggle_safety(&mut self) {
+        self.safety = match self.safety {
+            None if matches!(self.screen, Screen::Preflight(_)) => Some(0),
+            _ => None,
+        };
+    }
+
+    /// The safety page scrolled by `action` (a line or a page).
+    fn scroll_safety(&mut self, action: Action, now: Instant) {
+        let Some(at) = self.safety else {
+            return;
+        };
+        let page = self.size.map_or(10, |(_, h)| h.saturating_sub(4).max(1));
+        let at = match action {
+            Action::Down => at.saturating_add(1),
+            Action::Up => at.saturating_sub(1),
+            Action::PageDown => at.saturating_add(page),
+            _ => at.saturating_sub(page),
+        };
+        // No further than its end at this size.
+        let most = match (self.view(now).screen, self.size) {
+            (ScreenView::Safety(view), Some((w, h))) => {
+                crate::ui::safety::max_scroll(&view, ratatui::layout::Rect::new(0, 0, w, h - 1))
+            }
+            _ => at,
+        };
+        self.safety = Some(at.min(most));
     }
 
     pub fn context(&self) -> Context {
@@ -205,6 +256,9 @@ impl App {
     fn screen_context(&self) -> Context {
         if self.tension.asking.is_some() {
             return Context::Tension;
+        }
+        if self.safety.is_some() && matches!(self.screen, Screen::Preflight(_)) {
+            return Context::Safety;
         }
         match &self.screen {
             Screen::Picker if self.picker.filtering => Context::Filtering,
@@ -255,7 +309,13 @@ impl App {
                         view.safety
                     );
                 }
-                ScreenView::Preflight(view)
+                match self.safety {
+                    Some(scroll) => ScreenView::Safety(crate::ui::view::SafetyView {
+                        routine: view.safety,
+                        scroll,
+                    }),
+                    None => ScreenView::Preflight(view),
+                }
             }
             Screen::Session {
                 session,
@@ -468,6 +528,12 @@ impl App {
                 self.help = !self.help;
                 self.cover(self.help, now, out);
             }
+            Action::Safety => self.toggle_safety(),
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown
+                if self.safety.is_some() =>
+            {
+                self.scroll_safety(action, now)
+            }
             Action::ToggleMute => out.push(Command::ToggleMute),
             Action::ToggleVoice => out.push(Command::ToggleVoice),
             Action::Session(msg) => self.send_to_session(msg, now, out),
@@ -549,6 +615,7 @@ impl App {
     }
 
     fn back(&mut self, out: &mut Vec<Command>) {
+        self.safety = None;
         match self.screen {
             Screen::Picker => self.exit = Some(Exit::Normal),
             _ if self.mode == Mode::Direct => self.exit = Some(self.leaving()),
@@ -562,6 +629,9 @@ impl App {
     }
 
     fn open(&mut self, now: Instant, out: &mut Vec<Command>) {
+        if matches!(self.screen, Screen::Preflight(_)) {
+            self.safety = None;
+        }
         match &self.screen {
             Screen::Picker => self.open_selected(false, out),
             Screen::Preflight(_) if self.options.ask_tension => {
@@ -582,6 +652,8 @@ impl App {
         };
         // A session from preflight runs at the clock's own speed.
         self.preview = None;
+        self.safety = None;
+        self.options.first_session = false;
         self.paused_by_overlay = false;
         let (session, effects) = Session::start(routine.clone(), now);
         // What was said about the preflight (a length that cannot be

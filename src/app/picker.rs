@@ -242,6 +242,7 @@ impl App {
         self.picker.today.written = Some(written);
         out.push(Command::Prepare(ready.clone()));
         self.screen = Screen::Preflight(ready);
+        self.first_look();
     }
 
     /// `s` on preflight: begin at the first step, whatever was stopped.

@@ -337,6 +337,10 @@ fn on_screen(context: Context, mode: Mode, t0: Instant) -> Option<App> {
             app.history_loaded(Ok(Default::default()), &jiff::Zoned::now());
         }
         Context::Preflight => to_preflight(&mut app),
+        Context::Safety => {
+            to_preflight(&mut app);
+            press(&mut app, KeyCode::Char('?'), t0);
+        }
         Context::Tension => {
             to_preflight(&mut app);
             press(&mut app, KeyCode::Enter, t0);
@@ -437,7 +441,9 @@ fn every_hinted_key_does_what_its_label_says_on_every_screen_in_both_modes() {
                             other => panic!("{what}: unexpected label {other}"),
                         }
                     }
-                    Does::Fixed(Action::Open) if context == Context::Preflight => {
+                    Does::Fixed(Action::Open)
+                        if matches!(context, Context::Preflight | Context::Safety) =>
+                    {
                         assert!(out.contains(&Command::SessionStarted), "{what}")
                     }
                     Does::Fixed(Action::Open) => {
@@ -573,6 +579,16 @@ fn every_hinted_key_does_what_its_label_says_on_every_screen_in_both_modes() {
                     }
                     Does::Fixed(Action::CancelName) => {
                         assert_eq!(app.context(), Context::Composed, "{what}")
+                    }
+                    Does::Fixed(Action::Safety) => {
+                        let to = match context {
+                            Context::Safety => Context::Preflight,
+                            _ => Context::Safety,
+                        };
+                        assert_eq!(app.context(), to, "{what}")
+                    }
+                    Does::Fixed(Action::Down) if context == Context::Safety => {
+                        assert_eq!(app.safety, Some(1), "{what}")
                     }
                     other => panic!("{what}: no check for {other:?}"),
                 }

@@ -455,7 +455,6 @@ mod tests {
     use serde_json::Value;
 
     use super::*;
-    use crate::text::is_unsafe;
 
     fn berlin() -> TimeZone {
         TimeZone::get("Europe/Berlin")

@@ -439,7 +439,24 @@ fn options(env: &Env, reduced_motion_flag: bool, plain: bool, speed: f64, voice:
         },
         speed,
         body: env.settings.body,
+        first_session: no_session_yet(env),
     }
+}
+
+/// Whether the history holds no session yet: no history file in the data
+/// directory has a line in it. (A look at the directory, not a read of
+/// the history: the first frame does not wait for it.)
+fn no_session_yet(env: &Env) -> bool {
+    let Some(paths) = &env.paths else {
+        return false;
+    };
+    let Ok(entries) = std::fs::read_dir(&paths.data_dir) else {
+        return true;
+    };
+    !entries.filter_map(Result::ok).take(10_000).any(|e| {
+        crate::history::is_history_file(&e.file_name().to_string_lossy())
+            && e.metadata().is_ok_and(|m| m.len() > 0)
+    })
 }
 
 /// Sound settings from the command line. (Merge the settings file here.)

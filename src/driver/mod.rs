@@ -293,7 +293,10 @@ impl Driver<'_> {
     fn event<R: Renderer>(&mut self, app: &App, event: Event, renderer: &mut R) -> Option<Msg> {
         match event {
             Event::Key(key) => {
-                if app.context() == crate::input::Context::Preflight {
+                if matches!(
+                    app.context(),
+                    crate::input::Context::Preflight | crate::input::Context::Safety
+                ) {
                     // Enter the moment the preflight shows: the output was
                     // woken with it and may still be starting. The session
                     // begins once it is awake (a moment at most), so its

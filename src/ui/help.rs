@@ -16,13 +16,14 @@ const CLOSE: &str = "Press any key to close";
 /// The keys, and the status message in full (the status line may show only
 /// its mark).
 pub fn draw(frame: &mut Frame, area: Rect, keys: &[KeyHelp], status: Option<&str>, theme: &Theme) {
-    // The key that opened help needs no row in it. On a short screen the
+    // The key that opened help (`?`, or `h` on the preflight) needs no
+    // row in it. On a short screen the
     // keys the hint line leaves out (moving in the list) go first.
     let room = usize::from(area.height.saturating_sub(5));
-    let all = keys.iter().filter(|k| k.keys != "?").count() + 1;
+    let all = keys.iter().filter(|k| k.label != "help").count() + 1;
     let rows: Vec<(&str, &str)> = keys
         .iter()
-        .filter(|k| k.keys != "?")
+        .filter(|k| k.label != "help")
         .filter(|k| all <= room || k.hint.is_some())
         .map(|k| (k.keys.as_str(), k.label))
         .chain([("Ctrl-C", "quit at once")])
@@ -155,8 +156,9 @@ mod tests {
         let text = render(&with_help(preflight(&r)), 200, 60);
         let top = text.lines().position(|l| l.contains('╭')).unwrap();
         let bottom = text.lines().position(|l| l.contains('╰')).unwrap();
-        assert_eq!(bottom - top + 1, 10, "{text}");
-        assert_eq!(top, (60 - 10) / 2, "{text}");
+        // Nine preflight keys (the safety page's among them) and its frame.
+        assert_eq!(bottom - top + 1, 11, "{text}");
+        assert_eq!(top, (60 - 11) / 2, "{text}");
     }
 
     proptest! {

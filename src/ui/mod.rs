@@ -16,6 +16,7 @@ mod picker;
 mod preflight;
 pub mod progress;
 mod question;
+pub mod safety;
 mod session;
 pub mod theme;
 pub mod view;
@@ -110,6 +111,7 @@ fn over_hints(frame: &mut Frame, area: Rect, view: &View, theme: &Theme) {
             history::draw(frame, body, h, theme);
         }
         ScreenView::Compose(c) => compose::draw(frame, body, c, theme),
+        ScreenView::Safety(s) => safety::draw(frame, body, s, theme),
         ScreenView::Session { .. } => return,
     }
     common::key_hints(frame, hints, &view.keys, status, theme);
@@ -173,6 +175,7 @@ pub(crate) mod testing {
             ScreenView::Picker(p) if p.filtering => crate::input::Context::Filtering,
             ScreenView::Picker(_) => crate::input::Context::Picker,
             ScreenView::Preflight(_) => crate::input::Context::Preflight,
+            ScreenView::Safety(_) => crate::input::Context::Safety,
             ScreenView::Session {
                 confirm_quit: true, ..
             } => crate::input::Context::ConfirmQuit,

@@ -43,6 +43,18 @@ pub enum ScreenView {
     History(HistoryView),
     /// `c`: the compose questions, or the routine they made.
     Compose(ComposeView),
+    /// The general safety page, before a first session or after `?` on
+    /// the preflight.
+    Safety(SafetyView),
+}
+
+/// The general safety page, under the routine's own warnings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SafetyView {
+    /// The routine's own warnings (escaped), first.
+    pub routine: String,
+    /// Lines scrolled past.
+    pub scroll: u16,
 }
 
 #[derive(Debug, Clone, PartialEq)]

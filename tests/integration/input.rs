@@ -79,7 +79,8 @@ fn a_huge_background_answer_is_never_read_as_keys() {
 #[test]
 fn a_late_background_answer_recolours_the_screen_and_types_nothing() {
     let mut pty = Pty::spawn(&["run", &three_steps()]);
-    pty.wait_for("Stop if anything hurts");
+    // The preflight (past the first session's safety page).
+    pty.wait_for("Sit upright");
     let before = pty.bytes().len();
     // A white background, long after the first frame.
     pty.send("\u{1b}]11;rgb:ffff/ffff/ffff\u{1b}\\\u{1b}[?62;22c");
@@ -89,10 +90,7 @@ fn a_late_background_answer_recolours_the_screen_and_types_nothing() {
         assert!(Instant::now() < until, "never recoloured for white");
         thread::sleep(Duration::from_millis(10));
     }
-    assert!(
-        pty.screen().contains("Stop if anything hurts"),
-        "still the preflight"
-    );
+    assert!(pty.screen().contains("Sit upright"), "still the preflight");
     pty.send("q");
     assert_eq!(pty.finish(), 0);
 }

@@ -254,3 +254,32 @@ fn color_never_draws_the_screen_without_colours() {
     pty.send("\u{3}");
     pty.finish();
 }
+
+/// Before a first session the general safety page comes up over the
+/// preflight, Enter begins from it, and once a session is in the history
+/// the preflight comes up alone (`?` still opens the page).
+#[test]
+fn the_safety_page_comes_before_the_first_session_only() {
+    let home = Home::new();
+    let mut pty = Pty::start(&home, &["run", &three_steps(), "--speed", "100"], &[]);
+    pty.wait_for("Safety: before you start");
+    let screen = pty.screen();
+    assert!(screen.contains("This routine"), "{screen}");
+    assert!(screen.contains("enter begin"), "{screen}");
+    pty.send("\r");
+    pty.wait_for("Well done");
+    pty.send("\r");
+    assert_eq!(pty.finish(), 0);
+
+    let mut pty = Pty::start(&home, &["run", &three_steps(), "--speed", "100"], &[]);
+    pty.wait_for("Sit upright");
+    let screen = pty.screen();
+    assert!(!screen.contains("Safety: before you start"), "{screen}");
+    assert!(screen.contains("? safety"), "{screen}");
+    pty.send("?");
+    pty.wait_for("Safety: before you start");
+    pty.send("\x1b");
+    pty.wait_for("Sit upright");
+    pty.send("q");
+    assert_eq!(pty.finish(), 0);
+}

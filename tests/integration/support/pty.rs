@@ -15,13 +15,15 @@ use super::Home;
 pub const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
 const ENTER_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049h";
 const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+/// The title of the safety page shown before a first session.
+const SAFETY_PAGE: &str = "Safety: before you start";
 
 /// How long a screen may take to show something, or the program to exit.
 const PATIENCE: Duration = Duration::from_secs(20);
 
 pub struct Pty {
     child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
+    writer: Mutex<Box<dyn Write + Send>>,
     output: Arc<Mutex<Vec<u8>>>,
     home: PathBuf,
     /// The home made for this run alone, when no test gave one.
@@ -87,7 +89,7 @@ impl Pty {
         });
         Self {
             child,
-            writer,
+            writer: Mutex::new(writer),
             output,
             home: home.root().to_path_buf(),
             _owned: None,
@@ -116,11 +118,20 @@ impl Pty {
         parser.screen().contents()
     }
 
+    /// Wait until `text` is on the screen. The safety page that comes up
+    /// before a first session is put aside as a user would (Esc), unless
+    /// it is what the test waits for: most tests start in an empty home.
     pub fn wait_for(&self, text: &str) {
         let deadline = Instant::now() + PATIENCE;
+        let mut read_the_safety_page = false;
         while Instant::now() < deadline {
-            if self.screen().contains(text) {
+            let screen = self.screen();
+            if screen.contains(text) {
                 return;
+            }
+            if !read_the_safety_page && screen.contains(SAFETY_PAGE) {
+                self.write(b"\x1b");
+                read_the_safety_page = true;
             }
             thread::sleep(Duration::from_millis(20));
         }
@@ -128,8 +139,13 @@ impl Pty {
     }
 
     pub fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
+        self.write(keys.as_bytes());
+    }
+
+    fn write(&self, bytes: &[u8]) {
+        let mut writer = self.writer.lock().unwrap();
+        writer.write_all(bytes).unwrap();
+        writer.flush().unwrap();
     }
 
     pub fn signal(&self, name: &str) {
