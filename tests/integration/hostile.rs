@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::os::unix::fs::symlink;
-#[cfg(feature = "sound")]
+#[cfg(all(feature = "sound", target_os = "linux"))]
 use std::path::PathBuf;
 
 use crate::support::{Home, Run};
@@ -243,7 +243,7 @@ fn a_sound_file_that_claims_too_much_is_refused_by_check() {
 /// accepts, so a plain `connect` to it waits for ever. Keep both the
 /// listener and the waiting clients alive for as long as it should stay
 /// wedged.
-#[cfg(feature = "sound")]
+#[cfg(all(feature = "sound", target_os = "linux"))]
 fn wedged_server(
     dir: &std::path::Path,
 ) -> (
@@ -282,7 +282,7 @@ fn wedged_server(
     (listener, waiting, path)
 }
 
-#[cfg(feature = "sound")]
+#[cfg(all(feature = "sound", target_os = "linux"))]
 #[test]
 fn a_wedged_sound_server_neither_hangs_nor_slows_anything() {
     use std::time::{Duration, Instant};
