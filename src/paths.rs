@@ -101,7 +101,8 @@ fn macos_config_dir(
     }
 }
 
-#[cfg(test)]
+/// macOS's rule, with macOS's paths (which are not absolute on Windows).
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 

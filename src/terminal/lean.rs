@@ -516,10 +516,7 @@ fn by_pen(changes: &mut [usize], frame: &Buffer, current: Option<Pen>) {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use proptest::prelude::*;
-    use ratatui::Terminal;
-    use ratatui::backend::CrosstermBackend;
-    use ratatui::style::{Color, Modifier, Style};
+    use ratatui::style::{Color, Style};
 
     use super::*;
 
@@ -560,139 +557,151 @@ pub(crate) mod tests {
         }
     }
 
-    /// What ratatui's own backend writes.
-    #[derive(Clone, Default)]
-    struct Tap(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+    /// Against ratatui's own crossterm backend. (Unix only: on Windows
+    /// that backend asks the console itself, and tests have none.)
+    #[cfg(unix)]
+    mod against_ratatui {
+        use proptest::prelude::*;
+        use ratatui::Terminal;
+        use ratatui::backend::CrosstermBackend;
+        use ratatui::style::{Color, Modifier, Style};
 
-    impl std::io::Write for Tap {
-        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-            self.0.borrow_mut().extend_from_slice(bytes);
-            Ok(bytes.len())
+        use super::*;
+
+        /// What ratatui's own backend writes.
+        #[derive(Clone, Default)]
+        struct Tap(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+        impl std::io::Write for Tap {
+            fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+                self.0.borrow_mut().extend_from_slice(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
         }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
+
+        const SYMBOLS: &[&str] = &[
+            "a",
+            " ",
+            "█",
+            "▀",
+            "━",
+            "  ",
+            "ab",
+            "界",
+            "12:05",
+            "·",
+            "e\u{301}",
+            "❤\u{fe0f}",
+            "😀",
+        ];
+        const COLORS: &[Color] = &[
+            Color::Reset,
+            Color::Red,
+            Color::DarkGray,
+            Color::Indexed(109),
+            Color::Rgb(143, 188, 187),
+        ];
+        const MODIFIERS: &[Modifier] = &[
+            Modifier::empty(),
+            Modifier::BOLD,
+            Modifier::ITALIC,
+            Modifier::UNDERLINED,
+            Modifier::REVERSED,
+            Modifier::BOLD.union(Modifier::ITALIC),
+            Modifier::UNDERLINED.union(Modifier::REVERSED),
+        ];
+
+        type Write = (u16, u16, usize, usize, usize, usize);
+
+        fn write() -> impl Strategy<Value = Write> {
+            (
+                0..W,
+                0..H,
+                0..SYMBOLS.len(),
+                0..COLORS.len(),
+                0..COLORS.len(),
+                0..MODIFIERS.len(),
+            )
         }
-    }
 
-    const SYMBOLS: &[&str] = &[
-        "a",
-        " ",
-        "█",
-        "▀",
-        "━",
-        "  ",
-        "ab",
-        "界",
-        "12:05",
-        "·",
-        "e\u{301}",
-        "❤\u{fe0f}",
-        "😀",
-    ];
-    const COLORS: &[Color] = &[
-        Color::Reset,
-        Color::Red,
-        Color::DarkGray,
-        Color::Indexed(109),
-        Color::Rgb(143, 188, 187),
-    ];
-    const MODIFIERS: &[Modifier] = &[
-        Modifier::empty(),
-        Modifier::BOLD,
-        Modifier::ITALIC,
-        Modifier::UNDERLINED,
-        Modifier::REVERSED,
-        Modifier::BOLD.union(Modifier::ITALIC),
-        Modifier::UNDERLINED.union(Modifier::REVERSED),
-    ];
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(500))]
+            /// Frame after frame of random changes, presented lean with only
+            /// the areas written to named as changed, leave on the terminal
+            /// exactly what ratatui's own crossterm backend leaves when it
+            /// compares the whole screen.
+            #[test]
+            fn lean_frames_show_what_ratatuis_backend_shows(
+                frames in prop::collection::vec(prop::collection::vec(write(), 0..12), 1..8),
+            ) {
+                let mut lean = lean();
+                let tap = Tap::default();
+                let mut reference = Terminal::new(CrosstermBackend::new(tap.clone())).unwrap();
+                let mut model = Buffer::empty(Rect::new(0, 0, W, H));
+                let mut screen = vt100::Parser::new(H, W, 0);
+                let mut want = vt100::Parser::new(H, W, 0);
+                for frame in frames {
+                    let mut dirty = Vec::new();
+                    for (x, y, s, fg, bg, m) in frame {
+                        let style = Style::new()
+                            .fg(COLORS[fg])
+                            .bg(COLORS[bg])
+                            .add_modifier(MODIFIERS[m]);
+                        model.set_string(x, y, SYMBOLS[s], style);
+                        dirty.push(Rect::new(x, y, W - x, 1));
+                    }
+                    lean.present(&model, &dirty).unwrap();
+                    screen.process(&std::mem::take(lean.writer_mut()));
+                    reference
+                        .draw(|f| f.buffer_mut().merge(&model))
+                        .unwrap();
+                    want.process(&std::mem::take(&mut *tap.0.borrow_mut()));
+                    assert_alike(screen.screen(), want.screen());
+                }
+            }
+        }
 
-    type Write = (u16, u16, usize, usize, usize, usize);
-
-    fn write() -> impl Strategy<Value = Write> {
-        (
-            0..W,
-            0..H,
-            0..SYMBOLS.len(),
-            0..COLORS.len(),
-            0..COLORS.len(),
-            0..MODIFIERS.len(),
-        )
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(500))]
-        /// Frame after frame of random changes, presented lean with only
-        /// the areas written to named as changed, leave on the terminal
-        /// exactly what ratatui's own crossterm backend leaves when it
-        /// compares the whole screen.
-        #[test]
-        fn lean_frames_show_what_ratatuis_backend_shows(
-            frames in prop::collection::vec(prop::collection::vec(write(), 0..12), 1..8),
-        ) {
+        /// Frames of (x, y, text) in the plain style, through both backends.
+        fn both(frames: &[&[(u16, u16, &str)]]) -> (vt100::Parser, vt100::Parser) {
             let mut lean = lean();
             let tap = Tap::default();
             let mut reference = Terminal::new(CrosstermBackend::new(tap.clone())).unwrap();
             let mut model = Buffer::empty(Rect::new(0, 0, W, H));
-            let mut screen = vt100::Parser::new(H, W, 0);
-            let mut want = vt100::Parser::new(H, W, 0);
+            let (mut got, mut want) = (vt100::Parser::new(H, W, 0), vt100::Parser::new(H, W, 0));
             for frame in frames {
-                let mut dirty = Vec::new();
-                for (x, y, s, fg, bg, m) in frame {
-                    let style = Style::new()
-                        .fg(COLORS[fg])
-                        .bg(COLORS[bg])
-                        .add_modifier(MODIFIERS[m]);
-                    model.set_string(x, y, SYMBOLS[s], style);
-                    dirty.push(Rect::new(x, y, W - x, 1));
+                for &(x, y, text) in frame.iter() {
+                    model.set_string(x, y, text, Style::new());
                 }
-                lean.present(&model, &dirty).unwrap();
-                screen.process(&std::mem::take(lean.writer_mut()));
-                reference
-                    .draw(|f| f.buffer_mut().merge(&model))
-                    .unwrap();
+                lean.present(&model, &[model.area]).unwrap();
+                got.process(&std::mem::take(lean.writer_mut()));
+                reference.draw(|f| f.buffer_mut().merge(&model)).unwrap();
                 want.process(&std::mem::take(&mut *tap.0.borrow_mut()));
-                assert_alike(screen.screen(), want.screen());
             }
+            (got, want)
         }
-    }
 
-    /// Frames of (x, y, text) in the plain style, through both backends.
-    fn both(frames: &[&[(u16, u16, &str)]]) -> (vt100::Parser, vt100::Parser) {
-        let mut lean = lean();
-        let tap = Tap::default();
-        let mut reference = Terminal::new(CrosstermBackend::new(tap.clone())).unwrap();
-        let mut model = Buffer::empty(Rect::new(0, 0, W, H));
-        let (mut got, mut want) = (vt100::Parser::new(H, W, 0), vt100::Parser::new(H, W, 0));
-        for frame in frames {
-            for &(x, y, text) in frame.iter() {
-                model.set_string(x, y, text, Style::new());
-            }
-            lean.present(&model, &[model.area]).unwrap();
-            got.process(&std::mem::take(lean.writer_mut()));
-            reference.draw(|f| f.buffer_mut().merge(&model)).unwrap();
-            want.process(&std::mem::take(&mut *tap.0.borrow_mut()));
+        /// A wide character's second cell is not known after it is written
+        /// over: a gap is never refilled from what was there before it.
+        #[test]
+        fn a_gap_is_never_filled_from_under_a_wide_character() {
+            let (got, want) = both(&[
+                &[(4, 0, "abc")],
+                &[(4, 0, "界")],
+                &[(4, 0, "a")],
+                &[(7, 0, "d")],
+            ]);
+            assert_alike(got.screen(), want.screen());
+            let (got, want) = both(&[
+                &[(0, 0, "abcd")],
+                &[(1, 0, "界")],
+                &[(0, 0, "界")],
+                &[(3, 0, "x")],
+            ]);
+            assert_alike(got.screen(), want.screen());
         }
-        (got, want)
-    }
-
-    /// A wide character's second cell is not known after it is written
-    /// over: a gap is never refilled from what was there before it.
-    #[test]
-    fn a_gap_is_never_filled_from_under_a_wide_character() {
-        let (got, want) = both(&[
-            &[(4, 0, "abc")],
-            &[(4, 0, "界")],
-            &[(4, 0, "a")],
-            &[(7, 0, "d")],
-        ]);
-        assert_alike(got.screen(), want.screen());
-        let (got, want) = both(&[
-            &[(0, 0, "abcd")],
-            &[(1, 0, "界")],
-            &[(0, 0, "界")],
-            &[(3, 0, "x")],
-        ]);
-        assert_alike(got.screen(), want.screen());
     }
 
     /// After an emoji with a variation selector, whose width terminals
