@@ -76,7 +76,8 @@ fn refused(path: &Path, why: &str) -> io::Error {
     )
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests {
     use super::*;
     use std::os::unix::fs::symlink;

@@ -102,7 +102,8 @@ fn macos_config_dir(
 }
 
 /// macOS's rule, with macOS's paths (which are not absolute on Windows).
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests {
     use super::*;
 

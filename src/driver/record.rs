@@ -67,7 +67,8 @@ fn log_warnings(file: &Path, loaded: &Loaded) {
     }
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests {
     use std::fs;
     use std::os::unix::fs::symlink;

@@ -306,7 +306,8 @@ fn run(words: &[&str]) -> Result<String> {
     }
 }
 
-#[cfg(all(test, target_os = "linux"))]
+#[cfg(test)]
+#[cfg(target_os = "linux")]
 mod tests {
     use super::*;
     use crate::remind::Days;

@@ -44,7 +44,8 @@ mod news;
 pub mod piper;
 mod process;
 pub mod script;
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests;
 
 use std::collections::{HashMap, HashSet, VecDeque};
