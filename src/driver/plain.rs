@@ -84,6 +84,7 @@ impl<W: Write> Renderer for Plain<W> {
             total: Timeline::new(routine).total,
             last_cycle: self.last_cycle,
             speed: app.speed(),
+            body: app.options.body,
         };
         let mut text = String::new();
         let start = match self.start {
@@ -107,6 +108,9 @@ pub struct Printer<'a> {
     last_cycle: Option<(usize, u32)>,
     /// A preview runs faster than real time: its end says so.
     speed: Option<f64>,
+    /// `[body]` from the settings: the header names the steps it makes
+    /// unsuitable, as the preflight screen does.
+    body: crate::body::Body,
 }
 
 impl<'a> Printer<'a> {
@@ -116,6 +120,7 @@ impl<'a> Printer<'a> {
             total: Timeline::new(routine).total,
             last_cycle: None,
             speed: None,
+            body: crate::body::Body::default(),
         }
     }
 
@@ -129,6 +134,10 @@ impl<'a> Printer<'a> {
         );
         if !r.summary.is_empty() {
             s += &format!("{}\n", escape_inline(&r.summary));
+        }
+        // This user's own warning comes first, as on the preflight screen.
+        if let Some(warning) = crate::compose::body_warning(r, self.body) {
+            s += &format!("{}\n", escape_multiline(&warning));
         }
         if !r.safety.is_empty() {
             s += &format!("Safety: {}\n", escape_multiline(&r.safety));

@@ -246,3 +246,38 @@ fn plain_output_stops_when_its_reader_goes_and_is_recorded_as_stopped() {
     let history = home.history();
     assert!(history.contains("\"outcome\":\"stopped\""), "{history}");
 }
+
+/// `[body]` names the steps it rules out in a plain run's header too, first,
+/// before the routine's own safety note; without it the header says nothing
+/// of the kind.
+#[test]
+fn body_settings_are_named_in_a_plain_runs_header() {
+    let home = Home::new();
+    home.settings("[body]\nblood_thinners = true\n");
+    let out = home
+        .knotless()
+        .args(["run", "daily-back", "--plain", "--speed", "100"])
+        .run();
+    assert!(out.success(), "{}", out.stderr);
+    let header: Vec<&str> = out.stdout.lines().take_while(|l| !l.is_empty()).collect();
+    let warning = header
+        .iter()
+        .position(|l| l.starts_with("With blood thinners (your settings), skip:"))
+        .unwrap_or_else(|| panic!("no [body] warning: {header:?}"));
+    assert!(
+        header[warning].contains("Ball between the blades"),
+        "{header:?}"
+    );
+    let safety = header
+        .iter()
+        .position(|l| l.starts_with("Safety:"))
+        .unwrap();
+    assert!(warning < safety, "{header:?}");
+
+    let plain = Home::new();
+    let out = plain
+        .knotless()
+        .args(["run", "daily-back", "--plain", "--speed", "100"])
+        .run();
+    assert!(!out.stdout.contains("your settings"), "{}", out.stdout);
+}
