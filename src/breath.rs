@@ -91,7 +91,8 @@ impl BreathPattern {
         })
     }
 
-    /// A custom pattern in seconds; zero-length holds are left out.
+    /// A custom pattern in seconds; holds that round to nothing (under
+    /// half a millisecond) are left out, as a hold of zero is.
     /// The caller has already checked that `inhale` and `exhale` are positive.
     pub fn custom(inhale: f64, hold: f64, exhale: f64, hold_out: f64) -> Self {
         let phases = [
@@ -106,6 +107,7 @@ impl BreathPattern {
             kind,
             length: secs(s),
         })
+        .filter(|phase| !phase.length.is_zero())
         .collect();
         Self { name: None, phases }
     }
@@ -364,6 +366,15 @@ mod tests {
             }
             assert_eq!(at, p.length_of(3));
         }
+    }
+
+    /// Found by the property below: a hold of a quarter of a millisecond
+    /// became a phase of no length, which the pacer can never leave.
+    #[test]
+    fn a_hold_that_rounds_to_nothing_is_left_out() {
+        let p = BreathPattern::custom(0.1, 0.000_257, 0.1, 0.0);
+        assert_eq!(p.phases.len(), 2);
+        assert_eq!(p.cycle_length(), ms(200));
     }
 
     proptest::proptest! {

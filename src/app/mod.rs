@@ -324,12 +324,15 @@ impl App {
                 view: session.view(self.inner(now)),
                 confirm_quit: *confirm_quit,
             },
-            Screen::Done { routine, summary } => ScreenView::Done(views::done(
-                routine,
-                summary,
-                self.glance.as_ref(),
-                self.speed(),
-            )),
+            Screen::Done { routine, summary } => {
+                let mut view = views::done(routine, summary, self.glance.as_ref(), self.speed());
+                view.facts.extend(views::tension_fact(
+                    self.tension.before,
+                    self.tension.after,
+                    self.glance.as_ref(),
+                ));
+                ScreenView::Done(view)
+            }
             Screen::History {
                 stats,
                 note,

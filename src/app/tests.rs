@@ -237,6 +237,30 @@ fn the_tension_question_comes_before_and_after_when_asked_for() {
         (Some(7), Some(3))
     );
     assert_eq!(app.context(), Context::Done);
+    // The done screen shows today's change, and beside it the running
+    // average once the session is recorded.
+    let tension = |app: &App| match app.view(t0 + s(32)).screen {
+        ScreenView::Done(done) => done.facts.iter().find(|(l, _)| *l == "Tension").cloned(),
+        _ => None,
+    };
+    assert_eq!(tension(&app), Some(("Tension", "7 → 3, 4 calmer".into())));
+    app.update(
+        Msg::Recorded(Ok(crate::history::Glance {
+            tension: Some(crate::history::TensionChange {
+                average: -2.25,
+                sessions: 4,
+            }),
+            ..Default::default()
+        })),
+        t0 + s(32),
+    );
+    assert_eq!(
+        tension(&app),
+        Some((
+            "Tension",
+            "7 → 3, 4 calmer · average 2.2 calmer over 4 sessions".into()
+        ))
+    );
 }
 
 #[test]
@@ -850,10 +874,7 @@ fn a_stopped_session_is_marked_and_enter_continues_it_from_its_preflight() {
     );
     // Once recorded, the history is read again for the marks.
     let out = app.update(
-        Msg::Recorded(Ok(crate::history::Glance {
-            current_streak: 0,
-            today_seconds: 0,
-        })),
+        Msg::Recorded(Ok(crate::history::Glance::default())),
         t0 + s(2),
     );
     assert!(out.contains(&Command::LoadRecords), "{out:?}");

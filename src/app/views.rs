@@ -332,6 +332,40 @@ pub fn done(
     }
 }
 
+/// "7 → 4, 3 calmer · average 1.8 calmer over 12 sessions": today's
+/// change in tension beside the running average (once the session is
+/// recorded), when both answers were given.
+pub fn tension_fact(
+    before: Option<u8>,
+    after: Option<u8>,
+    glance: Option<&Glance>,
+) -> Option<(&'static str, String)> {
+    let (before, after) = (before?, after?);
+    let mut text = format!(
+        "{before} → {after}, {}",
+        change_words(f64::from(after) - f64::from(before))
+    );
+    if let Some(t) = glance.and_then(|g| g.tension) {
+        text += &format!(
+            " · average {} over {}",
+            change_words(t.average),
+            plural(t.sessions, "session", "sessions")
+        );
+    }
+    Some(("Tension", text))
+}
+
+/// A change on the 0–10 scale in words: lower is calmer.
+fn change_words(change: f64) -> String {
+    let size = format!("{:.1}", change.abs());
+    let size = size.trim_end_matches(".0");
+    match change {
+        c if c < -0.05 => format!("{size} calmer"),
+        c if c > 0.05 => format!("{size} tenser"),
+        _ => "no change".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
@@ -411,6 +445,7 @@ mod tests {
         let glance = Glance {
             current_streak: 1,
             today_seconds: 900,
+            ..Default::default()
         };
         let preview = done(&daily_back(), &summary, None, Some(20.0));
         assert_eq!(

@@ -212,11 +212,14 @@ fn streaks(days: &BTreeSet<Date>, today: Date) -> (u32, u32) {
 }
 
 /// What the done screen shows after a session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Glance {
     pub current_streak: u32,
     /// Seconds practised today, previews left out.
     pub today_seconds: u64,
+    /// The running average of the tension change over every session that
+    /// stored both answers (all routines); `None` before the first.
+    pub tension: Option<TensionChange>,
 }
 
 impl Glance {
@@ -232,7 +235,26 @@ pub fn glance(records: &[Record], now: &Zoned) -> Glance {
     Glance {
         current_streak: stats.current_streak,
         today_seconds: stats.today.seconds,
+        tension: overall_tension(&stats.routines),
     }
+}
+
+/// Every routine's tension averages as one, weighted by their sessions.
+fn overall_tension(routines: &[RoutineStats]) -> Option<TensionChange> {
+    let (sum, sessions) =
+        routines
+            .iter()
+            .filter_map(|r| r.tension)
+            .fold((0.0, 0u32), |(sum, n), t| {
+                (
+                    sum + t.average * f64::from(t.sessions),
+                    n.saturating_add(t.sessions),
+                )
+            });
+    (sessions > 0).then(|| TensionChange {
+        average: sum / f64::from(sessions),
+        sessions,
+    })
 }
 
 /// The `n` sessions that began last, latest first, previews included.

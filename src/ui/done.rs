@@ -143,6 +143,7 @@ mod tests {
         let glance = crate::history::Glance {
             current_streak: 4,
             today_seconds: 900,
+            ..Default::default()
         };
         let view = ScreenView::Done(views::done(&daily_back(), &finished(), Some(&glance), None));
         let text = render(&plain(view), 80, 24);
