@@ -29,9 +29,19 @@ fn lines(view: &SafetyView, width: u16) -> Vec<(String, bool)> {
         out.push((title.to_owned(), true));
     }
     for paragraph in paragraphs(page) {
-        match paragraph.is_empty() {
-            true => out.push((String::new(), false)),
-            false => out.extend(wrap(&paragraph, w).into_iter().map(|l| (l, false))),
+        if paragraph.is_empty() {
+            out.push((String::new(), false));
+        } else if let Some(item) = paragraph.strip_prefix("• ") {
+            // A list item's later lines hang under its first word.
+            for (i, line) in wrap(item, w.saturating_sub(2).max(1))
+                .into_iter()
+                .enumerate()
+            {
+                let mark = if i == 0 { "• " } else { "  " };
+                out.push((format!("{mark}{line}"), false));
+            }
+        } else {
+            out.extend(wrap(&paragraph, w).into_iter().map(|l| (l, false)));
         }
     }
     out
