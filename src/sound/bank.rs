@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
 use rodio::buffer::SamplesBuffer;
@@ -29,6 +30,8 @@ pub struct Bank {
     files: HashMap<PathBuf, Option<SamplesBuffer>>,
     /// Samples held for files so far, against `MAX_BANK_SAMPLES`.
     pub decoded: usize,
+    /// Built-in sounds being made on a thread of their own.
+    coming: Option<Receiver<(Builtin, SamplesBuffer)>>,
 }
 
 /// All the files of a session together hold at most this many samples
@@ -42,10 +45,12 @@ impl Bank {
             builtins: HashMap::new(),
             files: HashMap::new(),
             decoded: 0,
+            coming: None,
         }
     }
 
     pub fn builtin(&mut self, b: Builtin) -> SamplesBuffer {
+        self.take_what_came();
         let volume = self.volume;
         self.builtins
             .entry(b)
@@ -53,10 +58,54 @@ impl Bank {
             .clone()
     }
 
-    /// The built-in sounds made so far.
+    /// Make `sounds` on a thread of their own, so that none is made when
+    /// it is first played (the end bells take a tenth of a second to make
+    /// in a debug build: they would ring that late) and none is in the way
+    /// of a sound played meanwhile. One still missing when played is made
+    /// then, as before.
+    pub fn make_in_background(&mut self, sounds: &[Builtin]) {
+        let (tx, rx) = channel();
+        let volume = self.volume;
+        let sounds: Vec<Builtin> = sounds
+            .iter()
+            .copied()
+            .filter(|b| !self.builtins.contains_key(b))
+            .collect();
+        let made = std::thread::Builder::new()
+            .name("knotless-sounds".into())
+            .spawn(move || {
+                for b in sounds {
+                    if tx.send((b, synth::source(b, volume))).is_err() {
+                        return;
+                    }
+                }
+            });
+        // No thread (the system refused one): each is made when played.
+        if made.is_ok() {
+            self.coming = Some(rx);
+        }
+    }
+
+    /// The sounds made in the background so far, kept.
+    fn take_what_came(&mut self) {
+        if let Some(rx) = &self.coming {
+            for (b, samples) in rx.try_iter() {
+                self.builtins.entry(b).or_insert(samples);
+            }
+        }
+    }
+
+    /// The built-in sounds made so far, waiting for those being made.
     #[cfg(test)]
-    pub fn made(&self) -> Vec<Builtin> {
-        self.builtins.keys().copied().collect()
+    pub fn made(&mut self) -> Vec<Builtin> {
+        if let Some(rx) = self.coming.take() {
+            for (b, samples) in rx.iter() {
+                self.builtins.entry(b).or_insert(samples);
+            }
+        }
+        let mut made: Vec<Builtin> = self.builtins.keys().copied().collect();
+        made.sort();
+        made
     }
 
     pub fn file(&mut self, path: &Path) -> Option<SamplesBuffer> {

@@ -17,6 +17,16 @@ use super::{Builtin, speech};
 /// stays awake in case another sound follows at once.
 pub const IDLE_GRACE: Duration = Duration::from_millis(250);
 
+/// The built-in sounds made after the bell, in the order a session meets
+/// them.
+const LATER: [Builtin; 5] = [
+    Builtin::Chime,
+    Builtin::End,
+    Builtin::BreatheIn,
+    Builtin::BreatheOut,
+    Builtin::Tick,
+];
+
 /// What the sound thread keeps between commands.
 pub struct SoundThread {
     out: Box<dyn Output>,
@@ -54,9 +64,8 @@ impl SoundThread {
             woken_until: None,
             wake_for,
             sounding_until: now,
-            // Only the bell ahead: a session's first sound is a step's
-            // bell, and the others take a millisecond or two to make when
-            // first played, so a session that needs them not costs nothing.
+            // The bell ahead, here: a session's first sound is a step's
+            // bell. The others then on a thread of their own (`make_next`).
             unmade: vec![Builtin::Bell],
         }
     }
@@ -77,6 +86,12 @@ impl SoundThread {
         }
         let next = self.unmade.remove(0);
         self.bank.builtin(next);
+        if self.unmade.is_empty() {
+            // Made when first played they would ring late by their making
+            // (the end bells most), and made here they would hold up a
+            // sound asked for meanwhile.
+            self.bank.make_in_background(&LATER);
+        }
         true
     }
 
@@ -321,13 +336,16 @@ mod tests {
     }
 
     #[test]
-    fn only_the_bell_is_made_ahead() {
+    fn the_bell_is_made_ahead_and_the_rest_beside_it() {
         let (mut sound, _, _, _) = probed(Duration::from_secs(1));
         let mut made = 0;
         while sound.make_next() {
             made += 1;
         }
-        assert_eq!(made, 1);
-        assert_eq!(sound.bank.made(), vec![Builtin::Bell]);
+        assert_eq!(made, 1, "only the bell on the sound thread");
+        let mut all = vec![Builtin::Bell];
+        all.extend(LATER);
+        all.sort();
+        assert_eq!(sound.bank.made(), all);
     }
 }
