@@ -28,6 +28,14 @@ use crate::diag::Problem;
 use crate::history::{Outcome, Record};
 use crate::routine::{Area, Library};
 
+/// A routine's name by id from `library`, for `today`.
+pub fn name_in(library: &Library) -> impl Fn(&str) -> Option<String> + '_ {
+    |id| {
+        let routine = library.find(id)?.routine.as_ref().ok()?;
+        Some(routine.name.clone())
+    }
+}
+
 /// The keys of the weekdays, Monday first.
 pub const WEEKDAYS: [&str; 7] = [
     "monday",
@@ -259,9 +267,16 @@ fn done(record: &Record) -> bool {
     record.outcome == Outcome::Finished && record.counts()
 }
 
-/// Today's practice on `date` by `plan`, given the history and the
-/// routines (for names); `None` when the plan has nothing for that day.
-pub fn today(plan: &Plan, date: Date, records: &[Record], library: &Library) -> Option<Planned> {
+/// Today's practice on `date` by `plan`, given the history; `name_of`
+/// gives a routine's name by id (only the one routine is looked up, so a
+/// status bar asking often never reads the whole library). `None` when
+/// the plan has nothing for that day.
+pub fn today(
+    plan: &Plan,
+    date: Date,
+    records: &[Record],
+    name_of: impl Fn(&str) -> Option<String>,
+) -> Option<Planned> {
     let weekday = date.weekday().to_monday_zero_offset();
     let done_today = |is: &dyn Fn(&Record) -> bool| {
         records
@@ -269,10 +284,7 @@ pub fn today(plan: &Plan, date: Date, records: &[Record], library: &Library) -> 
             .any(|r| done(r) && r.started.date() == date && is(r))
     };
     if let Some(id) = &plan.days[usize::try_from(weekday).unwrap_or(0)] {
-        let name = library
-            .find(id)
-            .and_then(|e| e.routine.as_ref().ok())
-            .map_or_else(|| id.clone(), |r| r.name.clone());
+        let name = name_of(id).unwrap_or_else(|| id.clone());
         return Some(Planned {
             what: What::Routine(id.clone()),
             name,

@@ -9,6 +9,7 @@ mod history;
 mod history_csv;
 mod json;
 mod list;
+mod planned;
 mod remind;
 mod show;
 pub mod sounds;
@@ -170,6 +171,7 @@ fn run_command(cli: Cli) -> Result<ExitCode> {
                 false => print(&show(&routine, &origin))?,
             }
         }
+        Command::Today(args) => return planned::today(&args, &env),
         Command::Compose(args) => return compose::compose(&args, &env),
         Command::Config { init } => return config::config(&env, init),
         Command::New { name } => return edit::new(&env, &name),

@@ -33,7 +33,7 @@ const ROTATION: &str =
 
 /// Today's routine id on `day`.
 fn id_on(plan: &Plan, day: Date, records: &[Record]) -> Option<String> {
-    today(plan, day, records, &Library::builtins()).map(|p| p.id())
+    today(plan, day, records, name_in(&Library::builtins())).map(|p| p.id())
 }
 
 // 2026-03-09 is a Monday.
@@ -62,9 +62,9 @@ fn each_weekday_runs_its_routine_and_the_others_take_the_rotation() {
         ],
         "nothing done yet: every rotation day offers the first entry"
     );
-    let monday = today(&p, MONDAY, &[], &Library::builtins()).unwrap();
+    let monday = today(&p, MONDAY, &[], name_in(&Library::builtins())).unwrap();
     assert_eq!(monday.name, "Daily back reset");
-    let tuesday = today(&p, day(1), &[], &Library::builtins()).unwrap();
+    let tuesday = today(&p, day(1), &[], name_in(&Library::builtins())).unwrap();
     assert_eq!(tuesday.name, "Today: neck and shoulders");
     assert_eq!(
         tuesday.what,
@@ -85,7 +85,7 @@ fn without_a_rotation_a_day_with_no_routine_has_nothing_planned() {
     }
     assert!(plan("").is_empty());
     assert_eq!(
-        today(&Plan::default(), MONDAY, &[], &Library::builtins()),
+        today(&Plan::default(), MONDAY, &[], name_in(&Library::builtins())),
         None
     );
 }
@@ -93,7 +93,7 @@ fn without_a_rotation_a_day_with_no_routine_has_nothing_planned() {
 #[test]
 fn a_routine_the_library_lacks_is_still_planned_under_its_id() {
     let p = plan("[plan]\nmonday = \"my-own\"\n");
-    let planned = today(&p, MONDAY, &[], &Library::builtins()).unwrap();
+    let planned = today(&p, MONDAY, &[], name_in(&Library::builtins())).unwrap();
     assert_eq!(planned.what, What::Routine("my-own".into()));
     assert_eq!(planned.name, "my-own");
 }
@@ -138,10 +138,10 @@ fn todays_entry_stays_todays_once_done_and_says_so() {
         finished(day(0), "plan-neck-shoulders"),
         finished(day(1), "plan-lower-back"),
     ];
-    let planned = today(&p, day(1), &history, &Library::builtins()).unwrap();
+    let planned = today(&p, day(1), &history, name_in(&Library::builtins())).unwrap();
     assert_eq!(planned.id(), "plan-lower-back");
     assert!(planned.done);
-    let before = today(&p, day(1), &history[..1], &Library::builtins()).unwrap();
+    let before = today(&p, day(1), &history[..1], name_in(&Library::builtins())).unwrap();
     assert!(!before.done);
 }
 
