@@ -201,7 +201,7 @@ fn run_command(cli: Cli) -> Result<ExitCode> {
         Command::Completions { shell } => print(&completions(shell)?)?,
         Command::Doctor { json } => return doctor(&env, json),
         Command::Remind(args) => print(&remind::remind(&args, &env)?)?,
-        Command::Status { json } => print(&status(env.paths.as_ref(), json)?)?,
+        Command::Status { json } => print(&status(&env, json)?)?,
         Command::Safety => print(crate::safety::PAGE)?,
         Command::Man => print(&crate::man::page())?,
     }

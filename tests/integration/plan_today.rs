@@ -111,3 +111,16 @@ fn today_with_a_wrong_plan_points_at_the_mistake() {
     assert!(err.contains("did you mean `shoulders`?"), "{err}");
     assert!(err.contains("nothing is planned"), "{err}");
 }
+
+#[test]
+fn status_names_todays_plan_until_it_is_done_today() {
+    let home = Home::new();
+    home.settings(&format!("[plan]\n{} = \"desk-break\"\n", weekday()));
+    let (code, out, _) = output(&home, &["status"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "knotless 0d · not yet today · next: Desk break\n");
+    std::fs::create_dir_all(home.data()).unwrap();
+    std::fs::write(home.own_history(), done_line("desk-break", "Desk break", 0)).unwrap();
+    let (_, out, _) = output(&home, &["status"]);
+    assert_eq!(out, "knotless 1d · done today · 3 min\n");
+}
