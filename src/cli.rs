@@ -113,7 +113,7 @@ pub enum Command {
     /// off); `play NAME` plays one, `--export DIR` writes them as WAV files.
     Sounds(SoundsArgs),
     /// A reminder at the hour you choose: `--at 18:30 [--days mon-fri]
-    /// [--routine ID]` sets it (a systemd user timer on Linux, a launchd
+    /// [--routine ID | --plan]` sets it (a systemd user timer on Linux, a launchd
     /// agent on macOS, a Task Scheduler entry on Windows), `--off` removes
     /// it, and alone it shows what is set. When it fires and today's
     /// practice is not done yet, a desktop notification says what to do.
@@ -431,8 +431,12 @@ pub struct RemindArgs {
     /// The routine to suggest (the default: the one practised last).
     #[arg(long, value_name = "ID")]
     pub routine: Option<String>,
+    /// Suggest today's practice by `[plan]` in the settings, as it is on
+    /// the day the reminder fires.
+    #[arg(long, conflicts_with = "routine")]
+    pub plan: bool,
     /// Remove the reminder (only files knotless wrote).
-    #[arg(long, conflicts_with_all = ["fire", "routine"])]
+    #[arg(long, conflicts_with_all = ["fire", "routine", "plan"])]
     pub off: bool,
     /// What the reminder runs: notify unless today's practice is done.
     #[arg(long)]

@@ -323,7 +323,7 @@ mod tests {
             hour: 18,
             minute: 30,
             days: Days::parse("mon-fri").unwrap(),
-            routine: Some("daily-back".to_owned()),
+            suggest: crate::remind::Suggest::Routine("daily-back".to_owned()),
         }
     }
 
