@@ -1218,3 +1218,74 @@ fn without_sound_the_terminal_bell_and_title_stand_in_for_it() {
         assert_eq!(titles.last(), Some(&None), "{what}");
     }
 }
+
+/// A picker with `[plan]` `plan` that has read `lines` of history on
+/// Tuesday 2026-03-10.
+fn picker_with_plan(plan: &str, lines: &[&str]) -> App {
+    let settings =
+        crate::settings::Settings::parse("config.toml", plan, std::path::Path::new("/")).unwrap();
+    let mut app = App::picker(library()).with_options(Options {
+        plan: settings.plan,
+        ..Options::default()
+    });
+    app.update(Msg::Tick, Instant::now());
+    let loaded = crate::history::parse(lines.join("\n").as_bytes());
+    let now = "2026-03-10T08:00:00+01:00"
+        .parse::<jiff::Timestamp>()
+        .unwrap()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(1)));
+    app.update(Msg::Records(Ok(loaded), now), Instant::now());
+    app
+}
+
+fn picker_rows(app: &App) -> (Vec<crate::ui::view::PickerRow>, usize) {
+    let ScreenView::Picker(p) = app.view(Instant::now()).screen else {
+        panic!("not the picker")
+    };
+    (p.rows, p.selected)
+}
+
+#[test]
+fn the_picker_opens_on_todays_planned_routine_first_and_marked() {
+    let app = picker_with_plan("[plan]\ntuesday = \"desk-break\"\n", &[]);
+    let (rows, selected) = picker_rows(&app);
+    assert_eq!(rows[0].label, "Desk break");
+    assert!(rows[0].today);
+    assert_eq!(rows.iter().filter(|r| r.today).count(), 1);
+    assert_eq!(selected, 0);
+    // Enter opens it.
+    let mut app = app;
+    press(&mut app, KeyCode::Enter, Instant::now());
+    assert_eq!(preflight(&app).id, "desk-break");
+    // Another day's routine is not moved or marked.
+    let (rows, _) = picker_rows(&picker_with_plan("[plan]\nmonday = \"desk-break\"\n", &[]));
+    assert!(rows.iter().all(|r| !r.today));
+    assert_eq!(
+        rows[0].label,
+        library().entries[0].routine.as_ref().unwrap().name
+    );
+}
+
+#[test]
+fn a_routine_that_can_be_resumed_takes_the_cursor_before_todays() {
+    let app = picker_with_plan("[plan]\ntuesday = \"desk-break\"\n", &[STOPPED]);
+    let (rows, selected) = picker_rows(&app);
+    assert!(rows[0].today, "today's still leads the list");
+    assert_eq!(rows[selected].label, "Daily back reset");
+    assert!(rows[selected].resumable);
+}
+
+#[test]
+fn a_filter_lists_todays_routine_only_when_it_matches() {
+    let mut app = picker_with_plan("[plan]\ntuesday = \"desk-break\"\n", &[]);
+    let t0 = Instant::now();
+    press(&mut app, KeyCode::Char('/'), t0);
+    for c in "sleep".chars() {
+        press(&mut app, KeyCode::Char(c), t0);
+    }
+    let (rows, _) = picker_rows(&app);
+    assert!(
+        !rows.is_empty() && rows.iter().all(|r| !r.today),
+        "{rows:?}"
+    );
+}

@@ -82,6 +82,7 @@ fn picker_row(entry: &Entry, today: &Today) -> PickerRow {
             ),
             broken: false,
             resumable: today.resumes.contains_key(&entry.id),
+            today: today.planned_routine() == Some(entry.id.as_str()),
         },
         // A file that cannot be read has no name: its id stands in.
         Err(_) => PickerRow {
@@ -89,6 +90,7 @@ fn picker_row(entry: &Entry, today: &Today) -> PickerRow {
             length: String::new(),
             broken: true,
             resumable: false,
+            today: false,
         },
     }
 }

@@ -442,6 +442,7 @@ fn options(env: &Env, reduced_motion_flag: bool, plain: bool, speed: f64, voice:
         speed,
         body: env.settings.body,
         first_session: no_session_yet(env),
+        plan: env.settings.plan.clone(),
     }
 }
 
