@@ -262,11 +262,37 @@ impl App {
         let planned = today
             .planned_routine()
             .and_then(|id| rows.iter().position(|e| e.id == id));
-        let Some(i) = resumable.or(planned) else {
+        if let Some(i) = resumable.or(planned) {
+            self.picker.selected = i;
+        }
+        self.picker.today.placed = true;
+        self.offer_rotation_day();
+    }
+
+    /// A rotation day is composed, not listed: `c` opens the compose
+    /// questions answered with its areas and minutes (a routine composed
+    /// for them counts as that entry done), and the status line says so.
+    fn offer_rotation_day(&mut self) {
+        let today = &mut self.picker.today;
+        let Some(Planned {
+            what: What::Compose { areas, minutes, .. },
+            done: false,
+            ..
+        }) = &today.planned
+        else {
             return;
         };
-        self.picker.selected = i;
-        self.picker.today.placed = true;
+        if today.form.is_none() {
+            today.form = Some(super::compose::Form::for_plan(areas, *minutes));
+        }
+        if self.status.is_none() {
+            let key = crate::input::key_for(crate::input::Context::Picker, Action::Compose)
+                .unwrap_or("c");
+            self.status = Some(Status::Note(format!(
+                "Planned today: {}, {minutes} min — {key} composes it",
+                crate::compose::area_list(areas)
+            )));
+        }
     }
 
     /// Enter (`from_start` false) or `s` on the picker: the highlighted

@@ -1289,3 +1289,25 @@ fn a_filter_lists_todays_routine_only_when_it_matches() {
         "{rows:?}"
     );
 }
+
+#[test]
+fn on_a_rotation_day_c_composes_todays_areas_and_the_status_line_says_so() {
+    let plan = "[plan]\nrotate = [\"neck,shoulders\", \"hips\"]\nminutes = 12\n";
+    let mut app = picker_with_plan(plan, &[]);
+    assert_eq!(
+        said(&app).as_deref(),
+        Some("Planned today: neck and shoulders, 12 min — c composes it")
+    );
+    assert!(picker_rows(&app).0.iter().all(|r| !r.today));
+    press(&mut app, KeyCode::Char('c'), Instant::now());
+    let Screen::Compose(c) = &app.screen else {
+        panic!("not the compose screen")
+    };
+    use crate::routine::Area;
+    assert_eq!(c.form.focus, [Area::Neck, Area::Shoulders]);
+    assert_eq!(c.form.minutes, 12);
+    // Once done today, nothing is offered.
+    let done = r#"{"v":1,"started":"2026-03-10T07:30:00+01:00","routine_id":"composed","routine_name":"Today: neck and shoulders","planned_seconds":720,"practised_seconds":720,"outcome":"finished","steps":6,"steps_done":6}"#;
+    let app = picker_with_plan(plan, &[done]);
+    assert_eq!(said(&app), None);
+}
