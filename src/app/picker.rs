@@ -262,8 +262,12 @@ impl App {
         let planned = today
             .planned_routine()
             .and_then(|id| rows.iter().position(|e| e.id == id));
-        if let Some(i) = resumable.or(planned) {
-            self.picker.selected = i;
+        match resumable.or(planned) {
+            Some(i) => self.picker.selected = i,
+            // Only the first routines are read yet: today's may come with
+            // the rest.
+            None if self.library.partial => return,
+            None => {}
         }
         self.picker.today.placed = true;
         self.offer_rotation_day();

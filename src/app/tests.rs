@@ -1311,3 +1311,33 @@ fn on_a_rotation_day_c_composes_todays_areas_and_the_status_line_says_so() {
     let app = picker_with_plan(plan, &[done]);
     assert_eq!(said(&app), None);
 }
+
+#[test]
+fn todays_routine_read_after_the_first_screen_still_takes_the_cursor() {
+    let settings = crate::settings::Settings::parse(
+        "config.toml",
+        "[plan]\ntuesday = \"tension-headache\"\n",
+        std::path::Path::new("/"),
+    )
+    .unwrap();
+    // The launch reads the first routines only.
+    let mut first = library();
+    first.entries.truncate(3);
+    first.partial = true;
+    let mut app = App::picker(first).with_options(Options {
+        plan: settings.plan,
+        ..Options::default()
+    });
+    app.update(Msg::Tick, Instant::now());
+    let now = "2026-03-10T08:00:00+01:00"
+        .parse::<jiff::Timestamp>()
+        .unwrap()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(1)));
+    let loaded = crate::history::parse(b"");
+    app.update(Msg::Records(Ok(loaded), now), Instant::now());
+    assert_eq!(app.picker.selected, 0);
+    app.update(Msg::Library(library()), Instant::now());
+    let (rows, selected) = picker_rows(&app);
+    assert_eq!((rows[0].label.as_str(), selected), ("Tension headache", 0));
+    assert!(rows[0].today);
+}
