@@ -113,11 +113,17 @@ pub enum Command {
     /// off); `play NAME` plays one, `--export DIR` writes them as WAV files.
     Sounds(SoundsArgs),
     /// A reminder at the hour you choose: `--at 18:30 [--days mon-fri]
-    /// [--routine ID]` sets it (a systemd user timer on Linux, a launchd
+    /// [--routine ID | --plan]` sets it (a systemd user timer on Linux, a launchd
     /// agent on macOS, a Task Scheduler entry on Windows), `--off` removes
     /// it, and alone it shows what is set. When it fires and today's
     /// practice is not done yet, a desktop notification says what to do.
     Remind(RemindArgs),
+    /// Run today's practice by the plan (`[plan]` in the settings): the
+    /// weekday's routine, or the next areas of the rotation, composed.
+    ///
+    /// The rotation continues from the last entry done: a missed day moves
+    /// nothing. With no plan, it says how to write one.
+    Today(TodayArgs),
     /// Compose a routine for today from tagged steps, and print it as a
     /// routine file.
     ///
@@ -212,6 +218,63 @@ impl RunArgs {
             (true, _) => Some(true),
             (_, true) => Some(false),
             _ => None,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TodayArgs {
+    /// Run F times faster (1 to 100), to preview it.
+    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = parse_speed)]
+    pub speed: f64,
+
+    /// Print each step and cue as a line of text instead of the full screen
+    /// (automatic when output is not a terminal).
+    #[arg(long)]
+    pub plain: bool,
+
+    /// Show the breathing pacer as a bar that changes once a second.
+    #[arg(long)]
+    pub reduced_motion: bool,
+
+    /// Start with sound off (`m` turns it on during the session).
+    #[arg(long)]
+    pub mute: bool,
+
+    /// Sound volume, 0 to 100.
+    #[arg(long, value_name = "0-100")]
+    pub volume: Option<crate::sound::Volume>,
+
+    /// Continue today's session stopped in the last 12 hours, from the
+    /// start of the step where it stopped.
+    #[arg(long)]
+    pub resume: bool,
+
+    /// Speak each step, side switch and cue (the default when a speech
+    /// engine is found).
+    #[arg(long, overrides_with = "no_voice")]
+    pub voice: bool,
+
+    /// Do not speak.
+    #[arg(long, overrides_with = "voice")]
+    pub no_voice: bool,
+}
+
+impl TodayArgs {
+    /// The `run` flags for today's routine `id`.
+    pub fn run_args(&self, id: String) -> RunArgs {
+        RunArgs {
+            routine: id,
+            speed: self.speed,
+            plain: self.plain,
+            reduced_motion: self.reduced_motion,
+            mute: self.mute,
+            volume: self.volume,
+            minutes: None,
+            resume: self.resume,
+            voice: self.voice,
+            no_voice: self.no_voice,
+            on_finish: None,
         }
     }
 }
@@ -368,8 +431,12 @@ pub struct RemindArgs {
     /// The routine to suggest (the default: the one practised last).
     #[arg(long, value_name = "ID")]
     pub routine: Option<String>,
+    /// Suggest today's practice by `[plan]` in the settings, as it is on
+    /// the day the reminder fires.
+    #[arg(long, conflicts_with = "routine")]
+    pub plan: bool,
     /// Remove the reminder (only files knotless wrote).
-    #[arg(long, conflicts_with_all = ["fire", "routine"])]
+    #[arg(long, conflicts_with_all = ["fire", "routine", "plan"])]
     pub off: bool,
     /// What the reminder runs: notify unless today's practice is done.
     #[arg(long)]

@@ -1058,7 +1058,8 @@ pub fn safety_for(risks: &[Risk]) -> String {
 }
 
 /// "neck", "neck and shoulders", "neck, shoulders and jaw".
-fn area_list(areas: &[Area]) -> String {
+/// "neck, shoulders and hips".
+pub fn area_list(areas: &[Area]) -> String {
     let words: Vec<&str> = areas.iter().map(|a| a.word()).collect();
     match words.as_slice() {
         [] => String::new(),

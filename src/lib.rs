@@ -30,6 +30,7 @@ pub mod io_words;
 pub mod logging;
 pub mod man;
 pub mod paths;
+pub mod plan;
 pub mod remind;
 pub mod routine;
 pub mod safety;

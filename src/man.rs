@@ -428,6 +428,10 @@ fn examples(page: &mut Roff) {
             "A ten-minute routine for the neck and shoulders, started at once.",
         ),
         (
+            "knotless today",
+            "Today's practice by the plan in the settings ([plan]).",
+        ),
+        (
             "knotless history --json | jq .streak",
             "The current streak, for a script.",
         ),

@@ -17,6 +17,7 @@ use crate::diag::document::parse_document;
 use crate::diag::section::{Section, take, unknown_tables};
 use crate::diag::{FileProblems, Problem, TextFile, read_text};
 use crate::hooks::HookSettings;
+use crate::plan::Plan;
 use crate::routine::settings::RoutineDirs;
 pub use crate::session::settings::SessionSettings;
 pub use crate::sound::config::SoundConfig;
@@ -35,10 +36,12 @@ pub struct Settings {
     pub hooks: HookSettings,
     /// What the user's body asks of a routine (`[body]`).
     pub body: Body,
+    /// Today's practice, by weekday or rotation (`[plan]`).
+    pub plan: Plan,
 }
 
 /// Every table the settings file may have, each read by its owner.
-const TABLES: [&str; 7] = [
+const TABLES: [&str; 8] = [
     SoundConfig::NAME,
     SessionSettings::NAME,
     DisplaySettings::NAME,
@@ -46,6 +49,7 @@ const TABLES: [&str; 7] = [
     VoiceConfig::NAME,
     HookSettings::NAME,
     Body::NAME,
+    Plan::NAME,
 ];
 
 /// How the settings file is read: at most 1 MiB (like a routine file),
@@ -121,6 +125,7 @@ impl Settings {
             routine_dirs: take::<RoutineDirs>(&mut root, base, found).0,
             hooks: take(&mut root, base, found),
             body: take(&mut root, base, found),
+            plan: take(&mut root, base, found),
         };
         unknown_tables(&root, &TABLES, found);
         problems.sort_by_key(|p: &Problem| p.span.as_ref().map_or(0, |s| s.start));
@@ -230,7 +235,7 @@ on_stop = ""
         let report = problems.unwrap().render(false);
         assert!(report.contains("config.toml:1:2"), "{report}");
         assert!(report.contains("did you mean `sound`?"), "{report}");
-        assert!(report.contains("sound, session, display, routines, voice, hooks, body"));
+        assert!(report.contains("sound, session, display, routines, voice, hooks, body, plan"));
     }
 
     #[test]

@@ -73,6 +73,19 @@ impl Default for Form {
     }
 }
 
+impl Form {
+    /// The questions answered for a rotation day of the plan: its areas
+    /// and minutes, the rest as a new form has them.
+    pub fn for_plan(areas: &[Area], minutes: u32) -> Self {
+        Self {
+            field: Field::Focus,
+            minutes,
+            focus: areas.to_vec(),
+            ..Self::default()
+        }
+    }
+}
+
 /// The areas a routine can focus on or avoid (whole-body stands for the
 /// main areas).
 pub fn areas() -> impl Iterator<Item = Area> {

@@ -110,6 +110,9 @@ pub struct Options {
     /// No session in the history yet: the general safety page comes up
     /// over the first preflight.
     pub first_session: bool,
+    /// `[plan]` from the settings: today's routine comes first in the
+    /// picker.
+    pub plan: crate::plan::Plan,
 }
 
 pub struct App {

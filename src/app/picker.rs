@@ -11,6 +11,7 @@ use super::{App, Command, Screen, Status};
 use crate::fit::{self, FitError};
 use crate::history::{self, Loaded, Record, ResumePoint};
 use crate::input::{Action, Mode};
+use crate::plan::{self, Planned, What};
 use crate::routine::{Entry, Library, Routine};
 use crate::timeline::Timeline;
 
@@ -38,7 +39,7 @@ impl Picker {
             .iter()
             .find(|p| p.word() == needle)
             .copied();
-        library
+        let mut found: Vec<&Entry> = library
             .entries
             .iter()
             .filter(|e| {
@@ -57,7 +58,15 @@ impl Picker {
                             || r.tags.iter().any(|t| t.to_lowercase().contains(&needle))
                     })
             })
-            .collect()
+            .collect();
+        // Today's planned routine leads the list, wherever its id sorts.
+        if let Some(planned) = self.today.planned_routine()
+            && let Some(i) = found.iter().position(|e| e.id == planned)
+        {
+            let entry = found.remove(i);
+            found.insert(0, entry);
+        }
+        found
     }
 
     pub fn selected<'a>(&self, library: &'a Library) -> Option<&'a Entry> {
@@ -114,6 +123,22 @@ pub struct Today {
     said: Option<String>,
     /// The compose answers last given, to start from next time.
     pub form: Option<super::compose::Form>,
+    /// Today's practice by `[plan]`, once the history is read.
+    pub planned: Option<Planned>,
+    /// The cursor was placed for today once: later readings of the
+    /// history leave it where the user moved it.
+    placed: bool,
+}
+
+impl Today {
+    /// The id of today's planned routine, when the plan names one of the
+    /// library's (a rotation day's routine is composed, not listed).
+    pub fn planned_routine(&self) -> Option<&str> {
+        match &self.planned.as_ref()?.what {
+            What::Routine(id) => Some(id),
+            What::Compose { .. } => None,
+        }
+    }
 }
 
 /// A routine's length as written, to the nearest minute.
@@ -214,6 +239,63 @@ impl App {
             if let Some(n) = point.fitted_minutes {
                 today.minutes.entry(id.clone()).or_insert(n);
             }
+        }
+        today.planned = plan::today(
+            &self.options.plan,
+            now.date(),
+            records,
+            plan::name_in(&self.library),
+        );
+        self.place_cursor_for_today();
+    }
+
+    /// The first time the history is read (and the library with today's
+    /// routine is): the cursor goes to a routine that can be resumed, else
+    /// to today's planned one (first in the list).
+    fn place_cursor_for_today(&mut self) {
+        let today = &self.picker.today;
+        if today.placed || !self.picker.filter.is_empty() {
+            return;
+        }
+        let rows = self.picker.matching(&self.library);
+        let resumable = rows.iter().position(|e| today.resumes.contains_key(&e.id));
+        let planned = today
+            .planned_routine()
+            .and_then(|id| rows.iter().position(|e| e.id == id));
+        match resumable.or(planned) {
+            Some(i) => self.picker.selected = i,
+            // Only the first routines are read yet: today's may come with
+            // the rest.
+            None if self.library.partial => return,
+            None => {}
+        }
+        self.picker.today.placed = true;
+        self.offer_rotation_day();
+    }
+
+    /// A rotation day is composed, not listed: `c` opens the compose
+    /// questions answered with its areas and minutes (a routine composed
+    /// for them counts as that entry done), and the status line says so.
+    fn offer_rotation_day(&mut self) {
+        let today = &mut self.picker.today;
+        let Some(Planned {
+            what: What::Compose { areas, minutes, .. },
+            done: false,
+            ..
+        }) = &today.planned
+        else {
+            return;
+        };
+        if today.form.is_none() {
+            today.form = Some(super::compose::Form::for_plan(areas, *minutes));
+        }
+        if self.status.is_none() {
+            let key = crate::input::key_for(crate::input::Context::Picker, Action::Compose)
+                .unwrap_or("c");
+            self.status = Some(Status::Note(format!(
+                "Planned today: {}, {minutes} min — {key} composes it",
+                crate::compose::area_list(areas)
+            )));
         }
     }
 

@@ -1239,3 +1239,126 @@ fn without_sound_the_terminal_bell_and_title_stand_in_for_it() {
         assert_eq!(titles.last(), Some(&None), "{what}");
     }
 }
+
+/// A picker with `[plan]` `plan` that has read `lines` of history on
+/// Tuesday 2026-03-10.
+fn picker_with_plan(plan: &str, lines: &[&str]) -> App {
+    let settings =
+        crate::settings::Settings::parse("config.toml", plan, std::path::Path::new("/")).unwrap();
+    let mut app = App::picker(library()).with_options(Options {
+        plan: settings.plan,
+        ..Options::default()
+    });
+    app.update(Msg::Tick, Instant::now());
+    let loaded = crate::history::parse(lines.join("\n").as_bytes());
+    let now = "2026-03-10T08:00:00+01:00"
+        .parse::<jiff::Timestamp>()
+        .unwrap()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(1)));
+    app.update(Msg::Records(Ok(loaded), now), Instant::now());
+    app
+}
+
+fn picker_rows(app: &App) -> (Vec<crate::ui::view::PickerRow>, usize) {
+    let ScreenView::Picker(p) = app.view(Instant::now()).screen else {
+        panic!("not the picker")
+    };
+    (p.rows, p.selected)
+}
+
+#[test]
+fn the_picker_opens_on_todays_planned_routine_first_and_marked() {
+    let app = picker_with_plan("[plan]\ntuesday = \"desk-break\"\n", &[]);
+    let (rows, selected) = picker_rows(&app);
+    assert_eq!(rows[0].label, "Desk break");
+    assert!(rows[0].today);
+    assert_eq!(rows.iter().filter(|r| r.today).count(), 1);
+    assert_eq!(selected, 0);
+    // Enter opens it.
+    let mut app = app;
+    press(&mut app, KeyCode::Enter, Instant::now());
+    assert_eq!(preflight(&app).id, "desk-break");
+    // Another day's routine is not moved or marked.
+    let (rows, _) = picker_rows(&picker_with_plan("[plan]\nmonday = \"desk-break\"\n", &[]));
+    assert!(rows.iter().all(|r| !r.today));
+    assert_eq!(
+        rows[0].label,
+        library().entries[0].routine.as_ref().unwrap().name
+    );
+}
+
+#[test]
+fn a_routine_that_can_be_resumed_takes_the_cursor_before_todays() {
+    let app = picker_with_plan("[plan]\ntuesday = \"desk-break\"\n", &[STOPPED]);
+    let (rows, selected) = picker_rows(&app);
+    assert!(rows[0].today, "today's still leads the list");
+    assert_eq!(rows[selected].label, "Daily back reset");
+    assert!(rows[selected].resumable);
+}
+
+#[test]
+fn a_filter_lists_todays_routine_only_when_it_matches() {
+    let mut app = picker_with_plan("[plan]\ntuesday = \"desk-break\"\n", &[]);
+    let t0 = Instant::now();
+    press(&mut app, KeyCode::Char('/'), t0);
+    for c in "sleep".chars() {
+        press(&mut app, KeyCode::Char(c), t0);
+    }
+    let (rows, _) = picker_rows(&app);
+    assert!(
+        !rows.is_empty() && rows.iter().all(|r| !r.today),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn on_a_rotation_day_c_composes_todays_areas_and_the_status_line_says_so() {
+    let plan = "[plan]\nrotate = [\"neck,shoulders\", \"hips\"]\nminutes = 12\n";
+    let mut app = picker_with_plan(plan, &[]);
+    assert_eq!(
+        said(&app).as_deref(),
+        Some("Planned today: neck and shoulders, 12 min — c composes it")
+    );
+    assert!(picker_rows(&app).0.iter().all(|r| !r.today));
+    press(&mut app, KeyCode::Char('c'), Instant::now());
+    let Screen::Compose(c) = &app.screen else {
+        panic!("not the compose screen")
+    };
+    use crate::routine::Area;
+    assert_eq!(c.form.focus, [Area::Neck, Area::Shoulders]);
+    assert_eq!(c.form.minutes, 12);
+    // Once done today, nothing is offered.
+    let done = r#"{"v":1,"started":"2026-03-10T07:30:00+01:00","routine_id":"composed","routine_name":"Today: neck and shoulders","planned_seconds":720,"practised_seconds":720,"outcome":"finished","steps":6,"steps_done":6}"#;
+    let app = picker_with_plan(plan, &[done]);
+    assert_eq!(said(&app), None);
+}
+
+#[test]
+fn todays_routine_read_after_the_first_screen_still_takes_the_cursor() {
+    let settings = crate::settings::Settings::parse(
+        "config.toml",
+        "[plan]\ntuesday = \"tension-headache\"\n",
+        std::path::Path::new("/"),
+    )
+    .unwrap();
+    // The launch reads the first routines only.
+    let mut first = library();
+    first.entries.truncate(3);
+    first.partial = true;
+    let mut app = App::picker(first).with_options(Options {
+        plan: settings.plan,
+        ..Options::default()
+    });
+    app.update(Msg::Tick, Instant::now());
+    let now = "2026-03-10T08:00:00+01:00"
+        .parse::<jiff::Timestamp>()
+        .unwrap()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(1)));
+    let loaded = crate::history::parse(b"");
+    app.update(Msg::Records(Ok(loaded), now), Instant::now());
+    assert_eq!(app.picker.selected, 0);
+    app.update(Msg::Library(library()), Instant::now());
+    let (rows, selected) = picker_rows(&app);
+    assert_eq!((rows[0].label.as_str(), selected), ("Tension headache", 0));
+    assert!(rows[0].today);
+}

@@ -82,6 +82,7 @@ fn picker_row(entry: &Entry, today: &Today) -> PickerRow {
             ),
             broken: false,
             resumable: today.resumes.contains_key(&entry.id),
+            today: today.planned_routine() == Some(entry.id.as_str()),
         },
         // A file that cannot be read has no name: its id stands in.
         Err(_) => PickerRow {
@@ -89,6 +90,7 @@ fn picker_row(entry: &Entry, today: &Today) -> PickerRow {
             length: String::new(),
             broken: true,
             resumable: false,
+            today: false,
         },
     }
 }
@@ -116,13 +118,42 @@ fn details(entry: &Entry, today: &Today) -> Details {
     }
 }
 
+/// A run that continues a stopped session: the step it begins at, and
+/// the time from there to the end (what this part will take).
+fn part(r: &Routine) -> Option<(usize, std::time::Duration)> {
+    let step = r.run.resumes.as_ref()?.step.min(r.steps.len());
+    let timeline = Timeline::new(r);
+    let start = timeline
+        .first_segment_of(step)
+        .map_or(timeline.total, |i| timeline.segments[i].start);
+    Some((step, timeline.total.saturating_sub(start)))
+}
+
+/// "13 min 4 s · 10 steps"; for a continued session what is left of it:
+/// "6 min 2 s left · 5 of 10 steps" (short enough for a narrow screen).
+fn length_words(r: &Routine) -> String {
+    let total = Timeline::new(r).total;
+    match part(r) {
+        Some((step, left)) => format!(
+            "{} left · {} of {} steps",
+            words(left),
+            r.steps.len() - step,
+            r.steps.len()
+        ),
+        None => format!(
+            "{} · {}",
+            words(total),
+            plural(r.steps.len() as u64, "step", "steps")
+        ),
+    }
+}
+
 /// A routine as the preflight screen and the picker's details show it.
 pub fn routine(r: &Routine) -> RoutineView {
-    let steps = plural(r.steps.len() as u64, "step", "steps");
     RoutineView {
         name: escape_inline(&r.name).into_owned(),
         summary: escape_multiline(&r.summary).into_owned(),
-        length: format!("{} · {steps}", words(Timeline::new(r).total)),
+        length: length_words(r),
         fitted: r
             .run
             .fitted
@@ -302,13 +333,37 @@ pub fn done(
                 clock(summary.practised.div_f64(speed))
             ),
         ),
-        None if summary.finished => ("Time practised", clock(summary.practised)),
-        None => (
-            "Time practised",
-            format!("{} of {}", clock(summary.practised), clock(summary.planned)),
-        ),
+        // A continued session: this part's time, not the whole routine's.
+        None => match (part(routine), summary.finished) {
+            (Some(_), true) => (
+                "Time practised",
+                format!("{} in this part", clock(summary.practised)),
+            ),
+            (Some((_, left)), false) => (
+                "Time practised",
+                format!(
+                    "{} of {} in this part",
+                    clock(summary.practised),
+                    clock(left)
+                ),
+            ),
+            (None, true) => ("Time practised", clock(summary.practised)),
+            (None, false) => (
+                "Time practised",
+                format!("{} of {}", clock(summary.practised), clock(summary.planned)),
+            ),
+        },
     };
-    let steps = format!("{} of {}", summary.completed_steps, routine.steps.len());
+    let n = routine.steps.len();
+    let steps = match part(routine) {
+        Some((step, _)) => format!(
+            "{} of {} (steps {}-{n})",
+            summary.completed_steps,
+            n - step,
+            (step + 1).min(n)
+        ),
+        None => format!("{} of {n}", summary.completed_steps),
+    };
     let mut facts = vec![time, ("Steps done", steps)];
     // Indices come from the session that ran this very routine; one that
     // does not name a step is left out rather than trusted.
@@ -429,6 +484,52 @@ mod tests {
         assert_eq!(view.selected, entries.len() - 1);
         let none = picker_list(&[], 3, "xyz", false, &Today::default());
         assert_eq!((none.selected, none.details), (0, None));
+    }
+
+    /// Daily back reset continued from step 6 of 10.
+    fn continued() -> (Routine, Duration) {
+        let mut r = daily_back();
+        r.run.resumes = Some(crate::routine::Resumes {
+            record: "2026-03-10T07:30:00+01:00".into(),
+            step: 5,
+        });
+        let timeline = Timeline::new(&r);
+        let from = timeline.segments[timeline.first_segment_of(5).unwrap()].start;
+        (r, timeline.total - from)
+    }
+
+    #[test]
+    fn a_continued_session_shows_the_time_left_before_and_this_parts_time_after() {
+        let (r, left) = continued();
+        assert!(left < Timeline::new(&r).total && left > Duration::ZERO);
+        assert_eq!(
+            routine(&r).length,
+            format!("{} left · 5 of 10 steps", words(left))
+        );
+        assert_eq!(routine(&daily_back()).length, "13 min 4 s · 10 steps");
+        let stopped = Summary {
+            planned: Timeline::new(&r).total,
+            practised: Duration::from_secs(100),
+            paused: Duration::ZERO,
+            completed_steps: 2,
+            skipped: vec![],
+            finished: false,
+        };
+        let view = done(&r, &stopped, None, None);
+        assert_eq!(
+            view.facts[0].1,
+            format!("1:40 of {} in this part", clock(left))
+        );
+        assert_eq!(view.facts[1].1, "2 of 5 (steps 6-10)");
+        let finished = Summary {
+            practised: left,
+            completed_steps: 5,
+            finished: true,
+            ..stopped
+        };
+        let view = done(&r, &finished, None, None);
+        assert_eq!(view.facts[0].1, format!("{} in this part", clock(left)));
+        assert_eq!(view.facts[1].1, "5 of 5 (steps 6-10)");
     }
 
     #[test]

@@ -69,7 +69,7 @@ pub fn compose(args: &ComposeArgs, env: &Env) -> Result<ExitCode> {
 
 /// The shipped step files and the user's; a user file with problems is
 /// reported and left out.
-fn step_files(env: &Env) -> Vec<Routine> {
+pub(super) fn step_files(env: &Env) -> Vec<Routine> {
     let dir = env
         .paths
         .as_ref()

@@ -9,6 +9,7 @@ mod history;
 mod history_csv;
 mod json;
 mod list;
+mod planned;
 mod remind;
 mod show;
 pub mod sounds;
@@ -170,6 +171,7 @@ fn run_command(cli: Cli) -> Result<ExitCode> {
                 false => print(&show(&routine, &origin))?,
             }
         }
+        Command::Today(args) => return planned::today(&args, &env),
         Command::Compose(args) => return compose::compose(&args, &env),
         Command::Config { init } => return config::config(&env, init),
         Command::New { name } => return edit::new(&env, &name),
@@ -199,7 +201,7 @@ fn run_command(cli: Cli) -> Result<ExitCode> {
         Command::Completions { shell } => print(&completions(shell)?)?,
         Command::Doctor { json } => return doctor(&env, json),
         Command::Remind(args) => print(&remind::remind(&args, &env)?)?,
-        Command::Status { json } => print(&status(env.paths.as_ref(), json)?)?,
+        Command::Status { json } => print(&status(&env, json)?)?,
         Command::Safety => print(crate::safety::PAGE)?,
         Command::Man => print(&crate::man::page())?,
     }
@@ -440,6 +442,7 @@ fn options(env: &Env, reduced_motion_flag: bool, plain: bool, speed: f64, voice:
         speed,
         body: env.settings.body,
         first_session: no_session_yet(env),
+        plan: env.settings.plan.clone(),
     }
 }
 

@@ -6,8 +6,9 @@ use jiff::Zoned;
 
 use super::Env;
 use crate::cli::RemindArgs;
+use crate::plan::What;
 use crate::remind::install::{self, Place};
-use crate::remind::{Days, Reminder, fire, notify, parse_time};
+use crate::remind::{Days, Reminder, Suggest, fire, notify, parse_time};
 use crate::text::escape_inline;
 
 /// What to print.
@@ -22,6 +23,9 @@ pub fn remind(args: &RemindArgs, env: &Env) -> Result<String> {
     let Some(at) = &args.at else {
         if args.routine.is_some() {
             bail!("--routine goes with --at: `knotless remind --at 18:30 --routine ID`");
+        }
+        if args.plan {
+            bail!("--plan goes with --at: `knotless remind --at 18:30 --plan`");
         }
         return install::show(&place);
     };
@@ -43,11 +47,21 @@ pub fn remind(args: &RemindArgs, env: &Env) -> Result<String> {
             );
         }
     }
+    if args.plan && env.settings.plan.is_empty() {
+        bail!(
+            "--plan suggests today's practice by [plan] in the settings, and there is none: see \"A weekly plan\" in the README, or `knotless today` for an example"
+        );
+    }
+    let suggest = match (&args.routine, args.plan) {
+        (Some(id), _) => Suggest::Routine(id.clone()),
+        (None, true) => Suggest::Plan,
+        (None, false) => Suggest::Last,
+    };
     let reminder = Reminder {
         hour,
         minute,
         days,
-        routine: args.routine.clone(),
+        suggest,
     };
     let program = std::env::current_exe().context("cannot find the knotless program's path")?;
     install::install(&reminder, &program, &place)
@@ -77,8 +91,22 @@ fn fire_now(args: &RemindArgs, env: &Env) -> Result<String> {
             .find(|e| e.id == id)
             .and_then(|e| e.routine.as_ref().ok())
     };
-    let routine = fire::planned(args.routine.as_deref(), &records, find);
-    let Some(notice) = fire::notice(&records, &Zoned::now(), routine) else {
+    let now = Zoned::now();
+    let suggested = if args.plan {
+        super::planned::planned(env, &records, &now).map(|p| {
+            let minutes = match &p.what {
+                What::Compose { minutes, .. } => u64::from(*minutes),
+                What::Routine(id) => find(id).map_or(0, |r| fire::Suggestion::of(r).minutes),
+            };
+            fire::Suggestion {
+                name: p.name,
+                minutes,
+            }
+        })
+    } else {
+        fire::planned(args.routine.as_deref(), &records, find).map(fire::Suggestion::of)
+    };
+    let Some(notice) = fire::notice_of(&records, &now, suggested) else {
         tracing::info!("reminder: today's practice is done, nothing to say");
         return Ok(String::new());
     };

@@ -1,15 +1,17 @@
 //! `knotless status`: one line for a shell prompt or a status bar.
 //!
 //! Made to be run often (every prompt, every few seconds by a bar): it
-//! reads the history files and nothing else, and prints nothing on stderr
-//! (a torn line is `knotless history`'s business, not the prompt's).
+//! reads the history files (and, with a plan, the one routine it names for
+//! today) and nothing else, and prints nothing on stderr (a torn line is
+//! `knotless history`'s business, not the prompt's).
 
 use anyhow::{Context, Result, anyhow};
 use jiff::Zoned;
 use serde::Serialize;
 
+use super::Env;
 use crate::history::{self, Outcome, Record, Stats};
-use crate::paths::Paths;
+use crate::plan::Planned;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Status {
@@ -23,10 +25,33 @@ pub struct Status {
     pub seconds_today: u64,
     pub minutes_today: u64,
     pub sessions_today: u32,
+    /// Today's practice by `[plan]`; `null` with no plan for today.
+    pub planned: Option<PlannedToday>,
+}
+
+/// Today's practice by the plan, as `status` says it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedToday {
+    /// The id its session is recorded under (`plan-neck-shoulders` for a
+    /// rotation day).
+    pub id: String,
+    pub name: String,
+    /// A session of it was finished today.
+    pub done: bool,
+}
+
+impl From<Planned> for PlannedToday {
+    fn from(p: Planned) -> Self {
+        PlannedToday {
+            id: p.id(),
+            name: p.name,
+            done: p.done,
+        }
+    }
 }
 
 impl Status {
-    pub fn compute(records: &[Record], now: &Zoned) -> Self {
+    pub fn compute(records: &[Record], now: &Zoned, planned: Option<Planned>) -> Self {
         let stats = Stats::compute(records, now);
         let today = now.date();
         let done_today = records
@@ -38,13 +63,15 @@ impl Status {
             seconds_today: stats.today.seconds,
             minutes_today: history::minutes(stats.today.seconds),
             sessions_today: stats.today.sessions,
+            planned: planned.map(PlannedToday::from),
         }
     }
 }
 
 /// The line: "knotless 5d · done today · 12 min", or "knotless 5d · not
-/// yet today". Short, since a prompt has little room, and plain ASCII
-/// but for the separator.
+/// yet today · next: Daily back reset" (today's plan, once done no longer
+/// named). Short, since a prompt has little room, and plain ASCII but for
+/// the separator and the plan's name.
 pub fn status_line(s: &Status) -> String {
     let today = if s.done_today {
         "done today"
@@ -55,13 +82,18 @@ pub fn status_line(s: &Status) -> String {
     if s.minutes_today > 0 {
         line.push_str(&format!(" · {} min", s.minutes_today));
     }
+    if let Some(p) = s.planned.as_ref().filter(|p| !p.done) {
+        line.push_str(&format!(" · next: {}", crate::text::escape_inline(&p.name)));
+    }
     line.push('\n');
     line
 }
 
 /// What `knotless status [--json]` prints.
-pub fn status(paths: Option<&Paths>, json: bool) -> Result<String> {
-    let paths = paths
+pub fn status(env: &Env, json: bool) -> Result<String> {
+    let paths = env
+        .paths
+        .as_ref()
         .ok_or_else(|| anyhow!("cannot find where the history is kept: set KNOTLESS_DATA_DIR"))?;
     let loaded = history::load(&history::file(paths)).with_context(|| {
         format!(
@@ -69,7 +101,9 @@ pub fn status(paths: Option<&Paths>, json: bool) -> Result<String> {
             crate::text::escape_inline(&paths.data_dir.display().to_string())
         )
     })?;
-    let status = Status::compute(&loaded.records, &Zoned::now());
+    let now = Zoned::now();
+    let planned = super::planned::planned(env, &loaded.records, &now);
+    let status = Status::compute(&loaded.records, &now, planned);
     if json {
         super::json::to_text(&status)
     } else {
@@ -108,7 +142,7 @@ mod tests {
             300,
             false,
         );
-        let s = Status::compute(&[yesterday.clone(), stopped.clone()], &now());
+        let s = Status::compute(&[yesterday.clone(), stopped.clone()], &now(), None);
         assert_eq!(
             s,
             Status {
@@ -116,7 +150,8 @@ mod tests {
                 done_today: false,
                 seconds_today: 300,
                 minutes_today: 5,
-                sessions_today: 1
+                sessions_today: 1,
+                planned: None,
             }
         );
         assert_eq!(status_line(&s), "knotless 1d · not yet today · 5 min\n");
@@ -127,7 +162,7 @@ mod tests {
             720,
             false,
         );
-        let s = Status::compute(&[yesterday, stopped, finished], &now());
+        let s = Status::compute(&[yesterday, stopped, finished], &now(), None);
         assert!(s.done_today);
         assert_eq!(s.streak, 2);
         assert_eq!(status_line(&s), "knotless 2d · done today · 17 min\n");
@@ -141,8 +176,40 @@ mod tests {
             60,
             true,
         );
-        let s = Status::compute(&[preview], &now());
+        let s = Status::compute(&[preview], &now(), None);
         assert!(!s.done_today);
         assert_eq!(status_line(&s), "knotless 0d · not yet today\n");
+    }
+
+    #[test]
+    fn todays_plan_is_named_until_it_is_done() {
+        let planned = |done| Planned {
+            what: crate::plan::What::Routine("daily-back".into()),
+            name: "Daily back reset".into(),
+            done,
+        };
+        let s = Status::compute(&[], &now(), Some(planned(false)));
+        assert_eq!(
+            status_line(&s),
+            "knotless 0d · not yet today · next: Daily back reset\n"
+        );
+        assert_eq!(
+            s.planned,
+            Some(PlannedToday {
+                id: "daily-back".into(),
+                name: "Daily back reset".into(),
+                done: false
+            })
+        );
+        let finished = record(
+            "2026-03-12T08:00:00+01:00[Europe/Paris]",
+            "finished",
+            720,
+            false,
+        );
+        let s = Status::compute(&[finished], &now(), Some(planned(true)));
+        assert_eq!(status_line(&s), "knotless 1d · done today · 12 min\n");
+        let json = crate::commands::json::to_text(&s).unwrap();
+        assert!(json.contains(r#""done": true"#), "{json}");
     }
 }

@@ -239,10 +239,13 @@ impl<'a> Printer<'a> {
             ),
             None => format!("{} practised", mmss(s.practised)),
         };
+        // A continued session counts this part: its time and its steps.
+        let first = self.routine.run.first_step().min(self.routine.steps.len());
+        let part = if first > 0 { " in this part" } else { "" };
         format!(
-            "{at} {word}: {time}, {} of {} steps done{skipped}.\n",
+            "{at} {word}: {time}{part}, {} of {} steps done{skipped}.\n",
             s.completed_steps,
-            self.routine.steps.len()
+            self.routine.steps.len() - first
         )
     }
 }
@@ -319,5 +322,22 @@ Stop at sharp, spreading or tingling pain.
 [1:27] Finished: 1:12 practised, 2 of 2 steps done.
 ";
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn a_continued_session_ends_with_this_parts_time_and_steps() {
+        let mut r = crate::routine::builtin::routine("desk-break");
+        let n = r.steps.len();
+        r.run.resumes = Some(crate::routine::Resumes {
+            record: "2026-03-10T07:30:00+01:00".into(),
+            step: n - 2,
+        });
+        let text = transcript(&r);
+        let last = text.lines().last().unwrap();
+        assert!(
+            last.contains(" practised in this part, 2 of 2 steps done."),
+            "{last}"
+        );
+        assert!(!text.contains("Step 1 of"), "{text}");
     }
 }

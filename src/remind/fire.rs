@@ -1,7 +1,9 @@
 //! What a firing reminder says, if anything: nothing once today's practice
 //! is done (a finished session today, previews aside); else the routine
 //! planned, its length and the streak: "Daily back reset · 13 min ·
-//! streak 4". Pure: the caller reads the history and the routines.
+//! streak 4" (with `--plan`, today's by `[plan]`: "Today: neck and
+//! shoulders · 10 min · streak 4"). Pure: the caller reads the history,
+//! the plan and the routines.
 
 use jiff::Zoned;
 
@@ -33,8 +35,30 @@ pub fn planned<'r>(
         .and_then(|r| find(&r.routine_id))
 }
 
+/// What is suggested: a name and a length in whole minutes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub name: String,
+    pub minutes: u64,
+}
+
+impl Suggestion {
+    pub fn of(routine: &Routine) -> Self {
+        Suggestion {
+            name: routine.name.clone(),
+            minutes: crate::format::minutes(Timeline::new(routine).total.as_secs()),
+        }
+    }
+}
+
 /// What to say at `now`; `None` when today's practice is done.
 pub fn notice(records: &[Record], now: &Zoned, routine: Option<&Routine>) -> Option<Notice> {
+    notice_of(records, now, routine.map(Suggestion::of))
+}
+
+/// `notice`, for a suggestion that need not be a routine yet (a rotation
+/// day of the plan, composed only when it is run).
+pub fn notice_of(records: &[Record], now: &Zoned, suggested: Option<Suggestion>) -> Option<Notice> {
     let today = now.date();
     let done = records
         .iter()
@@ -43,14 +67,12 @@ pub fn notice(records: &[Record], now: &Zoned, routine: Option<&Routine>) -> Opt
         return None;
     }
     let streak = Stats::compute(records, now).current_streak;
-    let body = match routine {
-        Some(r) => {
-            let minutes = crate::format::minutes(Timeline::new(r).total.as_secs());
-            format!(
-                "{} · {minutes} min · streak {streak}",
-                crate::text::escape_inline(&r.name)
-            )
-        }
+    let body = match suggested {
+        Some(s) => format!(
+            "{} · {} min · streak {streak}",
+            crate::text::escape_inline(&s.name),
+            s.minutes
+        ),
         None => format!("Time for today's practice · streak {streak}"),
     };
     Some(Notice {
@@ -117,5 +139,16 @@ mod tests {
         assert!(planned(None, &[], find).is_none());
         let n = notice(&[], &evening(), None).unwrap();
         assert_eq!(n.body, "Time for today's practice · streak 0");
+    }
+
+    #[test]
+    fn a_plans_rotation_day_is_named_with_its_minutes() {
+        let records = [record("2026-03-10T07:00:00Z", "finished", false)];
+        let today = Suggestion {
+            name: "Today: neck and shoulders".into(),
+            minutes: 12,
+        };
+        let n = notice_of(&records, &evening(), Some(today)).unwrap();
+        assert_eq!(n.body, "Today: neck and shoulders · 12 min · streak 1");
     }
 }

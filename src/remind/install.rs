@@ -324,7 +324,7 @@ mod tests {
             hour: 18,
             minute: 30,
             days: Days::parse("mon-fri").unwrap(),
-            routine: Some("daily-back".to_owned()),
+            suggest: crate::remind::Suggest::Routine("daily-back".to_owned()),
         }
     }
 

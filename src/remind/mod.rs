@@ -28,8 +28,18 @@ pub struct Reminder {
     pub hour: u8,
     pub minute: u8,
     pub days: Days,
-    /// The routine to suggest; `None`: the one practised last.
-    pub routine: Option<String>,
+    pub suggest: Suggest,
+}
+
+/// What a firing reminder suggests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Suggest {
+    /// The routine practised last.
+    Last,
+    /// This routine, by id.
+    Routine(String),
+    /// Today's practice by `[plan]` in the settings, as it is on the day.
+    Plan,
 }
 
 /// Days of the week, Monday first.
@@ -126,9 +136,10 @@ impl fmt::Display for Reminder {
     /// "18:30 mon-fri, Daily back reset".
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "{:02}:{:02} {}", self.hour, self.minute, self.days)?;
-        match &self.routine {
-            Some(id) => write!(f, ", routine {}", crate::text::escape_inline(id)),
-            None => f.write_str(", the routine practised last"),
+        match &self.suggest {
+            Suggest::Routine(id) => write!(f, ", routine {}", crate::text::escape_inline(id)),
+            Suggest::Last => f.write_str(", the routine practised last"),
+            Suggest::Plan => f.write_str(", today's plan"),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{DAY_NAMES, MARKER, Reminder};
+use super::{DAY_NAMES, MARKER, Reminder, Suggest};
 
 /// The file names (Linux) and the launchd label (macOS).
 pub const SYSTEMD_TIMER: &str = "knotless-remind.timer";
@@ -23,9 +23,15 @@ fn one_line(text: &str) -> String {
 /// The arguments the reminder runs `knotless` with.
 pub fn fire_args(reminder: &Reminder) -> Vec<String> {
     let mut args = vec!["remind".to_owned(), "--fire".to_owned()];
-    if let Some(id) = &reminder.routine {
-        args.push("--routine".to_owned());
-        args.push(id.clone());
+    match &reminder.suggest {
+        Suggest::Routine(id) => {
+            args.push("--routine".to_owned());
+            args.push(id.clone());
+        }
+        // The plan is read when the reminder fires: a plan edited since
+        // needs no new reminder.
+        Suggest::Plan => args.push("--plan".to_owned()),
+        Suggest::Last => {}
     }
     args
 }
@@ -198,7 +204,7 @@ mod tests {
             hour: 18,
             minute: 30,
             days: Days::parse("mon-fri").unwrap(),
-            routine: Some("daily-back".to_owned()),
+            suggest: Suggest::Routine("daily-back".to_owned()),
         }
     }
 
@@ -207,7 +213,7 @@ mod tests {
             hour: 7,
             minute: 5,
             days: Days::EVERY,
-            routine: None,
+            suggest: Suggest::Last,
         }
     }
 
@@ -232,7 +238,7 @@ mod tests {
     #[test]
     fn exec_start_keeps_odd_paths_and_ids_whole() {
         let mut r = weekdays();
-        r.routine = Some("50% off $HOME".to_owned());
+        r.suggest = Suggest::Routine("50% off $HOME".to_owned());
         let service = systemd_service(&r, Path::new("/opt/my apps/knotless"));
         assert!(
             service.contains(

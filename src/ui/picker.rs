@@ -127,7 +127,13 @@ fn list_width(view: &PickerView, width: u16) -> u16 {
     let longest = view
         .rows
         .iter()
-        .map(|r| 2 + r.label.width() + 2 + r.length.width() + 2 * usize::from(r.resumable))
+        .map(|r| {
+            2 + r.label.width()
+                + 2
+                + r.length.width()
+                + 2 * usize::from(r.resumable)
+                + TODAY.width() * usize::from(r.today)
+        })
         .max()
         .unwrap_or(0);
     let longest = u16::try_from(longest).unwrap_or(u16::MAX);
@@ -230,9 +236,12 @@ fn header<'a>(view: &PickerView, room: usize, theme: &Theme) -> Line<'a> {
 
 /// A stopped session of the routine can be continued.
 const RESUMABLE: &str = "↺ ";
+/// Today's practice by the plan.
+const TODAY: &str = "today ";
 
 /// "› Daily back reset      12:30", the name cut to leave the length room;
-/// "↺" before the length when a stopped session can be continued.
+/// "↺" before the length when a stopped session can be continued, "today"
+/// when the plan says it is today's.
 fn row<'a>(entry: &PickerRow, width: u16, selected: bool, theme: &Theme) -> Line<'a> {
     let marker = if selected { "› " } else { "  " };
     let mut style = if entry.broken {
@@ -240,7 +249,12 @@ fn row<'a>(entry: &PickerRow, width: u16, selected: bool, theme: &Theme) -> Line
     } else {
         theme.text()
     };
-    let mark = if entry.resumable { RESUMABLE } else { "" };
+    let mark = match (entry.today, entry.resumable) {
+        (true, true) => "today ↺ ",
+        (true, false) => TODAY,
+        (false, true) => RESUMABLE,
+        (false, false) => "",
+    };
     let used = marker.width() + mark.width() + entry.length.width() + 2;
     let room = usize::from(width).saturating_sub(used);
     let name = truncate(&entry.label, u16::try_from(room).unwrap_or(u16::MAX));
@@ -546,6 +560,36 @@ mod tests {
     fn fitted_and_stopped_40x12() {
         let lib = Library::builtins();
         insta::assert_snapshot!(render(&plain(for_today(&lib)), 40, 12));
+    }
+
+    /// Desk break planned for today, Daily back reset stopped: the plan's
+    /// routine leads the list, marked, and the cursor is on the stopped one.
+    fn planned_today(lib: &Library) -> ScreenView {
+        let mut today = today();
+        today.planned = Some(crate::plan::Planned {
+            what: crate::plan::What::Routine("desk-break".into()),
+            name: "Desk break".into(),
+            done: false,
+        });
+        let picker = crate::app::Picker {
+            today,
+            ..Default::default()
+        };
+        let entries = picker.matching(lib);
+        let at = entries.iter().position(|e| e.id == "daily-back").unwrap();
+        ScreenView::Picker(views::picker_list(&entries, at, "", false, &picker.today))
+    }
+
+    #[test]
+    fn planned_today_80x24() {
+        let lib = Library::builtins();
+        insta::assert_snapshot!(render(&plain(planned_today(&lib)), 80, 24));
+    }
+
+    #[test]
+    fn planned_today_40x12() {
+        let lib = Library::builtins();
+        insta::assert_snapshot!(render(&plain(planned_today(&lib)), 40, 12));
     }
 
     #[test]

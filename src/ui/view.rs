@@ -82,6 +82,8 @@ pub struct PickerRow {
     pub broken: bool,
     /// A stopped session of it can be continued.
     pub resumable: bool,
+    /// Today's practice by the plan.
+    pub today: bool,
 }
 
 /// The highlighted routine in the picker: what it is, or what is wrong

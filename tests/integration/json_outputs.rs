@@ -93,6 +93,20 @@ fn history_and_status_match_their_schemas_with_sessions() {
     valid(&home, "status", home.knotless().args(["status", "--json"]));
 }
 
+#[test]
+fn status_names_todays_plan_within_its_schema() {
+    let home = Home::new();
+    home.history_from("sessions.jsonl");
+    home.settings("[plan]\nrotate = [\"neck,shoulders\", \"hips\"]\n");
+    let status = valid(&home, "status", home.knotless().args(["status", "--json"]));
+    assert_eq!(status["planned"]["id"], "plan-neck-shoulders");
+    assert_eq!(status["planned"]["name"], "Today: neck and shoulders");
+    assert_eq!(status["planned"]["done"], false);
+    home.settings("");
+    let status = valid(&home, "status", home.knotless().args(["status", "--json"]));
+    assert!(status["planned"].is_null(), "{status}");
+}
+
 /// Lengths are whole seconds, and the totals are the text's totals.
 #[test]
 fn show_json_lengths_are_whole_seconds_that_add_up() {

@@ -20,6 +20,7 @@ mod input;
 mod json_outputs;
 mod light;
 mod picker_today;
+mod plan_today;
 mod pty;
 #[cfg(target_os = "linux")]
 mod remind;

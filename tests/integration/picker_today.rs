@@ -115,3 +115,27 @@ fn brackets_fit_and_c_composes_a_routine_that_is_saved_and_listed() {
     pty.send("q");
     assert_eq!(pty.finish(), 0);
 }
+
+#[test]
+fn the_picker_opens_on_todays_planned_routine_marked_today() {
+    let home = Home::new();
+    let weekday = knotless::plan::weekday_word(jiff::Zoned::now().weekday());
+    std::fs::create_dir_all(home.config()).unwrap();
+    std::fs::write(
+        home.config().join("config.toml"),
+        format!("[plan]\n{weekday} = \"desk-break\"\n"),
+    )
+    .unwrap();
+    let mut pty = home.picker();
+    pty.wait_for("today");
+    // Highlighted, first in the list, its details beside it.
+    pty.wait_for("Five minutes for the neck and shoulders");
+    let screen = pty.screen();
+    let rows: Vec<&str> = screen.lines().filter(|l| l.contains('│')).collect();
+    assert!(
+        rows[1].contains("› Desk break") && rows[1].contains("today"),
+        "{screen}"
+    );
+    pty.send("q");
+    assert_eq!(pty.finish(), 0);
+}

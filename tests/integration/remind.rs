@@ -66,6 +66,60 @@ fn remind_sets_shows_and_removes_the_systemd_units_in_the_home() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("HH:MM"));
 }
 
+#[test]
+fn remind_plan_is_written_as_plan_and_names_todays_practice_when_it_fires() {
+    let home = Home::new();
+    let without = home
+        .knotless()
+        .args(["remind", "--at", "18:30", "--plan"])
+        .output()
+        .unwrap();
+    assert!(!without.status.success());
+    let said = String::from_utf8_lossy(&without.stderr);
+    assert!(
+        said.contains("[plan]") && said.contains("there is none"),
+        "{said}"
+    );
+
+    home.settings("[plan]\nrotate = [\"neck,shoulders\", \"hips\"]\nminutes = 12\n");
+    let set = home
+        .knotless()
+        .args(["remind", "--at", "18:30", "--plan"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&set.stdout);
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    assert!(
+        said.starts_with("Reminder set: 18:30 daily, today's plan"),
+        "{said}"
+    );
+    let dir = home.root().join(".config/systemd/user");
+    let service = std::fs::read_to_string(dir.join("knotless-remind.service")).unwrap();
+    assert!(
+        service.contains("\"remind\" \"--fire\" \"--plan\""),
+        "{service}"
+    );
+
+    // No session bus here: the line the notification would carry goes to
+    // stderr, naming today's rotation entry and its minutes.
+    let fire = home
+        .knotless()
+        .args(["remind", "--fire", "--plan"])
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .output()
+        .unwrap();
+    assert!(fire.status.success());
+    let said = String::from_utf8_lossy(&fire.stderr);
+    assert!(
+        said.contains("Today: neck and shoulders · 12 min · streak 0"),
+        "{said}"
+    );
+}
+
 /// A private session bus: its address, and the daemon's pid to end it.
 struct Bus {
     address: String,
