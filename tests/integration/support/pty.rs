@@ -24,6 +24,9 @@ const PATIENCE: Duration = Duration::from_secs(20);
 pub struct Pty {
     child: Box<dyn Child + Send + Sync>,
     writer: Mutex<Box<dyn Write + Send>>,
+    /// How much output there was when the test last sent keys: keys sent
+    /// after the safety page was drawn are the test's answer to it.
+    sent_at: Mutex<usize>,
     output: Arc<Mutex<Vec<u8>>>,
     home: PathBuf,
     /// The home made for this run alone, when no test gave one.
@@ -90,6 +93,7 @@ impl Pty {
         Self {
             child,
             writer: Mutex::new(writer),
+            sent_at: Mutex::new(0),
             output,
             home: home.root().to_path_buf(),
             _owned: None,
@@ -120,22 +124,30 @@ impl Pty {
 
     /// Wait until `text` is on the screen. The safety page that comes up
     /// before a first session is put aside as a user would (Esc), unless
-    /// it is what the test waits for: most tests start in an empty home.
+    /// it is what the test waits for, or the test has already answered it
+    /// (sent keys since it was drawn): most tests start in an empty home.
     pub fn wait_for(&self, text: &str) {
         let deadline = Instant::now() + PATIENCE;
-        let mut read_the_safety_page = false;
         while Instant::now() < deadline {
             let screen = self.screen();
             if screen.contains(text) {
                 return;
             }
-            if !read_the_safety_page && screen.contains(SAFETY_PAGE) {
+            if screen.contains(SAFETY_PAGE) && !self.answered_the_safety_page() {
                 self.write(b"\x1b");
-                read_the_safety_page = true;
             }
             thread::sleep(Duration::from_millis(20));
         }
         panic!("never saw {text:?}; the screen was:\n{}", self.screen());
+    }
+
+    /// Whether keys were sent after the safety page was last drawn.
+    fn answered_the_safety_page(&self) -> bool {
+        let bytes = self.bytes();
+        let drawn = bytes
+            .windows(SAFETY_PAGE.len())
+            .rposition(|w| w == SAFETY_PAGE.as_bytes());
+        drawn.is_none_or(|at| *self.sent_at.lock().unwrap() > at)
     }
 
     pub fn send(&mut self, keys: &str) {
@@ -143,6 +155,7 @@ impl Pty {
     }
 
     fn write(&self, bytes: &[u8]) {
+        *self.sent_at.lock().unwrap() = self.output.lock().unwrap().len();
         let mut writer = self.writer.lock().unwrap();
         writer.write_all(bytes).unwrap();
         writer.flush().unwrap();
