@@ -120,6 +120,7 @@ impl Checkup {
         checks.push(routines_check(&env.library()));
         checks.push(sound);
         checks.push(speech_check(env));
+        checks.extend(reminder_check());
         checks.push(terminal);
         let ok = checks.iter().all(|c| c.health != Health::Broken);
         Self {
@@ -475,6 +476,34 @@ fn speech_check(env: &Env) -> Check {
 /// The terminal: its size and how many colours, as the full screen sees
 /// them. A pipe is fine (`--plain` is used); only a terminal too small or
 /// too dumb for the full screen is a warning.
+/// The reminder, when one is set, and whether its notification can be
+/// shown: with no notification service it writes its line to the log
+/// instead, and this says why. (No line when none is set.)
+fn reminder_check() -> Option<Check> {
+    if cfg!(windows) {
+        // Asking Task Scheduler is a process of its own; `remind` shows it.
+        return None;
+    }
+    let place = crate::remind::install::Place::from_env().ok()?;
+    let shown = crate::remind::install::show(&place).ok()?;
+    let set = shown.lines().next()?.strip_prefix("Reminder: ")?.to_owned();
+    Some(match crate::remind::notify::service() {
+        Ok(()) => Check::new(
+            "reminder",
+            Health::Ok,
+            format!("{set}; the desktop shows its notification"),
+        ),
+        Err(why) => Check::new(
+            "reminder",
+            Health::Warning,
+            format!(
+                "{set}; no desktop notification can be shown ({}): it writes its line to the log instead",
+                escape_inline(&format!("{why:#}"))
+            ),
+        ),
+    })
+}
+
 fn terminal_check() -> Check {
     let term = std::env::var("TERM").unwrap_or_default();
     let colour = colour_support(

@@ -264,6 +264,12 @@ fn real_server_remind_fire_notifies_once_on_a_private_session_bus() {
         notices.recv_timeout(Duration::from_secs(2)).is_err(),
         "done today: nothing"
     );
+
+    let doctor = doctor_with_a_reminder(&home, &bus);
+    assert!(
+        doctor.contains("the desktop shows its notification"),
+        "{doctor}"
+    );
 }
 
 /// No notification service on the bus: the reminder's line goes to the
@@ -285,4 +291,34 @@ fn real_server_remind_fire_without_a_notification_service_logs_its_line() {
     assert!(stderr.contains("no desktop notification"), "{stderr}");
     let log = std::fs::read_to_string(home.state().join("knotless.log")).unwrap();
     assert!(log.contains("no desktop notification"), "{log}");
+
+    // With a reminder set, doctor says why it will not be shown.
+    let doctor = doctor_with_a_reminder(&home, &bus);
+    assert!(
+        doctor.contains("no desktop notification can be shown (no notification service on the session bus): it writes its line to the log instead"),
+        "{doctor}"
+    );
+}
+
+/// `knotless doctor` on `bus`, once a reminder is set.
+fn doctor_with_a_reminder(home: &Home, bus: &Bus) -> String {
+    let set = home
+        .knotless()
+        .args(["remind", "--at", "18:30", "--days", "mon-fri"])
+        .output()
+        .unwrap();
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    let doctor = home
+        .knotless()
+        .arg("doctor")
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&doctor.stdout).into_owned();
+    assert!(text.contains("18:30 mon-fri"), "{text}");
+    text
 }
