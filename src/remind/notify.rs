@@ -1,8 +1,11 @@
-//! A desktop notification over D-Bus: one `Notify` call to
+//! A desktop notification. On Linux over D-Bus: one `Notify` call to
 //! `org.freedesktop.Notifications` on the session bus, the service every
-//! Linux desktop (and dunst, mako, ...) provides. The call runs on its own
-//! thread and is given up after `TIMEOUT`, so a stuck bus never holds the
-//! reminder; failing, the caller writes the notice to the log instead.
+//! Linux desktop (and dunst, mako, ...) provides; on macOS through
+//! `osascript` (Notification Center); on Windows a toast through
+//! PowerShell (the last two not tried on a real machine). The call runs on
+//! its own thread and is given up after `TIMEOUT`, so a stuck bus never
+//! holds the reminder; failing, the caller writes the notice to the log
+//! instead.
 
 use std::sync::mpsc;
 use std::time::Duration;
@@ -44,11 +47,11 @@ fn within_timeout<T: Send + 'static>(
         .map_err(|_| anyhow!("the session bus did not answer within {TIMEOUT:?}"))?
 }
 
+/// macOS and Windows always have theirs (Notification Center, through
+/// `osascript`; toast notifications, through PowerShell).
 #[cfg(not(target_os = "linux"))]
 fn find_service() -> Result<()> {
-    Err(anyhow!(
-        "desktop notifications are sent on Linux only, so far"
-    ))
+    Ok(())
 }
 
 #[cfg(target_os = "linux")]
@@ -97,12 +100,82 @@ fn session() -> Result<zbus::blocking::Connection> {
         .context("cannot connect to the D-Bus session bus")
 }
 
-#[cfg(not(target_os = "linux"))]
+/// macOS: Notification Center, through `osascript`; the words are its
+/// arguments, never part of the script.
+#[cfg(target_os = "macos")]
+fn call(notice: &Notice) -> Result<u32> {
+    let mut command = std::process::Command::new("osascript");
+    command.args([
+        "-e",
+        "on run argv",
+        "-e",
+        "display notification (item 2 of argv) with title (item 1 of argv)",
+        "-e",
+        "end run",
+        &notice.summary,
+        &notice.body,
+    ]);
+    run_notifier(command)
+}
+
+/// Windows: a toast notification, through PowerShell (shown under
+/// PowerShell's name); the words come through the environment, never
+/// through the script.
+#[cfg(windows)]
+fn call(notice: &Notice) -> Result<u32> {
+    const TOAST: &str = "[Windows.UI.Notifications.ToastNotificationManager, Windows.UI.Notifications, ContentType = WindowsRuntime] > $null; \
+        $t = [Windows.UI.Notifications.ToastNotificationManager]::GetTemplateContent([Windows.UI.Notifications.ToastTemplateType]::ToastText02); \
+        $x = $t.GetElementsByTagName('text'); \
+        $x.Item(0).AppendChild($t.CreateTextNode($env:KNOTLESS_NOTICE_TITLE)) > $null; \
+        $x.Item(1).AppendChild($t.CreateTextNode($env:KNOTLESS_NOTICE_BODY)) > $null; \
+        [Windows.UI.Notifications.ToastNotificationManager]::CreateToastNotifier('{1AC14E77-02E7-4E5D-B744-2EB1AE5198B7}\\WindowsPowerShell\\v1.0\\powershell.exe').Show([Windows.UI.Notifications.ToastNotification]::new($t))";
+    let mut command = std::process::Command::new("powershell");
+    command
+        .args(["-NoProfile", "-NonInteractive", "-Command", TOAST])
+        .env("KNOTLESS_NOTICE_TITLE", &notice.summary)
+        .env("KNOTLESS_NOTICE_BODY", &notice.body);
+    run_notifier(command)
+}
+
+/// Neither Linux, macOS nor Windows: no notification service is known.
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
 fn call(_: &Notice) -> Result<u32> {
-    // Notification Center and toast notifications are not spoken to yet.
     Err(anyhow!(
-        "desktop notifications are sent on Linux only, so far"
+        "no desktop notification service is known on this system"
     ))
+}
+
+/// Run a notifier command, ended if it outlasts `TIMEOUT`; 0 as its id
+/// (these systems give none back).
+#[cfg(any(target_os = "macos", windows))]
+fn run_notifier(mut command: std::process::Command) -> Result<u32> {
+    use anyhow::Context;
+    use std::process::Stdio;
+    let program = format!("{:?}", command.get_program());
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .with_context(|| format!("cannot start {program}"))?;
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return if status.success() {
+                Ok(0)
+            } else {
+                Err(anyhow!(
+                    "{program} could not show the notification ({status})"
+                ))
+            };
+        }
+        if started.elapsed() > TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(anyhow!("{program} took longer than {TIMEOUT:?}"));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 #[cfg(target_os = "linux")]
