@@ -350,6 +350,12 @@ fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
         outside.hooks = hooks.clone();
         // Plain lines are what screen readers read: speech only when asked.
         // Nothing rendered where no sound output works.
+        if args.voice_choice() == Some(true) && !crate::sound::BUILT_WITH_SOUND {
+            // Asked for by name: say why there is none, once.
+            if let Some(why) = crate::sound::describe_output().off {
+                eprintln!("Voice off: {why}");
+            }
+        }
         if args.voice_choice() == Some(true) && outside.sound.output_works() {
             outside.voice = voice::session_voice(env, &routine, Some(true));
             if let Some(v) = &outside.voice

@@ -448,6 +448,8 @@ fn hostile_engine_hanging_under_an_interrupted_say_or_export_is_killed() {
 /// A session with an engine that takes 1.5 s a prompt at `--speed 10`:
 /// prompts come before their audio, and the status line says so, once.
 /// One that hangs is given up on after the first time limit, saying why.
+/// (The silent build never runs an engine in a session.)
+#[cfg(feature = "sound")]
 #[test]
 fn hostile_engine_slow_or_hanging_in_a_session_is_told_on_the_status_line() {
     let home = home();
