@@ -131,7 +131,7 @@ class Session:
 def steady(binary, routine, skip, seconds, env):
     """CPU, wake-ups and bytes per second over `seconds`, `skip` s in."""
     s = Session([binary, "run", routine], env)
-    s.wait_for("Stop if anything hurts")
+    s.wait_for("Stop at sharp")
     s.send("\r")
     s.pump(skip)
     cpu0, sw0 = s.cpu_and_wakeups()
@@ -229,7 +229,7 @@ def step_end(binary, env, length=60):
                 f'[[steps]]\nkind = "rest"\ntitle = "Rest"\nduration = {length}\n'
             )
         s = Session([binary, "run", path], env)
-        s.wait_for("Stop if anything hurts")
+        s.wait_for("Stop at sharp")
         s.send("\r")
         start = s.wait_for("Rest")
         end = s.wait_for("Well done", timeout=length + 10)
@@ -253,6 +253,13 @@ def main():
     binary = os.path.abspath(args.binary)
     home = tempfile.mkdtemp()
     env = {"KNOTLESS_CONFIG_DIR": os.path.join(home, "config"), "KNOTLESS_DATA_DIR": os.path.join(home, "data")}
+    # A daily user's home: one session already there, so the preflight
+    # comes up alone (a first session opens on the safety page).
+    os.makedirs(env["KNOTLESS_DATA_DIR"])
+    with open(os.path.join(env["KNOTLESS_DATA_DIR"], "history-bench.jsonl"), "w") as f:
+        f.write('{"v":1,"started":"2026-01-01T08:00:00+00:00","routine_id":"daily-back",'
+                '"routine_name":"Daily back reset","planned_seconds":729,"practised_seconds":729,'
+                '"outcome":"finished","steps":10,"steps_done":10}\n')
 
     print(f"knotless budgets, {COLS}x{ROWS} pseudo-terminal, {args.seconds:.0f} s windows")
     count = steady(binary, "daily-back", 6, args.seconds, env)
@@ -273,7 +280,7 @@ def main():
     report(pacer, {"cpu_s_per_min": 0.2})
     if args.steady_only:
         return
-    first = launch(binary, ["run", "daily-back"], "Stop if anything hurts", env)
+    first = launch(binary, ["run", "daily-back"], "Stop at sharp", env)
     print(f"launch to first frame: {first:.1f} ms median               (budget 5)")
     many = os.path.join(home, "many")
     os.makedirs(os.path.join(many, "routines"))
