@@ -19,12 +19,10 @@ mod real_server {
     use std::time::Duration;
 
     use crate::pty::Pty;
-    use crate::sound::real_server::{PrivatePulse, Recorder};
+    use crate::sound::real_server::{PrivatePulse, Recorder, onsets};
     use crate::support::Home;
 
     const RATE: f64 = 48_000.0;
-    /// Above this a sample is sound (-60 dBFS).
-    const HEARD: f32 = 1e-3;
 
     fn secs(samples: usize) -> f64 {
         samples as f64 / RATE
@@ -32,26 +30,6 @@ mod real_server {
 
     fn at(secs: f64) -> usize {
         (secs.max(0.0) * RATE) as usize
-    }
-
-    /// Where each sound begins: a sample above -60 dBFS after at least
-    /// 100 ms below it (bells and chimes fade to silence, with no gap
-    /// inside).
-    fn onsets(samples: &[f32]) -> Vec<usize> {
-        let quiet = at(0.1);
-        let mut found = Vec::new();
-        let mut below = quiet;
-        for (i, s) in samples.iter().enumerate() {
-            if s.abs() > HEARD {
-                if below >= quiet {
-                    found.push(i);
-                }
-                below = 0;
-            } else {
-                below += 1;
-            }
-        }
-        found
     }
 
     /// How much of `samples[from..to]` is sound a person hears: the time

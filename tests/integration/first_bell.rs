@@ -18,37 +18,16 @@ mod real_server {
     use std::time::Duration;
 
     use crate::pty::Pty;
-    use crate::sound::real_server::{PrivatePulse, Recorder};
+    use crate::sound::real_server::{PrivatePulse, Recorder, onsets};
 
     const RATE: f64 = 48_000.0;
     /// The planned time between the bells of `two-steps.toml`.
     const PLANNED: f64 = 5.0;
     /// How much later than bell 2 (each against its step) bell 1 may come.
     const WITHIN: f64 = 0.100;
-    /// Above this a sample is sound (-60 dBFS).
-    const HEARD: f32 = 1e-3;
 
     fn routine() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sound/two-steps.toml")
-    }
-
-    /// Where each sound begins in `samples`: a sample above -60 dBFS after
-    /// at least 100 ms below it (a bell lasts 3.2 s, and fades to silence).
-    fn onsets(samples: &[f32]) -> Vec<usize> {
-        let quiet = (0.1 * RATE) as usize;
-        let mut found = Vec::new();
-        let mut below = quiet;
-        for (i, s) in samples.iter().enumerate() {
-            if s.abs() > HEARD {
-                if below >= quiet {
-                    found.push(i);
-                }
-                below = 0;
-            } else {
-                below += 1;
-            }
-        }
-        found
     }
 
     /// Bell 1 reached the sink no later (against its step) than bell 2,

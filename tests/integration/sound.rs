@@ -274,6 +274,27 @@ pub mod real_server {
 
     const RATE: f64 = 48_000.0;
 
+    /// Where each sound begins in a recording of the sink (48 kHz): a
+    /// sample above -60 dBFS after at least 100 ms below it (bells and
+    /// chimes fade to silence, with no gap inside).
+    pub fn onsets(samples: &[f32]) -> Vec<usize> {
+        const HEARD: f32 = 1e-3;
+        let quiet = (0.1 * RATE) as usize;
+        let mut found = Vec::new();
+        let mut below = quiet;
+        for (i, s) in samples.iter().enumerate() {
+            if s.abs() > HEARD {
+                if below >= quiet {
+                    found.push(i);
+                }
+                below = 0;
+            } else {
+                below += 1;
+            }
+        }
+        found
+    }
+
     /// A PulseAudio daemon of our own: its socket, runtime directory and
     /// home in a temporary directory, a null sink `k` at 48 kHz float
     /// (so nothing is resampled and the recorded peak is the played one).

@@ -39,27 +39,7 @@ mod real_server {
                     as i16
             })
             .collect();
-        let data = (samples.len() * 2) as u32;
-        let mut wav = Vec::new();
-        for chunk in [
-            &b"RIFF"[..],
-            &(36 + data).to_le_bytes(),
-            b"WAVEfmt ",
-            &16u32.to_le_bytes(),
-            &1u16.to_le_bytes(),
-            &1u16.to_le_bytes(),
-            &rate.to_le_bytes(),
-            &(rate * 2).to_le_bytes(),
-            &2u16.to_le_bytes(),
-            &16u16.to_le_bytes(),
-            b"data",
-            &data.to_le_bytes(),
-        ] {
-            wav.extend_from_slice(chunk);
-        }
-        for s in samples {
-            wav.extend_from_slice(&s.to_le_bytes());
-        }
+        let wav = crate::support::wav_mono16(rate, &samples);
         fs::write(home.path("tone.wav"), wav).unwrap();
         let engine = home.path("bin/short-tts");
         fs::create_dir_all(engine.parent().unwrap()).unwrap();

@@ -112,27 +112,7 @@ fn fake_engine(home: &Home) -> PathBuf {
         let samples: Vec<i16> = (0..rate * seconds)
             .map(|i| ((i as f32 * 0.1).sin() * 8000.0) as i16)
             .collect();
-        let mut wav = Vec::new();
-        let data = (samples.len() * 2) as u32;
-        for chunk in [
-            &b"RIFF"[..],
-            &(36 + data).to_le_bytes(),
-            b"WAVEfmt ",
-            &16u32.to_le_bytes(),
-            &1u16.to_le_bytes(),
-            &1u16.to_le_bytes(),
-            &rate.to_le_bytes(),
-            &(rate * 2).to_le_bytes(),
-            &2u16.to_le_bytes(),
-            &16u16.to_le_bytes(),
-            b"data",
-            &data.to_le_bytes(),
-        ] {
-            wav.extend_from_slice(chunk);
-        }
-        for s in samples {
-            wav.extend_from_slice(&s.to_le_bytes());
-        }
+        let wav = crate::support::wav_mono16(rate, &samples);
         fs::write(home.path(&format!("tone-{seconds}.wav")), wav).unwrap();
     }
     let engine = home.path("bin/fake-tts");

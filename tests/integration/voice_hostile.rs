@@ -76,35 +76,12 @@ fn hwm(pid: libc::pid_t) -> Option<i64> {
 /// `secs` of a tone, 16-bit mono at 16 kHz.
 fn tone(secs: f64) -> Vec<u8> {
     let n = (secs * 16_000.0) as u32;
-    let mut wav = header(1, 1, 16_000, 16, n * 2);
+    let mut wav = crate::support::wav_header(1, 1, 16_000, 16, n * 2);
     for i in 0..n {
         let s = ((i as f32 * 0.1).sin() * 8000.0) as i16;
         wav.extend_from_slice(&s.to_le_bytes());
     }
     wav
-}
-
-/// A WAV header: format `tag`, `data` bytes said to follow.
-fn header(tag: u16, channels: u16, rate: u32, bits: u16, data: u32) -> Vec<u8> {
-    let align = channels * bits / 8;
-    let mut h = Vec::new();
-    for part in [
-        &b"RIFF"[..],
-        &(36 + data).to_le_bytes(),
-        b"WAVEfmt ",
-        &16u32.to_le_bytes(),
-        &tag.to_le_bytes(),
-        &channels.to_le_bytes(),
-        &rate.to_le_bytes(),
-        &(rate * u32::from(align)).to_le_bytes(),
-        &align.to_le_bytes(),
-        &bits.to_le_bytes(),
-        b"data",
-        &data.to_le_bytes(),
-    ] {
-        h.extend_from_slice(part);
-    }
-    h
 }
 
 /// A fake engine in the home's `bin`: `body` is shell run with the WAV
@@ -200,7 +177,7 @@ fn damaged(path: &Path, kind: &str, elsewhere: &Path) {
             write(&b);
         }
         "mp3 inside" => {
-            let mut b = header(0x55, 1, 16_000, 16, 4000);
+            let mut b = crate::support::wav_header(0x55, 1, 16_000, 16, 4000);
             b.extend(std::iter::repeat_n(0xAAu8, 4000));
             write(&b);
         }
@@ -215,7 +192,7 @@ fn damaged(path: &Path, kind: &str, elsewhere: &Path) {
             write(&b);
         }
         "half a sample" => {
-            let mut b = header(1, 1, 16_000, 16, 3);
+            let mut b = crate::support::wav_header(1, 1, 16_000, 16, 3);
             b.extend_from_slice(&[1, 2, 3]);
             write(&b);
         }

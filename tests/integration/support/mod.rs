@@ -359,3 +359,37 @@ pub fn stable(home: &Home, text: &str) -> String {
     text.replace(&home.root().display().to_string(), "[HOME]")
         .replace(&root().display().to_string(), "[ROOT]")
 }
+
+/// A WAV header: format `tag`, `data` bytes said to follow (the hostile
+/// tests lie in it on purpose).
+pub fn wav_header(tag: u16, channels: u16, rate: u32, bits: u16, data: u32) -> Vec<u8> {
+    let align = channels * bits / 8;
+    let mut h = Vec::new();
+    for part in [
+        &b"RIFF"[..],
+        &(36 + data).to_le_bytes(),
+        b"WAVEfmt ",
+        &16u32.to_le_bytes(),
+        &tag.to_le_bytes(),
+        &channels.to_le_bytes(),
+        &rate.to_le_bytes(),
+        &(rate * u32::from(align)).to_le_bytes(),
+        &align.to_le_bytes(),
+        &bits.to_le_bytes(),
+        b"data",
+        &data.to_le_bytes(),
+    ] {
+        h.extend_from_slice(part);
+    }
+    h
+}
+
+/// A whole 16-bit mono PCM WAV file of `samples` at `rate`.
+pub fn wav_mono16(rate: u32, samples: &[i16]) -> Vec<u8> {
+    let data = u32::try_from(samples.len() * 2).unwrap();
+    let mut wav = wav_header(1, 1, rate, 16, data);
+    for s in samples {
+        wav.extend_from_slice(&s.to_le_bytes());
+    }
+    wav
+}
