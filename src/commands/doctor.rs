@@ -480,13 +480,10 @@ fn speech_check(env: &Env) -> Check {
 /// shown: with no notification service it writes its line to the log
 /// instead, and this says why. (No line when none is set.)
 fn reminder_check() -> Option<Check> {
-    if cfg!(windows) {
-        // Asking Task Scheduler is a process of its own; `remind` shows it.
-        return None;
-    }
+    // (Not on Windows: asking Task Scheduler is a process of its own, and
+    // `remind` shows it.)
     let place = crate::remind::install::Place::from_env().ok()?;
-    let shown = crate::remind::install::show(&place).ok()?;
-    let set = shown.lines().next()?.strip_prefix("Reminder: ")?.to_owned();
+    let set = crate::remind::install::set(&place).ok()??;
     Some(match crate::remind::notify::service() {
         Ok(()) => Check::new(
             "reminder",

@@ -155,14 +155,7 @@ pub fn show(place: &Place) -> Result<String> {
             shown(&files[0])
         )),
         Some(true) => {
-            let text = read_unit(&files[0])?;
-            let what = text
-                .lines()
-                .find_map(|l| {
-                    l.split_once(SUMMARY)
-                        .map(|(_, w)| w.trim_end_matches(" -->").to_owned())
-                })
-                .unwrap_or_else(|| "set".to_owned());
+            let what = summary(&files[0])?;
             let listed: Vec<String> = files.iter().map(|f| shown(f)).collect();
             Ok(format!(
                 "Reminder: {}\nIn {}\n",
@@ -171,6 +164,32 @@ pub fn show(place: &Place) -> Result<String> {
             ))
         }
     }
+}
+
+/// What the reminder knotless set says of itself ("18:30 mon-fri, the
+/// routine practised last"), when one is set (not on Windows, where Task
+/// Scheduler holds it).
+pub fn set(place: &Place) -> Result<Option<String>> {
+    if cfg!(windows) {
+        return Ok(None);
+    }
+    let file = &place.files()[0];
+    match ours(file)? {
+        Some(true) => summary(file).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// The summary line knotless wrote into its unit file.
+fn summary(file: &Path) -> Result<String> {
+    let text = read_unit(file)?;
+    Ok(text
+        .lines()
+        .find_map(|l| {
+            l.split_once(SUMMARY)
+                .map(|(_, w)| w.trim_end_matches(" -->").to_owned())
+        })
+        .unwrap_or_else(|| "set".to_owned()))
 }
 
 /// Remove the reminder: only files knotless wrote.
