@@ -167,7 +167,7 @@ impl<O: Output> FullScreen<O> {
         if session == self.last {
             return Ok(Some(Work::Nothing));
         }
-        let (Some(view), Some(last), Some(spots)) = (&session, &self.last, &self.spots) else {
+        let (Some(view), Some(last), Some(spots)) = (&session, &self.last, &mut self.spots) else {
             return Ok(None);
         };
         let motion = if view.same_but_breath(last) {
@@ -179,19 +179,18 @@ impl<O: Output> FullScreen<O> {
         };
         // The key hints do not move with time: no keys are needed.
         let bottom = (status.as_deref(), &[][..], app.speed());
-        spots.redraw(&mut self.frame, view, bottom, &self.theme, motion);
-        self.present(motion)?;
+        self.dirty.clear();
+        spots.redraw(
+            &mut self.frame,
+            view,
+            bottom,
+            &self.theme,
+            motion,
+            &mut self.dirty,
+        );
+        self.out.present(&self.frame, &self.dirty)?;
         self.last = session;
         Ok(Some(Work::Moved(motion)))
-    }
-
-    /// Present the areas of the frame that `motion` moves.
-    fn present(&mut self, motion: Motion) -> io::Result<()> {
-        self.dirty.clear();
-        if let Some(spots) = &self.spots {
-            self.dirty.extend(spots.areas(motion));
-        }
-        self.out.present(&self.frame, &self.dirty)
     }
 
     /// Something else had the terminal: draw it all again.

@@ -108,8 +108,10 @@ pub fn draw(
             // The pacer beside the instructions is redrawn alone: the
             // instructions do not move.
             match screen.pacer_spot(part.piece, rect) {
-                Some(pacer) => moving.push(pacer),
-                None if part.piece.moves_with_time() => moving.push((part.piece, rect)),
+                Some((pacer, rect)) => moving.push(Spot::new(pacer, rect, view)),
+                None if part.piece.moves_with_time() => {
+                    moving.push(Spot::new(part.piece, rect, view));
+                }
                 None => {}
             }
             y += height;
@@ -145,7 +147,7 @@ fn banner(view: &SessionView) -> Option<String> {
 pub struct Spots {
     /// Every part whose drawing changes with time alone: the top line,
     /// the banner, the countdown, the bars and the pacer.
-    moving: Vec<(Piece, Rect)>,
+    moving: Vec<Spot>,
     /// The content column's width and the countdown's font size.
     width: u16,
     scale: u16,
@@ -153,6 +155,58 @@ pub struct Spots {
     /// Whether the side-change banner is up: it coming or going moves
     /// every row.
     banner: bool,
+}
+
+/// A part that moves with time, where it is, and how it looked when last
+/// drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Spot {
+    piece: Piece,
+    area: Rect,
+    look: Option<Look>,
+}
+
+impl Spot {
+    fn new(piece: Piece, area: Rect, view: &SessionView) -> Self {
+        Self {
+            piece,
+            area,
+            look: Look::of(piece, area, view),
+        }
+    }
+}
+
+/// What a part that moves with time shows, in the few values it is drawn
+/// from (the rest of the view is the same in a short frame): a part that
+/// looks as it did is neither drawn again nor compared with the terminal.
+/// Most short frames change one or two parts: the countdown's last digit
+/// and the top line's clock; the phase's seconds only once in twenty of
+/// the pacer's frames.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Look {
+    Seconds(u64),
+    Filled(usize),
+    Phase(&'static str, u64),
+    Same,
+}
+
+impl Look {
+    /// `None`: drawn every time (the pacer, which wakes only when it
+    /// looks different).
+    fn of(piece: Piece, area: Rect, view: &SessionView) -> Option<Look> {
+        match piece {
+            Piece::Top => Some(Look::Seconds(view.total_left_secs)),
+            // The countdown, or the step's time beside its bar.
+            Piece::Countdown | Piece::StepBar => Some(Look::Seconds(view.left_secs)),
+            Piece::TotalBar => Some(Look::Filled(bar_filled(area.width, 0, view.total_ratio()))),
+            Piece::Phase => view
+                .breath
+                .as_ref()
+                .map(|b| Look::Phase(b.state.words, b.phase_left_secs)),
+            Piece::Banner => Some(Look::Same),
+            _ => None,
+        }
+    }
 }
 
 /// What moved since the last frame.
@@ -171,21 +225,13 @@ impl Spots {
         banner(view).is_some() == self.banner
     }
 
-    /// Where the parts that `motion` moves are.
-    pub fn areas(&self, motion: Motion) -> impl Iterator<Item = Rect> + '_ {
-        self.moving
-            .iter()
-            .filter(move |(piece, _)| motion == Motion::Time || piece.moves_with_breath())
-            .map(|&(_, area)| area)
-    }
-
     /// How long, in the session's time, until the pacer of `view` looks
     /// different; `None` when not before its phase ends.
     pub fn breath_changes_in(&self, view: &SessionView) -> Option<std::time::Duration> {
         let breath = view.breath.as_ref()?;
         self.moving
             .iter()
-            .filter_map(|&(piece, area)| match piece {
+            .filter_map(|&Spot { piece, area, .. }| match piece {
                 Piece::FullPacer => pacer::next_change(breath, true, self.scale, area),
                 Piece::CompactPacer => pacer::next_change(breath, false, self.scale, area),
                 Piece::Phase => pacer::seconds_tick(breath),
@@ -195,23 +241,65 @@ impl Spots {
     }
 
     /// Draw again, into `buffer` where the whole frame was drawn, the parts
-    /// that `motion` moves, as a whole frame of `view` would draw them.
+    /// that `motion` moves and that look different now, as a whole frame
+    /// of `view` would draw them; add to `dirty` where they are.
     pub fn redraw(
-        &self,
+        &mut self,
         buffer: &mut Buffer,
         view: &SessionView,
         (status, keys, speed): (Option<&str>, &[KeyHelp], Option<f64>),
         theme: &Theme,
         motion: Motion,
+        dirty: &mut Vec<Rect>,
     ) {
-        use ratatui::widgets::Widget;
         let screen = Screen::moving(view, self, theme, speed);
         let mut frame = Frame::new(buffer);
-        for &(piece, area) in &self.moving {
-            if motion == Motion::Time || piece.moves_with_breath() {
-                ratatui::widgets::Clear.render(area, frame.buffer_mut());
-                screen.draw_piece(&mut frame, piece, area, (status, keys));
+        for spot in &mut self.moving {
+            if motion == Motion::Breath && !spot.piece.moves_with_breath() {
+                continue;
             }
+            let look = Look::of(spot.piece, spot.area, view);
+            if look.is_some() && look == spot.look {
+                continue;
+            }
+            blank(frame.buffer_mut(), spot.area);
+            screen.draw_piece(&mut frame, spot.piece, spot.area, (status, keys));
+            spot.look = look;
+            dirty.push(spot.area);
+        }
+    }
+}
+
+/// The cells of a bar in a row `width` wide, beside a time `time_len`
+/// long.
+fn bar_width(width: u16, time_len: usize) -> usize {
+    usize::from(width)
+        .saturating_sub(BAR_LABEL_WIDTH + 2 * time_len)
+        .min(BAR_CELLS)
+}
+
+/// How many of those cells are filled at `ratio`.
+fn bar_filled(width: u16, time_len: usize, ratio: f64) -> usize {
+    let ratio = if ratio.is_finite() {
+        ratio.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (ratio * bar_width(width, time_len) as f64).floor() as usize
+}
+
+/// Blank `area` of `buffer`, as ratatui's `Clear` does, a row at a time:
+/// the cells a short frame draws again, up to twenty times a second.
+fn blank(buffer: &mut Buffer, area: Rect) {
+    let area = area.intersection(buffer.area);
+    if area.is_empty() {
+        return;
+    }
+    let width = usize::from(area.width);
+    for y in area.top()..area.bottom() {
+        let start = buffer.index_of(area.x, y);
+        for cell in &mut buffer.content[start..start + width] {
+            cell.reset();
         }
     }
 }
@@ -816,9 +904,8 @@ impl<'a> Screen<'a> {
         // " 0:14" after the bar, when the time is not shown large; the bar
         // keeps its place under the routine's.
         let time = time.map(|t| format!(" {t}")).unwrap_or_default();
-        let width = usize::from(area.width)
-            .saturating_sub(BAR_LABEL_WIDTH + 2 * time.len())
-            .min(BAR_CELLS);
+        let width = bar_width(area.width, time.len());
+        let filled = bar_filled(area.width, time.len(), ratio);
         let used = (width + BAR_LABEL_WIDTH).min(usize::from(area.width)) as u16;
         let area = Rect {
             x: area.x + (area.width - used) / 2,
@@ -826,19 +913,32 @@ impl<'a> Screen<'a> {
                 .min(area.right() - (area.x + (area.width - used) / 2)),
             ..area
         };
-        let ratio = if ratio.is_finite() {
-            ratio.clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        let filled = (ratio * width as f64).floor() as usize;
-        let line = Line::from(vec![
-            Span::styled(format!("{label:<BAR_LABEL_WIDTH$}"), theme.dim()),
-            Span::styled("━".repeat(filled), theme.bar()),
-            Span::styled("─".repeat(width - filled), theme.dim()),
-            Span::styled(time, theme.text()),
-        ]);
-        frame.render_widget(Paragraph::new(line), area);
+        // Written cell by cell, not laid out as a paragraph: a bar is drawn
+        // again every second, and its cells are all one character wide.
+        let buf = frame.buffer_mut();
+        let room = |x: u16| usize::from(area.right().saturating_sub(x));
+        let (mut x, y) = (area.x, area.y);
+        x = buf
+            .set_stringn(
+                x,
+                y,
+                format!("{label:<BAR_LABEL_WIDTH$}"),
+                room(x),
+                theme.dim(),
+            )
+            .0;
+        for i in 0..width {
+            if x >= area.right() {
+                break;
+            }
+            let (symbol, style) = match i < filled {
+                true => ('━', theme.bar()),
+                false => ('─', theme.dim()),
+            };
+            buf[(x, y)].set_char(symbol).set_style(style);
+            x += 1;
+        }
+        buf.set_stringn(x, y, &time, room(x), theme.text());
     }
 
     /// "BREATHE IN 3", as large as the widest phase of any pattern fits
