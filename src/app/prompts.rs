@@ -68,16 +68,23 @@ pub fn rings_terminal_bell(effect: &Effect) -> bool {
 }
 
 /// The window title for a running session: the step and its time left,
-/// readable from across the room in a taskbar.
+/// readable from across the room in a taskbar. The time is rounded up to
+/// five seconds (`TITLE_SECS`): a glance at a taskbar needs no more, and
+/// a title rewritten every second would be a third of what goes to the
+/// terminal while a step counts down (over ssh, where the title stands in
+/// for sound, that is what is paid for).
 pub fn window_title(view: &crate::session::SessionView) -> String {
     format!(
         "Step {}/{} · {} · {}",
         view.step_number,
         view.step_count,
         view.title,
-        crate::format::clock_secs(view.left_secs)
+        crate::format::clock_secs(view.left_secs.div_ceil(TITLE_SECS) * TITLE_SECS)
     )
 }
+
+/// The window title's time moves in steps this long.
+pub const TITLE_SECS: u64 = 5;
 
 impl Heard {
     /// The files to read ahead (the first time a routine is met) and the

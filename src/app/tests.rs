@@ -1231,11 +1231,24 @@ fn without_sound_the_terminal_bell_and_title_stand_in_for_it() {
             "Step 1/{} · {} · {}",
             first.step_count,
             first.title,
-            crate::format::clock_secs(first.left_secs)
+            crate::format::clock_secs(first.left_secs.div_ceil(5) * 5)
         );
         assert_eq!(titles[0].as_deref(), Some(want.as_str()), "{what}");
-        // A new title each second, and the user's own back at the end.
-        assert!(titles.len() > 60, "{what}: {}", titles.len());
+        // A new title every five seconds, its time on a multiple of five,
+        // and the user's own back at the end.
+        let total = first.total_secs;
+        assert!(
+            (total / 10..total / 3).contains(&(titles.len() as u64)),
+            "{what}: {} titles in {total} s",
+            titles.len()
+        );
+        for title in titles.iter().flatten() {
+            let secs = title.rsplit(':').next().unwrap();
+            assert!(
+                secs.ends_with('0') || secs.ends_with('5'),
+                "{what}: {title}"
+            );
+        }
         assert_eq!(titles.last(), Some(&None), "{what}");
     }
 }

@@ -348,12 +348,18 @@ fn changed_in_row(
         start -= 1;
     }
     let end = usize::from(to - next.area.x);
+    let first = out.len();
+    // Cells not compared one by one (under a wide character), known
+    // shown by copying them whole.
+    let mut covered = Vec::new();
     let mut i = start;
-    let mut reached = end;
     while i < end {
         let (cell, before) = (&now[i], &was[i]);
         let width = usize::from(cell_width(cell.symbol()));
         if same(cell, before) {
+            if width > 1 {
+                covered.push(i + 1..(i + width).min(now.len()));
+            }
             i += width.max(1);
             continue;
         }
@@ -368,6 +374,9 @@ fn changed_in_row(
         } else if width <= 1 && before_width > 1 && shows_on_blank(before) {
             (before_width, true)
         } else {
+            if width > 1 {
+                covered.push(i + 1..(i + width).min(now.len()));
+            }
             i += width.max(1);
             continue;
         };
@@ -381,19 +390,16 @@ fn changed_in_row(
                 out.push(row + k);
             }
         }
+        covered.push(i + 1..last);
         i = last.max(i + 1);
-        reached = reached.max(i);
     }
-    let (start, reached) = (row + start, row + reached.min(now.len()));
-    // Most cells are already the same: copying only the others is the
-    // cheaper half of a short frame.
-    for (known, cell) in shown.content[start..reached]
-        .iter_mut()
-        .zip(&next.content[start..reached])
-    {
-        if !same(known, cell) {
-            known.clone_from(cell);
-        }
+    // Then know them shown: the changed cells and the covered ones, not
+    // the many that were already the same.
+    for &k in &out[first..] {
+        shown.content[k].clone_from(&next.content[k]);
+    }
+    for k in covered.into_iter().flatten() {
+        shown.content[row + k].clone_from(&next.content[row + k]);
     }
 }
 
