@@ -106,6 +106,26 @@ pub fn widest_scale(text: &str, most: u16, width: u16) -> Option<u16> {
         .find(|&k| scaled_width(text, k) <= width)
 }
 
+/// Where in `area` `BigDigits` draws `text` at `scale`: the glyphs' box,
+/// or the middle row when they do not fit. Nothing outside it is touched.
+pub fn drawn_in(text: &str, scale: u16, area: Rect) -> Rect {
+    let (w, h) = (scaled_width(text, scale), height(scale));
+    if area.width < w || area.height < h {
+        return Rect::new(
+            area.x,
+            area.y + area.height / 2,
+            area.width,
+            area.height.min(1),
+        );
+    }
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
 /// `text` ("12:05") in big digits, centred in the area. When the area is
 /// too small it falls back to ordinary text on the middle row, so the
 /// countdown is never lost.
@@ -142,15 +162,14 @@ impl Widget for BigDigits<'_> {
         }
         let k = self.scale;
         let (w, h) = (scaled_width(self.text, k), height(k));
+        let drawn = drawn_in(self.text, k, area);
         if area.width < w || area.height < h {
-            let middle = Rect::new(area.x, area.y + area.height / 2, area.width, 1);
             Line::styled(self.text, self.style)
                 .centered()
-                .render(middle, buf);
+                .render(drawn, buf);
             return;
         }
-        let mut x = area.x + (area.width - w) / 2;
-        let y = area.y + (area.height - h) / 2;
+        let (mut x, y) = (drawn.x, drawn.y);
         for (i, c) in self.text.chars().enumerate() {
             if i > 0 {
                 x += GAP * k;

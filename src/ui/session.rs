@@ -108,9 +108,9 @@ pub fn draw(
             // The pacer beside the instructions is redrawn alone: the
             // instructions do not move.
             match screen.pacer_spot(part.piece, rect) {
-                Some((pacer, rect)) => moving.push(Spot::new(pacer, rect, view)),
+                Some((pacer, rect)) => moving.push(Spot::new(pacer, rect, &screen)),
                 None if part.piece.moves_with_time() => {
-                    moving.push(Spot::new(part.piece, rect, view));
+                    moving.push(Spot::new(part.piece, rect, &screen));
                 }
                 None => {}
             }
@@ -164,14 +164,18 @@ struct Spot {
     piece: Piece,
     area: Rect,
     look: Option<Look>,
+    /// Where in `area` it drew: what the next drawing of it blanks and
+    /// presents, with where that one draws.
+    drawn: Rect,
 }
 
 impl Spot {
-    fn new(piece: Piece, area: Rect, view: &SessionView) -> Self {
+    fn new(piece: Piece, area: Rect, screen: &Screen) -> Self {
         Self {
             piece,
             area,
-            look: Look::of(piece, area, view),
+            look: Look::of(piece, area, screen.view),
+            drawn: screen.drawn_in(piece, area),
         }
     }
 }
@@ -262,10 +266,13 @@ impl Spots {
             if look.is_some() && look == spot.look {
                 continue;
             }
-            blank(frame.buffer_mut(), spot.area);
+            let drawn = screen.drawn_in(spot.piece, spot.area);
+            let changed = drawn.union(spot.drawn);
+            blank(frame.buffer_mut(), changed);
             screen.draw_piece(&mut frame, spot.piece, spot.area, (status, keys));
             spot.look = look;
-            dirty.push(spot.area);
+            spot.drawn = drawn;
+            dirty.push(changed);
         }
     }
 }
@@ -801,11 +808,7 @@ impl<'a> Screen<'a> {
                 // Not bold: block glyphs look the same, and turning bold on
                 // and off costs bytes every second.
                 let style = theme.accent().remove_modifier(Modifier::BOLD);
-                let text = match view.paused {
-                    true => PAUSED.to_owned(),
-                    false => clock_secs(view.left_secs),
-                };
-                let scale = digits::widest_scale(&text, self.scale, area.width).unwrap_or(1);
+                let (text, scale) = self.countdown(area);
                 frame.render_widget(BigDigits::new(&text, style).scale(scale), area);
             }
             Piece::Phase => self.draw_phase(frame, area),
@@ -892,6 +895,28 @@ impl<'a> Screen<'a> {
 
     /// A thin bar of whole cells, centred: it moves only when a whole
     /// second does, since the ratio is counted in whole seconds.
+    /// The countdown's text and font size in `area`.
+    fn countdown(&self, area: Rect) -> (String, u16) {
+        let text = match self.view.paused {
+            true => PAUSED.to_owned(),
+            false => clock_secs(self.view.left_secs),
+        };
+        let scale = digits::widest_scale(&text, self.scale, area.width).unwrap_or(1);
+        (text, scale)
+    }
+
+    /// Where in `area` `piece` draws: all of it, but for the countdown,
+    /// which draws in its glyphs' box alone.
+    fn drawn_in(&self, piece: Piece, area: Rect) -> Rect {
+        match piece {
+            Piece::Countdown => {
+                let (text, scale) = self.countdown(area);
+                digits::drawn_in(&text, scale, area)
+            }
+            _ => area,
+        }
+    }
+
     fn draw_bar(
         &self,
         frame: &mut Frame,
