@@ -358,6 +358,8 @@ pub enum BadValue {
     Area(String, String),
     #[error("`{0}` is not a position: use chair, standing, wall, floor or bed")]
     Position(String),
+    #[error("`{0}` is not a level: use gentle, standard or deeper")]
+    Level(String),
     #[error("`{0}` is not a number")]
     NotANumber(String),
     #[error("the speed must be from 1 to 100")]
@@ -410,14 +412,14 @@ fn parse_position(s: &str) -> Result<crate::routine::Position, BadValue> {
     crate::compose::parse_position(s).ok_or_else(|| BadValue::Position(s.to_owned()))
 }
 
-fn parse_level(s: &str) -> Result<crate::routine::Level, String> {
+fn parse_level(s: &str) -> Result<crate::routine::Level, BadValue> {
     use crate::routine::Level;
     let word = s.trim().to_ascii_lowercase();
     Level::ALL
         .iter()
         .copied()
         .find(|l| l.word() == word)
-        .ok_or_else(|| format!("`{s}` is not a level: use gentle, standard or deeper"))
+        .ok_or_else(|| BadValue::Level(s.to_owned()))
 }
 
 #[derive(Debug, clap::Args)]

@@ -30,10 +30,6 @@ impl SystemClock {
             speed: speed.max(f64::MIN_POSITIVE),
         }
     }
-
-    pub fn speed(&self) -> f64 {
-        self.speed
-    }
 }
 
 impl Clock for SystemClock {
@@ -93,6 +89,7 @@ impl Scaled {
 
 /// A clock that only moves when told to, for tests. Its date and time of
 /// day start at the wall clock's when it is made and move with it.
+#[cfg(test)]
 #[derive(Debug)]
 pub struct FakeClock {
     now: std::cell::Cell<Instant>,
@@ -100,6 +97,7 @@ pub struct FakeClock {
     civil_start: jiff::Zoned,
 }
 
+#[cfg(test)]
 impl FakeClock {
     pub fn new(start: Instant) -> Self {
         Self {
@@ -118,6 +116,7 @@ impl FakeClock {
     }
 }
 
+#[cfg(test)]
 impl Clock for FakeClock {
     fn now(&self) -> Instant {
         self.now.get()

@@ -132,10 +132,13 @@ pub fn environment(
 /// (its exit is still logged while knotless runs).
 #[derive(Debug)]
 pub struct Running {
+    #[cfg(all(test, unix))]
     waiter: JoinHandle<io::Result<ExitStatus>>,
+    #[cfg(all(test, unix))]
     leader: u32,
 }
 
+#[cfg(all(test, unix))]
 impl Running {
     /// Wait for the hook to end, and (for a moment) for its output to
     /// reach the log: for tests, and for a caller that wants to.
@@ -208,7 +211,8 @@ fn spawn(command: &str, env: &[(&'static str, String)], log_file: &Path) -> io::
         leader,
         output: copier,
     });
-    let waiter = std::thread::Builder::new()
+    // Kept only by tests (`Running::wait`); dropped, the thread runs on.
+    let _waiter: JoinHandle<io::Result<ExitStatus>> = std::thread::Builder::new()
         .name("hook".into())
         .spawn(move || {
             // Reaped here so a long-running picker leaves no zombie behind.
@@ -220,7 +224,12 @@ fn spawn(command: &str, env: &[(&'static str, String)], log_file: &Path) -> io::
             }
             Ok(status)
         })?;
-    Ok(Running { waiter, leader })
+    Ok(Running {
+        #[cfg(all(test, unix))]
+        waiter: _waiter,
+        #[cfg(all(test, unix))]
+        leader,
+    })
 }
 
 /// Copy the hook's output into the log until its end, the first `cap`

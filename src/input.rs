@@ -31,6 +31,7 @@ pub enum Context {
 }
 
 impl Context {
+    #[cfg(test)]
     pub const ALL: [Context; 13] = [
         Context::Picker,
         Context::Filtering,

@@ -9,6 +9,7 @@ pub const PAGE: &str = include_str!("../assets/safety.md");
 pub const STOP_LINE: &str = "Stop at sharp, spreading or tingling pain";
 
 /// The page's title: its first line.
+#[cfg(test)]
 pub fn title() -> &'static str {
     PAGE.lines().next().unwrap_or("Safety")
 }

@@ -475,7 +475,9 @@ impl App {
     pub fn update(&mut self, msg: Msg, now: Instant) -> Vec<Command> {
         let mut out = Vec::new();
         match msg {
-            Msg::Tick | Msg::Continue => {}
+            Msg::Tick => {}
+            #[cfg(unix)]
+            Msg::Continue => {}
             Msg::Resize(size) => self.size = size,
             Msg::Key(key) => {
                 if let Some(action) = input::action(self.context(), key).filter(|a| {
@@ -485,6 +487,7 @@ impl App {
                 }
             }
             Msg::Stop(exit) => self.stop(exit, now, &mut out),
+            #[cfg(unix)]
             Msg::Suspend => self.act(Action::Suspend, now, &mut out),
             Msg::RoutinesChanged => self.routines_changed(&mut out),
             Msg::Library(library) => self.library_loaded(library),

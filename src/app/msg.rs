@@ -27,8 +27,10 @@ pub enum Msg {
     /// signal, or the terminal that went away.
     Stop(Exit),
     /// SIGTSTP: pause, then suspend.
+    #[cfg(unix)]
     Suspend,
     /// SIGCONT after a stop the app did not ask for: draw again.
+    #[cfg(unix)]
     Continue,
     /// A watched routine directory changed.
     RoutinesChanged,

@@ -176,6 +176,7 @@ fn the_filter_narrows_the_list_by_name_or_tag() {
     assert!(matches!(&app.screen, Screen::Preflight(r) if r.id == "sleep-wind-down"));
 }
 
+#[cfg(unix)]
 #[test]
 fn suspending_pauses_the_session_then_asks_the_driver() {
     let t0 = Instant::now();

@@ -10,7 +10,7 @@ pub mod problem;
 pub mod read;
 pub mod section;
 
-pub use problem::{FileProblems, MAX_PROBLEMS, Problem, Severity};
+pub use problem::{FileProblems, Problem};
 pub use read::{TextFile, read_text};
 
 /// The closest of `candidates` to a misspelt `word`, if one is close enough

@@ -9,6 +9,8 @@ pub enum Event {
     Key(KeyEvent),
     /// The terminal said what its background is (it may answer at any time,
     /// or never: the screen is drawn at once, and again in its colours).
+    /// Only the Unix input reader hears it.
+    #[cfg(unix)]
     Background(crate::ui::theme::Background),
     Resize,
     Signal(i32),

@@ -8,6 +8,7 @@
 use std::io;
 use std::time::Instant;
 
+#[cfg(test)]
 use ratatui::backend::Backend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -75,6 +76,7 @@ impl FullScreen<Box<dyn Output>> {
     }
 }
 
+#[cfg(test)]
 impl<B: Backend> FullScreen<ratatui::Terminal<B>> {
     /// Draw through ratatui's own terminal on `backend`, which is not a
     /// real terminal (tests).
@@ -104,10 +106,12 @@ impl<O: Output> FullScreen<O> {
         }
     }
 
+    #[cfg(test)]
     pub fn output(&self) -> &O {
         &self.out
     }
 
+    #[cfg(test)]
     pub fn output_mut(&mut self) -> &mut O {
         &mut self.out
     }
@@ -226,6 +230,7 @@ impl<O: Output> Renderer for FullScreen<O> {
         crate::terminal::title::set(&mut io::stdout(), title)
     }
 
+    #[cfg(unix)]
     fn background(&mut self, background: ui::theme::Background) {
         if self.theme.color {
             self.theme = self.theme.on(Some(background));

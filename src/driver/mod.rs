@@ -18,6 +18,7 @@ mod full_screen;
 mod keys;
 mod plain;
 mod record;
+#[cfg(test)]
 mod script;
 #[cfg(unix)]
 mod signals;
@@ -44,7 +45,8 @@ use crate::sound::{Player, SoundState};
 pub use event::Event;
 pub use events::{Events, Terminal as TerminalEvents};
 pub use full_screen::FullScreen;
-pub use plain::{Plain, Printer, transcript};
+pub use plain::Plain;
+#[cfg(test)]
 pub use script::Script;
 pub use signals::exit_for;
 
@@ -74,6 +76,7 @@ pub trait Renderer {
         None
     }
     /// The terminal said what its background is: draw in its colours.
+    #[cfg(unix)]
     fn background(&mut self, _: crate::ui::theme::Background) {}
     /// Ctrl-Z: give the terminal back, stop until `fg`, take it again.
     fn suspend(&mut self) -> io::Result<()> {
@@ -306,6 +309,7 @@ impl Driver<'_> {
                 Some(Msg::Key(key))
             }
             Event::Resize => Some(Msg::Resize(renderer.size())),
+            #[cfg(unix)]
             Event::Background(background) => {
                 renderer.background(background);
                 None

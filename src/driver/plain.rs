@@ -3,6 +3,7 @@
 //! pure session drive it.
 
 use std::io::{self, Write};
+#[cfg(test)]
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -10,7 +11,9 @@ use super::Renderer;
 use crate::app::App;
 use crate::routine::duration::{clock as mmss, words};
 use crate::routine::{Routine, Side, Sides, StepKind};
-use crate::session::{Effect, Msg, Session, Summary};
+use crate::session::{Effect, Summary};
+#[cfg(test)]
+use crate::session::{Msg, Session};
 use crate::text::{escape_inline, escape_multiline};
 use crate::timeline::Timeline;
 
@@ -39,11 +42,7 @@ impl<W: Write> Plain<W> {
         }
     }
 
-    /// Status news to `notes` instead of standard error (tests).
-    pub fn with_notes(self, notes: Box<dyn Write>) -> Self {
-        Self { notes, ..self }
-    }
-
+    #[cfg(test)]
     pub fn into_inner(self) -> W {
         self.out
     }
@@ -114,6 +113,7 @@ pub struct Printer<'a> {
 }
 
 impl<'a> Printer<'a> {
+    #[cfg(test)]
     pub fn new(routine: &'a Routine) -> Self {
         Self {
             routine,
@@ -252,6 +252,7 @@ impl<'a> Printer<'a> {
 
 /// Only for tests and measurements: the whole plain transcript of a routine
 /// run to its end, with no waiting.
+#[cfg(test)]
 pub fn transcript(routine: &Routine) -> String {
     let start = Instant::now();
     let mut printer = Printer::new(routine);

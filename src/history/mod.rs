@@ -10,15 +10,15 @@
 //! The app records a session where it ends:
 //!
 //! ```no_run
-//! # fn demo(routine: &knotless::routine::Routine, summary: &knotless::session::Summary,
-//! #         paths: &knotless::paths::Paths, started: jiff::Zoned) -> std::io::Result<()> {
+//! # // A closure: the summary's and paths' types are not public, so not named.
+//! # let _ = |routine: &knotless::routine::Routine, summary, paths, started: jiff::Zoned| -> std::io::Result<()> {
 //! use knotless::history::{self, Record};
 //!
 //! let record = Record::from_summary(routine, summary, &started, 1.0);
 //! history::append(&history::file(paths), &record)?;
 //! let loaded = history::load(&history::file(paths))?;
 //! let glance = history::glance(&loaded.records, &jiff::Zoned::now());
-//! # Ok(()) }
+//! # Ok(()) };
 //! ```
 
 mod hosts;

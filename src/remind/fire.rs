@@ -52,6 +52,7 @@ impl Suggestion {
 }
 
 /// What to say at `now`; `None` when today's practice is done.
+#[cfg(test)]
 pub fn notice(records: &[Record], now: &Zoned, routine: Option<&Routine>) -> Option<Notice> {
     notice_of(records, now, routine.map(Suggestion::of))
 }

@@ -141,7 +141,7 @@ mod tests {
             }
         }
         let err = parse_routine("x", "x.toml", &text).unwrap_err();
-        let shown = crate::diag::MAX_PROBLEMS;
+        let shown = crate::diag::problem::MAX_PROBLEMS;
         assert_eq!(err.problems.len(), shown);
         assert!(err.more > 0, "the rest are counted, not listed");
         assert!(

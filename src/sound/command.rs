@@ -2,6 +2,7 @@
 //! bounded queue, news back. Neither side imports the other.
 
 use std::path::PathBuf;
+#[cfg(feature = "sound")]
 use std::time::Duration;
 
 use super::names::Play;
@@ -16,12 +17,15 @@ pub enum SoundState {
 }
 
 /// Sounds waiting for the sound thread; more are dropped.
+#[cfg(feature = "sound")]
 pub const QUEUE: usize = 16;
 /// The longest `finish` waits for the last sound to be heard.
+#[cfg(feature = "sound")]
 pub const DRAIN_LIMIT: Duration = Duration::from_secs(6);
 /// Woken with no sound (`Player::wake`), the output plays silence for at
 /// most this long before it rests again: long enough to read a preflight
 /// screen, short enough that a forgotten one costs next to nothing.
+#[cfg(feature = "sound")]
 pub const WAKE_FOR: Duration = Duration::from_secs(30);
 
 /// What the sound thread is asked to do.

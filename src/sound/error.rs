@@ -10,9 +10,11 @@ pub enum PlayError {
     NoOutput(String),
     /// The sound file no longer decodes (it was checked before, but may
     /// have changed since).
+    #[cfg(feature = "sound")]
     #[error("that sound file could not be decoded")]
     Undecodable,
     /// The speech engine wrote a file that does not decode.
+    #[cfg(feature = "sound")]
     #[error("the speech engine's file could not be decoded")]
     UndecodableSpeech,
 }

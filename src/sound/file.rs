@@ -13,14 +13,19 @@ pub const MAX_SOUND_FILE_BYTES: u64 = 10 * 1024 * 1024;
 /// What a sound file may claim to hold. A small file can claim anything
 /// (a FLAC frame of silence says "65,535 samples" in a few bytes), and
 /// what it claims decides how much memory decoding it takes.
+#[cfg(feature = "sound")]
 pub const MAX_CHANNELS: u16 = 8;
+#[cfg(feature = "sound")]
 pub const MIN_RATE: u32 = 8_000;
+#[cfg(feature = "sound")]
 pub const MAX_RATE: u32 = 192_000;
 /// The most samples decoded from one file (64 MB as 32-bit floats): ten
 /// seconds at the highest rate and channel count above fit.
+#[cfg(feature = "sound")]
 pub const MAX_DECODED_SAMPLES: usize = 16 * 1024 * 1024;
 
 /// Refuse a file whose format claims more than knotless will decode.
+#[cfg(feature = "sound")]
 pub fn claims(written: &str, channels: u16, rate: u32) -> Result<(), Refused> {
     if (1..=MAX_CHANNELS).contains(&channels) && (MIN_RATE..=MAX_RATE).contains(&rate) {
         return Ok(());

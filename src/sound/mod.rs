@@ -66,10 +66,10 @@ pub mod wav;
 #[cfg(feature = "sound")]
 mod worker;
 
-pub use command::{DRAIN_LIMIT, QUEUE, SoundState, WAKE_FOR};
+pub use command::SoundState;
 pub use error::PlayError;
-pub use names::{Builtin, FILE_EXTENSIONS, Play};
-pub use player::{Player, Recording};
+pub use names::{Builtin, Play};
+pub use player::Player;
 pub use speech::Speech;
 pub use terminal_bell::TerminalBell;
 pub use volume::Volume;

@@ -7,6 +7,7 @@
 //! same handle is the silent twin.
 
 use std::path::PathBuf;
+#[cfg(test)]
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use super::command::{Command, News, SoundState};
 use super::names::Play;
 
 /// What a recording twin heard: every sound it was asked to play.
+#[cfg(test)]
 pub type Recording = Arc<Mutex<Vec<Play>>>;
 
 enum Link {
@@ -23,6 +25,7 @@ enum Link {
     #[cfg(feature = "sound")]
     Thread(super::worker::Worker),
     /// Tests: sounds are written down instead of played.
+    #[cfg(test)]
     Record(Recording),
 }
 
@@ -35,6 +38,7 @@ pub struct Player {
     /// The files last prepared, so a routine's files are read once.
     prepared: Vec<PathBuf>,
     /// Sounds dropped because the queue was full.
+    #[cfg(feature = "sound")]
     dropped: u64,
     /// Why sound is off now, while the output is away.
     fault: Option<String>,
@@ -52,6 +56,7 @@ impl Player {
             muted: !settings.enabled,
             link: Link::None,
             prepared: Vec::new(),
+            #[cfg(feature = "sound")]
             dropped: 0,
             fault: None,
             untold: false,
@@ -63,6 +68,7 @@ impl Player {
     }
 
     /// A twin that writes down what it would play, for tests.
+    #[cfg(test)]
     pub fn recording(settings: SoundSettings) -> (Self, Recording) {
         let heard = Recording::default();
         let player = Self {
@@ -70,6 +76,7 @@ impl Player {
             muted: !settings.enabled,
             link: Link::Record(heard.clone()),
             prepared: Vec::new(),
+            #[cfg(feature = "sound")]
             dropped: 0,
             fault: None,
             untold: false,
@@ -110,13 +117,14 @@ impl Player {
 
     fn send(&mut self, command: Command) {
         match &mut self.link {
-            Link::None => {}
+            Link::None => drop(command),
             #[cfg(feature = "sound")]
             Link::Thread(worker) => {
                 if !worker.try_send(command) {
                     self.dropped_one();
                 }
             }
+            #[cfg(test)]
             Link::Record(heard) => {
                 if let Command::Play(play) = command
                     && let Ok(mut heard) = heard.lock()
@@ -200,6 +208,7 @@ impl Player {
         super::BUILT_WITH_SOUND && self.fault.is_none()
     }
 
+    #[cfg(test)]
     pub fn is_muted(&self) -> bool {
         self.muted
     }
@@ -240,11 +249,6 @@ impl Player {
             return Some(SoundState::Back);
         }
         self.sound_status()
-    }
-
-    /// Sounds dropped so far because the sound thread was behind.
-    pub fn dropped(&self) -> u64 {
-        self.dropped
     }
 
     #[cfg(feature = "sound")]

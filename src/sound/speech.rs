@@ -8,6 +8,7 @@
 //! module renders and caches it): sound stays a leaf.
 
 use std::path::PathBuf;
+#[cfg(feature = "sound")]
 use std::time::Duration;
 
 use super::Volume;
@@ -15,11 +16,14 @@ use super::Volume;
 /// Where a speech's peak sits at full volume, whatever level the engine
 /// wrote it at: under the bells' -12 dBFS, so speech is never the loudest
 /// thing knotless plays, even over a bell lowered under it.
+#[cfg(feature = "sound")]
 pub const SPEECH_PEAK_DBFS: f32 = -13.5;
 /// How long after it is asked for speech starts: the bell it follows is
 /// heard first, then the words.
+#[cfg(feature = "sound")]
 pub const SPEECH_AFTER: Duration = Duration::from_millis(250);
 /// A speech plays for at most this long (a runaway engine's output is cut).
+#[cfg(feature = "sound")]
 pub const MAX_SPEECH: Duration = Duration::from_secs(30);
 /// A larger speech file is not even opened.
 pub const MAX_SPEECH_FILE: u64 = 16 * 1024 * 1024;

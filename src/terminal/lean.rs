@@ -108,6 +108,7 @@ impl<W: Write> Lean<W> {
 
     /// Writes to `out` as if it were a terminal of `size` (tests and
     /// measurements).
+    #[cfg(test)]
     pub fn sized(out: W, size: Size) -> Self {
         Self {
             fixed: Some(size),
@@ -115,10 +116,12 @@ impl<W: Write> Lean<W> {
         }
     }
 
+    #[cfg(test)]
     pub fn writer(&self) -> &W {
         &self.out
     }
 
+    #[cfg(test)]
     pub fn writer_mut(&mut self) -> &mut W {
         &mut self.out
     }

@@ -21,7 +21,9 @@ pub use lean::Lean;
 /// Two terminal emulators' screens show the same (tests).
 #[cfg(test)]
 pub(crate) use lean::tests::assert_alike;
-pub use query::{ask_background, parse_background};
+pub use query::ask_background;
+#[cfg(unix)]
+pub use query::parse_background;
 
 /// The real terminal, as this program knows it.
 pub type Screen = Lean<BufWriter<Out>>;

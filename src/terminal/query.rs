@@ -21,7 +21,9 @@ pub fn ask_background() {
 
 /// The background from the body of an OSC 11 answer, with or without its
 /// introducer and end: `ESC ] 11 ; rgb:RRRR/GGGG/BBBB` (one to four hex
-/// digits a channel), ended by BEL or ESC \.
+/// digits a channel), ended by BEL or ESC \. Only the Unix input reader
+/// reads the answer.
+#[cfg(any(unix, test))]
 pub fn parse_background(answer: &[u8]) -> Option<crate::ui::theme::Background> {
     let text = String::from_utf8_lossy(answer);
     let at = text.find("11;rgb:")?;

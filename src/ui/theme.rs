@@ -15,16 +15,19 @@ pub struct Theme {
     pub background: Option<Background>,
 }
 
-/// Whether the terminal's background is dark or light.
+/// Whether the terminal's background is dark or light. Only the Unix
+/// input reader hears the terminal say so (`terminal::parse_background`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Background {
     Dark,
+    #[cfg(any(unix, test))]
     Light,
 }
 
 impl Background {
     /// From the background colour's channels (0 to 1): light when its
     /// relative luminance is past the middle.
+    #[cfg(any(unix, test))]
     pub fn of_rgb(r: f64, g: f64, b: f64) -> Self {
         let lin = |c: f64| {
             if c <= 0.04045 {
@@ -84,8 +87,12 @@ impl Theme {
         if !self.color {
             return Style::new();
         }
+        // Never light where the background is never heard.
+        #[cfg(not(any(unix, test)))]
+        let _ = light;
         Style::new().fg(match self.background {
             Some(Background::Dark) => dark,
+            #[cfg(any(unix, test))]
             Some(Background::Light) => light,
             None => unknown,
         })
@@ -160,6 +167,7 @@ impl Theme {
     pub fn selected(&self) -> Style {
         let bg = match self.background {
             Some(Background::Dark) => Some(Color::Rgb(52, 60, 66)),
+            #[cfg(any(unix, test))]
             Some(Background::Light) => Some(Color::Rgb(216, 224, 228)),
             None => None,
         };
