@@ -135,7 +135,7 @@ def many(home, n):
 
 def paste_then_ctrl_c(binary, env, where, paste=True):
     s = Session([binary] + (["run", "daily-back"] if where == "preflight" else []), env)
-    s.wait_for("Stop if anything hurts" if where == "preflight" else "Routines")
+    s.wait_for("Stop at sharp" if where == "preflight" else "Routines")
     if where == "picker filter":
         s.send("/")
         s.pump(0.2)
@@ -181,9 +181,16 @@ def main():
     home = tempfile.mkdtemp()
     try:
         env = {"KNOTLESS_CONFIG_DIR": os.path.join(home, "config"), "KNOTLESS_DATA_DIR": os.path.join(home, "data")}
-        plain = launch(binary, ["run", "daily-back"], "Stop if anything hurts", env, args.runs)
+        # A daily user's home: one session already there, so the preflight
+        # comes up alone (a first session opens on the safety page).
+        os.makedirs(env["KNOTLESS_DATA_DIR"])
+        with open(os.path.join(env["KNOTLESS_DATA_DIR"], "history-bench.jsonl"), "w") as f:
+            f.write('{"v":1,"started":"2026-01-01T08:00:00+00:00","routine_id":"daily-back",'
+                    '"routine_name":"Daily back reset","planned_seconds":729,"practised_seconds":729,'
+                    '"outcome":"finished","steps":10,"steps_done":10}\n')
+        plain = launch(binary, ["run", "daily-back"], "Stop at sharp", env, args.runs)
         print(f"launch to first frame, run daily-back: {plain:.1f} ms median (budget 5)")
-        silent = launch(binary, ["run", "daily-back"], "Stop if anything hurts", env, args.runs, answer=False)
+        silent = launch(binary, ["run", "daily-back"], "Stop at sharp", env, args.runs, answer=False)
         print(f"launch to first frame, a terminal that answers nothing: {silent:.1f} ms median")
         for n, budget in [(100, 15), (1000, 15)]:
             env_n = dict(env, KNOTLESS_CONFIG_DIR=many(home, n))

@@ -356,8 +356,13 @@ fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
                 eprintln!("Voice off: {why}");
             }
         }
-        if args.voice_choice() == Some(true) && outside.sound.output_works() {
-            outside.voice = voice::session_voice(env, &routine, Some(true));
+        // The first step may start at once: wait for the output's answer
+        // (at once with no server) rather than render what cannot be heard.
+        if args.voice_choice() == Some(true)
+            && outside.sound.wait_known(std::time::Duration::from_secs(3))
+        {
+            let heard = outside.sound.heard();
+            outside.voice = voice::session_voice(env, &routine, Some(true), heard);
             if let Some(v) = &outside.voice
                 && crate::timeline::Timeline::new(&routine).starts_at_once()
             {
@@ -373,7 +378,7 @@ fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
         // Nothing rendered where no sound output works.
         let voice = sound
             .output_works()
-            .then(|| voice::session_voice(env, &routine, args.voice_choice()))
+            .then(|| voice::session_voice(env, &routine, args.voice_choice(), sound.heard()))
             .flatten();
         let source = LibrarySource::default();
         full_screen(app, env, args.speed, &mut sound, source, voice, hooks)?

@@ -114,13 +114,24 @@ pub fn voice_settings(settings: &Settings, choice: Option<bool>) -> VoiceSetting
     }
 }
 
-/// A session's voice for `routine`, rendering its script from now on a
-/// thread of its own; `None` when there is no cache directory.
-pub fn session_voice(env: &Env, routine: &Routine, choice: Option<bool>) -> Option<Voice> {
+/// A session's voice for `routine`, rendering its script on a thread of
+/// its own once `heard` says it can be heard; `None` when there is no
+/// cache directory.
+pub fn session_voice(
+    env: &Env,
+    routine: &Routine,
+    choice: Option<bool>,
+    heard: Option<crate::voice::Gate>,
+) -> Option<Voice> {
     let settings = voice_settings(&env.settings, choice);
     let paths = env.paths.as_ref()?;
     let script = Script::with_options(routine, settings.script_options(), &|_| None);
-    Some(Voice::start(&settings, script, &paths.cache_dir))
+    Some(Voice::start_if_heard(
+        &settings,
+        script,
+        &paths.cache_dir,
+        heard,
+    ))
 }
 
 /// Where the engines are looked for, with the settings' command and voice.

@@ -388,7 +388,9 @@ impl Driver<'_> {
     /// A routine is about to run (its preflight is up): wake the sound
     /// output and start rendering its words, so that both are ready when
     /// its steps begin. Nothing is rendered where no sound output works
-    /// (no sound in this build, or its output known to be away).
+    /// (no sound in this build, or its output known to be away), and the
+    /// words only once the output has answered that they can be heard (on
+    /// the voice's own thread: nothing waits here).
     fn prepare(&mut self, routine: &crate::routine::Routine) {
         self.outside.sound.wake();
         if let Some((settings, cache)) = &self.outside.voice_settings
@@ -396,7 +398,10 @@ impl Driver<'_> {
         {
             let script =
                 crate::voice::Script::with_options(routine, settings.script_options(), &|_| None);
-            self.outside.voice = Some(crate::voice::Voice::start(settings, script, cache));
+            let heard = self.outside.sound.heard();
+            self.outside.voice = Some(crate::voice::Voice::start_if_heard(
+                settings, script, cache, heard,
+            ));
         }
     }
 

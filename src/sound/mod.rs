@@ -64,7 +64,7 @@ pub mod synth;
 #[cfg(feature = "sound")]
 pub mod wav;
 #[cfg(feature = "sound")]
-mod worker;
+pub(crate) mod worker;
 
 pub use command::SoundState;
 pub use error::PlayError;

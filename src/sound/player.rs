@@ -167,6 +167,30 @@ impl Player {
         false
     }
 
+    /// What a voice waits on, on its own thread, before it renders: the
+    /// output answering (at once, or when it comes back). `None`: no sound
+    /// thread to ask (muted from the start, or a build without sound).
+    pub fn heard(&self) -> Option<std::sync::Arc<dyn crate::voice::Heard>> {
+        match &self.link {
+            #[cfg(feature = "sound")]
+            Link::Thread(worker) => Some(worker.woken()),
+            _ => None,
+        }
+    }
+
+    /// Wait (at most `limit`) for the output's first answer; false when
+    /// nothing can be heard.
+    pub fn wait_known(&self, limit: Duration) -> bool {
+        match &self.link {
+            #[cfg(feature = "sound")]
+            Link::Thread(worker) => worker.wait_known(limit),
+            _ => {
+                let _ = limit;
+                self.output_works()
+            }
+        }
+    }
+
     /// Say `speech` through the same output as the bells, a moment after
     /// the sound just played, unless muted. It fades out whatever plays
     /// when it starts, and a newer speech or prompt fades it out.

@@ -76,6 +76,12 @@ impl SoundThread {
         self.out.idle()
     }
 
+    /// The output answered: say so to whoever waits to know whether
+    /// anything can be heard (a voice, before it renders).
+    pub fn heard(&self) {
+        self.woken.update(|w| w.heard = true);
+    }
+
     /// Make the next built-in sound to be made ahead; false when none is
     /// left.
     /// Called between commands, so a sound asked for early never waits

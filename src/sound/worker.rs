@@ -52,6 +52,8 @@ pub struct WokenState {
     pub off: bool,
     /// The output was woken, and has not rested since.
     pub awake: bool,
+    /// The output answered once opened: what is played can be heard.
+    pub heard: bool,
 }
 
 impl Woken {
@@ -75,11 +77,69 @@ impl Woken {
         state.awake && !state.off
     }
 
+    /// Wait until the output has answered (true), for as long as it
+    /// takes, or until `stop` is set (false; `nudge` wakes the wait to
+    /// look). No wake-ups meanwhile.
+    pub fn wait_heard(&self, stop: &AtomicBool) -> bool {
+        let Ok(mut state) = self.state.lock() else {
+            return false;
+        };
+        while !state.heard {
+            if stop.load(Ordering::Relaxed) {
+                return false;
+            }
+            state = match self.changed.wait(state) {
+                Ok(s) => s,
+                Err(_) => return false,
+            };
+        }
+        !stop.load(Ordering::Relaxed)
+    }
+
+    /// Wake every wait, to look again (at its `stop`). Under the lock, so
+    /// that a wait between its look and its sleep cannot miss it.
+    pub fn nudge(&self) {
+        if let Ok(_state) = self.state.lock() {
+            self.changed.notify_all();
+        }
+    }
+
+    /// Wait (at most `limit`) until the output has answered or is known to
+    /// be off; true unless it is off (still unknown when the time is up
+    /// counts as heard).
+    pub fn wait_known(&self, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        let Ok(mut state) = self.state.lock() else {
+            return true;
+        };
+        while !state.heard && !state.off {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return true;
+            }
+            state = match self.changed.wait_timeout(state, left) {
+                Ok((s, _)) => s,
+                Err(_) => return true,
+            };
+        }
+        !state.off
+    }
+
     pub fn update(&self, change: impl FnOnce(&mut WokenState)) {
         if let Ok(mut state) = self.state.lock() {
             change(&mut state);
             self.changed.notify_all();
         }
+    }
+}
+
+impl crate::voice::Heard for Woken {
+    fn wait_heard(&self, stop: &AtomicBool) -> bool {
+        Woken::wait_heard(self, stop)
+    }
+
+    fn nudge(&self) {
+        Woken::nudge(self);
     }
 }
 
@@ -132,6 +192,17 @@ impl Worker {
     /// wake asked for, or has no output; true when the output is awake.
     pub fn wait_awake(&self, limit: Duration) -> bool {
         self.woken.wait(self.wakes, limit)
+    }
+
+    /// What a voice waits on before it renders (see `Woken::wait_heard`).
+    pub fn woken(&self) -> Arc<Woken> {
+        self.woken.clone()
+    }
+
+    /// Wait (at most `limit`) for the output's first answer; false when it
+    /// is off.
+    pub fn wait_known(&self, limit: Duration) -> bool {
+        self.woken.wait_known(limit)
     }
 
     /// Queue a command; false when it was dropped (queue full). A closed
@@ -265,6 +336,7 @@ fn run_with(
                         woken.update(|w| {
                             w.off = true;
                             w.awake = false;
+                            w.heard = false;
                         });
                         tracing::warn!("sound off: {}", off.advice);
                         let _ = news.send(News::Off(off.short));
@@ -294,6 +366,7 @@ fn run_with(
 /// gone. The bell is made ahead, between commands.
 fn serve(sound: &mut SoundThread, rx: &Receiver<Command>, clock: &dyn Clock) -> Result<(), Off> {
     sound.start()?;
+    sound.heard();
     let mut making = true;
     loop {
         let command = if making {
@@ -351,6 +424,34 @@ fn wait_out(rx: &Receiver<Command>, bank: &mut Bank, woken: &Woken, wait: Durati
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a voice asks before it renders: it waits for the output's
+    /// first answer, and hears "off" as nothing to render.
+    #[test]
+    fn the_first_answer_says_whether_anything_can_be_heard() {
+        let woken = Arc::new(Woken::default());
+        let answer = |off: bool, heard: bool| {
+            let woken = woken.clone();
+            thread::spawn(move || {
+                thread::sleep(Duration::from_millis(50));
+                woken.update(|w| {
+                    w.off = off;
+                    w.heard = heard;
+                });
+            })
+        };
+        let later = answer(true, false);
+        assert!(!woken.wait_known(Duration::from_secs(10)), "off");
+        later.join().unwrap();
+        // Tried again, it answers.
+        woken.update(|w| w.off = false);
+        let later = answer(false, true);
+        assert!(woken.wait_known(Duration::from_secs(10)), "heard");
+        later.join().unwrap();
+        // No answer in time: rendered as before.
+        woken.update(|w| w.heard = false);
+        assert!(woken.wait_known(Duration::from_millis(20)));
+    }
     use crate::sound::sink::Voice;
     use crate::sound::{Builtin, Play};
 

@@ -195,6 +195,8 @@ pub struct Voice {
     thread: Option<JoinHandle<()>>,
     /// Kept to start rendering when `v` turns voice on.
     pending: Option<Renderer>,
+    /// What the renderer may be waiting on: woken when the voice ends.
+    heard: Option<Gate>,
 }
 
 impl Voice {
@@ -202,22 +204,56 @@ impl Voice {
     /// `cache_dir`, on a thread: this returns at once. Turned off in the
     /// settings, nothing is rendered until `toggle` turns it on.
     pub fn start(settings: &VoiceSettings, script: Script, cache_dir: &Path) -> Self {
-        Self::start_with(
+        Self::start_if_heard(settings, script, cache_dir, None)
+    }
+
+    /// `start`, but nothing is rendered unless `heard` says it can be
+    /// heard (it may wait, on the voice's own thread, for the sound
+    /// output's first answer): with no sound output, no speech engine runs.
+    pub fn start_if_heard(
+        settings: &VoiceSettings,
+        script: Script,
+        cache_dir: &Path,
+        heard: Option<Gate>,
+    ) -> Self {
+        let mut voice = Self::build(
             settings,
             script,
             cache_dir,
             RENDER_LIMIT,
             std::env::var_os("PATH"),
-        )
+            heard,
+        );
+        if voice.on {
+            voice.render();
+        }
+        voice
     }
 
-    /// `start`, with its own time limit per prompt and `PATH` (tests).
+    /// `start`, with its own time limit per prompt and `PATH`.
+    #[cfg(test)]
     pub fn start_with(
         settings: &VoiceSettings,
         script: Script,
         cache_dir: &Path,
         limit: Duration,
         path: Option<OsString>,
+    ) -> Self {
+        let mut voice = Self::build(settings, script, cache_dir, limit, path, None);
+        if voice.on {
+            voice.render();
+        }
+        voice
+    }
+
+    /// The voice, not rendering yet.
+    fn build(
+        settings: &VoiceSettings,
+        script: Script,
+        cache_dir: &Path,
+        limit: Duration,
+        path: Option<OsString>,
+        heard: Option<Gate>,
     ) -> Self {
         let shared = Arc::new(Shared::default());
         let (news_tx, news) = mpsc::channel();
@@ -246,8 +282,9 @@ impl Voice {
             shared: shared.clone(),
             news: news_tx,
             stop: stop.clone(),
+            heard: heard.clone(),
         };
-        let mut voice = Self {
+        Self {
             planned: script.replan(&|_| None),
             known: 0,
             script,
@@ -260,11 +297,8 @@ impl Voice {
             stop,
             thread: None,
             pending: Some(renderer),
-        };
-        if voice.on {
-            voice.render();
+            heard,
         }
-        voice
     }
 
     fn render(&mut self) {
@@ -411,6 +445,9 @@ impl Drop for Voice {
     /// outlives the session.
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
+        if let Some(heard) = &self.heard {
+            heard.nudge();
+        }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -427,10 +464,28 @@ struct Renderer {
     shared: Arc<Shared>,
     news: Sender<VoiceNews>,
     stop: Arc<AtomicBool>,
+    heard: Option<Gate>,
 }
+
+/// What a voice waits on before it renders: that what it says can be
+/// heard (the sound output answered).
+pub trait Heard: Send + Sync {
+    /// Wait until it can be heard (true) or `stop` is set (false).
+    fn wait_heard(&self, stop: &AtomicBool) -> bool;
+    /// Wake the wait to look at `stop` again.
+    fn nudge(&self);
+}
+
+pub type Gate = Arc<dyn Heard>;
 
 impl Renderer {
     fn run(self) {
+        if let Some(heard) = &self.heard
+            && !heard.wait_heard(&self.stop)
+        {
+            // Stopped before anything could be heard: nothing rendered.
+            return;
+        }
         let engines = self.search.chain();
         if engines.is_empty() {
             let why = match self.search.find() {

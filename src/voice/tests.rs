@@ -282,6 +282,54 @@ fn with_no_engine_voice_is_off_and_says_why_once() {
     assert_eq!(voice.status(), None);
 }
 
+/// With no sound output nothing is rendered: the voice waits for the
+/// output's first answer on its own thread, and when nothing can be heard
+/// no engine ever runs; when it can, the script is rendered.
+#[cfg(feature = "sound")]
+#[test]
+fn nothing_is_rendered_that_cannot_be_heard() {
+    let fake = Fake::new("0");
+    let script = || Script::for_routine(&routine(), false);
+    let woken = Arc::new(crate::sound::worker::Woken::default());
+    let voice = Voice::start_if_heard(
+        &fake.settings(),
+        script(),
+        &fake.cache(),
+        Some(woken.clone()),
+    );
+    thread::sleep(Duration::from_millis(100));
+    assert!(
+        fake.calls().is_empty(),
+        "rendered before the sound answered"
+    );
+    woken.update(|w| w.off = true);
+    thread::sleep(Duration::from_millis(100));
+    assert!(voice.states().values().all(|s| *s == State::Pending));
+    // Ending the voice ends its wait.
+    drop(voice);
+    assert!(
+        fake.calls().is_empty(),
+        "an engine ran with nothing to hear"
+    );
+
+    // Rendered once the output answers (here after the voice started:
+    // a sound server that comes back).
+    let voice = Voice::start_if_heard(
+        &fake.settings(),
+        script(),
+        &fake.cache(),
+        Some(woken.clone()),
+    );
+    thread::sleep(Duration::from_millis(50));
+    assert!(fake.calls().is_empty());
+    woken.update(|w| {
+        w.off = false;
+        w.heard = true;
+    });
+    settled(&voice);
+    assert_eq!(fake.calls(), voice.script().candidates());
+}
+
 #[test]
 fn voice_turned_off_in_the_settings_renders_nothing_until_turned_on() {
     let fake = Fake::new("0");
