@@ -44,7 +44,7 @@ pub struct Woken {
     changed: Condvar,
 }
 
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct WokenState {
     /// Wakes the sound thread has carried out (or dropped, with no output).
     pub answered: u64,
@@ -125,10 +125,16 @@ impl Woken {
         !state.off
     }
 
+    /// Change the state, and wake those who wait on it if it changed (a
+    /// retry that finds the output still away wakes nobody: a voice
+    /// waiting for it costs nothing).
     pub fn update(&self, change: impl FnOnce(&mut WokenState)) {
         if let Ok(mut state) = self.state.lock() {
+            let before = *state;
             change(&mut state);
-            self.changed.notify_all();
+            if *state != before {
+                self.changed.notify_all();
+            }
         }
     }
 }
