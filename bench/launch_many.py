@@ -8,8 +8,8 @@
 - a 3,000-character paste, then Ctrl-C: time from the Ctrl-C to the exit
 - a 64 KB and a 1 MB background answer: what the user sees
 
-Usage: bench/launch_many.py [--binary target/release/knotless] [--runs 15]
-Build first: cargo build --release
+Usage: bench/launch_many.py [--binary target/dist/knotless] [--runs 15]
+Build first: cargo build --profile dist (what is shipped)
 """
 
 import argparse
@@ -174,7 +174,7 @@ def long_answer(binary, env, size):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", default="target/release/knotless")
+    ap.add_argument("--binary", default="target/dist/knotless")
     ap.add_argument("--runs", type=int, default=15)
     args = ap.parse_args()
     binary = os.path.abspath(args.binary)

@@ -17,8 +17,8 @@ wrote in that window, at the moments it wrote it, and does nothing else
 (compiled with `cc` on first use). bench/README.md keeps the budgets and
 the latest figures.
 
-Usage: bench/measure.py [--binary target/release/knotless] [--seconds 60] [--size 80x24] [--steady-only]
-Build first: cargo build --release
+Usage: bench/measure.py [--binary target/dist/knotless] [--seconds 60] [--size 80x24] [--steady-only]
+Build first: cargo build --profile dist (what is shipped)
 """
 
 import argparse
@@ -239,7 +239,7 @@ def step_end(binary, env, length=60):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", default="target/release/knotless")
+    ap.add_argument("--binary", default="target/dist/knotless")
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--size", default="80x24", help="the pseudo-terminal, COLSxROWS")
     ap.add_argument(
