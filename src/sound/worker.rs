@@ -60,40 +60,29 @@ impl Woken {
     /// Wait (at most `limit`) until `wakes` wakes were answered, or there
     /// is no output; true when the output is awake.
     pub fn wait(&self, wakes: u64, limit: Duration) -> bool {
-        let deadline = Instant::now() + limit;
-        let Ok(mut state) = self.state.lock() else {
+        let Ok(state) = self.state.lock() else {
             return false;
         };
-        while state.answered < wakes && !state.off {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return false;
-            }
-            state = match self.changed.wait_timeout(state, left) {
-                Ok((s, _)) => s,
-                Err(_) => return false,
-            };
+        match self
+            .changed
+            .wait_timeout_while(state, limit, |s| s.answered < wakes && !s.off)
+        {
+            Ok((state, waited)) => !waited.timed_out() && state.awake && !state.off,
+            Err(_) => false,
         }
-        state.awake && !state.off
     }
 
     /// Wait until the output has answered (true), for as long as it
     /// takes, or until `stop` is set (false; `nudge` wakes the wait to
     /// look). No wake-ups meanwhile.
     pub fn wait_heard(&self, stop: &AtomicBool) -> bool {
-        let Ok(mut state) = self.state.lock() else {
+        let Ok(state) = self.state.lock() else {
             return false;
         };
-        while !state.heard {
-            if stop.load(Ordering::Relaxed) {
-                return false;
-            }
-            state = match self.changed.wait(state) {
-                Ok(s) => s,
-                Err(_) => return false,
-            };
-        }
-        !stop.load(Ordering::Relaxed)
+        let waited = self
+            .changed
+            .wait_while(state, |s| !s.heard && !stop.load(Ordering::Relaxed));
+        waited.is_ok() && !stop.load(Ordering::Relaxed)
     }
 
     /// Wake every wait, to look again (at its `stop`). Under the lock, so
@@ -108,21 +97,16 @@ impl Woken {
     /// be off; true unless it is off (still unknown when the time is up
     /// counts as heard).
     pub fn wait_known(&self, limit: Duration) -> bool {
-        let deadline = Instant::now() + limit;
-        let Ok(mut state) = self.state.lock() else {
+        let Ok(state) = self.state.lock() else {
             return true;
         };
-        while !state.heard && !state.off {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return true;
-            }
-            state = match self.changed.wait_timeout(state, left) {
-                Ok((s, _)) => s,
-                Err(_) => return true,
-            };
+        match self
+            .changed
+            .wait_timeout_while(state, limit, |s| !s.heard && !s.off)
+        {
+            Ok((state, waited)) => waited.timed_out() || !state.off,
+            Err(_) => true,
         }
-        !state.off
     }
 
     /// Change the state, and wake those who wait on it if it changed (a
