@@ -436,6 +436,16 @@ pub mod real_server {
                 thread::sleep(Duration::from_millis(10));
             }
             children.push(spawn("pipewire", &[], "pipewire.log"));
+            // pipewire-pulse started before PipeWire listens gives up at
+            // once ("Failed to connect to PipeWire"): wait for its socket.
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !d.join("pipewire-0").exists() {
+                assert!(
+                    Instant::now() < deadline,
+                    "the private PipeWire did not listen"
+                );
+                thread::sleep(Duration::from_millis(10));
+            }
             children.push(spawn("wireplumber", &[], "wireplumber.log"));
             children.push(spawn("pipewire-pulse", &[], "pipewire-pulse.log"));
             let server = Self {
