@@ -207,7 +207,8 @@ impl<W: Write> Lean<W> {
     }
 
     /// Add to `bytes` what puts the cursor at (`x`, `y`), in the fewest
-    /// bytes.
+    /// bytes. The lengths are counted before anything is written: this
+    /// runs for most cells a short frame changes.
     fn go_to(&mut self, x: u16, y: u16) {
         let to = Position::new(x, y);
         if self.cursor.is_none() && std::mem::take(&mut self.drift) == Some(to) {
@@ -221,24 +222,20 @@ impl<W: Write> Lean<W> {
             self.cursor = Some(to);
             return;
         };
-        let start = self.bytes.len();
-        absolute(to, &mut self.bytes);
-        let jump = self.bytes.len() - start;
-        self.spare.clear();
-        relative(at, to, &mut self.spare);
-        if self.spare.len() < jump {
-            self.bytes.truncate(start);
-            self.bytes.extend_from_slice(&self.spare);
-        }
-        let best = self.bytes.len() - start;
+        let (jump, step) = (absolute_len(to), relative_len(at, to));
+        let best = jump.min(step);
+        self.cursor = Some(to);
         if at.y == y && x > at.x && x - at.x <= LONGEST_FILL {
             self.spare.clear();
             if self.fill(at.x, x, y) && self.spare.len() <= best {
-                self.bytes.truncate(start);
                 self.bytes.extend_from_slice(&self.spare);
+                return;
             }
         }
-        self.cursor = Some(to);
+        match step < jump {
+            true => relative(at, to, &mut self.bytes),
+            false => absolute(to, &mut self.bytes),
+        }
     }
 
     /// Put into `spare` the bytes that rewrite cells `from..to` of row `y`
@@ -265,7 +262,10 @@ impl<W: Write> Lean<W> {
     fn wrote(&mut self, x: u16, y: u16, cell: &Cell) {
         let symbol = cell.symbol();
         let plain = plain_char(symbol);
-        let width = certain_width(symbol);
+        let width = match plain {
+            Some(_) => 1,
+            None => certain_width(symbol),
+        };
         let sure = width > 0 && !std::mem::take(&mut self.drifting);
         let right = self.width.unwrap_or(0);
         self.cursor = match width {
@@ -486,8 +486,13 @@ fn terminal_size() -> io::Result<Size> {
 /// The one character of `symbol` when it is one cell wide and nothing
 /// more: after it, where the cursor is is certain.
 fn plain_char(symbol: &str) -> Option<char> {
+    // Most cells: printable ASCII, or a block the width of one cell.
+    if let &[b @ b' '..=b'~'] = symbol.as_bytes() {
+        return Some(char::from(b));
+    }
     let mut chars = symbol.chars();
     match (chars.next(), chars.next()) {
+        (Some(c @ '\u{2500}'..='\u{259f}'), None) => Some(c),
         (Some(c), None) if !c.is_control() && symbol.width() == 1 => Some(c),
         _ => None,
     }
@@ -505,8 +510,27 @@ fn certain_width(symbol: &str) -> u16 {
 }
 
 fn absolute(to: Position, out: &mut Vec<u8>) {
-    // Writing to a Vec cannot fail.
-    let _ = write!(out, "\x1b[{};{}H", u32::from(to.y) + 1, u32::from(to.x) + 1);
+    out.extend_from_slice(b"\x1b[");
+    number(u32::from(to.y) + 1, out);
+    out.push(b';');
+    number(u32::from(to.x) + 1, out);
+    out.push(b'H');
+}
+
+/// The bytes `absolute` writes.
+fn absolute_len(to: Position) -> usize {
+    4 + digits(u32::from(to.y) + 1) + digits(u32::from(to.x) + 1)
+}
+
+/// `n` in decimal, without the formatting machinery: cursor moves and
+/// colours are most of what a short frame writes.
+pub(super) fn number(n: u32, out: &mut Vec<u8>) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+
+/// How many decimal digits `n` has.
+fn digits(n: u32) -> usize {
+    n.checked_ilog10().unwrap_or(0) as usize + 1
 }
 
 /// In raw mode on Unix (no output processing) a line feed only moves the
@@ -517,26 +541,46 @@ const LINE_FEED_MOVES_DOWN: bool = cfg!(unix);
 /// Cursor up/down, then left/right, from `at`, in the fewest bytes: a few
 /// line feeds or backspaces are shorter than an escape sequence.
 fn relative(at: Position, to: Position, out: &mut Vec<u8>) {
-    let mut step = |n: u16, code: char, short: Option<u8>| match (n, short) {
-        (0, _) => {}
-        (1..=3, Some(c)) => out.extend(std::iter::repeat_n(c, usize::from(n))),
-        (1, None) => {
-            let _ = write!(out, "\x1b[{code}");
+    for (n, code, short) in relative_steps(at, to) {
+        match (n, short) {
+            (0, _) => {}
+            (1..=3, Some(c)) => out.extend(std::iter::repeat_n(c, usize::from(n))),
+            (1, None) => out.extend_from_slice(&[0x1b, b'[', code]),
+            (n, _) => {
+                out.extend_from_slice(b"\x1b[");
+                number(u32::from(n), out);
+                out.push(code);
+            }
         }
-        (n, _) => {
-            let _ = write!(out, "\x1b[{n}{code}");
-        }
+    }
+}
+
+/// The bytes `relative` writes.
+fn relative_len(at: Position, to: Position) -> usize {
+    relative_steps(at, to)
+        .into_iter()
+        .map(|(n, _, short)| match (n, short) {
+            (0, _) => 0,
+            (1..=3, Some(_)) => usize::from(n),
+            (1, None) => 3,
+            (n, _) => 3 + digits(u32::from(n)),
+        })
+        .sum()
+}
+
+/// The vertical move, then the horizontal one, from `at` to `to`: how
+/// far, the escape sequence's final byte, and the one-byte move that
+/// does a step of it, if there is one.
+fn relative_steps(at: Position, to: Position) -> [(u16, u8, Option<u8>); 2] {
+    let vertical = match to.y > at.y {
+        true => (to.y - at.y, b'B', LINE_FEED_MOVES_DOWN.then_some(b'\n')),
+        false => (at.y - to.y, b'A', None),
     };
-    if to.y > at.y {
-        step(to.y - at.y, 'B', LINE_FEED_MOVES_DOWN.then_some(b'\n'));
-    } else {
-        step(at.y - to.y, 'A', None);
-    }
-    if to.x > at.x {
-        step(to.x - at.x, 'C', None);
-    } else {
-        step(at.x - to.x, 'D', Some(0x08));
-    }
+    let horizontal = match to.x > at.x {
+        true => (to.x - at.x, b'C', None),
+        false => (at.x - to.x, b'D', Some(0x08)),
+    };
+    [vertical, horizontal]
 }
 
 /// The cells at `changes` (indices into `frame`) reordered so that each
@@ -712,6 +756,22 @@ pub(crate) mod tests {
                     want.process(&std::mem::take(&mut *tap.0.borrow_mut()));
                     assert_alike(screen.screen(), want.screen());
                 }
+            }
+        }
+
+        proptest! {
+            /// The cursor move chosen by counting bytes is the one that is
+            /// shortest when written: the counts are the written lengths.
+            #[test]
+            fn moves_are_counted_as_they_are_written(
+                (ax, ay, tx, ty) in (0..1200u16, 0..1200u16, 0..1200u16, 0..1200u16),
+            ) {
+                let (at, to) = (Position::new(ax, ay), Position::new(tx, ty));
+                let (mut a, mut r) = (Vec::new(), Vec::new());
+                absolute(to, &mut a);
+                relative(at, to, &mut r);
+                prop_assert_eq!(absolute_len(to), a.len());
+                prop_assert_eq!(relative_len(at, to), r.len());
             }
         }
 

@@ -1,10 +1,10 @@
 //! The style the terminal writes with (its "pen"), and the shortest SGR
 //! sequence that turns one pen into another.
 
-use std::io::Write as _;
-
 use ratatui::buffer::Cell;
 use ratatui::style::{Color, Modifier};
+
+use super::lean::number;
 
 /// Colours and attributes, as the terminal holds them between writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,15 +180,23 @@ fn color(color: Color, layer: Layer, out: &mut Vec<u8>) {
         Color::White => Some(15),
         Color::Indexed(n) => Some(n),
         Color::Rgb(r, g, b) => {
-            let _ = write!(out, "{extended};2;{r};{g};{b}");
+            number(extended, out);
+            out.extend_from_slice(b";2");
+            for part in [r, g, b] {
+                out.push(b';');
+                number(u32::from(part), out);
+            }
             return;
         }
     };
-    // Writing to a Vec cannot fail.
-    let _ = match entry {
-        Some(n) => write!(out, "{extended};5;{n}"),
-        None => write!(out, "{reset}"),
-    };
+    match entry {
+        Some(n) => {
+            number(extended, out);
+            out.extend_from_slice(b";5;");
+            number(u32::from(n), out);
+        }
+        None => number(reset, out),
+    }
 }
 
 #[cfg(test)]

@@ -77,24 +77,38 @@ pub fn scaled_width(text: &str, scale: u16) -> u16 {
     (glyphs + gaps) * scale
 }
 
-/// Whether pixel (`row` 0..6, `col`) of `c` is lit, read back from the
-/// half-block glyph so the three sizes can never disagree.
-fn pixel(c: char, row: u16, col: u16) -> bool {
-    let cell = glyph(c)[usize::from(row / 2)]
-        .chars()
-        .nth(usize::from(col))
-        .unwrap_or(' ');
-    matches!((cell, row % 2), ('█', _) | ('▀', 0) | ('▄', 1))
+/// The lit pixels of `c`, a row of bits (bit `col`) for each of its six
+/// pixel rows, read back from the half-block glyph so the three sizes can
+/// never disagree. Read once a glyph, not once a pixel: the countdown is
+/// drawn every second.
+fn pixels(c: char) -> [u8; 6] {
+    let mut rows = [0; 6];
+    for (cell_row, line) in glyph(c).iter().enumerate() {
+        for (col, cell) in line.chars().enumerate() {
+            let (top, bottom) = match cell {
+                '█' => (true, true),
+                '▀' => (true, false),
+                '▄' => (false, true),
+                _ => (false, false),
+            };
+            rows[2 * cell_row] |= u8::from(top) << col;
+            rows[2 * cell_row + 1] |= u8::from(bottom) << col;
+        }
+    }
+    rows
 }
 
-/// The cell at (`row`, `col`) of `c` drawn at `scale`.
-fn scaled_cell(c: char, scale: u16, row: u16, col: u16) -> char {
-    let lit = |half: u16| pixel(c, half / scale, col / scale);
+/// The cell at (`row`, `col`) of a glyph with `pixels`, drawn at `scale`.
+fn scaled_cell(pixels: &[u8; 6], scale: u16, row: u16, col: u16) -> &'static str {
+    let lit = |half: u16| {
+        let bits = pixels.get(usize::from(half / scale)).copied().unwrap_or(0);
+        (bits >> (col / scale)) & 1 == 1
+    };
     match (lit(2 * row), lit(2 * row + 1)) {
-        (true, true) => '█',
-        (true, false) => '▀',
-        (false, true) => '▄',
-        (false, false) => ' ',
+        (true, true) => "█",
+        (true, false) => "▀",
+        (false, true) => "▄",
+        (false, false) => " ",
     }
 }
 
@@ -174,15 +188,16 @@ impl Widget for BigDigits<'_> {
             if i > 0 {
                 x += GAP * k;
             }
+            let (pixels, width) = (pixels(c), glyph_width(c) * k);
             for row in 0..h {
-                for col in 0..glyph_width(c) * k {
+                for col in 0..width {
                     if let Some(cell) = buf.cell_mut((x + col, y + row)) {
-                        cell.set_char(scaled_cell(c, k, row, col))
+                        cell.set_symbol(scaled_cell(&pixels, k, row, col))
                             .set_style(self.style);
                     }
                 }
             }
-            x += glyph_width(c) * k;
+            x += width;
         }
     }
 }
