@@ -380,6 +380,31 @@ mod tests {
         }
     }
 
+    /// The top line's time redrawn alone keeps the name beside it right,
+    /// also when the time gets shorter (10:00 to 9:59) and a cut name
+    /// gets room for more.
+    #[test]
+    fn the_top_line_stays_whole_when_its_time_gets_shorter() {
+        let text = "name = \"A routine whose name is far too long for a narrow terminal\"\n[defaults]\ntransition = \"0s\"\n[[steps]]\nkind = \"rest\"\ntitle = \"Rest\"\nduration = \"10m3s\"\n";
+        let routine = Arc::new(parse_routine("long", "long.toml", text).unwrap());
+        for (w, h) in [(44, 14), (60, 20)] {
+            let (mut app, t0) = started(&routine);
+            let mut seen = Seen::new(w, h);
+            seen.frame(&app, t0, true);
+            let mut short = 0;
+            for ms in (0..6_000).step_by(250) {
+                let at = t0 + Duration::from_millis(ms);
+                app.update(Msg::Tick, at);
+                if matches!(seen.frame(&app, at, false), Work::Moved(_)) {
+                    short += 1;
+                }
+                let fresh = afresh(&app, at, w, h);
+                assert_alike(seen.emulator.screen(), fresh.screen());
+            }
+            assert!(short >= 5, "{w}x{h}: {short} frames took the short way");
+        }
+    }
+
     fn only_time_moved_through(routine: &Arc<crate::routine::Routine>) {
         let length = crate::timeline::Timeline::new(routine).total.as_millis() as u64;
         for (w, h) in [(80, 24), (120, 40), (200, 60)] {

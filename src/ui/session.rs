@@ -18,7 +18,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Widget};
 
 use super::common::key_hints;
 use super::digits::{self, BigDigits};
@@ -267,9 +267,24 @@ impl Spots {
                 continue;
             }
             let drawn = screen.drawn_in(spot.piece, spot.area);
-            let changed = drawn.union(spot.drawn);
-            blank(frame.buffer_mut(), changed);
-            screen.draw_piece(&mut frame, spot.piece, spot.area, (status, keys));
+            let changed = match spot.piece {
+                // The time alone, when it takes the room it took: the name
+                // beside it stays as it was.
+                Piece::Top if drawn == spot.drawn => {
+                    blank(frame.buffer_mut(), drawn);
+                    draw_right(frame.buffer_mut(), spot.area, &screen.top_right());
+                    drawn
+                }
+                piece => {
+                    let changed = match piece {
+                        Piece::Top => spot.area,
+                        _ => drawn.union(spot.drawn),
+                    };
+                    blank(frame.buffer_mut(), changed);
+                    screen.draw_piece(&mut frame, piece, spot.area, (status, keys));
+                    changed
+                }
+            };
             spot.look = look;
             spot.drawn = drawn;
             dirty.push(changed);
@@ -846,6 +861,17 @@ impl<'a> Screen<'a> {
 
     /// "Daily back reset            paused  10:32 left".
     fn draw_top(&self, frame: &mut Frame, area: Rect) {
+        let right = self.top_right();
+        let room = usize::from(area.width).saturating_sub(right.width() + 2);
+        let name = truncate(&escape_inline(&self.view.routine_name), room as u16);
+        let name = Line::styled(name, self.theme.text());
+        frame.render_widget(Paragraph::new(name), area);
+        draw_right(frame.buffer_mut(), area, &right);
+    }
+
+    /// The top line's right end: what changes there ("paused", the time
+    /// left), so that a second redraws only this.
+    fn top_right(&self) -> Line<'static> {
         let theme = self.theme;
         let mut right = Vec::new();
         if let Some(speed) = self.speed {
@@ -869,11 +895,7 @@ impl<'a> Screen<'a> {
             theme.text(),
         ));
         right.push(Span::styled(" left", theme.dim()));
-        let right = Line::from(right);
-        let room = usize::from(area.width).saturating_sub(right.width() + 2);
-        let name = truncate(&escape_inline(&self.view.routine_name), room as u16);
-        frame.render_widget(Paragraph::new(Line::styled(name, theme.text())), area);
-        frame.render_widget(Paragraph::new(right).right_aligned(), area);
+        Line::from(right)
     }
 
     fn draw_title(&self, frame: &mut Frame, area: Rect) {
@@ -905,13 +927,18 @@ impl<'a> Screen<'a> {
         (text, scale)
     }
 
-    /// Where in `area` `piece` draws: all of it, but for the countdown,
-    /// which draws in its glyphs' box alone.
+    /// Where in `area` `piece` draws what moves: all of it, but for the
+    /// countdown, which draws in its glyphs' box alone, and the top line,
+    /// whose time is at its right end (`top_right`).
     fn drawn_in(&self, piece: Piece, area: Rect) -> Rect {
         match piece {
             Piece::Countdown => {
                 let (text, scale) = self.countdown(area);
                 digits::drawn_in(&text, scale, area)
+            }
+            Piece::Top => {
+                let width = (self.top_right().width() as u16).min(area.width);
+                Rect::new(area.right() - width, area.y, width, area.height.min(1))
             }
             _ => area,
         }
@@ -1068,6 +1095,21 @@ impl<'a> Screen<'a> {
 // --- text that fits ---------------------------------------------------------
 
 /// A column at most `width` wide, centred in `area`.
+/// `line` at the right end of `area`'s first row: written straight into
+/// the cells where it fits (the top line's time, every second), laid out
+/// as a paragraph would cut it where it does not.
+fn draw_right(buffer: &mut Buffer, area: Rect, line: &Line) {
+    let width = line.width() as u16;
+    match width <= area.width {
+        true => {
+            buffer.set_line(area.right() - width, area.y, line, width);
+        }
+        false => Paragraph::new(line.clone())
+            .right_aligned()
+            .render(area, buffer),
+    }
+}
+
 fn centred(area: Rect, width: u16) -> Rect {
     let width = width.min(area.width);
     Rect {
