@@ -154,8 +154,23 @@ impl<W: Write> Lean<W> {
         let mut shown = shown;
         let mut changes = std::mem::take(&mut self.changes);
         changes.clear();
+        // Where the last span's comparison reached in its row: a span to
+        // its right starts no further left.
+        let mut reached = (u16::MAX, 0);
         for (y, from, to) in row_spans(frame.area, dirty) {
-            changed_in_row(&mut shown, frame, y, (from, to), &mut changes);
+            let floor = if reached.0 == y {
+                reached.1
+            } else {
+                frame.area.x
+            };
+            let end = changed_in_row(
+                &mut shown,
+                frame,
+                y,
+                (from.max(floor), to, floor),
+                &mut changes,
+            );
+            reached = (y, end);
         }
         by_pen(&mut changes, frame, self.pen);
         for &i in &changes {
@@ -307,24 +322,25 @@ impl<W: Write> Lean<W> {
     }
 }
 
-/// Each row that `dirty` touches, with the columns it touches there
-/// (from the leftmost to the rightmost).
+/// Each row that `dirty` touches, with the columns it touches there: one
+/// span for each run of overlapping or touching areas, left to right (the
+/// pacer's shape changes at its two edges, and the cells between them are
+/// not compared), rows top to bottom.
 fn row_spans(area: Rect, dirty: &[Rect]) -> Vec<(u16, u16, u16)> {
-    let mut rows: Vec<Option<(u16, u16)>> = vec![None; usize::from(area.height)];
-    for d in dirty {
-        let d = d.intersection(area);
-        for y in d.top()..d.bottom() {
-            let row = &mut rows[usize::from(y - area.y)];
-            *row = Some(match *row {
-                None => (d.left(), d.right()),
-                Some((l, r)) => (l.min(d.left()), r.max(d.right())),
-            });
+    let mut spans: Vec<(u16, u16, u16)> = dirty
+        .iter()
+        .map(|d| d.intersection(area))
+        .flat_map(|d| (d.top()..d.bottom()).map(move |y| (y, d.left(), d.right())))
+        .collect();
+    spans.sort_unstable();
+    let mut merged: Vec<(u16, u16, u16)> = Vec::with_capacity(spans.len());
+    for (y, from, to) in spans {
+        match merged.last_mut() {
+            Some((row, _, end)) if *row == y && from <= *end => *end = (*end).max(to),
+            _ => merged.push((y, from, to)),
         }
     }
-    (area.y..)
-        .zip(rows)
-        .filter_map(|(y, span)| span.map(|(l, r)| (y, l, r)))
-        .collect()
+    merged
 }
 
 /// Add to `out` the index of every cell of row `y` between `from` and `to`
@@ -333,13 +349,17 @@ fn row_spans(area: Rect, dirty: &[Rect]) -> Vec<(u16, u16, u16)> {
 /// cell is skipped, and some cells after one are written anyway (see
 /// below); then know those cells shown. (knotless never marks cells to be
 /// skipped or forced.)
+///
+/// `floor`: no cell left of it is compared (an earlier span of the row
+/// compared them). Returns the column the comparison reached, which a
+/// wide character can put past `to`.
 fn changed_in_row(
     shown: &mut Buffer,
     next: &Buffer,
     y: u16,
-    (from, to): (u16, u16),
+    (from, to, floor): (u16, u16, u16),
     out: &mut Vec<usize>,
-) {
+) -> u16 {
     let row = next.index_of(next.area.x, y);
     let row_end = row + usize::from(next.area.width);
     let (was, now) = (&shown.content[row..row_end], &next.content[row..row_end]);
@@ -347,7 +367,8 @@ fn changed_in_row(
     // Start where nothing to the left reaches over: past a narrow cell in
     // both, as a comparison of the whole row would find it.
     let mut start = usize::from(from - next.area.x);
-    while start > 0 && !(narrow(now, start - 1) && narrow(was, start - 1)) {
+    let floor = usize::from(floor.saturating_sub(next.area.x));
+    while start > floor && !(narrow(now, start - 1) && narrow(was, start - 1)) {
         start -= 1;
     }
     let end = usize::from(to - next.area.x);
@@ -404,6 +425,7 @@ fn changed_in_row(
     for k in covered.into_iter().flatten() {
         shown.content[row + k].clone_from(&next.content[row + k]);
     }
+    next.area.x + i.max(end) as u16
 }
 
 /// Whether two cells look the same, as ratatui's comparison says, but

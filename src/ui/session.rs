@@ -10,6 +10,7 @@
 //! from whole seconds, so a second that ticks rewrites only a few cells
 //! (the bytes budget of PRODUCT.md section 9).
 
+use super::kit::cells::blank;
 use super::kit::layout::{Part, plan};
 use super::kit::text::{fit, truncate, wrap, wrap_parts};
 use crate::format::clock_secs;
@@ -22,7 +23,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::common::key_hints;
 use super::digits::{self, BigDigits};
-use super::pacer::{self, CompactPacer, FullPacer};
+use super::pacer::{self, Pacer};
 use super::{Frame, Theme};
 use crate::session::{SessionView, ViewPhase};
 use crate::text::{escape_inline, escape_multiline};
@@ -174,7 +175,7 @@ impl Spot {
         Self {
             piece,
             area,
-            look: Look::of(piece, area, screen.view),
+            look: Look::of(piece, area, screen),
             drawn: screen.drawn_in(piece, area),
         }
     }
@@ -185,19 +186,20 @@ impl Spot {
 /// looks as it did is neither drawn again nor compared with the terminal.
 /// Most short frames change one or two parts: the countdown's last digit
 /// and the top line's clock; the phase's seconds only once in twenty of
-/// the pacer's frames.
+/// the pacer's frames; the pacer's shape at its edges.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Look {
     Seconds(u64),
     Filled(usize),
     Phase(&'static str, u64),
+    Pacer(pacer::Look),
     Same,
 }
 
 impl Look {
-    /// `None`: drawn every time (the pacer, which wakes only when it
-    /// looks different).
-    fn of(piece: Piece, area: Rect, view: &SessionView) -> Option<Look> {
+    /// `None`: drawn every time.
+    fn of(piece: Piece, area: Rect, screen: &Screen) -> Option<Look> {
+        let view = screen.view;
         match piece {
             Piece::Top => Some(Look::Seconds(view.total_left_secs)),
             // The countdown, or the step's time beside its bar.
@@ -207,6 +209,10 @@ impl Look {
                 .breath
                 .as_ref()
                 .map(|b| Look::Phase(b.state.words, b.phase_left_secs)),
+            Piece::FullPacer | Piece::CompactPacer => {
+                let pacer = screen.pacer(piece == Piece::FullPacer)?;
+                Some(Look::Pacer(pacer.look(area)))
+            }
             Piece::Banner => Some(Look::Same),
             _ => None,
         }
@@ -262,8 +268,16 @@ impl Spots {
             if motion == Motion::Breath && !spot.piece.moves_with_breath() {
                 continue;
             }
-            let look = Look::of(spot.piece, spot.area, view);
+            let look = Look::of(spot.piece, spot.area, &screen);
             if look.is_some() && look == spot.look {
+                continue;
+            }
+            // A pacer that moved: the cells its edges crossed, and its
+            // words when they changed.
+            if let (Some(Look::Pacer(was)), Some(pacer)) = (&spot.look, screen.pacer_in(spot.piece))
+            {
+                let now = pacer.redraw(spot.area, frame.buffer_mut(), was, dirty);
+                spot.look = Some(Look::Pacer(now));
                 continue;
             }
             let drawn = screen.drawn_in(spot.piece, spot.area);
@@ -308,22 +322,6 @@ fn bar_filled(width: u16, time_len: usize, ratio: f64) -> usize {
         0.0
     };
     (ratio * bar_width(width, time_len) as f64).floor() as usize
-}
-
-/// Blank `area` of `buffer`, as ratatui's `Clear` does, a row at a time:
-/// the cells a short frame draws again, up to twenty times a second.
-fn blank(buffer: &mut Buffer, area: Rect) {
-    let area = area.intersection(buffer.area);
-    if area.is_empty() {
-        return;
-    }
-    let width = usize::from(area.width);
-    for y in area.top()..area.bottom() {
-        let start = buffer.index_of(area.x, y);
-        for cell in &mut buffer.content[start..start + width] {
-            cell.reset();
-        }
-    }
 }
 
 /// The countdown's font size for the terminal's size: compact up to about
@@ -1064,37 +1062,34 @@ impl<'a> Screen<'a> {
     }
 
     fn draw_pacer(&self, frame: &mut Frame, area: Rect, full: bool) {
-        let Some(breath) = &self.view.breath else {
-            return;
-        };
-        let (reduced_motion, theme) = (self.reduced_motion, self.theme);
-        if full {
-            frame.render_widget(
-                FullPacer {
-                    breath,
-                    reduced_motion,
-                    theme,
-                    scale: self.scale,
-                    words: !self.big_phase(),
-                },
-                area,
-            );
-        } else {
-            frame.render_widget(
-                CompactPacer {
-                    breath,
-                    reduced_motion,
-                    theme,
-                },
-                area,
-            );
+        if let Some(pacer) = self.pacer(full) {
+            frame.render_widget(pacer, area);
         }
+    }
+
+    /// The pacer `piece` draws, when it is one and the step has a breath.
+    fn pacer_in(&self, piece: Piece) -> Option<Pacer<'_>> {
+        match piece {
+            Piece::FullPacer | Piece::CompactPacer => self.pacer(piece == Piece::FullPacer),
+            _ => None,
+        }
+    }
+
+    /// The pacer, full or compact, when the step has a breath.
+    fn pacer(&self, full: bool) -> Option<Pacer<'_>> {
+        Some(Pacer {
+            breath: self.view.breath.as_ref()?,
+            reduced_motion: self.reduced_motion,
+            theme: self.theme,
+            scale: self.scale,
+            words: !self.big_phase(),
+            full,
+        })
     }
 }
 
 // --- text that fits ---------------------------------------------------------
 
-/// A column at most `width` wide, centred in `area`.
 /// `line` at the right end of `area`'s first row: written straight into
 /// the cells where it fits (the top line's time, every second), laid out
 /// as a paragraph would cut it where it does not.
@@ -1110,6 +1105,7 @@ fn draw_right(buffer: &mut Buffer, area: Rect, line: &Line) {
     }
 }
 
+/// A column at most `width` wide, centred in `area`.
 fn centred(area: Rect, width: u16) -> Rect {
     let width = width.min(area.width);
     Rect {

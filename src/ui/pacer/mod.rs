@@ -53,40 +53,74 @@ const MIN_SPAN: u32 = 16;
 /// `LEFT[k]` fills the left k eighths of a cell.
 const LEFT: [char; 9] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
 
-/// The breathing pacer at full size, for a breathing step.
-pub struct FullPacer<'a> {
-    pub breath: &'a BreathView,
-    pub reduced_motion: bool,
-    pub theme: &'a Theme,
-    /// 1 to 3: how much larger than the compact size the shape grows.
-    pub scale: u16,
-    /// Whether it says the phase's words and seconds: not when the screen
-    /// shows them large already, and then only the cycle count.
-    pub words: bool,
-}
+mod redraw;
 
-/// One line ("──▐███▌──  Breathe in · 3") for a breath laid over a
+pub use redraw::Look;
+
+/// The breathing pacer: at full size for a breathing step (`full`), or
+/// one line ("──▐███▌──  Breathe in · 3") for a breath laid over a
 /// massage step, to sit under its instructions.
-pub struct CompactPacer<'a> {
+#[derive(Clone, Copy)]
+pub struct Pacer<'a> {
     pub breath: &'a BreathView,
     pub reduced_motion: bool,
     pub theme: &'a Theme,
+    /// 1 to 3: how much larger than the compact size the full shape grows.
+    pub scale: u16,
+    /// Whether the full pacer says the phase's words and seconds: not when
+    /// the screen shows them large already, and then only the cycle count.
+    pub words: bool,
+    pub full: bool,
 }
 
-impl Widget for FullPacer<'_> {
+/// Where a pacer drawn in an area puts its shape and its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Placed {
+    /// The shape's cells; empty when there is no room for one.
+    shape: Rect,
+    /// The words' rows (full) or cells (compact).
+    words: Rect,
+    /// The full pacer's way of laying them out; `None`: one line.
+    full: Option<FullLayout>,
+}
+
+impl Widget for Pacer<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let area = area.intersection(buf.area);
         if area.is_empty() {
             return;
         }
-        if area.height < FULL_MIN_HEIGHT {
-            CompactPacer {
-                breath: self.breath,
-                reduced_motion: self.reduced_motion,
-                theme: self.theme,
-            }
-            .render(area, buf);
-            return;
+        let placed = self.placed(area);
+        draw_shape(
+            self.breath,
+            self.reduced_motion,
+            self.theme,
+            placed.shape,
+            buf,
+        );
+        self.draw_words(&placed, buf);
+    }
+}
+
+impl Pacer<'_> {
+    /// Where the pacer drawn at `area` (within the buffer) puts its parts.
+    fn placed(&self, area: Rect) -> Placed {
+        if !self.full || area.height < FULL_MIN_HEIGHT {
+            let words = words(self.breath, self.theme);
+            let room = area.width.saturating_sub(words.width() as u16 + 2);
+            // A bar too short to show a breath would only twitch: leave it
+            // out.
+            let track = even(room.min(COMPACT_BAR_WIDTH));
+            let (shape, x) = match track >= 4 {
+                true => (Rect::new(area.x, area.y, track, 1), area.x + track + 2),
+                false => (Rect::new(area.x, area.y, 0, 0), area.x),
+            };
+            let words = Rect::new(x, area.y, area.right().saturating_sub(x), 1);
+            return Placed {
+                shape,
+                words,
+                full: None,
+            };
         }
         let layout = FullLayout::for_height(area.height, self.scale);
         let top = area.y + (area.height - layout.height()) / 2;
@@ -101,11 +135,31 @@ impl Widget for FullPacer<'_> {
             track,
             layout.shape_rows,
         );
-        draw_shape(self.breath, self.reduced_motion, self.theme, shape, buf);
-        let mut y = top + layout.shape_rows + layout.gap;
+        let lines = 1 + u16::from(layout.cycle_line && self.words);
+        let words = Rect::new(
+            area.x,
+            top + layout.shape_rows + layout.gap,
+            area.width,
+            lines,
+        );
+        Placed {
+            shape,
+            words,
+            full: Some(layout),
+        }
+    }
+
+    /// The words ("Breathe in · 3") and the cycle count, where `placed`
+    /// puts them.
+    fn draw_words(&self, placed: &Placed, buf: &mut Buffer) {
+        let Some(layout) = placed.full else {
+            words(self.breath, self.theme).render(placed.words, buf);
+            return;
+        };
+        let mut y = placed.words.y;
         let mut text_line = |line: Line| {
             line.centered()
-                .render(Rect::new(area.x, y, area.width, 1), buf);
+                .render(Rect::new(placed.words.x, y, placed.words.width, 1), buf);
             y += 1;
         };
         if !self.words {
@@ -119,27 +173,6 @@ impl Widget for FullPacer<'_> {
             line.push_span(Span::styled(cycle_text(self.breath), self.theme.dim()));
             text_line(line);
         }
-    }
-}
-
-impl Widget for CompactPacer<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        let area = area.intersection(buf.area);
-        if area.is_empty() {
-            return;
-        }
-        let words = words(self.breath, self.theme);
-        let room = area.width.saturating_sub(words.width() as u16 + 2);
-        // A bar too short to show a breath would only twitch: leave it out.
-        let track = even(room.min(COMPACT_BAR_WIDTH));
-        let mut x = area.x;
-        if track >= 4 {
-            let shape = Rect::new(x, area.y, track, 1);
-            draw_shape(self.breath, self.reduced_motion, self.theme, shape, buf);
-            x += track + 2;
-        }
-        let rest = Rect::new(x, area.y, area.right().saturating_sub(x), 1);
-        words.render(rest, buf);
     }
 }
 
@@ -267,14 +300,16 @@ fn shape_change(breath: &BreathView, full: bool, scale: u16, area: Rect) -> Opti
 /// The smooth shape's width in cells and rows, as `render` lays it out
 /// at `area`; `None` when no shape is drawn.
 fn shape_size(breath: &BreathView, full: bool, scale: u16, area: Rect) -> Option<(u16, u16)> {
-    if full && area.height >= FULL_MIN_HEIGHT {
-        let layout = FullLayout::for_height(area.height, scale);
-        let track = even(area.width.saturating_sub(2).min(shape_width(scale.max(1))));
-        return Some((track, layout.shape_rows));
-    }
-    let words = words(breath, &Theme::MONO).width() as u16;
-    let track = even(area.width.saturating_sub(words + 2).min(COMPACT_BAR_WIDTH));
-    (track >= 4).then_some((track, 1))
+    let pacer = Pacer {
+        breath,
+        reduced_motion: false,
+        theme: &Theme::MONO,
+        scale,
+        words: true,
+        full,
+    };
+    let shape = pacer.placed(area).shape;
+    (shape.width > 0).then_some((shape.width, shape.height))
 }
 
 /// The eighths the middle and the outer rows of the shape span at `fill`,
@@ -311,52 +346,83 @@ fn smooth_fill(breath: &BreathView) -> f64 {
 /// the outer rows are a little shorter, which rounds the shape. A faint line
 /// through the middle shows how far a full breath reaches.
 fn draw_smooth(fill: f64, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let max = u32::from(area.width) * 8;
-    let span = MIN_SPAN.min(max) + (fill * f64::from(max.saturating_sub(MIN_SPAN))).round() as u32;
+    let span = span_at(fill, area.width);
     for row in 0..area.height {
-        let outer = area.height >= 3 && (row == 0 || row == area.height - 1);
-        let middle = row == area.height / 2;
-        let span = if outer { span * 3 / 4 } else { span };
-        let cells = centred_span(area.width, span & !1);
-        for (x, (symbol, reversed)) in (area.x..).zip(cells) {
-            let (symbol, style) = match (symbol, reversed) {
-                (' ', _) if middle => ('─', theme.dim()),
-                (symbol, true) => (symbol, theme.bar().add_modifier(Modifier::REVERSED)),
-                (symbol, false) => (symbol, theme.bar()),
-            };
-            if let Some(cell) = buf.cell_mut((x, area.y + row)) {
-                cell.set_char(symbol).set_style(style);
-            }
+        draw_smooth_cells(span, row, 0..area.width, theme, area, buf);
+    }
+}
+
+/// The eighths the shape's middle row spans at `fill`, `width` cells wide.
+fn span_at(fill: f64, width: u16) -> u32 {
+    let max = u32::from(width) * 8;
+    MIN_SPAN.min(max) + (fill * f64::from(max.saturating_sub(MIN_SPAN))).round() as u32
+}
+
+/// Where row `row` of a shape `area` big, whose middle row spans `span`
+/// eighths, starts and ends, in eighths from its left.
+fn row_bounds(span: u32, row: u16, area: Rect) -> (u32, u32) {
+    let outer = area.height >= 3 && (row == 0 || row == area.height - 1);
+    let span = if outer { span * 3 / 4 } else { span };
+    let total = u32::from(area.width) * 8;
+    let span = (span & !1).min(total);
+    ((total - span) / 2, (total + span) / 2)
+}
+
+/// Cells `cols` of row `row` of the smooth shape at `area`, whose middle
+/// row spans `span` eighths.
+fn draw_smooth_cells(
+    span: u32,
+    row: u16,
+    cols: std::ops::Range<u16>,
+    theme: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let middle = row == area.height / 2;
+    let (start, end) = row_bounds(span, row, area);
+    for i in cols {
+        let (symbol, style) = match span_cell(u32::from(i), start, end) {
+            (' ', _) if middle => ('─', theme.dim()),
+            (symbol, true) => (symbol, theme.bar().add_modifier(Modifier::REVERSED)),
+            (symbol, false) => (symbol, theme.bar()),
+        };
+        if let Some(cell) = buf.cell_mut((area.x + i, area.y + row)) {
+            cell.set_char(symbol).set_style(style);
         }
     }
 }
 
 /// One row of a bar `span` eighths wide, centred in `width` cells: each
 /// cell's symbol, and whether it is drawn reversed.
-///
-/// Unicode has left-aligned eighths but only two right-aligned ones, so
-/// the left edge (where the bar fills a cell's right part) is drawn as the
-/// complementary left eighth in reverse video: `▎` reversed is the right
-/// six eighths filled. In plain text (snapshots) it shows as `▎`.
+#[cfg(test)]
 fn centred_span(width: u16, span: u32) -> Vec<(char, bool)> {
     let total = u32::from(width) * 8;
     let span = span.min(total);
     let (start, end) = ((total - span) / 2, (total + span) / 2);
     (0..u32::from(width))
-        .map(|i| {
-            let (lo, hi) = (i * 8, i * 8 + 8);
-            let covered = end.min(hi).saturating_sub(start.max(lo));
-            match covered {
-                0 => (' ', false),
-                8 => ('█', false),
-                k if start <= lo => (LEFT[k as usize], false),
-                k if end >= hi => right_eighths(k),
-                // Both edges inside one cell: only for a bar under a cell
-                // wide, which MIN_SPAN rules out; round it.
-                k => (if k >= 4 { '█' } else { ' ' }, false),
-            }
-        })
+        .map(|i| span_cell(i, start, end))
         .collect()
+}
+
+/// Cell `i` of a bar from `start` to `end` eighths: its symbol, and
+/// whether it is drawn reversed.
+///
+/// Unicode has left-aligned eighths but only two right-aligned ones, so
+/// the left edge (where the bar fills a cell's right part) is drawn as the
+/// complementary left eighth in reverse video: `▎` reversed is the right
+/// six eighths filled. In plain text (snapshots) it shows as `▎`.
+fn span_cell(i: u32, start: u32, end: u32) -> (char, bool) {
+    let (lo, hi) = (i * 8, i * 8 + 8);
+    let covered = end.min(hi).saturating_sub(start.max(lo));
+    match covered {
+        0 => (' ', false),
+        8 => ('█', false),
+        k if start <= lo => (LEFT[k as usize], false),
+        k if end >= hi => right_eighths(k),
+        // Both edges inside one cell: only for a bar under a cell
+        // wide, which MIN_SPAN rules out; round it.
+        k => (if k >= 4 { '█' } else { ' ' }, false),
+    }
 }
 
 /// The right `k` eighths of a cell (0 < k < 8).
@@ -494,12 +560,13 @@ mod tests {
     fn full(b: &BreathView, reduced_motion: bool, width: u16, height: u16) -> Buffer {
         let mut buf = Buffer::empty(Rect::new(0, 0, width, height));
         let theme = &PLAIN;
-        FullPacer {
+        Pacer {
             breath: b,
             reduced_motion,
             theme,
             scale: 1,
             words: true,
+            full: true,
         }
         .render(buf.area, &mut buf);
         buf
@@ -508,10 +575,13 @@ mod tests {
     fn compact(b: &BreathView, reduced_motion: bool, width: u16) -> Buffer {
         let mut buf = Buffer::empty(Rect::new(0, 0, width, 1));
         let theme = &PLAIN;
-        CompactPacer {
+        Pacer {
             breath: b,
             reduced_motion,
             theme,
+            scale: 1,
+            words: true,
+            full: false,
         }
         .render(buf.area, &mut buf);
         buf
