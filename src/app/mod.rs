@@ -683,15 +683,17 @@ impl App {
     /// comes back after it.
     fn window_title(&mut self, now: Instant, out: &mut Vec<Command>) {
         let inner = self.inner(now);
-        let title = match &self.screen {
+        let change = match &self.screen {
             Screen::Session { session, .. }
                 if self.heard.terminal_stands_in(&self.options.prompts) =>
             {
-                Some(prompts::window_title(&session.view(inner)))
+                self.heard.session_title(session.place(inner), || {
+                    prompts::window_title(&session.view(inner))
+                })
             }
-            _ => None,
+            _ => self.heard.title_change(None),
         };
-        if let Some(change) = self.heard.title_change(title) {
+        if let Some(change) = change {
             out.push(Command::WindowTitle(change));
         }
     }

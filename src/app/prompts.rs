@@ -35,6 +35,9 @@ pub struct Heard {
     sound_off: bool,
     /// The window title last asked for.
     title: Option<String>,
+    /// The segment and the five seconds it was made for, when it was a
+    /// session's: it is made again only when they move.
+    title_at: Option<(usize, u64)>,
 }
 
 impl Heard {
@@ -51,10 +54,30 @@ impl Heard {
     /// The window title to show now, when it differs from the last one
     /// asked for (`Some(None)`: give the user's title back).
     pub fn title_change(&mut self, title: Option<String>) -> Option<Option<String>> {
+        if title.is_none() {
+            self.title_at = None;
+        }
         (title != self.title).then(|| {
             self.title = title.clone();
             title
         })
+    }
+
+    /// The title change for a session in segment `seg` with `left` whole
+    /// seconds left in it: `make` (which builds the session's view) is
+    /// called only when the title can have moved, every `TITLE_SECS`,
+    /// not on each of the pacer's twenty frames a second.
+    pub fn session_title(
+        &mut self,
+        (seg, left): (usize, u64),
+        make: impl FnOnce() -> String,
+    ) -> Option<Option<String>> {
+        let at = Some((seg, left.div_ceil(TITLE_SECS)));
+        if at == self.title_at && self.title.is_some() {
+            return None;
+        }
+        self.title_at = at;
+        self.title_change(Some(make()))
     }
 }
 

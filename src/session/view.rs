@@ -182,6 +182,14 @@ pub fn ceil_secs(d: Duration) -> u64 {
 }
 
 impl Session {
+    /// The segment the session is in and the whole seconds left in it
+    /// (rounded up, as the view shows them): a glance, without building
+    /// the view.
+    pub fn place(&self, now: Instant) -> (usize, u64) {
+        let left = self.length - self.elapsed(now).min(self.length);
+        (self.seg, ceil_secs(left))
+    }
+
     pub fn view(&self, now: Instant) -> SessionView {
         let seg = self.segment();
         let step = &self.routine().steps[seg.step];
