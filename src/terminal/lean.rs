@@ -57,6 +57,7 @@ pub struct Lean<W: Write> {
     bytes: Vec<u8>,
     spare: Vec<u8>,
     changes: Vec<usize>,
+    spans: Vec<(u16, u16, u16)>,
 }
 
 /// The screen as far as rewriting a gap needs it: one plain character and
@@ -103,6 +104,7 @@ impl<W: Write> Lean<W> {
             bytes: Vec::new(),
             spare: Vec::new(),
             changes: Vec::new(),
+            spans: Vec::new(),
         }
     }
 
@@ -157,7 +159,9 @@ impl<W: Write> Lean<W> {
         // Where the last span's comparison reached in its row: a span to
         // its right starts no further left.
         let mut reached = (u16::MAX, 0);
-        for (y, from, to) in row_spans(frame.area, dirty) {
+        let mut spans = std::mem::take(&mut self.spans);
+        row_spans(frame.area, dirty, &mut spans);
+        for &(y, from, to) in &spans {
             let floor = if reached.0 == y {
                 reached.1
             } else {
@@ -172,6 +176,7 @@ impl<W: Write> Lean<W> {
             );
             reached = (y, end);
         }
+        self.spans = spans;
         by_pen(&mut changes, frame, self.pen);
         for &i in &changes {
             let (x, y) = frame.pos_of(i);
@@ -326,21 +331,25 @@ impl<W: Write> Lean<W> {
 /// span for each run of overlapping or touching areas, left to right (the
 /// pacer's shape changes at its two edges, and the cells between them are
 /// not compared), rows top to bottom.
-fn row_spans(area: Rect, dirty: &[Rect]) -> Vec<(u16, u16, u16)> {
-    let mut spans: Vec<(u16, u16, u16)> = dirty
-        .iter()
-        .map(|d| d.intersection(area))
-        .flat_map(|d| (d.top()..d.bottom()).map(move |y| (y, d.left(), d.right())))
-        .collect();
+fn row_spans(area: Rect, dirty: &[Rect], spans: &mut Vec<(u16, u16, u16)>) {
+    spans.clear();
+    for d in dirty.iter().map(|d| d.intersection(area)) {
+        spans.extend((d.top()..d.bottom()).map(|y| (y, d.left(), d.right())));
+    }
     spans.sort_unstable();
-    let mut merged: Vec<(u16, u16, u16)> = Vec::with_capacity(spans.len());
-    for (y, from, to) in spans {
-        match merged.last_mut() {
+    // Merged in place: `kept` spans are done.
+    let mut kept: usize = 0;
+    for i in 0..spans.len() {
+        let (y, from, to) = spans[i];
+        match kept.checked_sub(1).map(|k| &mut spans[k]) {
             Some((row, _, end)) if *row == y && from <= *end => *end = (*end).max(to),
-            _ => merged.push((y, from, to)),
+            _ => {
+                spans[kept] = (y, from, to);
+                kept += 1;
+            }
         }
     }
-    merged
+    spans.truncate(kept);
 }
 
 /// Add to `out` the index of every cell of row `y` between `from` and `to`
@@ -619,17 +628,33 @@ fn by_pen(changes: &mut [usize], frame: &Buffer, current: Option<Pen>) {
     {
         return;
     }
-    let mut pens: Vec<Pen> = current.into_iter().collect();
+    // The pens in the order first met (the terminal's own first): a few
+    // at most, so looked up in a small array, nothing allocated.
+    let mut pens = [current; PENS_SORTED];
+    let mut count = usize::from(current.is_some());
     for &i in changes.iter() {
-        let pen = Pen::of(cell(i));
-        if !pens.contains(&pen) {
-            pens.push(pen);
+        let pen = Some(Pen::of(cell(i)));
+        if !pens[..count].contains(&pen) {
+            if count == PENS_SORTED {
+                return;
+            }
+            pens[count] = pen;
+            count += 1;
         }
     }
-    if pens.len() > 1 {
-        changes.sort_by_cached_key(|&i| pens.iter().position(|&p| p == Pen::of(cell(i))));
+    if count > 1 {
+        let rank = |i: usize| {
+            pens[..count]
+                .iter()
+                .position(|&p| p == Some(Pen::of(cell(i))))
+        };
+        changes.sort_by_key(|&i| rank(i));
     }
 }
+
+/// A frame with more pens than this among its changes keeps the screen's
+/// order: a whole frame, which sets each pen a few times either way.
+const PENS_SORTED: usize = 32;
 
 #[cfg(test)]
 pub(crate) mod tests {
