@@ -140,6 +140,33 @@ pub fn drawn_in(text: &str, scale: u16, area: Rect) -> Rect {
     )
 }
 
+/// The glyphs of `now` that differ from those of `was`, both drawn at
+/// `scale` in `area`, each with the box it takes: when a second ticks,
+/// mostly the last digit alone. `None` when the two are not laid out
+/// alike (another length, or too large for the area).
+pub fn changed_glyphs(was: &str, now: &str, scale: u16, area: Rect) -> Option<Vec<(char, Rect)>> {
+    let drawn = drawn_in(now, scale, area);
+    let laid_alike = drawn == drawn_in(was, scale, area)
+        && drawn.height == height(scale)
+        && was
+            .chars()
+            .map(glyph_width)
+            .eq(now.chars().map(glyph_width));
+    if !laid_alike {
+        return None;
+    }
+    let mut x = drawn.x;
+    let mut changed = Vec::new();
+    for (old, new) in was.chars().zip(now.chars()) {
+        let width = glyph_width(new) * scale;
+        if old != new {
+            changed.push((new, Rect::new(x, drawn.y, width, drawn.height)));
+        }
+        x += width + GAP * scale;
+    }
+    Some(changed)
+}
+
 /// `text` ("12:05") in big digits, centred in the area. When the area is
 /// too small it falls back to ordinary text on the middle row, so the
 /// countdown is never lost.
@@ -210,6 +237,39 @@ mod tests {
         let mut buf = Buffer::empty(Rect::new(0, 0, width, height));
         BigDigits::new(text, Style::new()).render(buf.area, &mut buf);
         buf
+    }
+
+    /// A second that changes one digit redraws that glyph alone, and the
+    /// glyph drawn alone in its box is what the whole text drew there.
+    #[test]
+    fn a_changed_digit_is_drawn_alone_where_it_was() {
+        let area = Rect::new(0, 0, 60, 10);
+        for scale in 1..=3 {
+            let glyphs = changed_glyphs("12:05", "12:04", scale, area).unwrap();
+            assert_eq!(glyphs.len(), 1);
+            let (c, rect) = glyphs[0];
+            assert_eq!(c, '4');
+            let mut whole = Buffer::empty(area);
+            BigDigits::new("12:04", Style::new())
+                .scale(scale)
+                .render(area, &mut whole);
+            let mut alone = Buffer::empty(area);
+            BigDigits::new("4", Style::new())
+                .scale(scale)
+                .render(rect, &mut alone);
+            for (i, cell) in alone.content.iter().enumerate() {
+                let at = alone.pos_of(i);
+                if rect.contains(at.into()) {
+                    assert_eq!(cell, &whole.content[i], "scale {scale} at {at:?}");
+                }
+            }
+        }
+        // Another length, or no room: laid out anew.
+        assert_eq!(changed_glyphs("10:00", "9:59", 1, area), None);
+        assert_eq!(
+            changed_glyphs("0:05", "0:04", 1, Rect::new(0, 0, 5, 3)),
+            None
+        );
     }
 
     #[test]

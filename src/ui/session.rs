@@ -17,7 +17,7 @@ use crate::format::clock_secs;
 use crate::input::KeyHelp;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
@@ -203,7 +203,13 @@ impl Look {
         match piece {
             Piece::Top => Some(Look::Seconds(view.total_left_secs)),
             // The countdown, or the step's time beside its bar.
-            Piece::Countdown | Piece::StepBar => Some(Look::Seconds(view.left_secs)),
+            Piece::Countdown => Some(Look::Seconds(view.left_secs)),
+            // The step's bar, and its time when shown beside it; a long
+            // step's bar fills a cell only every few seconds.
+            Piece::StepBar => Some(match screen.time_on_bar() {
+                true => Look::Seconds(view.left_secs),
+                false => Look::Filled(bar_filled(area.width, 0, view.step_ratio())),
+            }),
             Piece::TotalBar => Some(Look::Filled(bar_filled(area.width, 0, view.total_ratio()))),
             Piece::Phase => view
                 .breath
@@ -270,6 +276,13 @@ impl Spots {
             }
             let look = Look::of(spot.piece, spot.area, &screen);
             if look.is_some() && look == spot.look {
+                continue;
+            }
+            // A countdown whose layout held: the glyphs that changed.
+            if let (Piece::Countdown, Some(Look::Seconds(was))) = (spot.piece, &spot.look)
+                && screen.redraw_countdown(&mut frame, spot.area, *was, dirty)
+            {
+                spot.look = look;
                 continue;
             }
             // A pacer that moved: the cells its edges crossed, and its
@@ -818,9 +831,7 @@ impl<'a> Screen<'a> {
                 frame.render_widget(Paragraph::new(line).centered(), middle);
             }
             Piece::Countdown => {
-                // Not bold: block glyphs look the same, and turning bold on
-                // and off costs bytes every second.
-                let style = theme.accent().remove_modifier(Modifier::BOLD);
+                let style = self.countdown_style();
                 let (text, scale) = self.countdown(area);
                 frame.render_widget(BigDigits::new(&text, style).scale(scale), area);
             }
@@ -923,6 +934,44 @@ impl<'a> Screen<'a> {
         };
         let scale = digits::widest_scale(&text, self.scale, area.width).unwrap_or(1);
         (text, scale)
+    }
+
+    /// Not bold: block glyphs look the same, and turning bold on and off
+    /// costs bytes every second.
+    fn countdown_style(&self) -> Style {
+        self.theme.accent().remove_modifier(Modifier::BOLD)
+    }
+
+    /// Draw again, where the countdown showed `was` seconds, only the
+    /// glyphs that changed, and add their boxes to `dirty`: at the largest
+    /// size a second then draws one glyph, not eight rows of them.
+    /// `false` (nothing drawn) when the text is laid out differently.
+    fn redraw_countdown(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        was: u64,
+        dirty: &mut Vec<Rect>,
+    ) -> bool {
+        if self.view.paused {
+            return false;
+        }
+        let (now, scale) = self.countdown(area);
+        // Glyphs as wide as those it had: the same font size and place.
+        let Some(glyphs) = digits::changed_glyphs(&clock_secs(was), &now, scale, area) else {
+            return false;
+        };
+        let style = self.countdown_style();
+        let mut utf8 = [0; 4];
+        for (c, rect) in glyphs {
+            blank(frame.buffer_mut(), rect);
+            frame.render_widget(
+                BigDigits::new(c.encode_utf8(&mut utf8), style).scale(scale),
+                rect,
+            );
+            dirty.push(rect);
+        }
+        true
     }
 
     /// Where in `area` `piece` draws what moves: all of it, but for the
