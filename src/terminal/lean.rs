@@ -58,6 +58,7 @@ pub struct Lean<W: Write> {
     spare: Vec<u8>,
     changes: Vec<usize>,
     spans: Vec<(u16, u16, u16)>,
+    keys: Vec<u64>,
 }
 
 /// The screen as far as rewriting a gap needs it: one plain character and
@@ -105,6 +106,7 @@ impl<W: Write> Lean<W> {
             spare: Vec::new(),
             changes: Vec::new(),
             spans: Vec::new(),
+            keys: Vec::new(),
         }
     }
 
@@ -177,7 +179,7 @@ impl<W: Write> Lean<W> {
             reached = (y, end);
         }
         self.spans = spans;
-        by_pen(&mut changes, frame, self.pen);
+        by_pen(&mut changes, frame, self.pen, &mut self.keys);
         for &i in &changes {
             let (x, y) = frame.pos_of(i);
             let cell = &frame.content[i];
@@ -620,7 +622,7 @@ fn relative_steps(at: Position, to: Position) -> [(u16, u8, Option<u8>); 2] {
 /// run. Within a pen, cells keep their order, so the cursor mostly moves
 /// forward and down. A frame with a symbol of uncertain width keeps the
 /// screen's order (see `wrote`).
-fn by_pen(changes: &mut [usize], frame: &Buffer, current: Option<Pen>) {
+fn by_pen(changes: &mut [usize], frame: &Buffer, current: Option<Pen>, keys: &mut Vec<u64>) {
     let cell = |i: usize| &frame.content[i];
     if changes
         .iter()
@@ -643,12 +645,20 @@ fn by_pen(changes: &mut [usize], frame: &Buffer, current: Option<Pen>) {
         }
     }
     if count > 1 {
-        let rank = |i: usize| {
-            pens[..count]
+        // Each cell's pen looked up once, its rank kept above its index:
+        // sorting the numbers keeps screen order within a pen.
+        keys.clear();
+        keys.extend(changes.iter().map(|&i| {
+            let rank = pens[..count]
                 .iter()
                 .position(|&p| p == Some(Pen::of(cell(i))))
-        };
-        changes.sort_by_key(|&i| rank(i));
+                .unwrap_or(count);
+            (rank as u64) << 32 | i as u64
+        }));
+        keys.sort_unstable();
+        for (i, key) in changes.iter_mut().zip(keys.iter()) {
+            *i = (key & u64::from(u32::MAX)) as usize;
+        }
     }
 }
 
