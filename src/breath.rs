@@ -131,10 +131,12 @@ impl BreathPattern {
 
     /// Where the pattern is `elapsed` after it started.
     pub fn at(&self, elapsed: Duration) -> BreathState {
-        let cycle = self.cycle_length();
-        let cycle_ns = cycle.as_nanos().max(1);
-        let done = elapsed.as_nanos() / cycle_ns;
-        let mut into = Duration::from_nanos((elapsed.as_nanos() % cycle_ns) as u64);
+        // In 64-bit nanoseconds (584 years): the pacer asks this several
+        // times a frame, and 128-bit division is a call of its own.
+        let nanos = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        let cycle_ns = nanos(self.cycle_length()).max(1);
+        let done = nanos(elapsed) / cycle_ns;
+        let mut into = Duration::from_nanos(nanos(elapsed) % cycle_ns);
         let (inhaled, exhaled) = (self.total(PhaseKind::In), self.total(PhaseKind::Out));
         // How full the lungs are, from 0 to 1: each breath in adds its share
         // of all the breathing in of a cycle, so a second, short inhale (the
