@@ -161,84 +161,100 @@ fn frames(d: Duration) -> usize {
     (d.as_secs_f64() * f64::from(RATE)).round() as usize
 }
 
-/// A struck sound at `base` Hz: each partial a sine that dies away at its
-/// own rate, under the shape's fade-in and fade-out.
+/// The partials of a sound are stored lane by lane (a structure of
+/// arrays), `LANES` of them, so the compiler turns several at once; lanes
+/// without a partial are silent. These pick the fewest lanes that hold
+/// `partials`.
+fn struck(base: f32, partials: &[Partial], shape: Shape) -> Vec<f32> {
+    match partials.len() {
+        0..=2 => struck_in::<2>(base, partials, shape),
+        3..=4 => struck_in::<4>(base, partials, shape),
+        _ => struck_in::<8>(base, partials, shape),
+    }
+}
+
+fn glide(from: f32, to: f32, partials: &[Partial], shape: Shape) -> Vec<f32> {
+    match partials.len() {
+        0..=2 => glide_in::<2>(from, to, partials, shape),
+        3..=4 => glide_in::<4>(from, to, partials, shape),
+        _ => glide_in::<8>(from, to, partials, shape),
+    }
+}
+
+/// A struck sound at `base` Hz, in `LANES` lanes (see `struck`): each
+/// partial a sine that dies away at its own rate, under the shape's
+/// fade-in and fade-out.
 ///
 /// Made by turning a phasor: each partial is a complex number multiplied,
 /// every sample, by one constant (its pitch and its decay together), so a
 /// sample costs a few multiplications per partial rather than a sine and
 /// an exponential. In f64, the phasor drifts less than a part in a
 /// billion over the longest sound.
-fn struck(base: f32, partials: &[Partial], shape: Shape) -> Vec<f32> {
+fn struck_in<const LANES: usize>(base: f32, partials: &[Partial], shape: Shape) -> Vec<f32> {
     let rate = f64::from(RATE);
-    let steps: Vec<(f64, f64, f64)> = partials
-        .iter()
-        .map(|p| {
-            let w = std::f64::consts::TAU * f64::from(base * p.ratio) / rate;
-            let r = (-1.0 / (f64::from(p.decay) * rate)).exp();
-            (f64::from(p.amp), r * w.cos(), r * w.sin())
-        })
-        .collect();
-    // (re, im) of each partial's phasor: starts at angle 0, full level.
-    let mut z: Vec<(f64, f64)> = vec![(1.0, 0.0); partials.len()];
-    let envelope = Envelope::new(shape);
-    (0..envelope.length)
-        .map(|n| {
-            let mut sum = 0.0;
-            for (zi, &(amp, c, s)) in z.iter_mut().zip(&steps) {
-                sum += amp * zi.1;
-                *zi = (zi.0 * c - zi.1 * s, zi.0 * s + zi.1 * c);
+    let (mut re, mut im) = ([0.0f64; LANES], [0.0f64; LANES]);
+    let (mut c, mut s, mut amp) = ([0.0f64; LANES], [0.0f64; LANES], [0.0f64; LANES]);
+    for (k, p) in partials.iter().take(LANES).enumerate() {
+        let w = std::f64::consts::TAU * f64::from(base * p.ratio) / rate;
+        let r = (-1.0 / (f64::from(p.decay) * rate)).exp();
+        // Starts at angle 0, full level.
+        (re[k], amp[k]) = (1.0, f64::from(p.amp));
+        (c[k], s[k]) = (r * w.cos(), r * w.sin());
+    }
+    Envelope::new(shape)
+        .gains()
+        .map(|gain| {
+            let mut sum = [0.0f64; LANES];
+            for k in 0..LANES {
+                sum[k] = amp[k] * im[k];
+                (re[k], im[k]) = (re[k] * c[k] - im[k] * s[k], re[k] * s[k] + im[k] * c[k]);
             }
-            (sum * envelope.gain(n)) as f32
+            (sum.iter().sum::<f64>() * gain) as f32
         })
         .collect()
 }
 
-/// A tone gliding from `from` to `to` Hz over its length: each partial's
-/// pitch moves in a straight line, and its phasor turns by a step that
-/// itself turns a little every sample.
-fn glide(from: f32, to: f32, partials: &[Partial], shape: Shape) -> Vec<f32> {
+/// A tone gliding from `from` to `to` Hz over its length, in `LANES`
+/// lanes: each partial's pitch moves in a straight line, and its phasor
+/// turns by a step that itself turns a little every sample.
+fn glide_in<const LANES: usize>(
+    from: f32,
+    to: f32,
+    partials: &[Partial],
+    shape: Shape,
+) -> Vec<f32> {
     let rate = f64::from(RATE);
     let envelope = Envelope::new(shape);
     let len = envelope.length as f64;
-    struct Voice {
-        amp: f64,
-        fall: f64,
-        level: f64,
-        z: (f64, f64),
-        step: (f64, f64),
-        turn: (f64, f64),
+    // Lane by lane, as in `struck`: level and its fall each sample, the
+    // phasor, its step, and the step's own turn.
+    let zero = [0.0f64; LANES];
+    let (mut amp, mut fall, mut level) = (zero, zero, zero);
+    let (mut zr, mut zi, mut sr, mut si, mut tr, mut ti) = (zero, zero, zero, zero, zero, zero);
+    for (k, p) in partials.iter().take(LANES).enumerate() {
+        let f0 = f64::from(from * p.ratio);
+        let f1 = f64::from(to * p.ratio);
+        // Phase at sample n: 2π (f0 n + (f1 - f0) n² / (2 len)) / rate.
+        let a = std::f64::consts::TAU * f0 / rate;
+        let b = std::f64::consts::TAU * (f1 - f0) / (2.0 * len * rate);
+        // Step from n to n + 1 at n = 0: a + b; it grows by 2b each sample.
+        (amp[k], level[k]) = (f64::from(p.amp), 1.0);
+        fall[k] = (-1.0 / (f64::from(p.decay) * rate)).exp();
+        (zr[k], zi[k]) = (1.0, 0.0);
+        (sr[k], si[k]) = ((a + b).cos(), (a + b).sin());
+        (tr[k], ti[k]) = ((2.0 * b).cos(), (2.0 * b).sin());
     }
-    let mut voices: Vec<Voice> = partials
-        .iter()
-        .map(|p| {
-            let f0 = f64::from(from * p.ratio);
-            let f1 = f64::from(to * p.ratio);
-            // Phase at sample n: 2π (f0 n + (f1 - f0) n² / (2 len)) / rate.
-            let a = std::f64::consts::TAU * f0 / rate;
-            let b = std::f64::consts::TAU * (f1 - f0) / (2.0 * len * rate);
-            // Step from n to n + 1 at n = 0: a + b; it grows by 2b each sample.
-            Voice {
-                amp: f64::from(p.amp),
-                fall: (-1.0 / (f64::from(p.decay) * rate)).exp(),
-                level: 1.0,
-                z: (1.0, 0.0),
-                step: ((a + b).cos(), (a + b).sin()),
-                turn: ((2.0 * b).cos(), (2.0 * b).sin()),
+    envelope
+        .gains()
+        .map(|gain| {
+            let mut sum = [0.0f64; LANES];
+            for k in 0..LANES {
+                sum[k] = amp[k] * level[k] * zi[k];
+                level[k] *= fall[k];
+                (zr[k], zi[k]) = (zr[k] * sr[k] - zi[k] * si[k], zr[k] * si[k] + zi[k] * sr[k]);
+                (sr[k], si[k]) = (sr[k] * tr[k] - si[k] * ti[k], sr[k] * ti[k] + si[k] * tr[k]);
             }
-        })
-        .collect();
-    let turn = |z: (f64, f64), by: (f64, f64)| (z.0 * by.0 - z.1 * by.1, z.0 * by.1 + z.1 * by.0);
-    (0..envelope.length)
-        .map(|n| {
-            let mut sum = 0.0;
-            for v in &mut voices {
-                sum += v.amp * v.level * v.z.1;
-                v.level *= v.fall;
-                v.z = turn(v.z, v.step);
-                v.step = turn(v.step, v.turn);
-            }
-            (sum * envelope.gain(n)) as f32
+            (sum.iter().sum::<f64>() * gain) as f32
         })
         .collect()
 }
@@ -273,6 +289,36 @@ impl Envelope {
         }
     }
 
+    /// The gain of every sample, in order: the raised cosines by turning
+    /// phasors too, not a cosine a sample.
+    fn gains(self) -> impl Iterator<Item = f64> {
+        use std::f64::consts::PI;
+        let span = (self.length - self.release_at).max(1) as f64;
+        let rising = PI / self.attack as f64;
+        let falling = PI / span;
+        // cos of the fade-in's angle (from 0) and the fade-out's (from one
+        // step in), and the turn each takes a sample.
+        let mut up = (1.0f64, 0.0f64);
+        let up_turn = (rising.cos(), rising.sin());
+        let mut down = (falling.cos(), falling.sin());
+        let down_turn = down;
+        let turn =
+            |z: (f64, f64), by: (f64, f64)| (z.0 * by.0 - z.1 * by.1, z.0 * by.1 + z.1 * by.0);
+        (0..self.length).map(move |n| {
+            let mut gain = 1.0;
+            if n < self.attack {
+                gain = 0.5 - 0.5 * up.0;
+                up = turn(up, up_turn);
+            }
+            if n >= self.release_at {
+                gain *= 0.5 + 0.5 * down.0;
+                down = turn(down, down_turn);
+            }
+            gain
+        })
+    }
+
+    #[cfg(test)]
     fn gain(&self, n: usize) -> f64 {
         use std::f64::consts::PI;
         let x = n as f64;
@@ -355,6 +401,31 @@ mod tests {
             );
             let last = s[s.len() - 1].abs();
             assert!(last < 1e-4 * top, "{b}: ends on {last}");
+        }
+    }
+
+    /// The fades made by turning phasors are the raised cosines they
+    /// stand for, sample by sample.
+    #[test]
+    fn the_envelope_turned_is_the_envelope_computed() {
+        for shape in [
+            BELL_SHAPE,
+            CHIME_SHAPE,
+            TICK_SHAPE,
+            BREATHE_IN_SHAPE,
+            BREATHE_OUT_SHAPE,
+        ] {
+            let envelope = Envelope::new(shape);
+            let mut count = 0;
+            for (n, turned) in envelope.gains().enumerate() {
+                let computed = envelope.gain(n);
+                assert!(
+                    (turned - computed).abs() < 1e-9,
+                    "{shape:?} at {n}: {turned} against {computed}"
+                );
+                count += 1;
+            }
+            assert_eq!(count, envelope.length);
         }
     }
 
