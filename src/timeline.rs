@@ -159,7 +159,9 @@ pub fn cue_at(
     length: Duration,
     breath: Option<&BreathPattern>,
 ) -> Duration {
-    let at = if cue.counts() && planned != length {
+    // Whether the step's length moved first: reading the cue's words
+    // takes an allocation, and this is asked on every wake.
+    let at = if planned != length && cue.counts() {
         length.saturating_sub(planned.saturating_sub(cue.at))
     } else {
         cue.at
