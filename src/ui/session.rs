@@ -202,7 +202,6 @@ impl Look {
         let view = screen.view;
         match piece {
             Piece::Top => Some(Look::Seconds(view.total_left_secs)),
-            // The countdown, or the step's time beside its bar.
             Piece::Countdown => Some(Look::Seconds(view.left_secs)),
             // The step's bar, and its time when shown beside it; a long
             // step's bar fills a cell only every few seconds.
