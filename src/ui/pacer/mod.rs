@@ -91,18 +91,17 @@ impl Widget for Pacer<'_> {
             return;
         }
         let placed = self.placed(area);
-        draw_shape(
-            self.breath,
-            self.reduced_motion,
-            self.theme,
-            placed.shape,
-            buf,
-        );
+        self.draw_shape(placed.shape, buf);
         self.draw_words(&placed, buf);
     }
 }
 
 impl Pacer<'_> {
+    /// The shape alone, at `area` (where `placed` put it).
+    fn draw_shape(&self, area: Rect, buf: &mut Buffer) {
+        draw_shape(self.breath, self.reduced_motion, self.theme, area, buf);
+    }
+
     /// Where the pacer drawn at `area` (within the buffer) puts its parts.
     fn placed(&self, area: Rect) -> Placed {
         if !self.full || area.height < FULL_MIN_HEIGHT {
@@ -557,7 +556,8 @@ mod tests {
             .collect()
     }
 
-    fn full(b: &BreathView, reduced_motion: bool, width: u16, height: u16) -> Buffer {
+    /// The pacer drawn on a `width`×`height` buffer of its own.
+    fn drawn(b: &BreathView, reduced_motion: bool, full: bool, width: u16, height: u16) -> Buffer {
         let mut buf = Buffer::empty(Rect::new(0, 0, width, height));
         let theme = &PLAIN;
         Pacer {
@@ -566,25 +566,18 @@ mod tests {
             theme,
             scale: 1,
             words: true,
-            full: true,
+            full,
         }
         .render(buf.area, &mut buf);
         buf
     }
 
+    fn full(b: &BreathView, reduced_motion: bool, width: u16, height: u16) -> Buffer {
+        drawn(b, reduced_motion, true, width, height)
+    }
+
     fn compact(b: &BreathView, reduced_motion: bool, width: u16) -> Buffer {
-        let mut buf = Buffer::empty(Rect::new(0, 0, width, 1));
-        let theme = &PLAIN;
-        Pacer {
-            breath: b,
-            reduced_motion,
-            theme,
-            scale: 1,
-            words: true,
-            full: false,
-        }
-        .render(buf.area, &mut buf);
-        buf
+        drawn(b, reduced_motion, false, width, 1)
     }
 
     #[test]

@@ -7,9 +7,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
 
-use super::{
-    Pacer, Placed, Steps, draw_shape, draw_smooth_cells, row_bounds, smooth_fill, span_at, steps,
-};
+use super::{Pacer, Placed, Steps, draw_smooth_cells, row_bounds, smooth_fill, span_at, steps};
 use crate::ui::kit::cells::blank;
 
 /// How a pacer drawn in an area looks, in the few values its cells are
@@ -72,13 +70,7 @@ impl Pacer<'_> {
             }
             _ => {
                 blank(buf, placed.shape);
-                draw_shape(
-                    self.breath,
-                    self.reduced_motion,
-                    self.theme,
-                    placed.shape,
-                    buf,
-                );
+                self.draw_shape(placed.shape, buf);
                 dirty.push(placed.shape);
             }
         }
