@@ -74,11 +74,19 @@ impl Bank {
         let made = std::thread::Builder::new()
             .name("knotless-sounds".into())
             .spawn(move || {
-                for b in sounds {
-                    if tx.send((b, synth::source(b, volume))).is_err() {
+                let started = std::time::Instant::now();
+                let mut maker = synth::Maker::default();
+                for &b in &sounds {
+                    if tx.send((b, maker.source(b, volume))).is_err() {
                         return;
                     }
                 }
+                // What bench/README.md reads for the time sounds take to make.
+                tracing::debug!(
+                    "made {} built-in sounds in {:?}",
+                    sounds.len(),
+                    started.elapsed()
+                );
             });
         // No thread (the system refused one): each is made when played.
         if made.is_ok() {

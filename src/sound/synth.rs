@@ -108,40 +108,78 @@ const BREATHE_OUT_SHAPE: Shape = Shape {
 const END_BELLS: &[(Duration, f32)] = &[
     (Duration::from_millis(0), 659.25),
     (Duration::from_millis(1100), 587.33),
-    (Duration::from_millis(2200), 523.25),
+    (Duration::from_millis(2200), BELL_BASE),
 ];
 
-/// The samples of `sound` at full volume: mono, at `RATE`.
+/// The bell's own pitch, C5: also the end's last bell.
+const BELL_BASE: f32 = 523.25;
+
+/// The samples of `sound` at full volume: mono, at `RATE`. (A session and
+/// the export make theirs through one `Maker`.)
+#[cfg(test)]
 pub fn render(sound: Builtin) -> Vec<f32> {
-    let mut samples = match sound {
-        Builtin::Bell => struck(523.25, BELL, BELL_SHAPE),
-        Builtin::Chime => struck(1046.5, CHIME, CHIME_SHAPE),
-        Builtin::Tick => struck(1760.0, TICK, TICK_SHAPE),
-        Builtin::BreatheIn => glide(293.66, 392.0, BREATH, BREATHE_IN_SHAPE),
-        Builtin::BreatheOut => glide(392.0, 293.66, BREATH, BREATHE_OUT_SHAPE),
-        Builtin::End => {
-            let mut all = vec![0.0f32; frames(length(Builtin::End))];
-            for &(at, base) in END_BELLS {
-                let from = frames(at);
-                for (to, s) in all[from..].iter_mut().zip(struck(base, BELL, BELL_SHAPE)) {
-                    *to += s;
-                }
-            }
-            all
-        }
-    };
-    normalise(&mut samples, peak_dbfs(sound));
-    samples
+    Maker::default().render(sound)
 }
 
 /// `sound` at `volume`, as a rodio source ready for a mixer.
 pub fn source(sound: Builtin, volume: Volume) -> SamplesBuffer {
-    let mut samples = render(sound);
-    let gain = volume.gain();
-    for s in &mut samples {
-        *s *= gain;
+    Maker::default().source(sound, volume)
+}
+
+/// Makes built-in sounds one after another, and keeps the bell struck at
+/// its own pitch: the bell and the end's last bell are the same sound, a
+/// fifth of all the work when a session wants both.
+#[derive(Debug, Default)]
+pub struct Maker {
+    bell: Option<Vec<f32>>,
+}
+
+impl Maker {
+    /// The samples of `sound` at full volume: mono, at `RATE`.
+    pub fn render(&mut self, sound: Builtin) -> Vec<f32> {
+        let mut samples = match sound {
+            Builtin::Bell => self.bell().to_vec(),
+            Builtin::Chime => struck(1046.5, CHIME, CHIME_SHAPE),
+            Builtin::Tick => struck(1760.0, TICK, TICK_SHAPE),
+            Builtin::BreatheIn => glide(293.66, 392.0, BREATH, BREATHE_IN_SHAPE),
+            Builtin::BreatheOut => glide(392.0, 293.66, BREATH, BREATHE_OUT_SHAPE),
+            Builtin::End => {
+                let mut all = vec![0.0f32; frames(length(Builtin::End))];
+                for &(at, base) in END_BELLS {
+                    let from = frames(at);
+                    let mut add = |bell: &[f32]| {
+                        for (to, s) in all[from..].iter_mut().zip(bell) {
+                            *to += s;
+                        }
+                    };
+                    if base == BELL_BASE {
+                        add(self.bell());
+                    } else {
+                        add(&struck(base, BELL, BELL_SHAPE));
+                    }
+                }
+                all
+            }
+        };
+        normalise(&mut samples, peak_dbfs(sound));
+        samples
     }
-    SamplesBuffer::new(MONO, SAMPLE_RATE, samples)
+
+    /// `sound` at `volume`, as a rodio source ready for a mixer.
+    pub fn source(&mut self, sound: Builtin, volume: Volume) -> SamplesBuffer {
+        let mut samples = self.render(sound);
+        let gain = volume.gain();
+        for s in &mut samples {
+            *s *= gain;
+        }
+        SamplesBuffer::new(MONO, SAMPLE_RATE, samples)
+    }
+
+    /// The bell at its own pitch, before it is brought to its level.
+    fn bell(&mut self) -> &[f32] {
+        self.bell
+            .get_or_insert_with(|| struck(BELL_BASE, BELL, BELL_SHAPE))
+    }
 }
 
 /// The length of `sound`.
@@ -161,102 +199,136 @@ fn frames(d: Duration) -> usize {
     (d.as_secs_f64() * f64::from(RATE)).round() as usize
 }
 
-/// The partials of a sound are stored lane by lane (a structure of
-/// arrays), `LANES` of them, so the compiler turns several at once; lanes
-/// without a partial are silent. These pick the fewest lanes that hold
-/// `partials`.
+/// A struck sound at `base` Hz: each partial a sine that dies away at its
+/// own rate, under the shape's fade-in and fade-out.
 fn struck(base: f32, partials: &[Partial], shape: Shape) -> Vec<f32> {
-    match partials.len() {
-        0..=2 => struck_in::<2>(base, partials, shape),
-        3..=4 => struck_in::<4>(base, partials, shape),
-        _ => struck_in::<8>(base, partials, shape),
-    }
+    tone(base, base, partials, shape)
 }
 
+/// A tone gliding from `from` to `to` Hz over its length: each partial's
+/// pitch moves in a straight line, and dies away at its own rate.
 fn glide(from: f32, to: f32, partials: &[Partial], shape: Shape) -> Vec<f32> {
-    match partials.len() {
-        0..=2 => glide_in::<2>(from, to, partials, shape),
-        3..=4 => glide_in::<4>(from, to, partials, shape),
-        _ => glide_in::<8>(from, to, partials, shape),
-    }
+    tone(from, to, partials, shape)
 }
 
-/// A struck sound at `base` Hz, in `LANES` lanes (see `struck`): each
-/// partial a sine that dies away at its own rate, under the shape's
-/// fade-in and fade-out.
-///
-/// Made by turning a phasor: each partial is a complex number multiplied,
-/// every sample, by one constant (its pitch and its decay together), so a
-/// sample costs a few multiplications per partial rather than a sine and
-/// an exponential. In f64, the phasor drifts less than a part in a
-/// billion over the longest sound.
-fn struck_in<const LANES: usize>(base: f32, partials: &[Partial], shape: Shape) -> Vec<f32> {
-    let rate = f64::from(RATE);
-    let (mut re, mut im) = ([0.0f64; LANES], [0.0f64; LANES]);
-    let (mut c, mut s, mut amp) = ([0.0f64; LANES], [0.0f64; LANES], [0.0f64; LANES]);
-    for (k, p) in partials.iter().take(LANES).enumerate() {
-        let w = std::f64::consts::TAU * f64::from(base * p.ratio) / rate;
-        let r = (-1.0 / (f64::from(p.decay) * rate)).exp();
-        // Starts at angle 0, full level.
-        (re[k], amp[k]) = (1.0, f64::from(p.amp));
-        (c[k], s[k]) = (r * w.cos(), r * w.sin());
-    }
-    Envelope::new(shape)
-        .gains()
-        .map(|gain| {
-            let mut sum = [0.0f64; LANES];
-            for k in 0..LANES {
-                sum[k] = amp[k] * im[k];
-                (re[k], im[k]) = (re[k] * c[k] - im[k] * s[k], re[k] * s[k] + im[k] * c[k]);
-            }
-            (sum.iter().sum::<f64>() * gain) as f32
-        })
-        .collect()
-}
+/// Samples are made a block at a time in f64, then kept as f32: a block
+/// stays in the first-level cache.
+const BLOCK: usize = 512;
 
-/// A tone gliding from `from` to `to` Hz over its length, in `LANES`
-/// lanes: each partial's pitch moves in a straight line, and its phasor
-/// turns by a step that itself turns a little every sample.
-fn glide_in<const LANES: usize>(
-    from: f32,
-    to: f32,
-    partials: &[Partial],
-    shape: Shape,
-) -> Vec<f32> {
-    let rate = f64::from(RATE);
+/// `partials` from `from` to `to` Hz, summed under the shape's envelope.
+fn tone(from: f32, to: f32, partials: &[Partial], shape: Shape) -> Vec<f32> {
     let envelope = Envelope::new(shape);
-    let len = envelope.length as f64;
-    // Lane by lane, as in `struck`: level and its fall each sample, the
-    // phasor, its step, and the step's own turn.
-    let zero = [0.0f64; LANES];
-    let (mut amp, mut fall, mut level) = (zero, zero, zero);
-    let (mut zr, mut zi, mut sr, mut si, mut tr, mut ti) = (zero, zero, zero, zero, zero, zero);
-    for (k, p) in partials.iter().take(LANES).enumerate() {
+    let mut voices: Vec<Turning> = partials
+        .iter()
+        .map(|p| Turning::new(p, from, to, envelope.length))
+        .collect();
+    let mut samples = Vec::with_capacity(envelope.length);
+    let mut block = [0.0f64; BLOCK];
+    while samples.len() < envelope.length {
+        let block = &mut block[..BLOCK.min(envelope.length - samples.len())];
+        block.fill(0.0);
+        for voice in &mut voices {
+            // A steady pitch skips the work of turning its jump.
+            if from == to {
+                voice.add_to::<false>(block);
+            } else {
+                voice.add_to::<true>(block);
+            }
+        }
+        samples.extend(block.iter().map(|&s| s as f32));
+    }
+    envelope.apply(&mut samples);
+    samples
+}
+
+/// How many samples of one partial are made side by side.
+const SIDE: usize = 4;
+
+/// One partial, made by turning phasors: a complex number multiplied,
+/// every sample, by a step that holds its pitch and its decay together, so
+/// a sample costs a few multiplications rather than a sine and an
+/// exponential. A gliding partial's step itself turns a little every
+/// sample, so its pitch moves in a straight line.
+///
+/// `SIDE` samples in a row are made at once, each by a phasor of its own
+/// that jumps `SIDE` samples a time: they do not wait on each other, so the
+/// compiler turns them together. In f64, the phasors drift less than a
+/// part in a billion over the longest sound.
+#[derive(Debug, Clone, Copy)]
+struct Turning {
+    amp: f64,
+    /// Each lane's phasor (real, imaginary).
+    re: [f64; SIDE],
+    im: [f64; SIDE],
+    /// Each lane's jump of `SIDE` samples.
+    step_re: [f64; SIDE],
+    step_im: [f64; SIDE],
+    /// What every jump turns by, from one to the next.
+    turn: (f64, f64),
+}
+
+/// `a` times `b`, as complex numbers.
+fn times(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+    (a.0 * b.0 - a.1 * b.1, a.0 * b.1 + a.1 * b.0)
+}
+
+impl Turning {
+    /// Partial `p` of a tone from `from` to `to` Hz over `length` samples.
+    fn new(p: &Partial, from: f32, to: f32, length: usize) -> Self {
+        use std::f64::consts::TAU;
+        let rate = f64::from(RATE);
         let f0 = f64::from(from * p.ratio);
         let f1 = f64::from(to * p.ratio);
-        // Phase at sample n: 2π (f0 n + (f1 - f0) n² / (2 len)) / rate.
-        let a = std::f64::consts::TAU * f0 / rate;
-        let b = std::f64::consts::TAU * (f1 - f0) / (2.0 * len * rate);
-        // Step from n to n + 1 at n = 0: a + b; it grows by 2b each sample.
-        (amp[k], level[k]) = (f64::from(p.amp), 1.0);
-        fall[k] = (-1.0 / (f64::from(p.decay) * rate)).exp();
-        (zr[k], zi[k]) = (1.0, 0.0);
-        (sr[k], si[k]) = ((a + b).cos(), (a + b).sin());
-        (tr[k], ti[k]) = ((2.0 * b).cos(), (2.0 * b).sin());
+        // Phase at sample n: 2π (f0 n + (f1 - f0) n² / (2 length)) / rate.
+        // The turn from n to n + 1 is a + b (2n + 1): it grows by 2b a
+        // sample. The decay shrinks each sample by r.
+        let a = TAU * f0 / rate;
+        let b = TAU * (f1 - f0) / (2.0 * length.max(1) as f64 * rate);
+        let r = (-1.0 / (f64::from(p.decay) * rate)).exp();
+        let polar = |angle: f64, radius: f64| (radius * angle.cos(), radius * angle.sin());
+        // Sample by sample, the first 2 × SIDE steps: lane j starts where
+        // sample j is, and jumps by the product of steps j to j + SIDE - 1.
+        let steps: [(f64, f64); 2 * SIDE] =
+            std::array::from_fn(|n| polar(a + b * (2 * n + 1) as f64, r));
+        let product =
+            |from: usize, to: usize| steps[from..to].iter().fold((1.0, 0.0), |z, &s| times(z, s));
+        let (mut re, mut im, mut step_re, mut step_im) =
+            ([0.0; SIDE], [0.0; SIDE], [0.0; SIDE], [0.0; SIDE]);
+        for j in 0..SIDE {
+            (re[j], im[j]) = product(0, j);
+            (step_re[j], step_im[j]) = product(j, j + SIDE);
+        }
+        Self {
+            amp: f64::from(p.amp),
+            re,
+            im,
+            step_re,
+            step_im,
+            // Each of a jump's SIDE steps grows by SIDE × 2b.
+            turn: polar(2.0 * b * (SIDE * SIDE) as f64, 1.0),
+        }
     }
-    envelope
-        .gains()
-        .map(|gain| {
-            let mut sum = [0.0f64; LANES];
-            for k in 0..LANES {
-                sum[k] = amp[k] * level[k] * zi[k];
-                level[k] *= fall[k];
-                (zr[k], zi[k]) = (zr[k] * sr[k] - zi[k] * si[k], zr[k] * si[k] + zi[k] * sr[k]);
-                (sr[k], si[k]) = (sr[k] * tr[k] - si[k] * ti[k], sr[k] * ti[k] + si[k] * tr[k]);
+
+    /// Add this partial's next `block.len()` samples into `block`. A
+    /// steady partial (`GLIDES` false) never turns its jump.
+    fn add_to<const GLIDES: bool>(&mut self, block: &mut [f64]) {
+        let mut chunks = block.chunks_exact_mut(SIDE);
+        for chunk in &mut chunks {
+            for (j, out) in chunk.iter_mut().enumerate() {
+                *out += self.amp * self.im[j];
+                (self.re[j], self.im[j]) =
+                    times((self.re[j], self.im[j]), (self.step_re[j], self.step_im[j]));
+                if GLIDES {
+                    (self.step_re[j], self.step_im[j]) =
+                        times((self.step_re[j], self.step_im[j]), self.turn);
+                }
             }
-            (sum.iter().sum::<f64>() * gain) as f32
-        })
-        .collect()
+        }
+        // The last few samples of a sound: the lanes that reach them.
+        for (j, s) in chunks.into_remainder().iter_mut().enumerate() {
+            *s += self.amp * self.im[j];
+        }
+    }
 }
 
 /// Scale so that the largest sample sits at `dbfs`.
@@ -289,33 +361,41 @@ impl Envelope {
         }
     }
 
-    /// The gain of every sample, in order: the raised cosines by turning
-    /// phasors too, not a cosine a sample.
-    fn gains(self) -> impl Iterator<Item = f64> {
+    /// Fade `samples`, the whole sound, in and out. Between the fades the
+    /// gain is 1: only the fades' samples are touched.
+    fn apply(self, samples: &mut [f32]) {
+        let (fade_in, fade_out) = self.fades();
+        let fade = |(s, g): (&mut f32, f64)| *s = (f64::from(*s) * g) as f32;
+        samples.iter_mut().zip(fade_in).for_each(fade);
+        samples
+            .iter_mut()
+            .skip(self.release_at)
+            .zip(fade_out)
+            .for_each(fade);
+    }
+
+    /// The gains of the fade-in, from the first sample, and of the
+    /// fade-out, from `release_at` to the end: raised cosines made by
+    /// turning phasors, not a cosine a sample.
+    fn fades(self) -> (impl Iterator<Item = f64>, impl Iterator<Item = f64>) {
         use std::f64::consts::PI;
-        let span = (self.length - self.release_at).max(1) as f64;
+        let cosines = |from: f64, by: f64| {
+            let turn = (by.cos(), by.sin());
+            std::iter::successors(Some((from.cos(), from.sin())), move |&z| {
+                Some(times(z, turn))
+            })
+            .map(|z| z.0)
+        };
         let rising = PI / self.attack as f64;
-        let falling = PI / span;
-        // cos of the fade-in's angle (from 0) and the fade-out's (from one
-        // step in), and the turn each takes a sample.
-        let mut up = (1.0f64, 0.0f64);
-        let up_turn = (rising.cos(), rising.sin());
-        let mut down = (falling.cos(), falling.sin());
-        let down_turn = down;
-        let turn =
-            |z: (f64, f64), by: (f64, f64)| (z.0 * by.0 - z.1 * by.1, z.0 * by.1 + z.1 * by.0);
-        (0..self.length).map(move |n| {
-            let mut gain = 1.0;
-            if n < self.attack {
-                gain = 0.5 - 0.5 * up.0;
-                up = turn(up, up_turn);
-            }
-            if n >= self.release_at {
-                gain *= 0.5 + 0.5 * down.0;
-                down = turn(down, down_turn);
-            }
-            gain
-        })
+        let span = self.length - self.release_at;
+        // The fade-out's first sample is already one step down.
+        let falling = PI / span.max(1) as f64;
+        (
+            cosines(0.0, rising)
+                .take(self.attack)
+                .map(|c| 0.5 - 0.5 * c),
+            cosines(falling, falling).take(span).map(|c| 0.5 + 0.5 * c),
+        )
     }
 
     #[cfg(test)]
@@ -416,16 +496,82 @@ mod tests {
             BREATHE_OUT_SHAPE,
         ] {
             let envelope = Envelope::new(shape);
-            let mut count = 0;
-            for (n, turned) in envelope.gains().enumerate() {
+            let mut gains = vec![1.0; envelope.length];
+            let (fade_in, fade_out) = envelope.fades();
+            gains.iter_mut().zip(fade_in).for_each(|(g, f)| *g *= f);
+            let fading_out = gains.iter_mut().skip(envelope.release_at);
+            assert_eq!(
+                fading_out.zip(fade_out).map(|(g, f)| *g *= f).count(),
+                envelope.length - envelope.release_at
+            );
+            for (n, turned) in gains.into_iter().enumerate() {
                 let computed = envelope.gain(n);
                 assert!(
                     (turned - computed).abs() < 1e-9,
                     "{shape:?} at {n}: {turned} against {computed}"
                 );
-                count += 1;
             }
-            assert_eq!(count, envelope.length);
+        }
+    }
+
+    /// The partials made by turning phasors, several samples side by side,
+    /// are the decaying sines they stand for, sample by sample: steady and
+    /// gliding, and on a length that does not fill the last jump.
+    #[test]
+    fn the_turned_tones_are_the_sines_computed() {
+        use std::f64::consts::TAU;
+        // No fade at the end, so the last samples count.
+        let odd = Shape {
+            length: Duration::from_micros(10_021),
+            release: Duration::ZERO,
+            ..TICK_SHAPE
+        };
+        let rate = f64::from(RATE);
+        for (from, to, partials, shape) in [
+            (523.25, 523.25, BELL, BELL_SHAPE),
+            (1760.0, 1760.0, TICK, odd),
+            (293.66, 392.0, BREATH, BREATHE_IN_SHAPE),
+            (392.0, 293.66, BREATH, BREATHE_OUT_SHAPE),
+            (440.0, 660.0, BREATH, odd),
+        ] {
+            let envelope = Envelope::new(shape);
+            let made = tone(from, to, partials, shape);
+            assert_eq!(made.len(), envelope.length);
+            let len = envelope.length as f64;
+            for (n, &turned) in made.iter().enumerate() {
+                let x = n as f64;
+                let sines: f64 = partials
+                    .iter()
+                    .map(|p| {
+                        let (f0, f1) = (f64::from(from * p.ratio), f64::from(to * p.ratio));
+                        let phase = TAU * (f0 * x + (f1 - f0) * x * x / (2.0 * len)) / rate;
+                        let decay = (-x / (f64::from(p.decay) * rate)).exp();
+                        f64::from(p.amp) * decay * phase.sin()
+                    })
+                    .sum();
+                let computed = sines * envelope.gain(n);
+                assert!(
+                    (f64::from(turned) - computed).abs() < 1e-5,
+                    "{from}-{to} Hz at {n} of {}: {turned} against {computed}",
+                    made.len()
+                );
+            }
+        }
+    }
+
+    /// A maker that keeps the bell makes each sound as a fresh one does,
+    /// to the bit, whichever of the bell and the end comes first.
+    #[test]
+    fn a_bell_kept_is_the_bell_made_afresh() {
+        let same = |a: &[f32], b: &[f32]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+        };
+        for order in [[Builtin::Bell, Builtin::End], [Builtin::End, Builtin::Bell]] {
+            let mut maker = Maker::default();
+            for b in order {
+                assert!(same(&maker.render(b), &render(b)), "{b} after {order:?}");
+            }
+            assert!(maker.bell.is_some(), "the bell is kept");
         }
     }
 

@@ -6,7 +6,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::Builtin;
-use super::synth::{RATE, render};
+use super::synth::{Maker, RATE};
 use crate::fsx::Existing;
 
 /// The WAV bytes of mono `samples` at `rate`, as 16-bit PCM.
@@ -37,10 +37,11 @@ pub fn encode(samples: &[f32], rate: u32) -> Vec<u8> {
 pub fn export_all(dir: &Path) -> io::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir)?;
     let mut written = Vec::new();
+    let mut maker = Maker::default();
     for &b in Builtin::ALL {
         let path = dir.join(format!("{}.wav", b.name()));
         // Never through a `bell.wav` link planted in the directory.
-        crate::fsx::write_file(&path, &encode(&render(b), RATE), Existing::Replace)?;
+        crate::fsx::write_file(&path, &encode(&maker.render(b), RATE), Existing::Replace)?;
         written.push(path);
     }
     Ok(written)
@@ -59,7 +60,7 @@ mod tests {
         let decoded: Vec<f32> = rodio::Decoder::try_from(fs::File::open(&bell).unwrap())
             .unwrap()
             .collect();
-        let made = render(Builtin::Bell);
+        let made = crate::sound::synth::render(Builtin::Bell);
         assert_eq!(decoded.len(), made.len());
         let worst = decoded
             .iter()
