@@ -30,7 +30,7 @@ use std::sync::Arc;
 use crate::app::{App, Exit, Options};
 use crate::cli::{Cli, Command, RunArgs};
 use crate::clock::SystemClock;
-use crate::driver::{self, FullScreen, LibrarySource, Outside, Plain, TerminalEvents};
+use crate::driver::{self, FullScreen, LibrarySource, Outside, Plain, TerminalEvents, VoiceLater};
 use crate::paths::Paths;
 use crate::routine::library::looks_like_path;
 use crate::routine::load::load_file;
@@ -374,12 +374,13 @@ fn start_run(routine: Routine, args: &RunArgs, env: &Env) -> Result<ExitCode> {
         driver::run(app, &clock, &mut out, &mut events, outside)
     } else {
         app.status = env.settings_status();
-        // Rendering starts now, while the preflight screen is read.
+        // Rendering starts once the preflight is up, while it is read.
         // Nothing rendered where no sound output works.
-        let voice = sound
-            .output_works()
-            .then(|| voice::session_voice(env, &routine, args.voice_choice(), sound.heard()))
-            .flatten();
+        let choice = args.voice_choice();
+        let voice = sound.output_works().then(|| {
+            let heard = sound.heard();
+            Box::new(move || voice::session_voice(env, &routine, choice, heard)) as VoiceLater
+        });
         let source = LibrarySource::default();
         full_screen(app, env, args.speed, &mut sound, source, voice, hooks)?
     };
@@ -394,7 +395,7 @@ fn full_screen(
     speed: f64,
     sound: &mut Player,
     source: LibrarySource,
-    voice: Option<crate::voice::Voice>,
+    voice: Option<VoiceLater<'_>>,
     hooks: crate::hooks::HookSettings,
 ) -> Result<Exit> {
     let clock = SystemClock::new(speed);
@@ -409,7 +410,7 @@ fn full_screen(
     // give the terminal back mid-session.
     crate::sound::guard_panics();
     let mut outside = outside(env, sound, speed, source);
-    outside.voice = voice;
+    outside.voice_later = voice;
     outside.hooks = hooks;
     let exit = driver::run(app, &clock, &mut screen, &mut events, outside);
     crate::terminal::restore();
@@ -423,6 +424,7 @@ fn outside<'a>(env: &Env, sound: &'a mut Player, speed: f64, source: LibrarySour
         speed,
         source,
         voice: None,
+        voice_later: None,
         // For routines chosen in the picker: a voice is made for each.
         voice_settings: env.paths.as_ref().map(|p| {
             (

@@ -132,6 +132,9 @@ pub struct Outside<'a> {
     pub source: LibrarySource,
     /// The running session's voice, rendering its words ahead.
     pub voice: Option<crate::voice::Voice>,
+    /// How to make the session's voice once the first frame is up: its
+    /// script takes longer to make than the frame (see `Driver::voice`).
+    pub voice_later: Option<VoiceLater<'a>>,
     /// How to make a voice for a routine chosen later (in the picker), and
     /// where its speech is cached; `None`: no voice for those.
     pub voice_settings: Option<(crate::voice::VoiceSettings, PathBuf)>,
@@ -139,6 +142,9 @@ pub struct Outside<'a> {
     pub hooks: crate::hooks::HookSettings,
     pub log_file: Option<PathBuf>,
 }
+
+/// Makes a session's voice, later.
+pub type VoiceLater<'a> = Box<dyn FnOnce() -> Option<crate::voice::Voice> + 'a>;
 
 /// The status line's message for what the sound output says.
 fn sound_news(state: SoundState) -> Status {
@@ -253,6 +259,10 @@ impl Driver<'_> {
                 inbox.push_back(Msg::Stop(Exit::HungUp));
                 continue;
             }
+            // The first frame is up: now make the voice, if it waits.
+            if self.outside.voice_later.is_some() {
+                self.voice();
+            }
             // The picker's first screen is up: now read every routine (the
             // launch read only what that screen shows). Keys typed
             // meanwhile wait in the terminal.
@@ -356,7 +366,7 @@ impl Driver<'_> {
     /// skipped.
     fn speak(&mut self, effect: &Effect, now: Instant) {
         let due = self.due.unwrap_or(now).min(now);
-        if let Some(voice) = &mut self.outside.voice
+        if let Some(voice) = self.voice()
             && let Some(speech) = voice.prompt_for(effect, due, now)
         {
             self.outside.sound.speak(speech);
@@ -399,10 +409,21 @@ impl Driver<'_> {
             let script =
                 crate::voice::Script::with_options(routine, settings.script_options(), &|_| None);
             let heard = self.outside.sound.heard();
+            self.outside.voice_later = None;
             self.outside.voice = Some(crate::voice::Voice::start_if_heard(
                 settings, script, cache, heard,
             ));
         }
+    }
+
+    /// The session's voice, made now if it was left for later: at the
+    /// latest when something is to be said, else once the first frame is
+    /// up, so that making its script never holds the first frame back.
+    fn voice(&mut self) -> Option<&mut crate::voice::Voice> {
+        if let Some(make) = self.outside.voice_later.take() {
+            self.outside.voice = make();
+        }
+        self.outside.voice.as_mut()
     }
 
     fn carry_out<C: Clock, R: Renderer>(
@@ -434,7 +455,7 @@ impl Driver<'_> {
             }
             Command::ToggleMute => inbox.push_back(Msg::Muted(self.outside.sound.toggle_mute())),
             Command::ToggleVoice => {
-                if let Some(voice) = &mut self.outside.voice {
+                if let Some(voice) = self.voice() {
                     inbox.push_back(Msg::VoiceOn(voice.toggle()));
                 }
             }

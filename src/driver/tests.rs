@@ -35,6 +35,7 @@ fn outside(sound: &mut Player, history: Option<std::path::PathBuf>) -> Outside<'
         speed: 1.0,
         source: LibrarySource::default(),
         voice: None,
+        voice_later: None,
         voice_settings: None,
         hooks: Default::default(),
         log_file: None,
@@ -216,4 +217,51 @@ fn a_terminal_that_fails_to_draw_ends_the_run_as_hung_up_and_records_it() {
     assert_eq!(exit.code(), 129);
     let lines = std::fs::read_to_string(&history).unwrap();
     assert!(lines.contains("\"outcome\":\"stopped\""), "{lines}");
+}
+
+/// The voice's script takes longer to make than a frame: it is made once
+/// the first frame is up, so a preflight shows at once. When the session
+/// starts at once, it is made for the first words said, before that frame.
+#[test]
+fn the_voice_is_made_after_the_first_frame_unless_words_come_first() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    /// A screen that only counts its frames.
+    struct Counted(Rc<Cell<usize>>);
+    impl Renderer for Counted {
+        fn frame(&mut self, _: &App, _: Instant, _: bool) -> io::Result<()> {
+            self.0.set(self.0.get() + 1);
+            Ok(())
+        }
+        fn effect(&mut self, _: &App, _: &crate::session::Effect, _: Instant) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    for (autostart, made_after) in [(false, 1), (true, 0)] {
+        let t0 = Instant::now();
+        let clock = FakeClock::new(t0);
+        let mut events = Script::new(&clock);
+        let (mut sound, _) = Player::recording(SoundSettings::default());
+        let app = App::direct(std::sync::Arc::new(two_hours())).with_options(crate::app::Options {
+            autostart,
+            ..Default::default()
+        });
+        let frames = Rc::new(Cell::new(0));
+        let made = Rc::new(Cell::new(None));
+        let mut outside = outside(&mut sound, None);
+        let (drawn, when) = (frames.clone(), made.clone());
+        outside.voice_later = Some(Box::new(move || {
+            when.set(Some(drawn.get()));
+            None
+        }));
+        run(
+            app,
+            &clock,
+            &mut Counted(frames.clone()),
+            &mut events,
+            outside,
+        );
+        assert_eq!(made.get(), Some(made_after), "autostart {autostart}");
+        assert!(frames.get() > made_after, "autostart {autostart}");
+    }
 }
