@@ -32,7 +32,9 @@ pub fn text_height(paragraph: &Paragraph, width: u16) -> u16 {
     if width == 0 {
         return 0;
     }
-    let mut rows: u16 = 16;
+    // Most text here takes a row or two: start small (each try costs its
+    // whole buffer), and grow fourfold while the last row is full.
+    let mut rows: u16 = 4;
     loop {
         let mut buf = Buffer::empty(Rect::new(0, 0, width, rows));
         paragraph.render(buf.area, &mut buf);
@@ -57,10 +59,23 @@ pub fn render_fitted(
     more: &str,
     theme: &Theme,
 ) {
+    let rows = text_height(paragraph, area.width);
+    render_measured(frame, area, (paragraph, rows), more, theme);
+}
+
+/// `render_fitted` for a paragraph already measured: it takes `rows` rows
+/// at `area`'s width.
+fn render_measured(
+    frame: &mut Frame,
+    area: Rect,
+    (paragraph, rows): (&Paragraph, u16),
+    more: &str,
+    theme: &Theme,
+) {
     if area.is_empty() {
         return;
     }
-    if text_height(paragraph, area.width) <= area.height {
+    if rows <= area.height {
         frame.render_widget(paragraph, area);
         return;
     }
@@ -107,14 +122,15 @@ impl Item<'_> {
         }
     }
 
-    fn render(&self, frame: &mut Frame, area: Rect, label: u16, theme: &Theme) {
+    /// Draw in `area`, having measured `rows` rows (`height`) for it.
+    fn render(&self, frame: &mut Frame, (area, rows): (Rect, u16), label: u16, theme: &Theme) {
         match self {
             Item::Gap => {}
-            Item::Text(p) => render_fitted(frame, area, p, "…", theme),
+            Item::Text(p) => render_measured(frame, area, (p, rows), "…", theme),
             Item::Fact(name, p) => {
                 let (left, right) = split_at_column(area, label);
                 frame.render_widget(Line::from(name.clone()), Rect { height: 1, ..left });
-                render_fitted(frame, right, p, "…", theme);
+                render_measured(frame, right, (p, rows), "…", theme);
             }
             Item::Bullet(p) => {
                 let (bullet, text) = split_at_column(area, BULLET);
@@ -125,7 +141,7 @@ impl Item<'_> {
                         ..bullet
                     },
                 );
-                render_fitted(frame, text, p, "…", theme);
+                render_measured(frame, text, (p, rows), "…", theme);
             }
         }
     }
@@ -153,18 +169,13 @@ pub fn stack(frame: &mut Frame, area: Rect, items: &[Item], label: u16, theme: &
         if rows > room && room < 2 {
             break;
         }
-        let rows = rows.min(room);
-        item.render(
-            frame,
-            Rect {
-                y,
-                height: rows,
-                ..area
-            },
-            label,
-            theme,
-        );
-        y += rows;
+        let place = Rect {
+            y,
+            height: rows.min(room),
+            ..area
+        };
+        item.render(frame, (place, rows), label, theme);
+        y += place.height;
     }
 }
 
