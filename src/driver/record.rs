@@ -108,7 +108,13 @@ mod tests {
         let link = home.path().join("data/history-desk.jsonl");
         fs::create_dir_all(link.parent().unwrap()).unwrap();
         symlink(&synced, &link).unwrap();
-        let glance = write(Some(&link), &request(), None, 1.0, jiff::Zoned::now())
+        // A fixed noon: five minutes after midnight the session began
+        // yesterday, and today's minutes would rightly be none.
+        let noon = jiff::civil::date(2026, 6, 15)
+            .at(12, 0, 0, 0)
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .unwrap();
+        let glance = write(Some(&link), &request(), None, 1.0, noon)
             .unwrap()
             .unwrap();
         assert_eq!(glance.today_seconds, 300, "{glance:?}");

@@ -102,11 +102,15 @@ fn session_line(started: &str, routine: &str, seconds: u64) -> String {
     )
 }
 
-/// Now minus `minutes`, as a history line writes it.
+/// Now minus `minutes`, as a history line writes it, but never before
+/// today's midnight: the tests want a session done today, and CI may run
+/// a few minutes after midnight.
 fn ago(minutes: i64) -> String {
-    let at = jiff::Zoned::now()
+    let now = jiff::Zoned::now();
+    let at = now
         .checked_sub(jiff::SignedDuration::from_mins(minutes))
-        .unwrap();
+        .unwrap()
+        .max(now.start_of_day().unwrap());
     at.timestamp().display_with_offset(at.offset()).to_string()
 }
 
