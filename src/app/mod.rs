@@ -344,13 +344,6 @@ impl App {
             } => ScreenView::History(views::history(stats, progress, note.as_deref(), *charts)),
             Screen::Compose(c) => ScreenView::Compose(views::compose(c)),
         };
-        // Help lists the keys of the screen under it; the pause key says
-        // what it will do.
-        let state = input::KeyState {
-            paused: self.session().is_some_and(Session::is_paused),
-            resumable: self.resumable(),
-        };
-        let keys = input::keys(self.screen_context(), self.mode, state);
         View {
             screen,
             help: self.help,
@@ -358,9 +351,19 @@ impl App {
             status_full: self.status.as_ref().map(|s| s.text().into_owned()),
             reduced_motion: self.options.reduced_motion,
             question: self.tension.asking.map(When::question),
-            keys,
+            keys: self.keys(),
             speed: self.speed(),
         }
+    }
+
+    /// The keys of the screen (under help, when it is open), from the
+    /// keymap; the pause key says what it will do.
+    pub fn keys(&self) -> Vec<input::KeyHelp> {
+        let state = input::KeyState {
+            paused: self.session().is_some_and(Session::is_paused),
+            resumable: self.resumable(),
+        };
+        input::keys(self.screen_context(), self.mode, state)
     }
 
     /// How much faster than real time the session runs (`--speed`, or a

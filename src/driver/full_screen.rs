@@ -159,16 +159,15 @@ impl<O: Output> FullScreen<O> {
     /// A frame in which only time moved: nothing to draw when the screen
     /// is the same; while only the breath moved (20 times a second), the
     /// pacer alone; while only time moved (a second ticked) and the frame
-    /// is laid out as before, the parts that move with time. Only the
-    /// session's view is built for that, not the whole screen's (its keys,
-    /// its other screens). `None`: a whole frame is needed.
+    /// is laid out as before, the parts that move with time; and the key
+    /// hints' row when the status beside them changed (a message shrank
+    /// to its mark). Only the session's view is built for that, not the
+    /// whole screen's (its other screens). `None`: a whole frame is needed.
     fn only_what_moved(&mut self, app: &App, now: Instant) -> io::Result<Option<Work>> {
         let status = app.status_line(now);
-        if status != self.last_status {
-            return Ok(None);
-        }
+        let status_moved = status != self.last_status;
         let session = app.session_view(now);
-        if session == self.last {
+        if session == self.last && !status_moved {
             return Ok(Some(Work::Nothing));
         }
         let (Some(view), Some(last), Some(spots)) = (&session, &self.last, &mut self.spots) else {
@@ -181,9 +180,16 @@ impl<O: Output> FullScreen<O> {
         } else {
             return Ok(None);
         };
+        self.dirty.clear();
+        if status_moved {
+            let keys = app.keys();
+            let bottom = (status.as_deref(), &keys[..]);
+            if !spots.redraw_hints(&mut self.frame, bottom, &self.theme, &mut self.dirty) {
+                return Ok(None);
+            }
+        }
         // The key hints do not move with time: no keys are needed.
         let bottom = (status.as_deref(), &[][..], app.speed());
-        self.dirty.clear();
         spots.redraw(
             &mut self.frame,
             view,
@@ -194,6 +200,7 @@ impl<O: Output> FullScreen<O> {
         );
         self.out.present(&self.frame, &self.dirty)?;
         self.last = session;
+        self.last_status = status;
         Ok(Some(Work::Moved(motion)))
     }
 
@@ -424,6 +431,44 @@ mod tests {
                 assert_alike(seen.emulator.screen(), fresh.screen());
             }
             assert!(short >= least, "{w}x{h}: {short} frames took the short way");
+        }
+    }
+
+    /// A status message that shrinks to its mark (sound off, say) redraws
+    /// the key hints' row with the seconds that ticked, not the whole
+    /// frame; the terminal then shows what a whole frame drawn afresh
+    /// would, at every size.
+    #[test]
+    fn a_status_shrinking_to_its_mark_redraws_only_its_row() {
+        use crate::app::Status;
+        let (id, text) = crate::routine::builtin::BUILTINS[0];
+        let routine = Arc::new(parse_routine(id, "built-in", text).unwrap());
+        for (w, h) in [(80, 24), (200, 60), (50, 14)] {
+            let (mut app, t0) = started(&routine);
+            let mut at = t0 + Duration::from_millis(6_100);
+            app.update(Msg::Tick, at);
+            app.update(
+                Msg::News(Status::SoundOff("no sound server found".into())),
+                at,
+            );
+            let mut seen = Seen::new(w, h);
+            seen.frame(&app, at, true);
+            let shown = app.status_line(at);
+            let mut work = Work::Nothing;
+            while app.status_line(at) == shown {
+                at += Duration::from_secs(1);
+                app.update(Msg::Tick, at);
+                work = seen.frame(&app, at, false);
+                assert_alike(seen.emulator.screen(), afresh(&app, at, w, h).screen());
+                assert!(
+                    at < t0 + Duration::from_secs(60),
+                    "{w}x{h}: the status never shrank"
+                );
+            }
+            let mark = app.status_line(at).expect("a mark");
+            assert!(mark.chars().count() < 10, "{w}x{h}: {mark:?}");
+            assert!(matches!(work, Work::Moved(_)), "{w}x{h}: {work:?}");
+            assert!(seen.written < 300, "{w}x{h}: {} bytes", seen.written);
         }
     }
 

@@ -22,6 +22,7 @@ use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect, Size};
 use unicode_width::UnicodeWidthStr;
 
+use super::known::Known;
 use super::pen::Pen;
 
 /// Unchanged cells are rewritten rather than jumped over only up to this
@@ -35,9 +36,7 @@ pub struct Lean<W: Write> {
     /// What the terminal shows where frames are drawn, cell for cell, as
     /// written here since the screen was last cleared; `None` when that is
     /// not known (before the first frame, after anyone else wrote).
-    frame: Option<Buffer>,
-    /// Of what it shows, what rewriting a gap needs (see `Shown`).
-    shown: Option<Shown>,
+    known: Option<Known>,
     /// The terminal's pen; `None` when unknown (before the first write, and
     /// after anything else may have written).
     pen: Option<Pen>,
@@ -61,41 +60,13 @@ pub struct Lean<W: Write> {
     keys: Vec<u64>,
 }
 
-/// The screen as far as rewriting a gap needs it: one plain character and
-/// its pen a cell, or `None` where a cell cannot simply be rewritten (a wide
-/// or combined character, or unknown).
-struct Shown {
-    width: u16,
-    cells: Vec<Option<(char, Pen)>>,
-}
-
-impl Shown {
-    /// A cleared screen of `size`: blank, in the plain pen.
-    fn blank(size: Size) -> Self {
-        let (w, h) = (
-            size.width.min(super::MAX_WIDTH),
-            size.height.min(super::MAX_HEIGHT),
-        );
-        Self {
-            width: w,
-            cells: vec![Some((' ', Pen::PLAIN)); usize::from(w) * usize::from(h)],
-        }
-    }
-
-    fn index(&self, x: u16, y: u16) -> Option<usize> {
-        let i = usize::from(y) * usize::from(self.width) + usize::from(x);
-        (x < self.width && i < self.cells.len()).then_some(i)
-    }
-}
-
 impl<W: Write> Lean<W> {
     /// Writes to `out`, the terminal on standard output.
     pub fn new(out: W) -> Self {
         Self {
             out,
             fixed: None,
-            frame: None,
-            shown: None,
+            known: None,
             pen: None,
             cursor: None,
             cursor_hidden: None,
@@ -145,17 +116,16 @@ impl<W: Write> Lean<W> {
     pub fn present(&mut self, frame: &Buffer, dirty: &[Rect]) -> io::Result<()> {
         self.bytes.clear();
         let whole = [frame.area];
-        let dirty = match &self.frame {
-            Some(shown) if shown.area == frame.area => dirty,
+        let dirty = match &self.known {
+            Some(known) if known.area == frame.area => dirty,
             _ => {
                 self.clear_screen(frame.area);
                 &whole[..]
             }
         };
-        let Some(shown) = self.frame.take() else {
+        let Some(mut known) = self.known.take() else {
             return Ok(());
         };
-        let mut shown = shown;
         let mut changes = std::mem::take(&mut self.changes);
         changes.clear();
         // Where the last span's comparison reached in its row: a span to
@@ -169,16 +139,11 @@ impl<W: Write> Lean<W> {
             } else {
                 frame.area.x
             };
-            let end = changed_in_row(
-                &mut shown,
-                frame,
-                y,
-                (from.max(floor), to, floor),
-                &mut changes,
-            );
+            let end = known.changed_in_row(frame, y, (from.max(floor), to, floor), &mut changes);
             reached = (y, end);
         }
         self.spans = spans;
+        self.known = Some(known);
         by_pen(&mut changes, frame, self.pen, &mut self.keys);
         for &i in &changes {
             let (x, y) = frame.pos_of(i);
@@ -186,14 +151,18 @@ impl<W: Write> Lean<W> {
             self.go_to(x, y);
             self.set_pen(Pen::of(cell));
             self.bytes.extend_from_slice(cell.symbol().as_bytes());
-            self.wrote(x, y, cell);
+            self.wrote(i, (x, y), cell);
         }
         if self.cursor_hidden != Some(true) {
             self.bytes.extend_from_slice(b"\x1b[?25l");
             self.cursor_hidden = Some(true);
         }
-        self.frame = Some(shown);
         self.changes = changes;
+        // A table of what is known filled up (a hostile routine): the
+        // next frame starts afresh.
+        if self.known.as_ref().is_some_and(|k| k.full) {
+            self.forget();
+        }
         self.out.write_all(&self.bytes)?;
         self.out.flush()
     }
@@ -206,16 +175,14 @@ impl<W: Write> Lean<W> {
         self.bytes.extend_from_slice(b"\x1b[2J");
         let size = self.size().unwrap_or(Size::new(area.width, area.height));
         self.width = Some(size.width);
-        self.shown = Some(Shown::blank(size));
-        self.frame = Some(Buffer::empty(area));
+        self.known = Some(Known::blank(area));
     }
 
     /// Forget everything known about the terminal: something else may have
     /// written to it (an editor, the shell after a suspend). The next frame
     /// clears it and is written whole.
     pub fn forget(&mut self) {
-        self.frame = None;
-        self.shown = None;
+        self.known = None;
         self.pen = None;
         self.cursor = None;
         self.cursor_hidden = None;
@@ -264,11 +231,16 @@ impl<W: Write> Lean<W> {
     /// exactly as they are, with the current pen; `false` when that cannot
     /// be done (not known, another style, a wide or combined character).
     fn fill(&mut self, from: u16, to: u16, y: u16) -> bool {
-        let (Some(shown), Some(pen)) = (self.shown.as_ref(), self.pen) else {
+        let (Some(known), Some(pen)) = (self.known.as_ref(), self.pen) else {
             return false;
         };
+        let area = known.area;
+        if !(area.top()..area.bottom()).contains(&y) || from < area.left() || to > area.right() {
+            return false;
+        }
+        let row = usize::from(y - area.y) * usize::from(area.width);
         for x in from..to {
-            match shown.index(x, y).and_then(|i| shown.cells[i]) {
+            match known.fillable(row + usize::from(x - area.x)) {
                 Some((c, was)) if pen.draws_alike(c, was) => {
                     let mut utf8 = [0; 4];
                     self.spare
@@ -280,8 +252,9 @@ impl<W: Write> Lean<W> {
         true
     }
 
-    /// Remember `cell` at (`x`, `y`) and where the cursor went.
-    fn wrote(&mut self, x: u16, y: u16, cell: &Cell) {
+    /// Remember `cell`, at index `i` and (`x`, `y`), and where the cursor
+    /// went.
+    fn wrote(&mut self, i: usize, (x, y): (u16, u16), cell: &Cell) {
         let symbol = cell.symbol();
         let plain = plain_char(symbol);
         let width = match plain {
@@ -307,23 +280,15 @@ impl<W: Write> Lean<W> {
             // Whatever a control character did, the pen may be different.
             self.pen = None;
         }
-        if let Some(shown) = self.shown.as_mut() {
-            match shown.index(x, y) {
-                Some(i) => {
-                    shown.cells[i] = plain.map(|c| (c, Pen::of(cell)));
-                    if plain.is_none() {
-                        // A wide symbol covers the cells after it, and a
-                        // terminal erases both halves when either is
-                        // written over: those cells are no longer known.
-                        let row_end = i - usize::from(x) + usize::from(shown.width);
-                        let covers = symbol.width().max(2);
-                        for unknown in &mut shown.cells[i + 1..(i + covers).min(row_end)] {
-                            *unknown = None;
-                        }
-                    }
-                }
-                // Drawn outside what is known: the rest is not to be trusted.
-                None => self.shown = None,
+        if let Some(known) = self.known.as_mut() {
+            known.written(i, plain);
+            if plain.is_none() {
+                // A wide symbol covers the cells after it, and a terminal
+                // erases both halves when either is written over: those
+                // cells can no longer fill a gap.
+                let row_end = i - usize::from(x - known.area.x) + usize::from(known.area.width);
+                let covers = symbol.width().max(2);
+                known.not_fillable(i + 1, (i + covers).min(row_end));
             }
         }
     }
@@ -352,150 +317,6 @@ fn row_spans(area: Rect, dirty: &[Rect], spans: &mut Vec<(u16, u16, u16)>) {
         }
     }
     spans.truncate(kept);
-}
-
-/// Add to `out` the index of every cell of row `y` between `from` and `to`
-/// in `next` that differs from `shown`, as ratatui's own comparison of the
-/// whole screen (`Buffer::diff`) finds them: a wide character's second
-/// cell is skipped, and some cells after one are written anyway (see
-/// below); then know those cells shown. (knotless never marks cells to be
-/// skipped or forced.)
-///
-/// `floor`: no cell left of it is compared (an earlier span of the row
-/// compared them). Returns the column the comparison reached, which a
-/// wide character can put past `to`.
-fn changed_in_row(
-    shown: &mut Buffer,
-    next: &Buffer,
-    y: u16,
-    (from, to, floor): (u16, u16, u16),
-    out: &mut Vec<usize>,
-) -> u16 {
-    let row = next.index_of(next.area.x, y);
-    let row_end = row + usize::from(next.area.width);
-    let (was, now) = (&shown.content[row..row_end], &next.content[row..row_end]);
-    let narrow = |cells: &[Cell], i: usize| cell_width(cells[i].symbol()) == 1;
-    // Start where nothing to the left reaches over: past a narrow cell in
-    // both, as a comparison of the whole row would find it.
-    let mut start = usize::from(from - next.area.x);
-    let floor = usize::from(floor.saturating_sub(next.area.x));
-    while start > floor && !(narrow(now, start - 1) && narrow(was, start - 1)) {
-        start -= 1;
-    }
-    let end = usize::from(to - next.area.x);
-    let first = out.len();
-    // Cells not compared one by one (under a wide character), known
-    // shown by copying them whole.
-    let mut covered = Vec::new();
-    let mut i = start;
-    while i < end {
-        let (cell, before) = (&now[i], &was[i]);
-        let width = usize::from(cell_width(cell.symbol()));
-        if same(cell, before) {
-            if width > 1 {
-                covered.push(i + 1..(i + width).min(now.len()));
-            }
-            i += width.max(1);
-            continue;
-        }
-        out.push(row + i);
-        let before_width = usize::from(cell_width(before.symbol()));
-        // Some terminals leave the second half of an emoji presentation
-        // as it was: what follows it is written when it differs. Where a
-        // wide character's style showed on its second half, what replaced
-        // it is followed by every cell it covered.
-        let (trailing, force) = if width > 1 && cell.symbol().contains('\u{fe0f}') {
-            (width, false)
-        } else if width <= 1 && before_width > 1 && shows_on_blank(before) {
-            (before_width, true)
-        } else {
-            if width > 1 {
-                covered.push(i + 1..(i + width).min(now.len()));
-            }
-            i += width.max(1);
-            continue;
-        };
-        let mut j = i + 1;
-        let mut last = (i + trailing).min(now.len());
-        while j < last {
-            let k = j;
-            j += usize::from(cell_width(now[k].symbol())).max(1);
-            last = last.max(j).min(now.len());
-            if force || now[k].symbol() != was[k].symbol() {
-                out.push(row + k);
-            }
-        }
-        covered.push(i + 1..last);
-        i = last.max(i + 1);
-    }
-    // Then know them shown: the changed cells and the covered ones, not
-    // the many that were already the same.
-    for &k in &out[first..] {
-        shown.content[k].clone_from(&next.content[k]);
-    }
-    for k in covered.into_iter().flatten() {
-        shown.content[row + k].clone_from(&next.content[row + k]);
-    }
-    next.area.x + i.max(end) as u16
-}
-
-/// Whether two cells look the same, as ratatui's comparison says, but
-/// quicker for what fills almost every cell: a style and one character.
-/// A short frame compares some thousand cells, twenty times a second
-/// while the pacer moves.
-#[allow(deprecated)] // `skip`: still compared, as ratatui does.
-#[inline]
-fn same(a: &Cell, b: &Cell) -> bool {
-    a.fg == b.fg
-        && a.bg == b.bg
-        && a.modifier == b.modifier
-        && a.underline_color == b.underline_color
-        && a.diff_option == b.diff_option
-        && a.skip == b.skip
-        && same_symbol(a.symbol().as_bytes(), b.symbol().as_bytes())
-}
-
-/// `a == b` for the few bytes of a symbol, without a call to `memcmp`.
-#[inline]
-fn same_symbol(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
-}
-
-/// Whether a cell's style shows on the blank cells a wide character
-/// covers.
-fn shows_on_blank(cell: &Cell) -> bool {
-    use ratatui::style::{Color, Modifier};
-    cell.bg != Color::Reset
-        || cell.modifier.intersects(
-            Modifier::REVERSED
-                | Modifier::UNDERLINED
-                | Modifier::SLOW_BLINK
-                | Modifier::RAPID_BLINK
-                | Modifier::CROSSED_OUT,
-        )
-}
-
-/// The cells a symbol takes, as ratatui counts them.
-fn cell_width(symbol: &str) -> u16 {
-    if symbol.len() == 1 || is_block(symbol) {
-        return 1;
-    }
-    let marks = symbol
-        .chars()
-        .filter(|c| matches!(c, '\u{ff9e}' | '\u{ff9f}'))
-        .count();
-    (symbol.width() + marks) as u16
-}
-
-/// Whether `symbol` is one box-drawing or block character (U+2500 to
-/// U+259F: the bars, the pacer, the large digits), one cell wide
-/// everywhere: most of a frame's non-ASCII cells, spared a width lookup.
-fn is_block(symbol: &str) -> bool {
-    let mut chars = symbol.chars();
-    matches!(
-        (chars.next(), chars.next()),
-        (Some('\u{2500}'..='\u{259f}'), None)
-    )
 }
 
 /// The terminal's size. Asked of standard output directly it is one system
@@ -943,6 +764,26 @@ pub(crate) mod tests {
             written.ends_with('a') && !written.contains('b'),
             "{written:?}"
         );
+    }
+
+    /// A screen of more distinct symbols than what is known keeps numbers
+    /// for (a hostile routine's) is written, then forgotten: the next frame
+    /// clears the screen and is written whole, and the tables start over.
+    #[test]
+    fn too_many_distinct_symbols_start_the_screen_afresh() {
+        let (w, h) = (200, 100);
+        let mut lean = Lean::sized(Vec::new(), Size::new(w, h));
+        let mut model = Buffer::empty(Rect::new(0, 0, w, h));
+        for (i, cell) in model.content.iter_mut().enumerate() {
+            cell.set_symbol(&format!("{}", i + 10));
+        }
+        lean.present(&model, &[model.area]).unwrap();
+        let first = String::from_utf8(std::mem::take(lean.writer_mut())).unwrap();
+        assert!(first.len() > 20_000, "the frame is written whole");
+        lean.present(&model, &[]).unwrap();
+        let next = String::from_utf8(std::mem::take(lean.writer_mut())).unwrap();
+        assert!(next.starts_with("\x1b[0m\x1b[2J"), "{:?}", next.get(..20));
+        assert_eq!(next.len(), first.len());
     }
 
     /// After something else wrote to the terminal, the next frame clears

@@ -95,6 +95,7 @@ pub fn draw(
     let lift = screen.lift(content.height);
     let mut y = content.y;
     let mut moving = Vec::new();
+    let mut hints = None;
     for (part, height) in parts.iter().zip(heights) {
         // Half the spare rows go above the body, so it sits in the middle
         // of the screen: the top line stays on top, the hints at the bottom.
@@ -106,6 +107,9 @@ pub fn draw(
         if height > 0 {
             let rect = Rect::new(content.x, y, content.width, height);
             screen.draw_piece(frame, part.piece, rect, (status, keys));
+            if part.piece == Piece::Hints {
+                hints = Some(rect);
+            }
             // The pacer beside the instructions is redrawn alone: the
             // instructions do not move.
             match screen.pacer_spot(part.piece, rect) {
@@ -124,6 +128,7 @@ pub fn draw(
         scale,
         reduced_motion,
         banner: screen.banner.is_some(),
+        hints,
     })
 }
 
@@ -156,6 +161,8 @@ pub struct Spots {
     /// Whether the side-change banner is up: it coming or going moves
     /// every row.
     banner: bool,
+    /// Where the key hints and the status beside them are.
+    hints: Option<Rect>,
 }
 
 /// A part that moves with time, where it is, and how it looked when last
@@ -238,6 +245,26 @@ impl Spots {
     /// (given that it differs from that frame's view only in time).
     pub fn fit(&self, view: &SessionView) -> bool {
         banner(view).is_some() == self.banner
+    }
+
+    /// Draw the key hints again, with `status` beside them, into `buffer`
+    /// where the whole frame drew them, and add where they are to `dirty`:
+    /// a status that changed (a message shrinking to its mark) moves
+    /// nothing else. `false`: this frame has no hints to redraw.
+    pub fn redraw_hints(
+        &self,
+        buffer: &mut Buffer,
+        (status, keys): (Option<&str>, &[KeyHelp]),
+        theme: &Theme,
+        dirty: &mut Vec<Rect>,
+    ) -> bool {
+        let Some(area) = self.hints else {
+            return false;
+        };
+        blank(buffer, area);
+        key_hints(&mut Frame::new(buffer), area, keys, status, theme);
+        dirty.push(area);
+        true
     }
 
     /// How long, in the session's time, until the pacer of `view` looks
