@@ -295,7 +295,7 @@ fn width_of(symbol: &str) -> u16 {
 }
 
 /// The cells a symbol takes, as ratatui counts them.
-pub(super) fn cell_width(symbol: &str) -> u16 {
+fn cell_width(symbol: &str) -> u16 {
     if symbol.len() == 1 || is_block(symbol) {
         return 1;
     }
@@ -309,7 +309,7 @@ pub(super) fn cell_width(symbol: &str) -> u16 {
 /// Whether `symbol` is one box-drawing or block character (U+2500 to
 /// U+259F: the bars, the pacer, the large digits), one cell wide
 /// everywhere: most of a frame's non-ASCII cells, spared a width lookup.
-pub(super) fn is_block(symbol: &str) -> bool {
+fn is_block(symbol: &str) -> bool {
     let mut chars = symbol.chars();
     matches!(
         (chars.next(), chars.next()),
